@@ -1,0 +1,2 @@
+/* stub: being implemented */
+#include "gst/trial/layout.h"

@@ -1,0 +1,45 @@
+/* gst-trial: PNG decoding, encoding and structural verification via libpng.
+ *
+ * libpng errors are caught (custom error callbacks + setjmp local to each
+ * call), so a corrupt file becomes a GError, never an abort(). */
+#pragma once
+
+#include <glib.h>
+#include "gst/trial/image.h"
+
+G_BEGIN_DECLS
+
+typedef struct
+{
+  guint width;
+  guint height;
+  guint bit_depth;              /* 1, 2, 4, 8 or 16 */
+  guint color_type;             /* PNG_COLOR_TYPE_* value from IHDR */
+  gboolean interlaced;
+} GstTrialPngHeader;
+
+/* Reads the signature and IHDR only (no decompression). */
+gboolean gst_trial_png_read_header (const guint8 * data, gsize size,
+    GstTrialPngHeader * header, GError ** error);
+
+/* Walks every chunk: signature, IHDR first, each chunk's length in bounds and
+ * CRC correct, at least one IDAT, IEND last with nothing after it, and the
+ * IDAT stream inflates (adler32 checked) to exactly the size IHDR implies.
+ * TRUE means the bytes are an intact PNG that any reader decodes as written. */
+gboolean gst_trial_png_verify (const guint8 * data, gsize size,
+    GstTrialPngHeader * header, GError ** error);
+
+/* Decodes any PNG (1-16 bit, gray, gray+alpha, RGB, RGBA, palette,
+ * interlaced) to @format. 8-bit targets: 16-bit samples reduced by dropping
+ * the low byte (as OpenCV's IMREAD_COLOR does), palette and gray expanded,
+ * alpha dropped (RGBA8 adds opaque alpha when there is none).
+ * GRAY16: requires a grayscale source; 8-bit gray is widened (v * 257). */
+GstTrialImage *gst_trial_png_decode (const guint8 * data, gsize size,
+    GstTrialPixelFormat format, GError ** error);
+
+/* Encodes RGB8, RGBA8, GRAY8 or GRAY16 as PNG with zlib @level 0-9, the SUB
+ * filter and Z_RLE strategy (fast and small for camera frames). */
+GBytes *gst_trial_png_encode (const GstTrialImage * image, gint level,
+    GError ** error);
+
+G_END_DECLS

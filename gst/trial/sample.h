@@ -1,0 +1,55 @@
+/* gst-trial: synthetic trials that look like RealSense recordings.
+ *
+ * Deterministic from a seed. Color frames are a smooth scene with texture and
+ * sensor noise, so PNG encoders see camera-like data (about 400-650 KB per
+ * 640x480 PNG); depth is millimetres 300-4000 with holes (zeros). Used by
+ * trial-make-sample, the tests and the benchmarks. */
+#pragma once
+
+#include <glib.h>
+#include "gst/trial/image.h"
+#include "gst/trial/layout.h"
+
+G_BEGIN_DECLS
+
+typedef enum
+{
+  GST_TRIAL_SAMPLE_DEPTH_IN_DEPTH,       /* single_camera: .raw in Depth/ */
+  GST_TRIAL_SAMPLE_DEPTH_SWAPPED,        /* single_camera: .raw in Depth_Color/,
+                                           colourised png in Depth/ */
+} GstTrialSampleDepthFolder;
+
+typedef struct
+{
+  GstTrialStructure structure;
+  guint n_cameras;              /* multi_camera: cam1..camN */
+  GstTrialColorFormat color_format;     /* PNG or JPEG */
+  GstTrialDepthFormat depth_format;     /* RAW, NPY (uint16 mm) or PNG (16-bit) */
+  GstTrialSampleDepthFolder depth_folder;
+  gint64 start_frame;
+  guint n_frames;
+  guint gap_every;              /* 0 = contiguous; N = every Nth number missing */
+  guint width;
+  guint height;
+  guint32 seed;
+} GstTrialSampleOptions;
+
+#define GST_TRIAL_SAMPLE_OPTIONS_INIT { GST_TRIAL_STRUCTURE_MULTI_CAMERA, 1, \
+    GST_TRIAL_COLOR_PNG, GST_TRIAL_DEPTH_RAW, GST_TRIAL_SAMPLE_DEPTH_IN_DEPTH, \
+    0, 30, 0, 640, 480, 1 }
+
+/* The RGB8 color image of frame @number of camera @camera_index. */
+GstTrialImage *gst_trial_sample_color (const GstTrialSampleOptions * options,
+    guint camera_index, gint64 number, GError ** error);
+
+/* The GRAY16 (millimetres) depth image of that frame. */
+GstTrialImage *gst_trial_sample_depth (const GstTrialSampleOptions * options,
+    guint camera_index, gint64 number, GError ** error);
+
+/* Writes a whole trial into @dir (created if needed). File names follow the
+ * layout: multi_camera camN/color/frame_%06d.png + camN/depth/frame_%06d.raw;
+ * single_camera Color/_Color_%04d.png + Depth/_Depth_%04d.raw. */
+gboolean gst_trial_sample_write (const GstTrialSampleOptions * options,
+    const gchar * dir, GError ** error);
+
+G_END_DECLS
