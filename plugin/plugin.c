@@ -5,11 +5,20 @@
 
 #include <gst/gst.h>
 
+#include "gsttrialconvert.h"
+#include "gsttrialsink.h"
+#include "gsttrialsrc.h"
+
 static gboolean
 plugin_init (GstPlugin * plugin)
 {
-  (void) plugin;
-  return TRUE;
+  gboolean ret = FALSE;
+
+  ret |= GST_ELEMENT_REGISTER (trialsrc, plugin);
+  ret |= GST_ELEMENT_REGISTER (trialconvert, plugin);
+  ret |= GST_ELEMENT_REGISTER (trialsink, plugin);
+
+  return ret;
 }
 
 GST_PLUGIN_DEFINE (GST_VERSION_MAJOR, GST_VERSION_MINOR, trial,
