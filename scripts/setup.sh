@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Installs what gst-trial needs on Debian 12 (apt) and builds it into build/.
+#   scripts/setup.sh          runtime + build dependencies, then build/
+#   scripts/setup.sh --test   also what the test suite uses (valgrind, clang for fuzzing)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+packages=(meson ninja-build pkg-config gcc libc6-dev
+  libglib2.0-dev libgstreamer1.0-dev libgstreamer-plugins-base1.0-dev
+  libpng-dev libjpeg62-turbo-dev zlib1g-dev libjson-glib-dev
+  gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-good
+  python3 python3-numpy python3-gi gir1.2-gstreamer-1.0)
+if [ "${1:-}" = "--test" ]; then
+  packages+=(valgrind clang libclang-rt-14-dev)
+fi
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  echo "Installing: ${missing[*]}"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+[ -f build/build.ninja ] || meson setup build >/dev/null
+meson compile -C build >/dev/null
+echo "Built: build/plugin/libgsttrial.so, build/tools/"

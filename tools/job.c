@@ -1,0 +1,382 @@
+/* trial-process: builds and runs the pipeline of one job, and turns the bus
+ * messages of its elements into the job's counts and failures.
+ *
+ *   trialsrc ─color─ queue ─ trialconvert ─ trialsink  <out>/color/frame_%06d.png
+ *            └depth─ queue ─ trialconvert ─ trialsink  <out>/depth/frame_%06d.npy
+ */
+#include <string.h>
+#include <unistd.h>
+#include <glib/gstdio.h>
+
+#include "job.h"
+
+enum
+{ STREAM_COLOR, STREAM_DEPTH, N_STREAMS };
+
+static const gchar *stream_names[N_STREAMS] = { "color", "depth" };
+static const gchar *stream_ext[N_STREAMS] = { "png", "npy" };
+
+typedef struct
+{
+  guint64 frames;               /* written or kept */
+  guint64 failed;
+  guint64 bytes;
+  gboolean done;
+} SinkProgress;
+
+TpJob *
+tp_job_new (const gchar * trial_path, const gchar * camera,
+    GstTrialLayout * layout, const gchar * output_base)
+{
+  TpJob *job = g_new0 (TpJob, 1);
+
+  job->trial_path = g_strdup (trial_path);
+  job->camera = g_strdup (camera);
+  job->layout = gst_trial_layout_ref (layout);
+  job->output_dir = g_build_filename (output_base,
+      gst_trial_layout_get_trial_name (layout),
+      gst_trial_layout_get_output_camera (layout), NULL);
+  job->total_frames = gst_trial_layout_get_n_frames (layout);
+  job->failures = g_array_new (FALSE, TRUE, sizeof (TpFailure));
+  job->failed_set = g_hash_table_new_full (g_int64_hash, g_int64_equal,
+      g_free, NULL);
+  return job;
+}
+
+void
+tp_job_free (TpJob * job)
+{
+  guint i;
+
+  for (i = 0; i < job->failures->len; i++) {
+    TpFailure *f = &g_array_index (job->failures, TpFailure, i);
+    g_free (f->stream);
+    g_free (f->reason);
+  }
+  g_array_unref (job->failures);
+  g_hash_table_unref (job->failed_set);
+  gst_trial_layout_unref (job->layout);
+  g_free (job->trial_path);
+  g_free (job->camera);
+  g_free (job->output_dir);
+  g_free (job->error);
+  g_free (job);
+}
+
+static void
+job_add_failure (TpJob * job, gint64 frame, const gchar * stream,
+    const gchar * reason)
+{
+  TpFailure f = { frame, g_strdup (stream), g_strdup (reason) };
+
+  g_array_append_val (job->failures, f);
+  if (!g_hash_table_contains (job->failed_set, &frame))
+    g_hash_table_add (job->failed_set, g_memdup2 (&frame, sizeof frame));
+}
+
+/* Names of the regular entries of @dir, or an empty set. */
+static GHashTable *
+list_names (const gchar * dir)
+{
+  GHashTable *names = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+      NULL);
+  GDir *d = g_dir_open (dir, 0, NULL);
+  const gchar *name;
+
+  if (d == NULL)
+    return names;
+  while ((name = g_dir_read_name (d)) != NULL)
+    g_hash_table_add (names, g_strdup (name));
+  g_dir_close (d);
+  return names;
+}
+
+/* trialsink writes ".<name>.tmp-XXXXXX" and renames it; a process killed
+ * with -9 can leave one behind. They are ours, so a new run removes them. */
+static void
+remove_stale_temporaries (const gchar * dir)
+{
+  g_autoptr (GHashTable) names = list_names (dir);
+  GHashTableIter iter;
+  gpointer key;
+
+  g_hash_table_iter_init (&iter, names);
+  while (g_hash_table_iter_next (&iter, &key, NULL)) {
+    const gchar *name = key;
+    if (name[0] == '.' && strstr (name, ".tmp-") != NULL) {
+      g_autofree gchar *path = g_build_filename (dir, name, NULL);
+      g_unlink (path);
+    }
+  }
+}
+
+/* With --resume, the index of the first frame that lacks one of its two
+ * outputs: the frames before it are complete and are not read again. Each
+ * output folder is listed once. */
+static guint
+first_incomplete_frame (TpJob * job)
+{
+  GHashTable *have[N_STREAMS];
+  guint n = gst_trial_layout_get_n_frames (job->layout);
+  guint i, s;
+
+  for (s = 0; s < N_STREAMS; s++) {
+    g_autofree gchar *dir = g_build_filename (job->output_dir,
+        stream_names[s], NULL);
+    have[s] = list_names (dir);
+  }
+  for (i = 0; i < n; i++) {
+    const GstTrialFrame *frame = gst_trial_layout_get_frame (job->layout, i);
+    gboolean complete = TRUE;
+    for (s = 0; s < N_STREAMS && complete; s++) {
+      gchar name[64];
+      g_snprintf (name, sizeof name, "frame_%06" G_GINT64_MODIFIER "d.%s",
+          frame->number, stream_ext[s]);
+      complete = g_hash_table_contains (have[s], name);
+    }
+    if (!complete)
+      break;
+  }
+  for (s = 0; s < N_STREAMS; s++)
+    g_hash_table_unref (have[s]);
+  return i;
+}
+
+/* A location pattern for trialsink: the folder, with any '%' doubled, then
+ * the frame_%06d name. */
+static gchar *
+sink_pattern (const gchar * dir, guint stream)
+{
+  g_autofree gchar *file = g_strdup_printf ("frame_%%06d.%s",
+      stream_ext[stream]);
+  g_autofree gchar *path = g_build_filename (dir, file, NULL);
+  GString *escaped = g_string_new (NULL);
+  gsize dir_len = strlen (path) - strlen (file);
+  gsize i;
+
+  for (i = 0; i < dir_len; i++) {
+    if (path[i] == '%')
+      g_string_append_c (escaped, '%');
+    g_string_append_c (escaped, path[i]);
+  }
+  g_string_append (escaped, file);
+  return g_string_free (escaped, FALSE);
+}
+
+static GstElement *
+make (const gchar * factory, const gchar * name, GError ** error)
+{
+  GstElement *e = gst_element_factory_make (factory, name);
+
+  if (e == NULL)
+    g_set_error (error, GST_CORE_ERROR, GST_CORE_ERROR_MISSING_PLUGIN,
+        "GStreamer element '%s' not found (is GST_PLUGIN_PATH set to the "
+        "folder holding libgsttrial.so?)", factory);
+  return e;
+}
+
+static GstElement *
+build_pipeline (TpJob * job, const TpOptions * options, gint64 start_frame,
+    GError ** error)
+{
+  g_autoptr (GstElement) pipeline = gst_pipeline_new ("trial-process");
+  GstElement *src;
+  guint s;
+
+  if (!(src = make ("trialsrc", "src", error)))
+    return NULL;
+  g_object_set (src, "location", job->trial_path, "start-frame", start_frame,
+      "stop-frame", options->stop_frame, NULL);
+  if (job->camera)
+    g_object_set (src, "camera", job->camera, NULL);
+  gst_bin_add (GST_BIN (pipeline), src);
+
+  for (s = 0; s < N_STREAMS; s++) {
+    g_autofree gchar *qname = g_strdup_printf ("queue-%s", stream_names[s]);
+    g_autofree gchar *cname = g_strdup_printf ("convert-%s", stream_names[s]);
+    g_autofree gchar *sname = g_strdup_printf ("sink-%s", stream_names[s]);
+    g_autofree gchar *dir = g_build_filename (job->output_dir,
+        stream_names[s], NULL);
+    g_autofree gchar *location = sink_pattern (dir, s);
+    GstElement *queue, *convert, *sink;
+
+    if (!(queue = make ("queue", qname, error)))
+      return NULL;
+    if (!(convert = make ("trialconvert", cname, error))) {
+      gst_object_unref (queue);
+      return NULL;
+    }
+    if (!(sink = make ("trialsink", sname, error))) {
+      gst_object_unref (queue);
+      gst_object_unref (convert);
+      return NULL;
+    }
+    g_object_set (convert, "n-threads", options->threads,
+        "compression-level", options->compression_level, NULL);
+    gst_util_set_object_arg (G_OBJECT (convert), "color-mode",
+        options->color_mode);
+    g_object_set (sink, "location", location, "stream", stream_names[s],
+        "skip-existing", options->resume, NULL);
+    gst_bin_add_many (GST_BIN (pipeline), queue, convert, sink, NULL);
+    if (!gst_element_link_pads (src, stream_names[s], queue, "sink")
+        || !gst_element_link_many (queue, convert, sink, NULL)) {
+      g_set_error (error, GST_CORE_ERROR, GST_CORE_ERROR_NEGOTIATION,
+          "could not link the %s stream", stream_names[s]);
+      return NULL;
+    }
+  }
+  return g_steal_pointer (&pipeline);
+}
+
+static gint
+stream_index (const gchar * name)
+{
+  return g_strcmp0 (name, "depth") == 0 ? STREAM_DEPTH : STREAM_COLOR;
+}
+
+static void
+draw_progress (TpJob * job, guint done, gdouble elapsed)
+{
+  guint total = job->total_frames - job->resumed_from;
+  gdouble fps = elapsed > 0 ? done / elapsed : 0;
+  guint width = 30, filled = total ? (guint) ((guint64) done * width / total) : width;
+  gchar bar[64];
+  gint eta = fps > 0 ? (gint) ((total - MIN (done, total)) / fps + 0.5) : 0;
+
+  memset (bar, '#', filled);
+  memset (bar + filled, '.', width - filled);
+  bar[width] = '\0';
+  g_printerr ("\r%s/%s [%s] %u/%u frames %6.1f fps ETA %d:%02d ",
+      gst_trial_layout_get_trial_name (job->layout),
+      gst_trial_layout_get_output_camera (job->layout), bar, done, total, fps,
+      eta / 60, eta % 60);
+}
+
+gboolean
+tp_job_run (TpJob * job, const TpOptions * options, volatile gint * cancel,
+    GError ** error)
+{
+  g_autoptr (GstElement) pipeline = NULL;
+  g_autoptr (GstBus) bus = NULL;
+  SinkProgress progress[N_STREAMS] = { {0}, {0} };
+  gint64 start_time = 0, last_draw = 0;
+  gboolean running = TRUE, got_eos = FALSE;
+  guint s, start_index = 0;
+  guint done = 0;
+
+  for (s = 0; s < N_STREAMS; s++) {
+    g_autofree gchar *dir = g_build_filename (job->output_dir,
+        stream_names[s], NULL);
+    remove_stale_temporaries (dir);
+  }
+  if (options->resume)
+    start_index = first_incomplete_frame (job);
+  job->resumed_from = start_index;
+  if (start_index == job->total_frames) {
+    job->successful = job->total_frames;
+    job->complete = TRUE;
+    return TRUE;
+  }
+
+  pipeline = build_pipeline (job, options,
+      gst_trial_layout_get_frame (job->layout, start_index)->number, error);
+  if (pipeline == NULL)
+    return FALSE;
+  bus = gst_element_get_bus (pipeline);
+
+  start_time = g_get_monotonic_time ();
+  /* A failing state change posts an ERROR message, handled below. */
+  gst_element_set_state (pipeline, GST_STATE_PLAYING);
+
+  while (running) {
+    g_autoptr (GstMessage) msg = gst_bus_timed_pop (bus, 100 * GST_MSECOND);
+    gint64 now = g_get_monotonic_time ();
+
+    if (g_atomic_int_get (cancel)) {
+      job->interrupted = TRUE;
+      break;
+    }
+    if (msg == NULL)
+      continue;
+
+    switch (GST_MESSAGE_TYPE (msg)) {
+      case GST_MESSAGE_EOS:
+        got_eos = TRUE;
+        running = FALSE;
+        break;
+      case GST_MESSAGE_ERROR:{
+        g_autoptr (GError) err = NULL;
+        g_autofree gchar *debug = NULL;
+        gst_message_parse_error (msg, &err, &debug);
+        job->error = g_strdup_printf ("%s: %s", GST_OBJECT_NAME (msg->src),
+            err->message);
+        running = FALSE;
+        break;
+      }
+      case GST_MESSAGE_WARNING:{
+        const GstStructure *details = NULL;
+        gint64 frame;
+        gst_message_parse_warning_details (msg, &details);
+        if (details && gst_structure_get_int64 (details, "frame", &frame)) {
+          job_add_failure (job, frame,
+              gst_structure_get_string (details, "stream"),
+              gst_structure_get_string (details, "reason"));
+        } else {
+          g_autoptr (GError) err = NULL;
+          gst_message_parse_warning (msg, &err, NULL);
+          g_printerr ("warning: %s\n", err->message);
+        }
+        break;
+      }
+      case GST_MESSAGE_ELEMENT:{
+        const GstStructure *st = gst_message_get_structure (msg);
+        if (gst_structure_has_name (st, "trial-progress")) {
+          SinkProgress *p =
+              &progress[stream_index (gst_structure_get_string (st, "stream"))];
+          gst_structure_get_uint64 (st, "frames", &p->frames);
+          gst_structure_get_uint64 (st, "failed", &p->failed);
+          gst_structure_get_uint64 (st, "bytes", &p->bytes);
+          gst_structure_get_boolean (st, "done", &p->done);
+        } else if (gst_structure_has_name (st, "trial-stats")) {
+          gst_structure_get_double (st, "average-fps",
+              &job->stream_fps[stream_index (gst_structure_get_string (st,
+                          "stream"))]);
+        }
+        break;
+      }
+      default:
+        break;
+    }
+
+    if (options->progress_bar && now - last_draw > 100 * G_TIME_SPAN_MILLISECOND) {
+      done = MIN (progress[STREAM_COLOR].frames + progress[STREAM_COLOR].failed,
+          progress[STREAM_DEPTH].frames + progress[STREAM_DEPTH].failed);
+      draw_progress (job, done, (now - start_time) / (gdouble) G_USEC_PER_SEC);
+      last_draw = now;
+    }
+  }
+
+  gst_element_set_state (pipeline, GST_STATE_NULL);
+  job->processing_time =
+      (g_get_monotonic_time () - start_time) / (gdouble) G_USEC_PER_SEC;
+  job->failed = g_hash_table_size (job->failed_set);
+  job->bytes_written = progress[STREAM_COLOR].bytes +
+      progress[STREAM_DEPTH].bytes;
+  job->complete = got_eos && job->error == NULL && !job->interrupted;
+  if (job->complete) {
+    job->successful = job->total_frames - job->failed;
+  } else {
+    done = MIN (progress[STREAM_COLOR].frames, progress[STREAM_DEPTH].frames);
+    job->successful = MIN (job->resumed_from + done,
+        job->total_frames - job->failed);
+  }
+  if (job->processing_time > 0)
+    job->processing_fps = (job->complete ?
+        job->total_frames - job->resumed_from : done) / job->processing_time;
+  if (options->progress_bar) {
+    draw_progress (job, job->complete ? job->total_frames - job->resumed_from :
+        done, job->processing_time);
+    g_printerr ("\n");
+  }
+  return TRUE;
+}

@@ -1,0 +1,67 @@
+/* trial-process: one job = one (trial, camera) converted by one pipeline.
+ *
+ * TpJob holds what a job was asked to do and, after tp_job_run(), what
+ * happened: counts, failed frames with their reasons, timings. metadata.c
+ * writes it out; trial-process.c makes and runs the jobs. */
+#pragma once
+
+#include <gst/gst.h>
+#include "gst/trial/layout.h"
+
+G_BEGIN_DECLS
+
+typedef struct
+{
+  gint64 frame;
+  gchar *stream;                /* "color" or "depth" */
+  gchar *reason;
+} TpFailure;
+
+typedef struct
+{
+  const gchar *output_base;     /* -o */
+  guint threads;                /* -j: threads shared by both streams */
+  gint64 start_frame;           /* -1 = first */
+  gint64 stop_frame;            /* -1 = last */
+  const gchar *color_mode;      /* "auto" or "reencode" */
+  gint compression_level;
+  gboolean resume;
+  gboolean preview;
+  gboolean progress_bar;        /* draw a bar on stderr */
+} TpOptions;
+
+typedef struct
+{
+  gchar *trial_path;
+  gchar *camera;                /* NULL: the first (or only) one */
+  GstTrialLayout *layout;
+  gchar *output_dir;            /* <base>/<trial_name>/<camera> */
+
+  /* Results */
+  guint total_frames;
+  guint successful;
+  guint failed;
+  GArray *failures;             /* TpFailure, in the order reported */
+  GHashTable *failed_set;       /* frame numbers (gint64 *) that failed */
+  guint resumed_from;           /* frames already complete when resuming */
+  gdouble processing_time;      /* seconds */
+  gdouble processing_fps;
+  gdouble stream_fps[2];        /* average-fps of color, depth converters */
+  guint64 bytes_written;
+  gboolean complete;            /* every frame accounted for, no error */
+  gboolean interrupted;         /* stopped by SIGINT/SIGTERM */
+  gchar *error;                 /* pipeline error, or NULL */
+} TpJob;
+
+TpJob *tp_job_new (const gchar * trial_path, const gchar * camera,
+    GstTrialLayout * layout, const gchar * output_base);
+void tp_job_free (TpJob * job);
+
+/* Runs the pipeline to EOS, an error or an interruption (@cancel set from a
+ * signal handler). FALSE only when the pipeline could not be built. */
+gboolean tp_job_run (TpJob * job, const TpOptions * options,
+    volatile gint * cancel, GError ** error);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (TpJob, tp_job_free)
+
+G_END_DECLS

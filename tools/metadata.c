@@ -1,0 +1,147 @@
+/* trial-process: builds metadata.json with json-glib and writes it
+ * atomically. */
+#include <errno.h>
+#include <glib/gstdio.h>
+
+#include "config.h"
+#include "metadata.h"
+
+static void
+add_shape (JsonBuilder * b, const gchar * name, guint height, guint width)
+{
+  json_builder_set_member_name (b, name);
+  if (height == 0 || width == 0) {
+    json_builder_add_null_value (b);
+    return;
+  }
+  json_builder_begin_array (b);
+  json_builder_add_int_value (b, height);
+  json_builder_add_int_value (b, width);
+  json_builder_end_array (b);
+}
+
+JsonNode *
+tp_metadata_build (const TpJob * job, const TpOptions * options)
+{
+  g_autoptr (JsonBuilder) b = json_builder_new ();
+  const GstTrialLayout *layout = job->layout;
+  g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
+  g_autofree gchar *finished = g_date_time_format_iso8601 (now);
+  guint i;
+
+  json_builder_begin_object (b);
+  /* The seed's fields. */
+  json_builder_set_member_name (b, "trial_path");
+  json_builder_add_string_value (b, job->trial_path);
+  json_builder_set_member_name (b, "trial_name");
+  json_builder_add_string_value (b, gst_trial_layout_get_trial_name (layout));
+  json_builder_set_member_name (b, "camera_id");
+  if (gst_trial_layout_get_camera (layout))
+    json_builder_add_string_value (b, gst_trial_layout_get_camera (layout));
+  else
+    json_builder_add_null_value (b);
+  json_builder_set_member_name (b, "structure");
+  json_builder_add_string_value (b,
+      gst_trial_structure_to_string (gst_trial_layout_get_structure (layout)));
+  json_builder_set_member_name (b, "total_frames");
+  json_builder_add_int_value (b, job->total_frames);
+  json_builder_set_member_name (b, "successful");
+  json_builder_add_int_value (b, job->successful);
+  json_builder_set_member_name (b, "failed");
+  json_builder_add_int_value (b, job->failed);
+  json_builder_set_member_name (b, "frame_range");
+  json_builder_begin_array (b);
+  json_builder_add_int_value (b, gst_trial_layout_get_first_frame (layout));
+  json_builder_add_int_value (b, gst_trial_layout_get_last_frame (layout));
+  json_builder_end_array (b);
+  json_builder_set_member_name (b, "processing_time_seconds");
+  json_builder_add_double_value (b, job->processing_time);
+  json_builder_set_member_name (b, "processing_fps");
+  json_builder_add_double_value (b, job->processing_fps);
+  json_builder_set_member_name (b, "num_workers");
+  json_builder_add_int_value (b, options->threads);
+
+  /* Ours. */
+  json_builder_set_member_name (b, "complete");
+  json_builder_add_boolean_value (b, job->complete);
+  json_builder_set_member_name (b, "interrupted");
+  json_builder_add_boolean_value (b, job->interrupted);
+  json_builder_set_member_name (b, "error");
+  if (job->error)
+    json_builder_add_string_value (b, job->error);
+  else
+    json_builder_add_null_value (b);
+  json_builder_set_member_name (b, "output_camera");
+  json_builder_add_string_value (b, gst_trial_layout_get_output_camera (layout));
+  json_builder_set_member_name (b, "resumed_from_frames");
+  json_builder_add_int_value (b, job->resumed_from);
+  json_builder_set_member_name (b, "failed_frames");
+  json_builder_begin_array (b);
+  for (i = 0; i < job->failures->len; i++) {
+    const TpFailure *f = &g_array_index (job->failures, TpFailure, i);
+    json_builder_begin_object (b);
+    json_builder_set_member_name (b, "frame");
+    json_builder_add_int_value (b, f->frame);
+    json_builder_set_member_name (b, "stream");
+    json_builder_add_string_value (b, f->stream ? f->stream : "");
+    json_builder_set_member_name (b, "reason");
+    json_builder_add_string_value (b, f->reason ? f->reason : "");
+    json_builder_end_object (b);
+  }
+  json_builder_end_array (b);
+  json_builder_set_member_name (b, "color_format");
+  json_builder_add_string_value (b,
+      gst_trial_color_format_to_string (gst_trial_layout_get_color_format
+          (layout)));
+  add_shape (b, "color_shape", gst_trial_layout_get_color_height (layout),
+      gst_trial_layout_get_color_width (layout));
+  json_builder_set_member_name (b, "depth_format");
+  json_builder_add_string_value (b,
+      gst_trial_depth_format_to_string (gst_trial_layout_get_depth_format
+          (layout)));
+  add_shape (b, "depth_shape", gst_trial_layout_get_depth_height (layout),
+      gst_trial_layout_get_depth_width (layout));
+  json_builder_set_member_name (b, "depth_scale");
+  json_builder_add_double_value (b, gst_trial_layout_get_depth_scale (layout));
+  json_builder_set_member_name (b, "color_mode");
+  json_builder_add_string_value (b, options->color_mode);
+  json_builder_set_member_name (b, "compression_level");
+  json_builder_add_int_value (b, options->compression_level);
+  json_builder_set_member_name (b, "stream_fps");
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "color");
+  json_builder_add_double_value (b, job->stream_fps[0]);
+  json_builder_set_member_name (b, "depth");
+  json_builder_add_double_value (b, job->stream_fps[1]);
+  json_builder_end_object (b);
+  json_builder_set_member_name (b, "bytes_written");
+  json_builder_add_int_value (b, job->bytes_written);
+  json_builder_set_member_name (b, "finished_at");
+  json_builder_add_string_value (b, finished);
+  json_builder_set_member_name (b, "tool");
+  json_builder_add_string_value (b, "trial-process " VERSION);
+  json_builder_end_object (b);
+
+  return json_builder_get_root (b);
+}
+
+gboolean
+tp_metadata_write (JsonNode * node, const gchar * dir, GError ** error)
+{
+  g_autoptr (JsonGenerator) gen = json_generator_new ();
+  g_autofree gchar *path = g_build_filename (dir, "metadata.json", NULL);
+  g_autofree gchar *text = NULL;
+  gsize len;
+
+  if (g_mkdir_with_parents (dir, 0755) != 0) {
+    int errsv = errno;
+    g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (errsv),
+        "cannot create '%s': %s", dir, g_strerror (errsv));
+    return FALSE;
+  }
+  json_generator_set_root (gen, node);
+  json_generator_set_pretty (gen, TRUE);
+  text = json_generator_to_data (gen, &len);
+  /* g_file_set_contents writes a temporary file and renames it. */
+  return g_file_set_contents (path, text, len, error);
+}
