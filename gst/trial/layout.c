@@ -1,2 +1,1214 @@
-/* stub: being implemented */
+/* gst-trial: the layout scan (TRIAL_FORMAT.md §1).
+ *
+ * Owns deciding, once per trial, the structure, the camera, the color and
+ * depth folders, the files of every frame and the depth format, shape and
+ * scale. Every folder involved is listed exactly once with readdir(); the
+ * per-frame work is string matching against those listings, so a scan costs
+ * no stat(), glob or listing per frame. All frame paths live in one
+ * GStringChunk and all frames in one GArray, so 100,000 frames take a few
+ * MB. */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <glib/gstdio.h>
+
 #include "gst/trial/layout.h"
+#include "gst/trial/bmp.h"
+#include "gst/trial/error.h"
+#include "gst/trial/jpeg.h"
+#include "gst/trial/png.h"
+
+struct _GstTrialLayout
+{
+  gchar *path;
+  gchar *trial_name;
+  GstTrialStructure structure;
+  gchar *camera;                /* NULL for single_camera */
+  gchar **cameras;
+  gchar *color_dir;
+  gchar *depth_dir;             /* NULL when there is no depth folder */
+  GStringChunk *paths;          /* every color_path and depth_path */
+  GArray *frames;               /* GstTrialFrame, sorted by number, unique */
+  GstTrialColorFormat color_format;
+  guint color_width;
+  guint color_height;
+  GstTrialDepthFormat depth_format;
+  guint depth_width;
+  guint depth_height;
+  gdouble depth_scale;
+};
+
+/* Digits of a frame number: at most 18, so every number fits a gint64. */
+#define MAX_FRAME_DIGITS 18
+
+/* How many depth files are tried before the shape is left undecided. */
+#define MAX_DEPTH_PROBES 8
+
+/* What is read of the first color file to learn its size: the PNG
+ * signature and IHDR take 33 bytes; JPEG and BMP are read whole (JPEG's SOF
+ * may follow large EXIF/ICC segments) up to a bound against hostile files. */
+#define PNG_HEAD_BYTES 64
+#define COLOR_FILE_MAX_BYTES (64u * 1024 * 1024)
+
+/* Used when no depth file tells: RealSense depth is uint16 millimetres. */
+#define DEFAULT_DEPTH_SCALE 0.001
+
+static const struct
+{
+  const gchar *ext;
+  GstTrialColorFormat format;
+} color_exts[] = {
+  /* The order decides between files of the same frame number. */
+  {".png", GST_TRIAL_COLOR_PNG},
+  {".jpg", GST_TRIAL_COLOR_JPEG},
+  {".jpeg", GST_TRIAL_COLOR_JPEG},
+  {".bmp", GST_TRIAL_COLOR_BMP},
+};
+
+static const struct
+{
+  const gchar *ext;
+  GstTrialDepthFormat format;
+} depth_exts[] = {
+  /* .raw is true depth, .npy may be, .png is the last resort. */
+  {".raw", GST_TRIAL_DEPTH_RAW},
+  {".npy", GST_TRIAL_DEPTH_NPY},
+  {".png", GST_TRIAL_DEPTH_PNG},
+};
+
+/* A file name form such as frame_%06d: the text up to and including the
+ * last '_', and the printf field width of the number. */
+typedef struct
+{
+  const gchar *prefix;
+  gsize prefix_len;
+  guint width;
+} NamePattern;
+
+#define MAX_PATTERNS 8
+
+typedef struct
+{
+  NamePattern p[MAX_PATTERNS];
+  guint n;
+} NamePatterns;
+
+static void
+name_patterns_add (NamePatterns * patterns, const gchar * prefix, guint width)
+{
+  NamePattern *p;
+
+  g_assert (patterns->n < MAX_PATTERNS);
+  p = &patterns->p[patterns->n++];
+  p->prefix = prefix;
+  p->prefix_len = strlen (prefix);
+  p->width = width;
+}
+
+/* TRUE when "prefix" + digits is what printf ("%s%0*d", prefix, width, n)
+ * writes for the number the digits spell. */
+static gboolean
+name_pattern_matches (const NamePattern * p, const gchar * name,
+    gsize prefix_len, gsize n_digits)
+{
+  if (prefix_len != p->prefix_len || memcmp (name, p->prefix, prefix_len) != 0)
+    return FALSE;
+  return n_digits == p->width || (n_digits > p->width
+      && name[prefix_len] != '0');
+}
+
+static guint
+name_patterns_rank (const NamePatterns * patterns, const gchar * name,
+    gsize prefix_len, gsize n_digits)
+{
+  guint i;
+
+  for (i = 0; i < patterns->n; i++) {
+    if (name_pattern_matches (&patterns->p[i], name, prefix_len, n_digits))
+      return i;
+  }
+  return patterns->n;
+}
+
+/* ---- listing folders ---- */
+
+typedef void (*EntryFunc) (const gchar * name, gsize len, gpointer user_data);
+
+/* d_type spares a stat() per entry. Symlinks and DT_UNKNOWN (filesystems
+ * that do not fill d_type) are accepted: a wrong guess only means that
+ * reading that file fails later, like any unreadable frame. */
+static gboolean
+entry_is_wanted (const struct dirent *ent, gboolean want_dirs)
+{
+#ifdef _DIRENT_HAVE_D_TYPE
+  switch (ent->d_type) {
+    case DT_UNKNOWN:
+    case DT_LNK:
+      return TRUE;
+    case DT_DIR:
+      return want_dirs;
+    case DT_REG:
+      return !want_dirs;
+    default:
+      return FALSE;
+  }
+#else
+  (void) ent;
+  (void) want_dirs;
+  return TRUE;
+#endif
+}
+
+static void
+set_io_error (GError ** error, const gchar * what, const gchar * path,
+    int errsv)
+{
+  g_autofree gchar *display = g_filename_display_name (path);
+
+  g_set_error (error, GST_TRIAL_ERROR, GST_TRIAL_ERROR_IO,
+      "cannot %s '%s': %s", what, display, g_strerror (errsv));
+}
+
+/* Calls @func for every entry of @dir that is (or may be) a folder when
+ * @want_dirs, else a file. GDir cannot tell, hence readdir(). */
+static gboolean
+list_folder (const gchar * dir, gboolean want_dirs, EntryFunc func,
+    gpointer user_data, GError ** error)
+{
+  DIR *d;
+  struct dirent *ent;
+  int errsv;
+
+  d = opendir (dir);
+  if (d == NULL) {
+    set_io_error (error, "list folder", dir, errno);
+    return FALSE;
+  }
+  for (;;) {
+    errno = 0;
+    ent = readdir (d);
+    if (ent == NULL)
+      break;
+    if (ent->d_name[0] == '.' && (ent->d_name[1] == '\0'
+            || (ent->d_name[1] == '.' && ent->d_name[2] == '\0')))
+      continue;
+    if (entry_is_wanted (ent, want_dirs))
+      func (ent->d_name, strlen (ent->d_name), user_data);
+  }
+  errsv = errno;
+  closedir (d);
+  if (errsv != 0) {
+    set_io_error (error, "list folder", dir, errsv);
+    return FALSE;
+  }
+  return TRUE;
+}
+
+static void
+collect_camera (const gchar * name, gsize len, gpointer user_data)
+{
+  GPtrArray *names = user_data;
+
+  if (len >= 3 && memcmp (name, "cam", 3) == 0)
+    g_ptr_array_add (names, g_strndup (name, len));
+}
+
+static gint
+compare_strings (gconstpointer a, gconstpointer b)
+{
+  return strcmp (*(const gchar * const *) a, *(const gchar * const *) b);
+}
+
+/* @a followed by @b, kept in @chunk. */
+static const gchar *
+chunk_concat (GStringChunk * chunk, const gchar * a, const gchar * b)
+{
+  g_autofree gchar *s = g_strconcat (a, b, NULL);
+
+  return g_string_chunk_insert (chunk, s);
+}
+
+/* @parent/@first if it is a folder, else @parent/@second if that is one. */
+static gchar *
+pick_folder (const gchar * parent, const gchar * first, const gchar * second)
+{
+  gchar *dir = g_build_filename (parent, first, NULL);
+
+  if (g_file_test (dir, G_FILE_TEST_IS_DIR))
+    return dir;
+  g_free (dir);
+  dir = g_build_filename (parent, second, NULL);
+  if (g_file_test (dir, G_FILE_TEST_IS_DIR))
+    return dir;
+  g_free (dir);
+  return NULL;
+}
+
+/* ---- color frames ---- */
+
+typedef struct
+{
+  gint64 number;
+  const gchar *name;            /* in ColorListing.names */
+  guint ext;                    /* index in color_exts */
+  guint pattern;                /* rank in the name patterns */
+} ColorFile;
+
+typedef struct
+{
+  const NamePatterns *patterns;
+  gint64 start;                 /* -1 = open */
+  gint64 stop;                  /* -1 = open */
+  GStringChunk *names;
+  GArray *files;                /* ColorFile in [start, stop] */
+  guint n_numbered;             /* numbered files, in the range or not */
+  gint64 min;
+  gint64 max;
+} ColorListing;
+
+/* A color frame is "<anything>_<1-18 digits><color extension>"; the
+ * extension is case-sensitive, as the seed's glob was. Returns the index in
+ * color_exts, or -1. */
+static gint
+parse_color_name (const gchar * name, gsize len, gint64 * number,
+    gsize * prefix_len, gsize * n_digits)
+{
+  guint i;
+  gsize dot, start, k;
+  gint64 value = 0;
+
+  for (i = 0; i < G_N_ELEMENTS (color_exts); i++) {
+    gsize ext_len = strlen (color_exts[i].ext);
+
+    if (len > ext_len && memcmp (name + len - ext_len, color_exts[i].ext,
+            ext_len) == 0)
+      break;
+  }
+  if (i == G_N_ELEMENTS (color_exts))
+    return -1;
+
+  dot = len - strlen (color_exts[i].ext);
+  start = dot;
+  while (start > 0 && g_ascii_isdigit (name[start - 1]))
+    start--;
+  if (start == dot || start == 0 || name[start - 1] != '_'
+      || dot - start > MAX_FRAME_DIGITS)
+    return -1;
+  for (k = start; k < dot; k++)
+    value = value * 10 + (name[k] - '0');
+
+  *number = value;
+  *prefix_len = start;
+  *n_digits = dot - start;
+  return i;
+}
+
+static void
+collect_color_file (const gchar * name, gsize len, gpointer user_data)
+{
+  ColorListing *listing = user_data;
+  ColorFile file;
+  gsize prefix_len, n_digits;
+  gint ext;
+
+  ext = parse_color_name (name, len, &file.number, &prefix_len, &n_digits);
+  if (ext < 0)
+    return;
+
+  if (listing->n_numbered == 0 || file.number < listing->min)
+    listing->min = file.number;
+  if (listing->n_numbered == 0 || file.number > listing->max)
+    listing->max = file.number;
+  listing->n_numbered++;
+
+  if ((listing->start >= 0 && file.number < listing->start)
+      || (listing->stop >= 0 && file.number > listing->stop))
+    return;
+
+  file.name = g_string_chunk_insert_len (listing->names, name, len);
+  file.ext = ext;
+  file.pattern = name_patterns_rank (listing->patterns, name, prefix_len,
+      n_digits);
+  g_array_append_val (listing->files, file);
+}
+
+/* By number; within a number the file that wins sorts first: extension
+ * order, then name form order, then strcmp, so the choice never depends on
+ * the order readdir() returned. */
+static gint
+compare_color_files (gconstpointer pa, gconstpointer pb)
+{
+  const ColorFile *a = pa, *b = pb;
+
+  if (a->number != b->number)
+    return a->number < b->number ? -1 : 1;
+  if (a->ext != b->ext)
+    return a->ext < b->ext ? -1 : 1;
+  if (a->pattern != b->pattern)
+    return a->pattern < b->pattern ? -1 : 1;
+  return strcmp (a->name, b->name);
+}
+
+/* ---- depth folders ---- */
+
+typedef struct
+{
+  gchar *dir;
+  GStringChunk *chunk;
+  GHashTable *names;            /* set of the depth file names of dir */
+  gboolean has_raw;
+  gboolean has_npy;
+} DepthListing;
+
+static void
+depth_listing_free (DepthListing * listing)
+{
+  g_free (listing->dir);
+  g_clear_pointer (&listing->names, g_hash_table_unref);
+  g_clear_pointer (&listing->chunk, g_string_chunk_free);
+  g_free (listing);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (DepthListing, depth_listing_free)
+
+static void
+collect_depth_file (const gchar * name, gsize len, gpointer user_data)
+{
+  DepthListing *listing = user_data;
+  guint i;
+
+  for (i = 0; i < G_N_ELEMENTS (depth_exts); i++) {
+    if (len > 4 && memcmp (name + len - 4, depth_exts[i].ext, 4) == 0)
+      break;
+  }
+  if (i == G_N_ELEMENTS (depth_exts))
+    return;
+  if (depth_exts[i].format == GST_TRIAL_DEPTH_RAW)
+    listing->has_raw = TRUE;
+  else if (depth_exts[i].format == GST_TRIAL_DEPTH_NPY)
+    listing->has_npy = TRUE;
+  g_hash_table_add (listing->names,
+      g_string_chunk_insert_len (listing->chunk, name, len));
+}
+
+/* Takes @dir. */
+static DepthListing *
+depth_listing_new (gchar * dir, GError ** error)
+{
+  g_autoptr (DepthListing) listing = g_new0 (DepthListing, 1);
+
+  listing->dir = dir;
+  listing->chunk = g_string_chunk_new (64 * 1024);
+  listing->names = g_hash_table_new (g_str_hash, g_str_equal);
+  if (!list_folder (dir, FALSE, collect_depth_file, listing, error))
+    return NULL;
+  return g_steal_pointer (&listing);
+}
+
+/* Copies @prefix, @digits and @ext into @buf; FALSE if they do not fit
+ * (then no such file can exist: names are shorter than NAME_MAX). */
+static gboolean
+compose_name (gchar * buf, gsize size, const NamePattern * p,
+    const gchar * digits, gsize n_digits, const gchar * ext)
+{
+  gsize ext_len = strlen (ext);
+
+  if (p->prefix_len + n_digits + ext_len >= size)
+    return FALSE;
+  memcpy (buf, p->prefix, p->prefix_len);
+  memcpy (buf + p->prefix_len, digits, n_digits);
+  memcpy (buf + p->prefix_len + n_digits, ext, ext_len + 1);
+  return TRUE;
+}
+
+/* The depth file of frame @number: the first name of the candidates, in
+ * pattern-major order (for each name form, each extension) or, when
+ * @ext_major, extension-major order, that the folder holds. */
+static const gchar *
+find_depth_name (const DepthListing * listing, const NamePatterns * patterns,
+    gboolean ext_major, gint64 number, GstTrialDepthFormat * format)
+{
+  gchar digits4[24], digits6[24], buf[512];
+  gsize len4, len6;
+  guint n_exts = G_N_ELEMENTS (depth_exts);
+  guint k;
+
+  len4 = g_snprintf (digits4, sizeof digits4, "%04" G_GINT64_FORMAT, number);
+  len6 = g_snprintf (digits6, sizeof digits6, "%06" G_GINT64_FORMAT, number);
+
+  for (k = 0; k < patterns->n * n_exts; k++) {
+    guint pi = ext_major ? k % patterns->n : k / n_exts;
+    guint ei = ext_major ? k / patterns->n : k % n_exts;
+    const NamePattern *p = &patterns->p[pi];
+    const gchar *digits = p->width == 4 ? digits4 : digits6;
+    gsize n_digits = p->width == 4 ? len4 : len6;
+    const gchar *found;
+
+    if (!compose_name (buf, sizeof buf, p, digits, n_digits,
+            depth_exts[ei].ext))
+      continue;
+    found = g_hash_table_lookup (listing->names, buf);
+    if (found != NULL) {
+      *format = depth_exts[ei].format;
+      return found;
+    }
+  }
+  return NULL;
+}
+
+/* ---- reading the first files ---- */
+
+/* Up to @limit bytes from the start of the regular file @path; @whole says
+ * whether that is all of it. NULL when it cannot be read. */
+static guint8 *
+read_head (const gchar * path, gsize limit, gsize * size, gboolean * whole)
+{
+  struct stat st;
+  guint8 *data;
+  gsize want, got = 0;
+  int fd;
+
+  fd = g_open (path, O_RDONLY | O_CLOEXEC, 0);
+  if (fd < 0)
+    return NULL;
+  if (fstat (fd, &st) != 0 || !S_ISREG (st.st_mode)) {
+    close (fd);
+    return NULL;
+  }
+  want = (guint64) st.st_size < limit ? (gsize) st.st_size : limit;
+  data = g_malloc (want > 0 ? want : 1);
+  while (got < want) {
+    gssize n = read (fd, data + got, want - got);
+
+    if (n < 0 && errno == EINTR)
+      continue;
+    if (n <= 0)
+      break;
+    got += n;
+  }
+  close (fd);
+  *size = got;
+  *whole = (guint64) got == (guint64) st.st_size;
+  return data;
+}
+
+static void
+read_color_size (GstTrialLayout * layout, const GstTrialFrame * frame)
+{
+  g_autofree guint8 *data = NULL;
+  gsize size = 0;
+  gboolean whole;
+  guint width = 0, height = 0;
+  gboolean ok = FALSE;
+
+  data = read_head (frame->color_path, frame->color_format ==
+      GST_TRIAL_COLOR_PNG ? PNG_HEAD_BYTES : COLOR_FILE_MAX_BYTES, &size,
+      &whole);
+  if (data == NULL)
+    return;
+
+  switch (frame->color_format) {
+    case GST_TRIAL_COLOR_PNG:{
+      GstTrialPngHeader header;
+
+      ok = gst_trial_png_read_header (data, size, &header, NULL);
+      width = header.width;
+      height = header.height;
+      break;
+    }
+    case GST_TRIAL_COLOR_JPEG:
+      ok = gst_trial_jpeg_read_size (data, size, &width, &height, NULL);
+      break;
+    case GST_TRIAL_COLOR_BMP:
+      ok = gst_trial_bmp_read_size (data, size, &width, &height, NULL);
+      break;
+  }
+  if (ok) {
+    layout->color_width = width;
+    layout->color_height = height;
+  }
+}
+
+/* Shape and scale from the first depth file that reads and probes; one
+ * file read when it does. */
+static void
+decide_depth (GstTrialLayout * layout, const GstTrialScanOptions * options)
+{
+  gboolean need_shape = options->depth_width == 0
+      || options->depth_height == 0;
+  gboolean need_scale = !(options->depth_scale > 0.0
+      && isfinite (options->depth_scale));
+  guint i, tried = 0;
+
+  layout->depth_width = need_shape ? 0 : options->depth_width;
+  layout->depth_height = need_shape ? 0 : options->depth_height;
+  layout->depth_scale = need_scale ? DEFAULT_DEPTH_SCALE :
+      options->depth_scale;
+
+  for (i = 0; i < layout->frames->len; i++) {
+    const GstTrialFrame *frame =
+        &g_array_index (layout->frames, GstTrialFrame, i);
+    if (frame->depth_path != NULL) {
+      layout->depth_format = frame->depth_format;
+      break;
+    }
+  }
+
+  for (i = 0; i < layout->frames->len && tried < MAX_DEPTH_PROBES
+      && (need_shape || need_scale); i++) {
+    const GstTrialFrame *frame =
+        &g_array_index (layout->frames, GstTrialFrame, i);
+    g_autofree guint8 *data = NULL;
+    gsize size = 0;
+    gboolean whole = FALSE;
+    guint width = 0, height = 0;
+    gdouble scale = 0.0;
+
+    if (frame->depth_path == NULL)
+      continue;
+    tried++;
+    data = read_head (frame->depth_path, GST_TRIAL_MAX_IMAGE_BYTES, &size,
+        &whole);
+    if (data == NULL || !whole)
+      continue;
+    if (need_shape && !gst_trial_depth_probe_shape (frame->depth_format,
+            data, size, frame->depth_path, &width, &height, NULL))
+      continue;
+    if (need_scale && !gst_trial_depth_decide_scale (frame->depth_format,
+            data, size, frame->depth_path, &scale, NULL))
+      continue;
+    if (need_shape) {
+      layout->depth_width = width;
+      layout->depth_height = height;
+    }
+    if (need_scale)
+      layout->depth_scale = scale;
+    break;
+  }
+}
+
+/* ---- the scan ---- */
+
+static void
+gst_trial_layout_clear (gpointer data)
+{
+  GstTrialLayout *layout = data;
+
+  g_free (layout->path);
+  g_free (layout->trial_name);
+  g_free (layout->camera);
+  g_strfreev (layout->cameras);
+  g_free (layout->color_dir);
+  g_free (layout->depth_dir);
+  g_clear_pointer (&layout->frames, g_array_unref);
+  g_clear_pointer (&layout->paths, g_string_chunk_free);
+}
+
+/* @path without trailing separators (but "/" stays "/"). */
+static gchar *
+strip_trailing_separators (const gchar * path)
+{
+  gsize len = strlen (path);
+
+  while (len > 1 && G_IS_DIR_SEPARATOR (path[len - 1]))
+    len--;
+  return g_strndup (path, len);
+}
+
+static gchar *
+join_display_names (gchar ** names)
+{
+  GString *s = g_string_new (NULL);
+  guint i;
+
+  for (i = 0; names[i] != NULL; i++) {
+    g_autofree gchar *display = g_filename_display_name (names[i]);
+
+    if (i > 0)
+      g_string_append (s, ", ");
+    g_string_append (s, display);
+  }
+  return g_string_free (s, FALSE);
+}
+
+/* Finds the cam* folders with a color folder; FALSE only on I/O errors. */
+static gboolean
+find_cameras (GstTrialLayout * layout, GError ** error)
+{
+  g_autoptr (GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  GPtrArray *cameras;
+  guint i;
+
+  if (!list_folder (layout->path, TRUE, collect_camera, names, error))
+    return FALSE;
+  g_ptr_array_sort (names, compare_strings);
+
+  cameras = g_ptr_array_new ();
+  for (i = 0; i < names->len; i++) {
+    g_autofree gchar *cam_dir = g_build_filename (layout->path,
+        (const gchar *) names->pdata[i], NULL);
+    g_autofree gchar *color_dir = pick_folder (cam_dir, "color", "Color");
+
+    if (color_dir != NULL)
+      g_ptr_array_add (cameras, g_steal_pointer (&names->pdata[i]));
+  }
+  g_ptr_array_add (cameras, NULL);
+  layout->cameras = (gchar **) g_ptr_array_free (cameras, FALSE);
+  return TRUE;
+}
+
+static gboolean
+choose_camera (GstTrialLayout * layout, const gchar * wanted, GError ** error)
+{
+  g_autofree gchar *list = NULL;
+  g_autofree gchar *display = NULL;
+  g_autofree gchar *wanted_display = NULL;
+
+  if (wanted == NULL || wanted[0] == '\0') {
+    layout->camera = g_strdup (layout->cameras[0]);
+    return TRUE;
+  }
+  if (g_strv_contains ((const gchar * const *) layout->cameras, wanted)) {
+    layout->camera = g_strdup (wanted);
+    return TRUE;
+  }
+
+  list = join_display_names (layout->cameras);
+  display = g_filename_display_name (layout->path);
+  wanted_display = g_utf8_make_valid (wanted, -1);
+  g_set_error (error, GST_TRIAL_ERROR, GST_TRIAL_ERROR_UNKNOWN_CAMERA,
+      "camera '%s' not found in trial '%s'; its cameras are: %s",
+      wanted_display, display, list);
+  return FALSE;
+}
+
+/* multi_camera: color before Color; depth before Depth. Depth names are
+ * tried per extension (.raw, .npy, .png), and for each the seed's %06d forms
+ * first, then the same forms with %04d, which the seed did not know but
+ * some exports write. */
+static gboolean
+setup_multi_camera (GstTrialLayout * layout, GStringChunk * scratch,
+    const gchar * camera, NamePatterns * color_patterns,
+    NamePatterns * depth_patterns, DepthListing ** depth, GError ** error)
+{
+  g_autofree gchar *cam_dir = NULL;
+  g_autofree gchar *depth_dir = NULL;
+  const gchar *cam_prefix;
+
+  layout->structure = GST_TRIAL_STRUCTURE_MULTI_CAMERA;
+  if (!choose_camera (layout, camera, error))
+    return FALSE;
+
+  cam_dir = g_build_filename (layout->path, layout->camera, NULL);
+  layout->color_dir = pick_folder (cam_dir, "color", "Color");
+  if (layout->color_dir == NULL) {
+    g_autofree gchar *display = g_filename_display_name (cam_dir);
+
+    g_set_error (error, GST_TRIAL_ERROR, GST_TRIAL_ERROR_IO,
+        "folder '%s' has no 'color' or 'Color' folder any more", display);
+    return FALSE;
+  }
+
+  cam_prefix = chunk_concat (scratch, layout->camera, "_");
+
+  name_patterns_add (color_patterns, "frame_", 6);
+  name_patterns_add (color_patterns, "Color_", 6);
+  name_patterns_add (color_patterns, cam_prefix, 6);
+  name_patterns_add (color_patterns, "frame_", 4);
+  name_patterns_add (color_patterns, "Color_", 4);
+  name_patterns_add (color_patterns, cam_prefix, 4);
+
+  name_patterns_add (depth_patterns, "frame_", 6);
+  name_patterns_add (depth_patterns, "Depth_", 6);
+  name_patterns_add (depth_patterns, cam_prefix, 6);
+  name_patterns_add (depth_patterns, "frame_", 4);
+  name_patterns_add (depth_patterns, "Depth_", 4);
+  name_patterns_add (depth_patterns, cam_prefix, 4);
+
+  depth_dir = pick_folder (cam_dir, "depth", "Depth");
+  if (depth_dir != NULL) {
+    layout->depth_dir = g_strdup (depth_dir);
+    *depth = depth_listing_new (g_steal_pointer (&depth_dir), error);
+    if (*depth == NULL)
+      return FALSE;
+  }
+  return TRUE;
+}
+
+/* single_camera (RealSense Viewer / rs-convert exports): "Color" is
+ * preferred over "color" (the order TRIAL_FORMAT.md names them in). The
+ * depth folder is the first of Depth, depth, Depth_Color, depth_color that
+ * holds a .raw file, else the first holding a .npy, else the first there
+ * is: exports sometimes swap Depth and Depth_Color, and the .raw files are
+ * the true depth. Each of those folders is listed at most once. */
+static gboolean
+setup_single_camera (GstTrialLayout * layout, GStringChunk * scratch,
+    const gchar * camera, NamePatterns * color_patterns,
+    NamePatterns * depth_patterns, DepthListing ** depth, GError ** error)
+{
+  static const gchar *const depth_folders[] = {
+    "Depth", "depth", "Depth_Color", "depth_color"
+  };
+  g_autoptr (GPtrArray) listings =
+      g_ptr_array_new_with_free_func ((GDestroyNotify) depth_listing_free);
+  DepthListing *chosen = NULL, *with_npy = NULL, *first = NULL;
+  g_autofree gchar *base = NULL;
+  const gchar *folder_prefix;
+  guint i;
+
+  layout->structure = GST_TRIAL_STRUCTURE_SINGLE_CAMERA;
+  if (camera != NULL && camera[0] != '\0'
+      && strcmp (camera, GST_TRIAL_SINGLE_CAMERA) != 0) {
+    g_autofree gchar *display = g_filename_display_name (layout->path);
+    g_autofree gchar *camera_display = g_utf8_make_valid (camera, -1);
+
+    g_set_error (error, GST_TRIAL_ERROR, GST_TRIAL_ERROR_UNKNOWN_CAMERA,
+        "camera '%s' not found in trial '%s'; it is a single_camera trial, "
+        "its cameras are: " GST_TRIAL_SINGLE_CAMERA, camera_display, display);
+    return FALSE;
+  }
+
+  for (i = 0; i < G_N_ELEMENTS (depth_folders) && chosen == NULL; i++) {
+    gchar *dir = g_build_filename (layout->path, depth_folders[i], NULL);
+    DepthListing *listing;
+
+    if (!g_file_test (dir, G_FILE_TEST_IS_DIR)) {
+      g_free (dir);
+      continue;
+    }
+    listing = depth_listing_new (dir, error);
+    if (listing == NULL)
+      return FALSE;
+    g_ptr_array_add (listings, listing);
+    if (listing->has_raw)
+      chosen = listing;
+    if (listing->has_npy && with_npy == NULL)
+      with_npy = listing;
+    if (first == NULL)
+      first = listing;
+  }
+  if (chosen == NULL)
+    chosen = with_npy != NULL ? with_npy : first;
+
+  name_patterns_add (color_patterns, "_Color_", 4);
+  name_patterns_add (color_patterns, "_Color_", 6);
+  name_patterns_add (color_patterns, "frame_", 6);
+  name_patterns_add (color_patterns, "frame_", 4);
+  name_patterns_add (color_patterns, "Color_", 6);
+  name_patterns_add (color_patterns, "Color_", 4);
+
+  if (chosen != NULL) {
+    base = g_path_get_basename (chosen->dir);
+    folder_prefix = chunk_concat (scratch, "_", base);
+    folder_prefix = chunk_concat (scratch, folder_prefix, "_");
+    name_patterns_add (depth_patterns, folder_prefix, 4);
+    name_patterns_add (depth_patterns, folder_prefix, 6);
+    name_patterns_add (depth_patterns, "_Depth_", 4);
+    name_patterns_add (depth_patterns, "_Depth_", 6);
+    name_patterns_add (depth_patterns, "frame_", 6);
+    name_patterns_add (depth_patterns, "frame_", 4);
+    name_patterns_add (depth_patterns, "Depth_", 6);
+    name_patterns_add (depth_patterns, "Depth_", 4);
+
+    layout->depth_dir = g_strdup (chosen->dir);
+    g_ptr_array_find (listings, chosen, &i);
+    *depth = g_ptr_array_steal_index_fast (listings, i);
+  }
+  return TRUE;
+}
+
+static void
+set_no_frames_error (const ColorListing * colors, const gchar * color_dir,
+    GError ** error)
+{
+  g_autofree gchar *display = g_filename_display_name (color_dir);
+  g_autofree gchar *from = NULL;
+  g_autofree gchar *to = NULL;
+
+  if (colors->n_numbered == 0) {
+    g_set_error (error, GST_TRIAL_ERROR, GST_TRIAL_ERROR_NO_FRAMES,
+        "no color frames in '%s': expected .png, .jpg, .jpeg or .bmp files "
+        "named <name>_<frame number>, e.g. frame_000231.png", display);
+    return;
+  }
+  from = colors->start >= 0 ?
+      g_strdup_printf ("%" G_GINT64_FORMAT, colors->start) : g_strdup ("first");
+  to = colors->stop >= 0 ?
+      g_strdup_printf ("%" G_GINT64_FORMAT, colors->stop) : g_strdup ("last");
+  g_set_error (error, GST_TRIAL_ERROR, GST_TRIAL_ERROR_NO_FRAMES,
+      "no color frames in the range [%s, %s] in '%s': its frames run from %"
+      G_GINT64_FORMAT " to %" G_GINT64_FORMAT, from, to, display, colors->min,
+      colors->max);
+}
+
+/* @buf holds a folder and a separator (@dir_len bytes); returns that folder
+ * joined with @name, kept in @chunk. */
+static const gchar *
+chunk_path (GStringChunk * chunk, GString * buf, gsize dir_len,
+    const gchar * name)
+{
+  g_string_truncate (buf, dir_len);
+  g_string_append (buf, name);
+  return g_string_chunk_insert_len (chunk, buf->str, buf->len);
+}
+
+static void
+build_frames (GstTrialLayout * layout, GArray * files,
+    const DepthListing * depth, const NamePatterns * depth_patterns)
+{
+  g_autoptr (GString) color_buf = g_string_new (layout->color_dir);
+  g_autoptr (GString) depth_buf = g_string_new (layout->depth_dir);
+  gsize color_len, depth_len;
+  gboolean ext_major =
+      layout->structure == GST_TRIAL_STRUCTURE_MULTI_CAMERA;
+  guint i;
+
+  g_string_append_c (color_buf, G_DIR_SEPARATOR);
+  color_len = color_buf->len;
+  g_string_append_c (depth_buf, G_DIR_SEPARATOR);
+  depth_len = depth_buf->len;
+
+  layout->paths = g_string_chunk_new (256 * 1024);
+  layout->frames = g_array_sized_new (FALSE, FALSE, sizeof (GstTrialFrame),
+      files->len);
+
+  for (i = 0; i < files->len; i++) {
+    const ColorFile *file = &g_array_index (files, ColorFile, i);
+    GstTrialFrame frame;
+    const gchar *depth_name = NULL;
+
+    /* files is sorted so that the winner of a number comes first */
+    if (i > 0 && file->number == g_array_index (files, ColorFile, i - 1).number)
+      continue;
+
+    frame.number = file->number;
+    frame.color_path = chunk_path (layout->paths, color_buf, color_len,
+        file->name);
+    frame.color_format = color_exts[file->ext].format;
+    frame.depth_format = GST_TRIAL_DEPTH_NONE;
+    if (depth != NULL)
+      depth_name = find_depth_name (depth, depth_patterns, ext_major,
+          file->number, &frame.depth_format);
+    frame.depth_path = depth_name == NULL ? NULL :
+        chunk_path (layout->paths, depth_buf, depth_len, depth_name);
+    g_array_append_val (layout->frames, frame);
+  }
+}
+
+GstTrialLayout *
+gst_trial_layout_scan (const gchar * path, const GstTrialScanOptions * options,
+    GError ** error)
+{
+  static const GstTrialScanOptions defaults = GST_TRIAL_SCAN_OPTIONS_INIT;
+  g_autoptr (GstTrialLayout) layout = NULL;
+  g_autoptr (GStringChunk) scratch = NULL;
+  g_autoptr (DepthListing) depth = NULL;
+  g_autoptr (GArray) files = NULL;
+  g_autofree gchar *canonical = NULL;
+  NamePatterns color_patterns = { 0 }, depth_patterns = { 0 };
+  ColorListing colors = { 0 };
+  GStatBuf st;
+
+  g_return_val_if_fail (path != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (options == NULL)
+    options = &defaults;
+
+  if (g_stat (path, &st) != 0) {
+    int errsv = errno;
+    g_autofree gchar *display = g_filename_display_name (path);
+
+    if (errsv == ENOENT || errsv == ENOTDIR)
+      g_set_error (error, GST_TRIAL_ERROR, GST_TRIAL_ERROR_NOT_FOUND,
+          "trial folder '%s' does not exist", display);
+    else
+      set_io_error (error, "read trial folder", path, errsv);
+    return NULL;
+  }
+  if (!S_ISDIR (st.st_mode)) {
+    g_autofree gchar *display = g_filename_display_name (path);
+
+    g_set_error (error, GST_TRIAL_ERROR, GST_TRIAL_ERROR_NOT_A_FOLDER,
+        "trial path '%s' is not a folder; a trial is a folder holding "
+        "cam*/color/ (multi_camera) or Color/ (single_camera)", display);
+    return NULL;
+  }
+
+  layout = g_atomic_rc_box_new0 (GstTrialLayout);
+  layout->path = strip_trailing_separators (path);
+  canonical = g_canonicalize_filename (layout->path, NULL);
+  layout->trial_name = g_path_get_basename (canonical);
+  scratch = g_string_chunk_new (256 * 1024);
+
+  if (!find_cameras (layout, error))
+    return NULL;
+  if (layout->cameras[0] != NULL) {
+    if (!setup_multi_camera (layout, scratch, options->camera,
+            &color_patterns, &depth_patterns, &depth, error))
+      return NULL;
+  } else {
+    layout->color_dir = pick_folder (layout->path, "Color", "color");
+    if (layout->color_dir == NULL) {
+      g_autofree gchar *display = g_filename_display_name (layout->path);
+
+      g_set_error (error, GST_TRIAL_ERROR, GST_TRIAL_ERROR_NO_LAYOUT,
+          "'%s' is not a trial folder: expected a cam* folder holding a "
+          "'color' or 'Color' folder (multi_camera), or a 'Color' or 'color' "
+          "folder (single_camera); found neither", display);
+      return NULL;
+    }
+    g_strfreev (layout->cameras);
+    layout->cameras = g_new0 (gchar *, 2);
+    layout->cameras[0] = g_strdup (GST_TRIAL_SINGLE_CAMERA);
+    if (!setup_single_camera (layout, scratch, options->camera,
+            &color_patterns, &depth_patterns, &depth, error))
+      return NULL;
+  }
+
+  files = g_array_new (FALSE, FALSE, sizeof (ColorFile));
+  colors.patterns = &color_patterns;
+  colors.start = MAX (options->start_frame, -1);
+  colors.stop = MAX (options->stop_frame, -1);
+  colors.names = scratch;
+  colors.files = files;
+  if (!list_folder (layout->color_dir, FALSE, collect_color_file, &colors,
+          error))
+    return NULL;
+  g_array_sort (files, compare_color_files);
+
+  build_frames (layout, files, depth, &depth_patterns);
+  if (layout->frames->len == 0) {
+    set_no_frames_error (&colors, layout->color_dir, error);
+    return NULL;
+  }
+
+  layout->color_format =
+      g_array_index (layout->frames, GstTrialFrame, 0).color_format;
+  read_color_size (layout, &g_array_index (layout->frames, GstTrialFrame, 0));
+  decide_depth (layout, options);
+
+  return g_steal_pointer (&layout);
+}
+
+G_DEFINE_BOXED_TYPE (GstTrialLayout, gst_trial_layout, gst_trial_layout_ref,
+    gst_trial_layout_unref)
+
+GstTrialLayout *
+gst_trial_layout_ref (GstTrialLayout * layout)
+{
+  g_return_val_if_fail (layout != NULL, NULL);
+
+  return g_atomic_rc_box_acquire (layout);
+}
+
+void
+gst_trial_layout_unref (GstTrialLayout * layout)
+{
+  g_return_if_fail (layout != NULL);
+
+  g_atomic_rc_box_release_full (layout, gst_trial_layout_clear);
+}
+
+const gchar *
+gst_trial_layout_get_path (const GstTrialLayout * layout)
+{
+  g_return_val_if_fail (layout != NULL, NULL);
+
+  return layout->path;
+}
+
+const gchar *
+gst_trial_layout_get_trial_name (const GstTrialLayout * layout)
+{
+  g_return_val_if_fail (layout != NULL, NULL);
+
+  return layout->trial_name;
+}
+
+GstTrialStructure
+gst_trial_layout_get_structure (const GstTrialLayout * layout)
+{
+  g_return_val_if_fail (layout != NULL, GST_TRIAL_STRUCTURE_MULTI_CAMERA);
+
+  return layout->structure;
+}
+
+const gchar *
+gst_trial_structure_to_string (GstTrialStructure structure)
+{
+  switch (structure) {
+    case GST_TRIAL_STRUCTURE_MULTI_CAMERA:
+      return "multi_camera";
+    case GST_TRIAL_STRUCTURE_SINGLE_CAMERA:
+      return "single_camera";
+  }
+  g_return_val_if_reached (NULL);
+}
+
+const gchar *
+gst_trial_layout_get_camera (const GstTrialLayout * layout)
+{
+  g_return_val_if_fail (layout != NULL, NULL);
+
+  return layout->camera;
+}
+
+const gchar *
+gst_trial_layout_get_output_camera (const GstTrialLayout * layout)
+{
+  g_return_val_if_fail (layout != NULL, NULL);
+
+  return layout->camera != NULL ? layout->camera : GST_TRIAL_SINGLE_CAMERA;
+}
+
+const gchar *const *
+gst_trial_layout_get_cameras (const GstTrialLayout * layout)
+{
+  g_return_val_if_fail (layout != NULL, NULL);
+
+  return (const gchar * const *) layout->cameras;
+}
+
+const gchar *
+gst_trial_layout_get_color_dir (const GstTrialLayout * layout)
+{
+  g_return_val_if_fail (layout != NULL, NULL);
+
+  return layout->color_dir;
+}
+
+const gchar *
+gst_trial_layout_get_depth_dir (const GstTrialLayout * layout)
+{
+  g_return_val_if_fail (layout != NULL, NULL);
+
+  return layout->depth_dir;
+}
+
+guint
+gst_trial_layout_get_n_frames (const GstTrialLayout * layout)
+{
+  g_return_val_if_fail (layout != NULL, 0);
+
+  return layout->frames->len;
+}
+
+const GstTrialFrame *
+gst_trial_layout_get_frame (const GstTrialLayout * layout, guint index)
+{
+  g_return_val_if_fail (layout != NULL, NULL);
+  g_return_val_if_fail (index < layout->frames->len, NULL);
+
+  return &g_array_index (layout->frames, GstTrialFrame, index);
+}
+
+guint
+gst_trial_layout_find_frame (const GstTrialLayout * layout, gint64 number)
+{
+  guint lo = 0, hi;
+
+  g_return_val_if_fail (layout != NULL, 0);
+
+  hi = layout->frames->len;
+  while (lo < hi) {
+    guint mid = lo + (hi - lo) / 2;
+
+    if (g_array_index (layout->frames, GstTrialFrame, mid).number < number)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  return lo;
+}
+
+gint64
+gst_trial_layout_get_first_frame (const GstTrialLayout * layout)
+{
+  g_return_val_if_fail (layout != NULL, -1);
+
+  return g_array_index (layout->frames, GstTrialFrame, 0).number;
+}
+
+gint64
+gst_trial_layout_get_last_frame (const GstTrialLayout * layout)
+{
+  g_return_val_if_fail (layout != NULL, -1);
+
+  return g_array_index (layout->frames, GstTrialFrame,
+      layout->frames->len - 1).number;
+}
+
+GstTrialColorFormat
+gst_trial_layout_get_color_format (const GstTrialLayout * layout)
+{
+  g_return_val_if_fail (layout != NULL, GST_TRIAL_COLOR_PNG);
+
+  return layout->color_format;
+}
+
+const gchar *
+gst_trial_color_format_to_string (GstTrialColorFormat format)
+{
+  switch (format) {
+    case GST_TRIAL_COLOR_PNG:
+      return "png";
+    case GST_TRIAL_COLOR_JPEG:
+      return "jpeg";
+    case GST_TRIAL_COLOR_BMP:
+      return "bmp";
+  }
+  g_return_val_if_reached (NULL);
+}
+
+guint
+gst_trial_layout_get_color_width (const GstTrialLayout * layout)
+{
+  g_return_val_if_fail (layout != NULL, 0);
+
+  return layout->color_width;
+}
+
+guint
+gst_trial_layout_get_color_height (const GstTrialLayout * layout)
+{
+  g_return_val_if_fail (layout != NULL, 0);
+
+  return layout->color_height;
+}
+
+GstTrialDepthFormat
+gst_trial_layout_get_depth_format (const GstTrialLayout * layout)
+{
+  g_return_val_if_fail (layout != NULL, GST_TRIAL_DEPTH_NONE);
+
+  return layout->depth_format;
+}
+
+guint
+gst_trial_layout_get_depth_width (const GstTrialLayout * layout)
+{
+  g_return_val_if_fail (layout != NULL, 0);
+
+  return layout->depth_width;
+}
+
+guint
+gst_trial_layout_get_depth_height (const GstTrialLayout * layout)
+{
+  g_return_val_if_fail (layout != NULL, 0);
+
+  return layout->depth_height;
+}
+
+gdouble
+gst_trial_layout_get_depth_scale (const GstTrialLayout * layout)
+{
+  g_return_val_if_fail (layout != NULL, 0.0);
+
+  return layout->depth_scale;
+}

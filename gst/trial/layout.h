@@ -31,11 +31,12 @@ typedef enum
 
 typedef struct
 {
-  const gchar *camera;          /* NULL or "" = first camera */
+  const gchar *camera;          /* NULL or "" = first camera; a single_camera
+                                 * trial takes only GST_TRIAL_SINGLE_CAMERA */
   gint64 start_frame;           /* inclusive, -1 = from the first */
   gint64 stop_frame;            /* inclusive, -1 = to the last */
-  guint depth_width;            /* 0 = decided from the first depth file */
-  guint depth_height;           /* 0 = decided from the first depth file */
+  guint depth_width;            /* 0 = decided from the first depth file; */
+  guint depth_height;           /* used only when both are set */
   gdouble depth_scale;          /* metres per unit, 0 = decided (depth.h) */
 } GstTrialScanOptions;
 
