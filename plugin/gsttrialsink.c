@@ -1,27 +1,866 @@
-/* stub: being implemented */
+/* gst-trial: trialsink. Owns the location pattern (parsed and expanded here,
+ * never handed to printf), the atomic write of one file per buffer, the
+ * frame counters and the "trial-progress" bus messages. */
+
+/**
+ * SECTION:element-trialsink
+ * @title: trialsink
+ *
+ * Writes every buffer to its own file, named by the buffer's frame number
+ * (%GST_BUFFER_OFFSET) rather than by a running index, so a trial with gaps
+ * in its frame numbers keeps them in the output file names.
+ *
+ * #GstTrialSink:location is a pattern with exactly one integer conversion:
+ * `%d`, `%i` or `%u`, with optional flags (`0`, `-`, `+`, space) and a width,
+ * e.g. `out/depth/frame_%06d.npy`; `%%` writes a literal `%`. Anything else
+ * (`%s`, `%n`, several conversions, a precision or a length modifier) is
+ * rejected when the element goes from READY to PAUSED, naming the pattern.
+ *
+ * Each file is written to a temporary `.<name>.tmp-XXXXXX` in the same folder
+ * and renamed when complete, so a crash or a full disk never leaves a partial
+ * file under the final name. Missing folders are created. With
+ * #GstTrialSink:skip-existing an interrupted run can be resumed: frames whose
+ * file exists are skipped, and temporary files left by the interrupted run
+ * are removed from the output folder (when the frame number is in the file
+ * name, not in a folder name). Buffers flagged %GST_BUFFER_FLAG_GAP
+ * (frames upstream could not read) are counted as failed and not written.
+ *
+ * The element posts a "trial-progress" element message every
+ * #GstTrialSink:progress-interval milliseconds and once at EOS, with the
+ * fields frames (guint64, files written or skipped), failed (guint64, GAP
+ * buffers), skipped (guint64), bytes (guint64 written), last-frame (gint64,
+ * offset of the last buffer, -1 before the first), stream (string, the
+ * #GstTrialSink:stream property) and done (boolean, %TRUE only at EOS).
+ *
+ * ## Example launch line
+ * |[
+ * gst-launch-1.0 trialsrc location=/data/trial_01 name=s \
+ *   s.color ! queue ! trialconvert ! trialsink location=out/color/frame_%06d.png \
+ *   s.depth ! queue ! trialconvert ! trialsink location=out/depth/frame_%06d.npy
+ * ]|
+ */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
 #endif
 
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <glib/gstdio.h>
+
 #include "gsttrialsink.h"
+
+GST_DEBUG_CATEGORY_STATIC (gst_trial_sink_debug);
+#define GST_CAT_DEFAULT gst_trial_sink_debug
+
+#define DEFAULT_LOCATION NULL
+#define DEFAULT_FSYNC FALSE
+#define DEFAULT_SKIP_EXISTING FALSE
+#define DEFAULT_STREAM ""
+#define DEFAULT_PROGRESS_INTERVAL 500
+
+/* A file name component is at most 255 bytes on the usual file systems, so a
+ * wider field could never name a file. */
+#define MAX_WIDTH 255
+
+/* Suffix of the temporary files: ".tmp-" and the six g_mkstemp() characters. */
+#define TMP_TAG ".tmp-"
+#define TMP_TAG_LEN 11
+
+enum
+{
+  PROP_0,
+  PROP_LOCATION,
+  PROP_FSYNC,
+  PROP_SKIP_EXISTING,
+  PROP_STREAM,
+  PROP_PROGRESS_INTERVAL,
+  PROP_FRAMES,
+  PROP_FAILED,
+  PROP_SKIPPED,
+  PROP_BYTES,
+};
+
+/* The location pattern split around its single conversion. */
+typedef struct
+{
+  gchar *prefix;                /* text before the conversion, %% unescaped */
+  gchar *suffix;                /* text after it, %% unescaped */
+  gboolean left;                /* '-': pad on the right with spaces */
+  gboolean zero;                /* '0': pad with zeros after the sign */
+  gchar sign;                   /* '+', ' ' or 0: shown before non-negative */
+  gboolean is_unsigned;         /* %u: the offset as guint64, else gint64 */
+  guint width;
+} Pattern;
 
 struct _GstTrialSink
 {
   GstBaseSink parent;
+
+  /* properties, protected by the object lock */
+  gchar *location;
+  gboolean fsync;
+  gboolean skip_existing;
+  gchar *stream;
+  guint progress_interval;
+
+  /* counters, written by the streaming thread, read by get_property and the
+   * progress message; protected by the object lock */
+  guint64 frames;
+  guint64 failed;
+  guint64 skipped;
+  guint64 bytes;
+  gint64 last_frame;
+
+  /* set going from READY to PAUSED, then used only by the streaming thread */
+  Pattern pattern;
+  gboolean skip;                /* skip-existing when started */
+  gchar *last_dir;              /* last folder made: one mkdir per folder */
+  gint64 last_progress;         /* g_get_monotonic_time() of the last message */
 };
 
+static GstStaticPadTemplate sink_template = GST_STATIC_PAD_TEMPLATE ("sink",
+    GST_PAD_SINK,
+    GST_PAD_ALWAYS,
+    GST_STATIC_CAPS_ANY);
+
+#define gst_trial_sink_parent_class parent_class
 G_DEFINE_TYPE (GstTrialSink, gst_trial_sink, GST_TYPE_BASE_SINK);
-GST_ELEMENT_REGISTER_DEFINE (trialsink, "trialsink", GST_RANK_NONE, GST_TYPE_TRIAL_SINK);
+GST_ELEMENT_REGISTER_DEFINE (trialsink, "trialsink", GST_RANK_NONE,
+    GST_TYPE_TRIAL_SINK);
+
+static void gst_trial_sink_finalize (GObject * object);
+static void gst_trial_sink_set_property (GObject * object, guint prop_id,
+    const GValue * value, GParamSpec * pspec);
+static void gst_trial_sink_get_property (GObject * object, guint prop_id,
+    GValue * value, GParamSpec * pspec);
+static GstStateChangeReturn gst_trial_sink_change_state (GstElement * element,
+    GstStateChange transition);
+static gboolean gst_trial_sink_event (GstBaseSink * sink, GstEvent * event);
+static GstFlowReturn gst_trial_sink_render (GstBaseSink * sink,
+    GstBuffer * buffer);
 
 static void
 gst_trial_sink_class_init (GstTrialSinkClass * klass)
 {
-  gst_element_class_set_static_metadata (GST_ELEMENT_CLASS (klass), "stub",
-      "Generic", "stub", "gst-trial");
+  GObjectClass *gobject_class = G_OBJECT_CLASS (klass);
+  GstElementClass *element_class = GST_ELEMENT_CLASS (klass);
+  GstBaseSinkClass *basesink_class = GST_BASE_SINK_CLASS (klass);
+
+  gobject_class->finalize = gst_trial_sink_finalize;
+  gobject_class->set_property = gst_trial_sink_set_property;
+  gobject_class->get_property = gst_trial_sink_get_property;
+
+  g_object_class_install_property (gobject_class, PROP_LOCATION,
+      g_param_spec_string ("location", "File location",
+          "Pattern of the file names, with exactly one integer conversion "
+          "(%d, %i or %u, optional flags 0 - + space and a width, e.g. "
+          "out/frame_%06d.png) replaced by the buffer's frame number; "
+          "%% is a literal %", DEFAULT_LOCATION,
+          G_PARAM_READWRITE | GST_PARAM_MUTABLE_READY |
+          G_PARAM_STATIC_STRINGS));
+  g_object_class_install_property (gobject_class, PROP_FSYNC,
+      g_param_spec_boolean ("fsync", "fsync",
+          "Flush each file to the disk before renaming it into place",
+          DEFAULT_FSYNC, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
+  g_object_class_install_property (gobject_class, PROP_SKIP_EXISTING,
+      g_param_spec_boolean ("skip-existing", "Skip existing",
+          "Keep files that already exist instead of writing them again, and "
+          "remove temporary files left by an interrupted run (resume)",
+          DEFAULT_SKIP_EXISTING, G_PARAM_READWRITE | GST_PARAM_MUTABLE_READY |
+          G_PARAM_STATIC_STRINGS));
+  g_object_class_install_property (gobject_class, PROP_STREAM,
+      g_param_spec_string ("stream", "Stream",
+          "Name of the stream written, copied into the trial-progress "
+          "messages (e.g. color or depth)", DEFAULT_STREAM,
+          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
+  g_object_class_install_property (gobject_class, PROP_PROGRESS_INTERVAL,
+      g_param_spec_uint ("progress-interval", "Progress interval",
+          "Milliseconds between trial-progress messages (0 = one per buffer)",
+          0, G_MAXUINT, DEFAULT_PROGRESS_INTERVAL,
+          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
+  g_object_class_install_property (gobject_class, PROP_FRAMES,
+      g_param_spec_uint64 ("frames", "Frames",
+          "Frames written or skipped since the element started",
+          0, G_MAXUINT64, 0, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
+  g_object_class_install_property (gobject_class, PROP_FAILED,
+      g_param_spec_uint64 ("failed", "Failed",
+          "GAP buffers (frames upstream could not produce), not written",
+          0, G_MAXUINT64, 0, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
+  g_object_class_install_property (gobject_class, PROP_SKIPPED,
+      g_param_spec_uint64 ("skipped", "Skipped",
+          "Frames whose file already existed (skip-existing)",
+          0, G_MAXUINT64, 0, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
+  g_object_class_install_property (gobject_class, PROP_BYTES,
+      g_param_spec_uint64 ("bytes", "Bytes",
+          "Bytes written since the element started",
+          0, G_MAXUINT64, 0, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
+
+  element_class->change_state =
+      GST_DEBUG_FUNCPTR (gst_trial_sink_change_state);
+
+  gst_element_class_add_static_pad_template (element_class, &sink_template);
+  gst_element_class_set_static_metadata (element_class,
+      "Trial frame file sink", "Sink/File",
+      "Writes each buffer to a file named by its frame number "
+      "(e.g. out/depth/frame_%06d.npy), atomically through a temporary file, "
+      "with resume (skip-existing) and trial-progress messages",
+      "gst-trial");
+
+  basesink_class->event = GST_DEBUG_FUNCPTR (gst_trial_sink_event);
+  basesink_class->render = GST_DEBUG_FUNCPTR (gst_trial_sink_render);
+
+  GST_DEBUG_CATEGORY_INIT (gst_trial_sink_debug, "trialsink", 0,
+      "trial frame file sink");
 }
 
 static void
 gst_trial_sink_init (GstTrialSink * self)
 {
-  (void) self;
+  self->location = g_strdup (DEFAULT_LOCATION);
+  self->fsync = DEFAULT_FSYNC;
+  self->skip_existing = DEFAULT_SKIP_EXISTING;
+  self->stream = g_strdup (DEFAULT_STREAM);
+  self->progress_interval = DEFAULT_PROGRESS_INTERVAL;
+  self->last_frame = -1;
+
+  /* files are written as fast as they come, not at their timestamps */
+  gst_base_sink_set_sync (GST_BASE_SINK (self), FALSE);
+}
+
+static void
+pattern_clear (Pattern * p)
+{
+  g_clear_pointer (&p->prefix, g_free);
+  g_clear_pointer (&p->suffix, g_free);
+}
+
+static void
+gst_trial_sink_finalize (GObject * object)
+{
+  GstTrialSink *self = GST_TRIAL_SINK (object);
+
+  g_free (self->location);
+  g_free (self->stream);
+  g_free (self->last_dir);
+  pattern_clear (&self->pattern);
+
+  G_OBJECT_CLASS (parent_class)->finalize (object);
+}
+
+static void
+gst_trial_sink_set_property (GObject * object, guint prop_id,
+    const GValue * value, GParamSpec * pspec)
+{
+  GstTrialSink *self = GST_TRIAL_SINK (object);
+
+  GST_OBJECT_LOCK (self);
+  switch (prop_id) {
+    case PROP_LOCATION:
+      g_free (self->location);
+      self->location = g_value_dup_string (value);
+      break;
+    case PROP_FSYNC:
+      self->fsync = g_value_get_boolean (value);
+      break;
+    case PROP_SKIP_EXISTING:
+      self->skip_existing = g_value_get_boolean (value);
+      break;
+    case PROP_STREAM:
+      g_free (self->stream);
+      self->stream = g_value_dup_string (value);
+      break;
+    case PROP_PROGRESS_INTERVAL:
+      self->progress_interval = g_value_get_uint (value);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      break;
+  }
+  GST_OBJECT_UNLOCK (self);
+}
+
+static void
+gst_trial_sink_get_property (GObject * object, guint prop_id, GValue * value,
+    GParamSpec * pspec)
+{
+  GstTrialSink *self = GST_TRIAL_SINK (object);
+
+  GST_OBJECT_LOCK (self);
+  switch (prop_id) {
+    case PROP_LOCATION:
+      g_value_set_string (value, self->location);
+      break;
+    case PROP_FSYNC:
+      g_value_set_boolean (value, self->fsync);
+      break;
+    case PROP_SKIP_EXISTING:
+      g_value_set_boolean (value, self->skip_existing);
+      break;
+    case PROP_STREAM:
+      g_value_set_string (value, self->stream);
+      break;
+    case PROP_PROGRESS_INTERVAL:
+      g_value_set_uint (value, self->progress_interval);
+      break;
+    case PROP_FRAMES:
+      g_value_set_uint64 (value, self->frames);
+      break;
+    case PROP_FAILED:
+      g_value_set_uint64 (value, self->failed);
+      break;
+    case PROP_SKIPPED:
+      g_value_set_uint64 (value, self->skipped);
+      break;
+    case PROP_BYTES:
+      g_value_set_uint64 (value, self->bytes);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      break;
+  }
+  GST_OBJECT_UNLOCK (self);
+}
+
+/* Quotes the rejected conversion starting at @location[@start], whose first
+ * offending character is at @location[@bad]: as far as it looks like a printf
+ * conversion, so "%.3d" and "%lld" are quoted whole. */
+static gchar *
+quote_conversion (const gchar * location, gsize start, gsize bad)
+{
+  gsize end = bad;
+
+  while (location[end] != '\0' && strchr (".#'*0123456789hlLqjzt",
+          location[end]) != NULL)
+    end++;
+  if (g_ascii_isgraph (location[end]))
+    end++;
+  return g_strdup_printf ("'%.*s' at position %" G_GSIZE_FORMAT,
+      (int) (end - start), location + start, start);
+}
+
+/* Splits @location into @p. On failure clears @p, returns FALSE and sets
+ * @found to a description of what is wrong, for the user. */
+static gboolean
+pattern_parse (const gchar * location, Pattern * p, gchar ** found)
+{
+  g_autoptr (GString) text = g_string_new (NULL);
+  gsize i = 0;
+
+  memset (p, 0, sizeof (*p));
+
+  while (location[i] != '\0') {
+    gsize start = i;
+    gboolean left = FALSE, zero = FALSE, too_wide = FALSE;
+    gchar sign = 0, c;
+    guint width = 0;
+    g_autofree gchar *quoted = NULL;
+
+    if (location[i] != '%') {
+      g_string_append_c (text, location[i++]);
+      continue;
+    }
+    if (location[i + 1] == '%') {
+      g_string_append_c (text, '%');
+      i += 2;
+      continue;
+    }
+
+    for (i++; (c = location[i]) != '\0' && strchr ("0 -+", c) != NULL; i++) {
+      if (c == '-')
+        left = TRUE;
+      else if (c == '0')
+        zero = TRUE;
+      else if (c == '+' || sign == 0)
+        sign = c;               /* '+' wins over ' ', as in printf */
+    }
+    for (; g_ascii_isdigit (location[i]); i++) {
+      if (!too_wide) {
+        width = width * 10 + (location[i] - '0');
+        too_wide = width > MAX_WIDTH;
+      }
+    }
+
+    c = location[i];
+    if (c == 'd' || c == 'i' || c == 'u') {
+      i++;
+      quoted = g_strdup_printf ("'%.*s' at position %" G_GSIZE_FORMAT,
+          (int) (i - start), location + start, start);
+      if (p->prefix != NULL) {
+        *found = g_strdup_printf ("a second conversion %s", quoted);
+        goto failed;
+      }
+      if (too_wide) {
+        *found = g_strdup_printf ("%s, whose width is larger than %d",
+            quoted, MAX_WIDTH);
+        goto failed;
+      }
+      p->prefix = g_strdup (text->str);
+      g_string_truncate (text, 0);
+      p->left = left;
+      p->zero = zero;
+      p->sign = sign;
+      p->is_unsigned = c == 'u';
+      p->width = width;
+      continue;
+    }
+
+    quoted = quote_conversion (location, start, i);
+    if (c == '\0')
+      *found = g_strdup_printf ("an incomplete conversion %s", quoted);
+    else if (c == '.')
+      *found = g_strdup_printf ("%s, which has a precision", quoted);
+    else if (strchr ("hlLqjzt", c) != NULL)
+      *found = g_strdup_printf ("%s, which has a length modifier (the frame "
+          "number is always 64-bit: write %%d)", quoted);
+    else
+      *found = g_strdup_printf ("%s, which is not an integer conversion",
+          quoted);
+    goto failed;
+  }
+
+  if (p->prefix == NULL) {
+    *found = g_strdup ("no conversion");
+    goto failed;
+  }
+  p->suffix = g_strdup (text->str);
+  return TRUE;
+
+failed:
+  pattern_clear (p);
+  return FALSE;
+}
+
+static void
+append_chars (GString * s, gchar c, guint count)
+{
+  while (count-- > 0)
+    g_string_append_c (s, c);
+}
+
+/* The file name for frame @offset: what printf would write for the pattern
+ * with an "ll" length modifier added. */
+static gchar *
+pattern_expand (const Pattern * p, guint64 offset)
+{
+  GString *s = g_string_new (p->prefix);
+  gchar digits[24];
+  guint n = 0, len, pad;
+  guint64 magnitude = offset;
+  gchar sign = 0;
+
+  if (!p->is_unsigned) {
+    if ((gint64) offset < 0) {
+      sign = '-';
+      magnitude = -offset;
+    } else {
+      sign = p->sign;
+    }
+  }
+  do {
+    digits[n++] = '0' + magnitude % 10;
+    magnitude /= 10;
+  } while (magnitude != 0);
+
+  len = n + (sign != 0);
+  pad = p->width > len ? p->width - len : 0;
+  if (!p->left && !p->zero)
+    append_chars (s, ' ', pad);
+  if (sign != 0)
+    g_string_append_c (s, sign);
+  if (!p->left && p->zero)
+    append_chars (s, '0', pad);
+  while (n > 0)
+    g_string_append_c (s, digits[--n]);
+  if (p->left)
+    append_chars (s, ' ', pad);
+
+  g_string_append (s, p->suffix);
+  return g_string_free (s, FALSE);
+}
+
+/* Whether @name is a temporary file this element makes for a final name
+ * "<prefix><number><suffix>": ".<prefix><number><suffix>.tmp-XXXXXX". */
+static gboolean
+is_temp_name (const gchar * name, const gchar * prefix, const gchar * suffix)
+{
+  gsize len = strlen (name), plen = strlen (prefix), slen = strlen (suffix);
+  const gchar *number, *number_end, *tag, *q;
+
+  if (name[0] != '.' || len < 1 + plen + 1 + slen + TMP_TAG_LEN
+      || strncmp (name + 1, prefix, plen) != 0)
+    return FALSE;
+  tag = name + len - TMP_TAG_LEN;
+  number = name + 1 + plen;
+  number_end = tag - slen;
+  if (strncmp (tag, TMP_TAG, strlen (TMP_TAG)) != 0
+      || strncmp (number_end, suffix, slen) != 0)
+    return FALSE;
+  for (q = number; q < number_end; q++)
+    if (!g_ascii_isdigit (*q) && strchr (" +-", *q) == NULL)
+      return FALSE;
+  for (q = tag + strlen (TMP_TAG); *q != '\0'; q++)
+    if (!g_ascii_isalnum (*q))
+      return FALSE;
+  return TRUE;
+}
+
+/* A run killed while writing (kill -9, power loss) leaves its temporary
+ * file behind; resuming removes them so the output holds final files only.
+ * Possible only when the frame number is in the file name: a pattern that
+ * puts it in a folder name has no single folder to clean. */
+static void
+gst_trial_sink_remove_stale_temps (GstTrialSink * self)
+{
+  const gchar *prefix = self->pattern.prefix;
+  const gchar *slash = strrchr (prefix, G_DIR_SEPARATOR);
+  g_autofree gchar *dir = NULL;
+  const gchar *name;
+  GDir *d;
+
+  if (strchr (self->pattern.suffix, G_DIR_SEPARATOR) != NULL)
+    return;
+  if (slash == NULL)
+    dir = g_strdup (".");
+  else if (slash == prefix)
+    dir = g_strdup (G_DIR_SEPARATOR_S);
+  else
+    dir = g_strndup (prefix, slash - prefix);
+
+  d = g_dir_open (dir, 0, NULL);
+  if (d == NULL)
+    return;
+  while ((name = g_dir_read_name (d)) != NULL) {
+    g_autofree gchar *path = NULL;
+
+    if (!is_temp_name (name, slash ? slash + 1 : prefix, self->pattern.suffix))
+      continue;
+    path = g_build_filename (dir, name, NULL);
+    if (g_unlink (path) == 0)
+      GST_INFO_OBJECT (self, "removed stale temporary file '%s'", path);
+    else
+      GST_WARNING_OBJECT (self, "cannot remove stale temporary file '%s': %s",
+          path, g_strerror (errno));
+  }
+  g_dir_close (d);
+}
+
+static void
+gst_trial_sink_post_progress (GstTrialSink * self, gboolean done)
+{
+  GstStructure *s;
+
+  GST_OBJECT_LOCK (self);
+  s = gst_structure_new ("trial-progress",
+      "frames", G_TYPE_UINT64, self->frames,
+      "failed", G_TYPE_UINT64, self->failed,
+      "skipped", G_TYPE_UINT64, self->skipped,
+      "bytes", G_TYPE_UINT64, self->bytes,
+      "last-frame", G_TYPE_INT64, self->last_frame,
+      "stream", G_TYPE_STRING, self->stream ? self->stream : "",
+      "done", G_TYPE_BOOLEAN, done, NULL);
+  GST_OBJECT_UNLOCK (self);
+
+  gst_element_post_message (GST_ELEMENT (self),
+      gst_message_new_element (GST_OBJECT (self), s));
+}
+
+static GstResourceError
+resource_error_for_errno (int err, gboolean opening)
+{
+  if (err == ENOSPC || err == EDQUOT)
+    return GST_RESOURCE_ERROR_NO_SPACE_LEFT;
+  if (opening || err == EACCES || err == EPERM || err == EROFS)
+    return GST_RESOURCE_ERROR_OPEN_WRITE;
+  return GST_RESOURCE_ERROR_WRITE;
+}
+
+/* Posts the error for frame @frame, whose final name is @path: @what failed
+ * on @file (the folder or the temporary file) because of @reason. The
+ * details carry frame and path for applications. */
+static void
+gst_trial_sink_post_write_error (GstTrialSink * self, GstResourceError code,
+    gint64 frame, const gchar * path, const gchar * what, const gchar * file,
+    const gchar * reason)
+{
+  gst_element_message_full_with_details (GST_ELEMENT (self),
+      GST_MESSAGE_ERROR, GST_RESOURCE_ERROR, code,
+      g_strdup_printf ("Could not write frame %" G_GINT64_FORMAT " to '%s': %s",
+          frame, path, reason),
+      g_strdup_printf ("cannot %s '%s': %s", what, file, reason),
+      __FILE__, GST_FUNCTION, __LINE__,
+      gst_structure_new ("details", "frame", G_TYPE_INT64, frame,
+          "path", G_TYPE_STRING, path, NULL));
+}
+
+/* write(2) until all of @data is out: it may write less than asked (full
+ * disk, signals) or be interrupted before writing anything. */
+static gboolean
+write_all (int fd, const guint8 * data, gsize size, int *err)
+{
+  while (size > 0) {
+    gssize n = write (fd, data, MIN (size, (gsize) G_MAXSSIZE));
+
+    if (n < 0 && errno == EINTR)
+      continue;
+    if (n < 0) {
+      *err = errno;
+      return FALSE;
+    }
+    if (n == 0) {
+      /* no progress and no error: report it rather than spin */
+      *err = EIO;
+      return FALSE;
+    }
+    data += n;
+    size -= n;
+  }
+  return TRUE;
+}
+
+static gboolean
+write_buffer (int fd, GstBuffer * buffer, int *err, const gchar ** reason)
+{
+  guint i, n = gst_buffer_n_memory (buffer);
+
+  /* memory by memory, so a buffer made of several is not copied into one */
+  for (i = 0; i < n; i++) {
+    GstMemory *mem = gst_buffer_peek_memory (buffer, i);
+    GstMapInfo map;
+    gboolean ok;
+
+    if (!gst_memory_map (mem, &map, GST_MAP_READ)) {
+      *reason = "cannot read the buffer's memory";
+      return FALSE;
+    }
+    ok = write_all (fd, map.data, map.size, err);
+    gst_memory_unmap (mem, &map);
+    if (!ok) {
+      *reason = g_strerror (*err);
+      return FALSE;
+    }
+  }
+  return TRUE;
+}
+
+/* Writes @buffer to a temporary file next to @path and renames it to @path,
+ * so @path is either absent, its previous content or complete. */
+static gboolean
+gst_trial_sink_write_frame (GstTrialSink * self, gint64 frame,
+    const gchar * path, GstBuffer * buffer, gboolean do_fsync)
+{
+  g_autofree gchar *dir = g_path_get_dirname (path);
+  g_autofree gchar *base = g_path_get_basename (path);
+  g_autofree gchar *tmp_name = NULL;
+  g_autofree gchar *tmp = NULL;
+  const gchar *what, *reason = NULL;
+  GstResourceError code;
+  int fd, err = 0;
+
+  if (g_strcmp0 (dir, self->last_dir) != 0) {
+    if (g_mkdir_with_parents (dir, 0777) != 0) {
+      err = errno;
+      gst_trial_sink_post_write_error (self,
+          resource_error_for_errno (err, TRUE), frame, path,
+          "create the folder", dir, g_strerror (err));
+      return FALSE;
+    }
+    g_free (self->last_dir);
+    self->last_dir = g_strdup (dir);
+  }
+
+  tmp_name = g_strconcat (".", base, TMP_TAG "XXXXXX", NULL);
+  tmp = g_build_filename (dir, tmp_name, NULL);
+  /* 0666 as for any new file: the umask decides, e.g. 0644 or group-shared */
+  fd = g_mkstemp_full (tmp, O_WRONLY | O_CLOEXEC, 0666);
+  if (fd < 0) {
+    err = errno;
+    gst_trial_sink_post_write_error (self,
+        resource_error_for_errno (err, TRUE), frame, path,
+        "create the temporary file", tmp, g_strerror (err));
+    return FALSE;
+  }
+
+  if (!write_buffer (fd, buffer, &err, &reason)) {
+    what = "write to";
+    close (fd);
+    goto failed;
+  }
+  if (do_fsync && fsync (fd) != 0) {
+    err = errno;
+    what = "flush";
+    close (fd);
+    goto failed;
+  }
+  /* network file systems report write errors only here */
+  if (close (fd) != 0) {
+    err = errno;
+    what = "close";
+    goto failed;
+  }
+  if (rename (tmp, path) != 0) {
+    err = errno;
+    what = "rename to the final name";
+    goto failed;
+  }
+  return TRUE;
+
+failed:
+  g_unlink (tmp);
+  code = err != 0 ? resource_error_for_errno (err, FALSE)
+      : GST_RESOURCE_ERROR_WRITE;
+  gst_trial_sink_post_write_error (self, code, frame, path, what, tmp,
+      reason != NULL ? reason : g_strerror (err));
+  return FALSE;
+}
+
+/* Going to PAUSED: read the properties that cannot change while running and
+ * check the pattern, so a bad one fails the state change. basesink's own
+ * start() runs at NULL to READY, before an application may set them. */
+static gboolean
+gst_trial_sink_setup (GstTrialSink * self)
+{
+  g_autofree gchar *location = NULL;
+  g_autofree gchar *found = NULL;
+
+  GST_OBJECT_LOCK (self);
+  location = g_strdup (self->location);
+  self->skip = self->skip_existing;
+  self->frames = self->failed = self->skipped = self->bytes = 0;
+  self->last_frame = -1;
+  GST_OBJECT_UNLOCK (self);
+
+  if (location == NULL || location[0] == '\0') {
+    GST_ELEMENT_ERROR (self, RESOURCE, SETTINGS,
+        ("No location set: expected a file name pattern such as "
+            "out/frame_%%06d.png"), (NULL));
+    return FALSE;
+  }
+
+  if (!pattern_parse (location, &self->pattern, &found)) {
+    GST_ELEMENT_ERROR (self, RESOURCE, SETTINGS,
+        ("Invalid location pattern '%s': expected exactly one frame number "
+            "conversion such as %%06d (%%d, %%i or %%u with optional flags "
+            "0, -, + or space and a width; %%%% for a literal %%), found %s",
+            location, found), (NULL));
+    return FALSE;
+  }
+
+  self->last_progress = g_get_monotonic_time ();
+  if (self->skip)
+    gst_trial_sink_remove_stale_temps (self);
+
+  return TRUE;
+}
+
+/* Every write finishes (or removes its temporary file) inside render, and
+ * the parent has stopped streaming when this runs, so nothing is left to
+ * undo. */
+static void
+gst_trial_sink_teardown (GstTrialSink * self)
+{
+  pattern_clear (&self->pattern);
+  g_clear_pointer (&self->last_dir, g_free);
+}
+
+static GstStateChangeReturn
+gst_trial_sink_change_state (GstElement * element, GstStateChange transition)
+{
+  GstTrialSink *self = GST_TRIAL_SINK (element);
+  GstStateChangeReturn ret;
+
+  if (transition == GST_STATE_CHANGE_READY_TO_PAUSED
+      && !gst_trial_sink_setup (self))
+    return GST_STATE_CHANGE_FAILURE;
+
+  ret = GST_ELEMENT_CLASS (parent_class)->change_state (element, transition);
+
+  if (transition == GST_STATE_CHANGE_PAUSED_TO_READY
+      || (transition == GST_STATE_CHANGE_READY_TO_PAUSED
+          && ret == GST_STATE_CHANGE_FAILURE))
+    gst_trial_sink_teardown (self);
+
+  return ret;
+}
+
+static gboolean
+gst_trial_sink_event (GstBaseSink * sink, GstEvent * event)
+{
+  GstTrialSink *self = GST_TRIAL_SINK (sink);
+
+  /* before the parent posts EOS, so applications see the totals first */
+  if (GST_EVENT_TYPE (event) == GST_EVENT_EOS)
+    gst_trial_sink_post_progress (self, TRUE);
+
+  return GST_BASE_SINK_CLASS (parent_class)->event (sink, event);
+}
+
+static GstFlowReturn
+gst_trial_sink_render (GstBaseSink * sink, GstBuffer * buffer)
+{
+  GstTrialSink *self = GST_TRIAL_SINK (sink);
+  guint64 offset = GST_BUFFER_OFFSET (buffer);
+  gint64 frame = (gint64) offset;
+  gsize size = gst_buffer_get_size (buffer);
+  gboolean do_fsync;
+  guint interval;
+  gint64 now;
+
+  if (offset == GST_BUFFER_OFFSET_NONE) {
+    GST_ELEMENT_ERROR (self, STREAM, FORMAT,
+        ("Received a buffer without a frame number: trialsink names each "
+            "file by the buffer offset, which is not set"),
+        ("buffer %" GST_PTR_FORMAT, buffer));
+    return GST_FLOW_ERROR;
+  }
+
+  if (GST_BUFFER_FLAG_IS_SET (buffer, GST_BUFFER_FLAG_GAP) || size == 0) {
+    GST_DEBUG_OBJECT (self, "frame %" G_GINT64_FORMAT " failed upstream",
+        frame);
+    GST_OBJECT_LOCK (self);
+    self->failed++;
+    self->last_frame = frame;
+    GST_OBJECT_UNLOCK (self);
+  } else {
+    g_autofree gchar *path = pattern_expand (&self->pattern, offset);
+
+    if (self->skip && g_file_test (path, G_FILE_TEST_EXISTS)) {
+      GST_LOG_OBJECT (self, "frame %" G_GINT64_FORMAT ": '%s' exists", frame,
+          path);
+      GST_OBJECT_LOCK (self);
+      self->frames++;
+      self->skipped++;
+      self->last_frame = frame;
+      GST_OBJECT_UNLOCK (self);
+    } else {
+      GST_OBJECT_LOCK (self);
+      do_fsync = self->fsync;
+      GST_OBJECT_UNLOCK (self);
+
+      if (!gst_trial_sink_write_frame (self, frame, path, buffer, do_fsync))
+        return GST_FLOW_ERROR;
+      GST_LOG_OBJECT (self, "frame %" G_GINT64_FORMAT ": wrote %"
+          G_GSIZE_FORMAT " bytes to '%s'", frame, size, path);
+
+      GST_OBJECT_LOCK (self);
+      self->frames++;
+      self->bytes += size;
+      self->last_frame = frame;
+      GST_OBJECT_UNLOCK (self);
+    }
+  }
+
+  now = g_get_monotonic_time ();
+  GST_OBJECT_LOCK (self);
+  interval = self->progress_interval;
+  GST_OBJECT_UNLOCK (self);
+  if (interval == 0 || now - self->last_progress >= (gint64) interval * 1000) {
+    self->last_progress = now;
+    gst_trial_sink_post_progress (self, FALSE);
+  }
+
+  return GST_FLOW_OK;
 }

@@ -1,4 +1,5 @@
-/* stub: being implemented */
+/* gst-trial: trialsink, writes each buffer to a file named by its frame
+ * number (GST_BUFFER_OFFSET), atomically, and reports progress on the bus. */
 #pragma once
 
 #include <gst/gst.h>
