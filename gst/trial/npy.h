@@ -42,12 +42,27 @@ gboolean gst_trial_npy_parse (const guint8 * data, gsize size,
     GstTrialNpyInfo * info, GError ** error);
 
 /* Converts the array of a parsed file to float32, multiplying by @scale.
- * @out holds info->height * info->width floats. */
+ * @out holds info->height * info->width floats. Each value is cast to
+ * float32 first and then scaled as gst_trial_npy_scale_divisor() says, so
+ * the result is bit-exact with numpy's `a.astype(np.float32) / 1000.0`. */
 void gst_trial_npy_to_f32 (const GstTrialNpyInfo * info, const guint8 * data,
     gfloat scale, gfloat * out);
 
-/* Largest value of the array (for deciding units), as a double. */
+/* The same for @n values of @dtype in the given byte order at @src (any
+ * alignment); the .raw hot path is U2 little-endian. */
+void gst_trial_npy_convert_f32 (GstTrialDtype dtype, gboolean big_endian,
+    const guint8 * src, gsize n, gfloat scale, gfloat * out);
+
+/* Largest finite value of the array (for deciding units), as a double;
+ * NaN and infinities are skipped, 0.0 when there is no finite value. */
 gdouble gst_trial_npy_max (const GstTrialNpyInfo * info, const guint8 * data);
+
+/* How float32 values are scaled the way NumPy does it: when 1/@scale is a
+ * whole number (0.001 -> 1000, also for 0.001 rounded to a float) values are
+ * divided by it, as the seed's `depth / 1000.0` does; multiplying by 0.001f
+ * differs from that in the last bit for many values. Returns that divisor,
+ * or 0.0 when values are multiplied by @scale. */
+gfloat gst_trial_npy_scale_divisor (gdouble scale);
 
 /* Size of the v1.0 '<f4' header for an (height, width) array. */
 gsize gst_trial_npy_f32_header_size (guint height, guint width);
