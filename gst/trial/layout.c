@@ -534,7 +534,7 @@ read_color_size (GstTrialLayout * layout, const GstTrialFrame * frame)
 }
 
 /* Shape and scale from the first depth file that reads and probes; one
- * file read when it does. */
+ * file read when it does. Needs the color size read first. */
 static void
 decide_depth (GstTrialLayout * layout, const GstTrialScanOptions * options)
 {
@@ -575,7 +575,15 @@ decide_depth (GstTrialLayout * layout, const GstTrialScanOptions * options)
         &whole);
     if (data == NULL || !whole)
       continue;
-    if (need_shape && !gst_trial_depth_probe_shape (frame->depth_format,
+    /* Depth is usually registered to the color frames: a .raw of exactly
+     * their size takes their shape (the fixed list below would miss
+     * uncommon sizes, and read 480x640 portrait frames as landscape). */
+    if (need_shape && frame->depth_format == GST_TRIAL_DEPTH_RAW
+        && layout->color_width > 0
+        && size == (gsize) layout->color_width * layout->color_height * 2) {
+      width = layout->color_width;
+      height = layout->color_height;
+    } else if (need_shape && !gst_trial_depth_probe_shape (frame->depth_format,
             data, size, frame->depth_path, &width, &height, NULL))
       continue;
     if (need_scale && !gst_trial_depth_decide_scale (frame->depth_format,

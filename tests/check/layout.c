@@ -1002,6 +1002,28 @@ GST_START_TEST (test_depth_raw_shape_and_scale)
 
 GST_END_TEST;
 
+GST_START_TEST (test_depth_raw_shape_from_color)
+{
+  g_autoptr (GstTrialLayout) layout = NULL;
+  g_autoptr (GstTrialLayout) portrait = NULL;
+
+  /* an uncommon size that only the color frames explain */
+  write_png ("t/cam1/color/frame_000001.png", 64, 48);
+  write_raw ("t/cam1/depth/frame_000001.raw", 64, 48);
+  layout = scan_ok ("t", NULL);
+  fail_unless_equals_int (gst_trial_layout_get_depth_width (layout), 64);
+  fail_unless_equals_int (gst_trial_layout_get_depth_height (layout), 48);
+
+  /* 480 wide, 640 high: the fixed list alone would say 640x480 */
+  write_png ("p/cam1/color/frame_000001.png", 480, 640);
+  write_raw ("p/cam1/depth/frame_000001.raw", 480, 640);
+  portrait = scan_ok ("p", NULL);
+  fail_unless_equals_int (gst_trial_layout_get_depth_width (portrait), 480);
+  fail_unless_equals_int (gst_trial_layout_get_depth_height (portrait), 640);
+}
+
+GST_END_TEST;
+
 GST_START_TEST (test_depth_npy_metres)
 {
   g_autoptr (GstTrialLayout) layout = NULL;
@@ -1147,6 +1169,7 @@ layout_suite (void)
   tcase_add_checked_fixture (files, setup, teardown);
   tcase_add_test (files, test_color_size);
   tcase_add_test (files, test_depth_raw_shape_and_scale);
+  tcase_add_test (files, test_depth_raw_shape_from_color);
   tcase_add_test (files, test_depth_npy_metres);
   tcase_add_test (files, test_depth_probe_skips_bad_files);
   tcase_add_test (files, test_depth_probe_gives_up);
