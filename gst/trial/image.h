@@ -30,8 +30,18 @@ typedef struct
 
 guint gst_trial_pixel_format_bpp (GstTrialPixelFormat format);
 
+/* ITU-R BT.601 luma of an 8-bit RGB pixel, rounded (the weights sum to 256,
+ * so white stays 255). Every GRAY8 conversion of libgsttrial uses it, so a
+ * frame gives the same gray pixels whatever file format it came in. */
+static inline guint8
+gst_trial_luma (guint r, guint g, guint b)
+{
+  return (guint8) ((77 * r + 150 * g + 29 * b + 128) >> 8);
+}
+
 /* Allocates an uninitialised image; NULL + GST_TRIAL_ERROR_TOO_LARGE when the
- * size is beyond GST_TRIAL_MAX_DIMENSION / GST_TRIAL_MAX_IMAGE_BYTES. */
+ * size is beyond GST_TRIAL_MAX_DIMENSION / GST_TRIAL_MAX_IMAGE_BYTES (or the
+ * allocation fails), GST_TRIAL_ERROR_CORRUPT for a zero width or height. */
 GstTrialImage *gst_trial_image_new (GstTrialPixelFormat format, guint width,
     guint height, GError ** error);
 void gst_trial_image_free (GstTrialImage * image);

@@ -13,8 +13,10 @@ G_BEGIN_DECLS
 gboolean gst_trial_jpeg_read_size (const guint8 * data, gsize size,
     guint * width, guint * height, GError ** error);
 
-/* Decodes baseline/progressive, gray/YCbCr/RGB JPEG to RGB8, BGR8, RGBA8 or
- * GRAY8. A stream that ends early (premature end of data) is an error. */
+/* Decodes baseline/progressive, gray/YCbCr/RGB JPEG to RGB8, BGR8, RGBA8
+ * (opaque) or GRAY8. A stream that ends early (premature end of data) is an
+ * error, as are damaged entropy-coded data that libjpeg only warns about
+ * and more than 500 progressive scans. */
 GstTrialImage *gst_trial_jpeg_decode (const guint8 * data, gsize size,
     GstTrialPixelFormat format, GError ** error);
 

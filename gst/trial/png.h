@@ -25,20 +25,27 @@ gboolean gst_trial_png_read_header (const guint8 * data, gsize size,
 /* Walks every chunk: signature, IHDR first, each chunk's length in bounds and
  * CRC correct, at least one IDAT, IEND last with nothing after it, and the
  * IDAT stream inflates (adler32 checked) to exactly the size IHDR implies.
- * TRUE means the bytes are an intact PNG that any reader decodes as written. */
+ * TRUE means the bytes are an intact PNG that any reader decodes as written.
+ * @header (may be NULL) is filled only on success. Stricter than
+ * gst_trial_png_decode(), which accepts bytes after IEND or after the end of
+ * the zlib stream (the image itself is intact then). */
 gboolean gst_trial_png_verify (const guint8 * data, gsize size,
     GstTrialPngHeader * header, GError ** error);
 
 /* Decodes any PNG (1-16 bit, gray, gray+alpha, RGB, RGBA, palette,
  * interlaced) to @format. 8-bit targets: 16-bit samples reduced by dropping
  * the low byte (as OpenCV's IMREAD_COLOR does), palette and gray expanded,
- * alpha dropped (RGBA8 adds opaque alpha when there is none).
- * GRAY16: requires a grayscale source; 8-bit gray is widened (v * 257). */
+ * alpha dropped (RGBA8 adds opaque alpha when there is none, and honours
+ * tRNS); GRAY8 from color is gst_trial_luma() of that RGB.
+ * GRAY16: requires a grayscale source; 8-bit gray is widened (v * 257).
+ * A bad CRC in any chunk, a bad adler32, a missing IEND or a truncated file
+ * is GST_TRIAL_ERROR_CORRUPT. */
 GstTrialImage *gst_trial_png_decode (const guint8 * data, gsize size,
     GstTrialPixelFormat format, GError ** error);
 
-/* Encodes RGB8, RGBA8, GRAY8 or GRAY16 as PNG with zlib @level 0-9, the SUB
- * filter and Z_RLE strategy (fast and small for camera frames). */
+/* Encodes RGB8, BGR8 (stored as RGB), RGBA8, GRAY8 or GRAY16 as PNG with
+ * zlib @level 0-9, the SUB filter and Z_RLE strategy (fast and small for
+ * camera frames). */
 GBytes *gst_trial_png_encode (const GstTrialImage * image, gint level,
     GError ** error);
 
