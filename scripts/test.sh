@@ -11,6 +11,7 @@ scripts/setup.sh --test || exit 1
 meson compile -C build-asan >/dev/null || exit 1
 
 export ASAN_OPTIONS="detect_leaks=1:halt_on_error=1:abort_on_error=0"
+export LSAN_OPTIONS="suppressions=$PWD/tests/lsan.supp:print_suppressions=0:fast_unwind_on_malloc=0"
 export UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1"
 
 meson test -C build --print-errorlogs

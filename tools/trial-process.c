@@ -121,8 +121,9 @@ print_summary (const TpJob * job, FILE * out)
 int
 main (int argc, char **argv)
 {
-  gchar *camera = NULL, *output = NULL, *color_mode = NULL, *shard = NULL;
-  gchar **trials = NULL;
+  g_autofree gchar *camera = NULL, *output = NULL, *color_mode = NULL,
+      *shard = NULL;
+  g_auto (GStrv) trials = NULL;
   gboolean all = FALSE, resume = FALSE, quiet = FALSE, json = FALSE,
       version = FALSE;
   gint threads = 0, level = 1;
@@ -282,10 +283,5 @@ main (int argc, char **argv)
   if (cancel_requested)
     status = EXIT_INTERRUPTED;
 
-  g_strfreev (trials);
-  g_free (camera);
-  g_free (output);
-  g_free (color_mode);
-  g_free (shard);
   return status;
 }
