@@ -1,0 +1,213 @@
+/* gst-trial: GstTrialPool, the worker pool trialconvert elements share
+ * through a GstContext (see gsttrialpool.h). */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include "gsttrialpool.h"
+#include "gsttrialtsan.h"
+
+GST_DEBUG_CATEGORY_STATIC (gst_trial_pool_debug);
+#define GST_CAT_DEFAULT gst_trial_pool_debug
+
+struct _GstTrialPool
+{
+  GstObject parent;
+
+  guint n_threads;              /* construct-only */
+  GThreadPool *threads;         /* created in constructed(), then immutable */
+  gsize jobs_done;              /* atomic */
+};
+
+enum
+{
+  PROP_0,
+  PROP_N_THREADS,
+  PROP_JOBS_DONE,
+};
+
+G_DEFINE_TYPE_WITH_CODE (GstTrialPool, gst_trial_pool, GST_TYPE_OBJECT,
+    GST_DEBUG_CATEGORY_INIT (gst_trial_pool_debug, "trialpool", 0,
+        "gst-trial shared worker pool"));
+
+static void
+gst_trial_pool_run (gpointer data, gpointer user_data)
+{
+  GstTrialPoolJob *job = data;
+  GstTrialPool *self = user_data;
+
+  /* Counted before the job runs: once an element sees its job finished,
+   * the count already includes it. */
+  g_atomic_pointer_add (&self->jobs_done, 1);
+  GST_TRIAL_TSAN_ACQUIRE (job);
+  job->func (job);
+}
+
+static void
+gst_trial_pool_constructed (GObject * object)
+{
+  GstTrialPool *self = GST_TRIAL_POOL (object);
+  GError *error = NULL;
+
+  G_OBJECT_CLASS (gst_trial_pool_parent_class)->constructed (object);
+
+  if (self->n_threads == 0)
+    self->n_threads = g_get_num_processors ();
+
+  self->threads = g_thread_pool_new (gst_trial_pool_run, self,
+      (gint) self->n_threads, TRUE, &error);
+  if (error != NULL) {
+    /* Some threads could not be started: an exclusive pool would never
+     * start them later, a shared one does on demand. */
+    GST_WARNING_OBJECT (self, "cannot start %u threads (%s), starting them "
+        "on demand", self->n_threads, error->message);
+    g_clear_error (&error);
+    g_thread_pool_free (self->threads, FALSE, TRUE);
+    self->threads = g_thread_pool_new (gst_trial_pool_run, self,
+        (gint) self->n_threads, FALSE, NULL);
+  }
+  GST_DEBUG_OBJECT (self, "pool of %u threads", self->n_threads);
+}
+
+static void
+gst_trial_pool_finalize (GObject * object)
+{
+  GstTrialPool *self = GST_TRIAL_POOL (object);
+
+  /* Elements wait for their own jobs before they let go of the pool, so
+   * nothing is queued here; waiting only joins idle threads. */
+  g_thread_pool_free (self->threads, FALSE, TRUE);
+
+  G_OBJECT_CLASS (gst_trial_pool_parent_class)->finalize (object);
+}
+
+static void
+gst_trial_pool_set_property (GObject * object, guint prop_id,
+    const GValue * value, GParamSpec * pspec)
+{
+  GstTrialPool *self = GST_TRIAL_POOL (object);
+
+  switch (prop_id) {
+    case PROP_N_THREADS:
+      self->n_threads = g_value_get_uint (value);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      break;
+  }
+}
+
+static void
+gst_trial_pool_get_property (GObject * object, guint prop_id, GValue * value,
+    GParamSpec * pspec)
+{
+  GstTrialPool *self = GST_TRIAL_POOL (object);
+
+  switch (prop_id) {
+    case PROP_N_THREADS:
+      g_value_set_uint (value, self->n_threads);
+      break;
+    case PROP_JOBS_DONE:
+      g_value_set_uint64 (value,
+          GPOINTER_TO_SIZE (g_atomic_pointer_get (&self->jobs_done)));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      break;
+  }
+}
+
+static void
+gst_trial_pool_class_init (GstTrialPoolClass * klass)
+{
+  GObjectClass *gobject_class = G_OBJECT_CLASS (klass);
+
+  gobject_class->constructed = gst_trial_pool_constructed;
+  gobject_class->finalize = gst_trial_pool_finalize;
+  gobject_class->set_property = gst_trial_pool_set_property;
+  gobject_class->get_property = gst_trial_pool_get_property;
+
+  g_object_class_install_property (gobject_class, PROP_N_THREADS,
+      g_param_spec_uint ("n-threads", "Threads",
+          "Number of worker threads (0 = number of processors)", 0, 1024, 0,
+          G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY |
+          G_PARAM_STATIC_STRINGS));
+  g_object_class_install_property (gobject_class, PROP_JOBS_DONE,
+      g_param_spec_uint64 ("jobs-done", "Jobs done",
+          "Number of jobs the pool has started, from all elements sharing it",
+          0, G_MAXUINT64, 0, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
+}
+
+static void
+gst_trial_pool_init (GstTrialPool * self)
+{
+  (void) self;
+}
+
+GstTrialPool *
+gst_trial_pool_new (guint n_threads)
+{
+  GstTrialPool *pool = g_object_new (GST_TYPE_TRIAL_POOL, "n-threads",
+      n_threads, NULL);
+
+  return gst_object_ref_sink (pool);
+}
+
+guint
+gst_trial_pool_get_n_threads (GstTrialPool * pool)
+{
+  g_return_val_if_fail (GST_IS_TRIAL_POOL (pool), 0);
+
+  return pool->n_threads;
+}
+
+void
+gst_trial_pool_push (GstTrialPool * pool, GstTrialPoolJob * job)
+{
+  g_return_if_fail (GST_IS_TRIAL_POOL (pool));
+  g_return_if_fail (job != NULL && job->func != NULL);
+
+  /* Cannot fail: the pool's threads exist (or start on demand) and a
+   * failure to start one more only leaves the job to the running ones. */
+  GST_TRIAL_TSAN_RELEASE (job);
+  g_thread_pool_push (pool->threads, job, NULL);
+}
+
+GstContext *
+gst_trial_pool_context_new (GstTrialPool * pool)
+{
+  GstContext *context;
+
+  g_return_val_if_fail (GST_IS_TRIAL_POOL (pool), NULL);
+
+  context = gst_context_new (GST_TRIAL_POOL_CONTEXT_TYPE, TRUE);
+  gst_structure_set (gst_context_writable_structure (context),
+      "pool", GST_TYPE_TRIAL_POOL, pool,
+      "n-threads", G_TYPE_UINT, pool->n_threads, NULL);
+  return context;
+}
+
+GstTrialPool *
+gst_trial_pool_from_context (GstContext * context)
+{
+  const GstStructure *s;
+  const GValue *value;
+  GObject *object;
+
+  g_return_val_if_fail (GST_IS_CONTEXT (context), NULL);
+
+  if (g_strcmp0 (gst_context_get_context_type (context),
+          GST_TRIAL_POOL_CONTEXT_TYPE) != 0)
+    return NULL;
+
+  s = gst_context_get_structure (context);
+  value = gst_structure_get_value (s, "pool");
+  /* Applications may store the pool as any object type (they cannot name
+   * GST_TYPE_TRIAL_POOL without linking the plugin). */
+  if (value == NULL || !G_VALUE_HOLDS_OBJECT (value))
+    return NULL;
+  object = g_value_get_object (value);
+  if (!GST_IS_TRIAL_POOL (object))
+    return NULL;
+  return gst_object_ref (GST_TRIAL_POOL (object));
+}

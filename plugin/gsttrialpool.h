@@ -1,0 +1,72 @@
+/* gst-trial: a worker pool that several trialconvert elements can share.
+ *
+ * GstTrialPool wraps one GThreadPool with a fixed number of exclusive
+ * threads. Elements hand it small jobs (one frame each); jobs from every
+ * element sharing the pool go through one FIFO, so a color and a depth
+ * stream on N cores use N threads in all and neither starves the other.
+ *
+ * Sharing goes through a GstContext of type GST_TRIAL_POOL_CONTEXT_TYPE
+ * whose structure holds the pool in the field "pool" (and, for information,
+ * "n-threads"). trialconvert does the usual context dance on READY->PAUSED,
+ * so all trialconverts in one pipeline share one pool by default. An
+ * application that runs several pipelines in one process can share one pool
+ * between them by setting the context of the first pipeline on the others:
+ *
+ *   GstContext *c = gst_element_get_context (first_trialconvert, "gst-trial.pool");
+ *   gst_element_set_context (other_pipeline, c);
+ *
+ * or create a pool itself (trialconvert registers the type when the plugin
+ * loads, e.g. at the first gst_element_factory_make ("trialconvert")):
+ *
+ *   GstObject *pool = gst_object_ref_sink (g_object_new (
+ *       g_type_from_name ("GstTrialPool"), "n-threads", 4, NULL));
+ *   GstContext *c = gst_context_new ("gst-trial.pool", TRUE);
+ *   gst_structure_set (gst_context_writable_structure (c),
+ *       "pool", G_TYPE_OBJECT, pool, NULL);
+ *
+ * Set it before the pipeline starts: elements pick their pool on
+ * READY->PAUSED. The pool's "jobs-done" property counts the jobs of all
+ * elements sharing it.
+ *
+ * A job never holds a reference to the pool or to its element: elements
+ * wait for their jobs before they stop, so the last reference to a pool is
+ * never dropped by one of its own threads. */
+#pragma once
+
+#include <gst/gst.h>
+
+G_BEGIN_DECLS
+
+#define GST_TRIAL_POOL_CONTEXT_TYPE "gst-trial.pool"
+
+#define GST_TYPE_TRIAL_POOL (gst_trial_pool_get_type ())
+G_DECLARE_FINAL_TYPE (GstTrialPool, gst_trial_pool, GST, TRIAL_POOL,
+    GstObject)
+
+typedef struct _GstTrialPoolJob GstTrialPoolJob;
+
+/* Runs in a pool thread. */
+typedef void (*GstTrialPoolJobFunc) (GstTrialPoolJob * job);
+
+/* Embed as the first member of a job struct. */
+struct _GstTrialPoolJob
+{
+  GstTrialPoolJobFunc func;
+};
+
+/* @n_threads 0 = g_get_num_processors (). */
+GstTrialPool *gst_trial_pool_new (guint n_threads);
+
+guint gst_trial_pool_get_n_threads (GstTrialPool * pool);
+
+/* Queues @job; its func runs once in one of the pool's threads. */
+void gst_trial_pool_push (GstTrialPool * pool, GstTrialPoolJob * job);
+
+/* A persistent context of type GST_TRIAL_POOL_CONTEXT_TYPE holding @pool. */
+GstContext *gst_trial_pool_context_new (GstTrialPool * pool);
+
+/* The pool a context holds (a new reference), or NULL when @context is of
+ * another type or holds none. */
+GstTrialPool *gst_trial_pool_from_context (GstContext * context);
+
+G_END_DECLS
