@@ -1,8 +1,18 @@
 /* trial-process: builds and runs the pipeline of one job, and turns the bus
  * messages of its elements into the job's counts and failures.
  *
- *   trialsrc ─color─ queue ─ trialconvert ─ trialsink  <out>/color/frame_%06d.png
- *            └depth─ queue ─ trialconvert ─ trialsink  <out>/depth/frame_%06d.npy
+ *   trialsrc ─color─ trialconvert ─ trialsink  <out>/color/frame_%06d.png
+ *            └depth─ trialconvert ─ trialsink  <out>/depth/frame_%06d.npy
+ *
+ * No queues: each trialsrc pad streams on its own thread and trialconvert
+ * pushes from its own task, so the stages already run concurrently; a queue
+ * would only hold ~20 MB more frames. The two converters share one thread
+ * pool (gst-trial.pool context) of -j threads.
+ *
+ * With --preview each stream is teed before its converter into a leaky
+ * one-buffer queue, thinned to PREVIEW_FPS frames a second by a pad probe,
+ * converted to RGB (depth colourised) and shown side by side: the writing
+ * branches never wait for the window.
  */
 #include <string.h>
 #include <unistd.h>
@@ -175,12 +185,131 @@ make (const gchar * factory, const gchar * name, GError ** error)
   return e;
 }
 
+#define PREVIEW_FPS 10
+#define PREVIEW_WIDTH 480
+#define PREVIEW_HEIGHT 360
+
+/* Lets through at most PREVIEW_FPS buffers a second, restamped to the
+ * running time they arrive at, so the window shows the frame being
+ * converted now whatever the stream's own timestamps say. */
+static GstPadProbeReturn
+preview_throttle (GstPad * pad, GstPadProbeInfo * info, gpointer user_data)
+{
+  gint64 *last = user_data;
+  gint64 now = g_get_monotonic_time ();
+  GstBuffer *buf = GST_PAD_PROBE_INFO_BUFFER (info);
+  g_autoptr (GstElement) element = gst_pad_get_parent_element (pad);
+  GstClock *clock;
+
+  if (GST_BUFFER_FLAG_IS_SET (buf, GST_BUFFER_FLAG_GAP)
+      || now - *last < G_USEC_PER_SEC / PREVIEW_FPS)
+    return GST_PAD_PROBE_DROP;
+  *last = now;
+
+  buf = gst_buffer_make_writable (buf);
+  clock = element ? gst_element_get_clock (element) : NULL;
+  if (clock) {
+    GST_BUFFER_PTS (buf) = gst_clock_get_time (clock) -
+        gst_element_get_base_time (element);
+    GST_BUFFER_DURATION (buf) = GST_SECOND / PREVIEW_FPS;
+    gst_object_unref (clock);
+  }
+  GST_PAD_PROBE_INFO_DATA (info) = buf;
+  return GST_PAD_PROBE_OK;
+}
+
+/* tee -> queue (leaky, 1) -> [throttle] -> trialconvert -> video/x-raw,RGB
+ * -> videoscale -> compositor pad at @xpos. Returns the tee. */
+static GstElement *
+add_preview_branch (GstBin * bin, GstElement * compositor, guint stream,
+    gint64 * last, GError ** error)
+{
+  const gchar *factories[] = { "tee", "queue", "trialconvert", "capsfilter",
+    "videoconvert", "videoscale", "capsfilter"
+  };
+  GstElement *e[G_N_ELEMENTS (factories)];
+  g_autoptr (GstPad) qsrc = NULL;
+  g_autoptr (GstPad) sinkpad = NULL;
+  g_autoptr (GstPad) srcpad = NULL;
+  g_autoptr (GstCaps) rgb = gst_caps_from_string ("video/x-raw,format=RGB");
+  g_autoptr (GstCaps) size = gst_caps_new_simple ("video/x-raw",
+      "width", G_TYPE_INT, PREVIEW_WIDTH, "height", G_TYPE_INT, PREVIEW_HEIGHT,
+      "pixel-aspect-ratio", GST_TYPE_FRACTION, 1, 1, NULL);
+  guint i;
+
+  for (i = 0; i < G_N_ELEMENTS (factories); i++) {
+    g_autofree gchar *name = g_strdup_printf ("preview-%s-%u",
+        stream_names[stream], i);
+    if (!(e[i] = make (factories[i], name, error))) {
+      while (i-- > 0)
+        gst_object_unref (e[i]);
+      return NULL;
+    }
+  }
+  g_object_set (e[1], "leaky", 2 /* downstream */ , "max-size-buffers", 1,
+      "max-size-bytes", 0, "max-size-time", (guint64) 0, NULL);
+  g_object_set (e[3], "caps", rgb, NULL);
+  g_object_set (e[5], "method", 0 /* nearest-neighbour: cheapest */ , NULL);
+  g_object_set (e[6], "caps", size, NULL);
+  for (i = 0; i < G_N_ELEMENTS (factories); i++)
+    gst_bin_add (bin, e[i]);
+  if (!gst_element_link_many (e[0], e[1], e[2], e[3], e[4], e[5], e[6], NULL)) {
+    g_set_error (error, GST_CORE_ERROR, GST_CORE_ERROR_NEGOTIATION,
+        "could not link the %s preview", stream_names[stream]);
+    return NULL;
+  }
+  qsrc = gst_element_get_static_pad (e[1], "src");
+  gst_pad_add_probe (qsrc, GST_PAD_PROBE_TYPE_BUFFER, preview_throttle, last,
+      NULL);
+  sinkpad = gst_element_request_pad_simple (compositor, "sink_%u");
+  g_object_set (sinkpad, "xpos", (gint) (stream * PREVIEW_WIDTH), NULL);
+  srcpad = gst_element_get_static_pad (e[6], "src");
+  if (gst_pad_link (srcpad, sinkpad) != GST_PAD_LINK_OK) {
+    g_set_error (error, GST_CORE_ERROR, GST_CORE_ERROR_NEGOTIATION,
+        "could not link the %s preview to the compositor",
+        stream_names[stream]);
+    return NULL;
+  }
+  return e[0];
+}
+
+/* compositor -> 10 fps -> videoconvert -> the preview sink (sync=false). */
+static GstElement *
+add_preview_window (GstBin * bin, const TpOptions * options, GError ** error)
+{
+  g_autoptr (GstCaps) rate = gst_caps_new_simple ("video/x-raw",
+      "framerate", GST_TYPE_FRACTION, PREVIEW_FPS, 1, NULL);
+  GstElement *comp, *filter, *convert, *sink;
+
+  if (!(comp = make ("compositor", "preview", error)))
+    return NULL;
+  filter = make ("capsfilter", "preview-rate", error);
+  convert = make ("videoconvert", "preview-convert", error);
+  sink = make (options->preview_sink, "preview-sink", error);
+  if (!filter || !convert || !sink) {
+    gst_object_unref (comp);
+    g_clear_object (&filter);
+    g_clear_object (&convert);
+    g_clear_object (&sink);
+    return NULL;
+  }
+  g_object_set (filter, "caps", rate, NULL);
+  g_object_set (sink, "sync", FALSE, NULL);
+  gst_bin_add_many (bin, comp, filter, convert, sink, NULL);
+  if (!gst_element_link_many (comp, filter, convert, sink, NULL)) {
+    g_set_error (error, GST_CORE_ERROR, GST_CORE_ERROR_NEGOTIATION,
+        "could not link the preview window");
+    return NULL;
+  }
+  return comp;
+}
+
 static GstElement *
 build_pipeline (TpJob * job, const TpOptions * options, gint64 start_frame,
-    GError ** error)
+    gint64 * preview_last, GError ** error)
 {
   g_autoptr (GstElement) pipeline = gst_pipeline_new ("trial-process");
-  GstElement *src;
+  GstElement *src, *compositor = NULL;
   guint s;
 
   if (!(src = make ("trialsrc", "src", error)))
@@ -190,24 +319,23 @@ build_pipeline (TpJob * job, const TpOptions * options, gint64 start_frame,
   if (job->camera)
     g_object_set (src, "camera", job->camera, NULL);
   gst_bin_add (GST_BIN (pipeline), src);
+  if (options->preview
+      && !(compositor = add_preview_window (GST_BIN (pipeline), options,
+              error)))
+    return NULL;
 
   for (s = 0; s < N_STREAMS; s++) {
-    g_autofree gchar *qname = g_strdup_printf ("queue-%s", stream_names[s]);
     g_autofree gchar *cname = g_strdup_printf ("convert-%s", stream_names[s]);
     g_autofree gchar *sname = g_strdup_printf ("sink-%s", stream_names[s]);
     g_autofree gchar *dir = g_build_filename (job->output_dir,
         stream_names[s], NULL);
     g_autofree gchar *location = sink_pattern (dir, s);
-    GstElement *queue, *convert, *sink;
+    GstElement *convert, *sink, *upstream = src;
+    const gchar *upstream_pad = stream_names[s];
 
-    if (!(queue = make ("queue", qname, error)))
+    if (!(convert = make ("trialconvert", cname, error)))
       return NULL;
-    if (!(convert = make ("trialconvert", cname, error))) {
-      gst_object_unref (queue);
-      return NULL;
-    }
     if (!(sink = make ("trialsink", sname, error))) {
-      gst_object_unref (queue);
       gst_object_unref (convert);
       return NULL;
     }
@@ -217,9 +345,18 @@ build_pipeline (TpJob * job, const TpOptions * options, gint64 start_frame,
         options->color_mode);
     g_object_set (sink, "location", location, "stream", stream_names[s],
         "skip-existing", options->resume, NULL);
-    gst_bin_add_many (GST_BIN (pipeline), queue, convert, sink, NULL);
-    if (!gst_element_link_pads (src, stream_names[s], queue, "sink")
-        || !gst_element_link_many (queue, convert, sink, NULL)) {
+    gst_bin_add_many (GST_BIN (pipeline), convert, sink, NULL);
+    if (compositor) {
+      GstElement *tee = add_preview_branch (GST_BIN (pipeline), compositor, s,
+          &preview_last[s], error);
+      if (tee == NULL
+          || !gst_element_link_pads (src, stream_names[s], tee, "sink"))
+        return NULL;
+      upstream = tee;
+      upstream_pad = "src_%u";
+    }
+    if (!gst_element_link_pads (upstream, upstream_pad, convert, "sink")
+        || !gst_element_link (convert, sink)) {
       g_set_error (error, GST_CORE_ERROR, GST_CORE_ERROR_NEGOTIATION,
           "could not link the %s stream", stream_names[s]);
       return NULL;
@@ -259,6 +396,7 @@ tp_job_run (TpJob * job, const TpOptions * options, volatile gint * cancel,
   g_autoptr (GstElement) pipeline = NULL;
   g_autoptr (GstBus) bus = NULL;
   SinkProgress progress[N_STREAMS] = { {0}, {0} };
+  gint64 preview_last[N_STREAMS] = { 0, 0 };
   gint64 start_time = 0, last_draw = 0;
   gboolean running = TRUE, got_eos = FALSE;
   guint s, start_index = 0;
@@ -279,7 +417,8 @@ tp_job_run (TpJob * job, const TpOptions * options, volatile gint * cancel,
   }
 
   pipeline = build_pipeline (job, options,
-      gst_trial_layout_get_frame (job->layout, start_index)->number, error);
+      gst_trial_layout_get_frame (job->layout, start_index)->number,
+      preview_last, error);
   if (pipeline == NULL)
     return FALSE;
   bus = gst_element_get_bus (pipeline);

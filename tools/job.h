@@ -27,6 +27,7 @@ typedef struct
   gint compression_level;
   gboolean resume;
   gboolean preview;
+  const gchar *preview_sink;    /* video sink factory for --preview */
   gboolean progress_bar;        /* draw a bar on stderr */
 } TpOptions;
 

@@ -118,14 +118,27 @@ print_summary (const TpJob * job, FILE * out)
     fprintf (out, "  error: %s\n", job->error);
 }
 
+/* ximagesink on X11 (XWayland included): autovideosink would pick
+ * glimagesink, which without a GPU renders in software and costs more CPU
+ * than a 10 fps preview may take from the conversion. */
+static const gchar *
+default_preview_sink (void)
+{
+  g_autoptr (GstElementFactory) x = NULL;
+
+  if (g_getenv ("DISPLAY") && (x = gst_element_factory_find ("ximagesink")))
+    return "ximagesink";
+  return "autovideosink";
+}
+
 int
 main (int argc, char **argv)
 {
   g_autofree gchar *camera = NULL, *output = NULL, *color_mode = NULL,
-      *shard = NULL;
+      *shard = NULL, *preview_sink = NULL;
   g_auto (GStrv) trials = NULL;
   gboolean all = FALSE, resume = FALSE, quiet = FALSE, json = FALSE,
-      version = FALSE;
+      version = FALSE, preview = FALSE;
   gint threads = 0, level = 1;
   gint64 start = -1, stop = -1;
   GOptionEntry entries[] = {
@@ -148,6 +161,11 @@ main (int argc, char **argv)
         "zlib level of written PNGs, 0-9 (default: 1)", "N"},
     {"resume", 0, 0, G_OPTION_ARG_NONE, &resume,
         "Keep frames already written by an earlier run", NULL},
+    {"preview", 0, 0, G_OPTION_ARG_NONE, &preview,
+        "Show color and colourised depth in a window while converting", NULL},
+    {"preview-sink", 0, 0, G_OPTION_ARG_STRING, &preview_sink,
+          "Video sink for --preview (default: ximagesink on X11, else "
+          "autovideosink)", "ELEMENT"},
     {"shard", 0, 0, G_OPTION_ARG_STRING, &shard,
           "Convert only the K-th of N equal shares of the (trial, camera) "
           "jobs, K from 1 (for job arrays)", "K/N"},
@@ -216,6 +234,12 @@ main (int argc, char **argv)
     return EXIT_USAGE;
   }
 
+  if ((preview || preview_sink) && !g_getenv ("DISPLAY") && !g_getenv ("WAYLAND_DISPLAY")) {
+    g_printerr ("trial-process: --preview needs a display (neither DISPLAY "
+        "nor WAYLAND_DISPLAY is set)\n");
+    return EXIT_USAGE;
+  }
+
   options.output_base = output ? output : "trial_input";
   options.threads = threads > 0 ? (guint) threads : g_get_num_processors ();
   options.start_frame = start;
@@ -223,6 +247,8 @@ main (int argc, char **argv)
   options.color_mode = color_mode ? color_mode : "auto";
   options.compression_level = level;
   options.resume = resume;
+  options.preview = preview || preview_sink != NULL;
+  options.preview_sink = preview_sink ? preview_sink : default_preview_sink ();
   options.progress_bar = !quiet && isatty (STDERR_FILENO);
 
   memset (&sa, 0, sizeof sa);

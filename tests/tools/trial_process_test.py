@@ -358,5 +358,30 @@ class Shards(Base):
             (f"trial_{i}", c) for i in range(3) for c in ("cam1", "cam2")))
 
 
+class Preview(Base):
+    """--preview shows frames in a window and changes nothing on disk."""
+
+    def test_preview_needs_a_display(self):
+        env = {k: v for k, v in os.environ.items()
+               if k not in ("DISPLAY", "WAYLAND_DISPLAY")}
+        proc = run("--preview", "x", env=env, check_status=2)
+        self.assertIn("display", proc.stderr)
+
+    def test_preview_output_identical(self):
+        if shutil.which("xvfb-run") is None:
+            self.skipTest("xvfb-run is not installed")
+        trial = self.p("t")
+        make_sample(trial, "--size", "160x120", "--frames", "40")
+        run(trial, "-o", self.p("plain"), check_status=0)
+        proc = subprocess.run(
+            ["xvfb-run", "-a", "-s", "-screen 0 1024x480x24", TRIAL_PROCESS,
+             trial, "-o", self.p("shown"), "--preview"],
+            capture_output=True, text=True, timeout=300)
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        self.assertEqual(tree_bytes(self.p("shown")), tree_bytes(self.p("plain")))
+        self.assertEqual(self.metadata(self.p("shown"), "t", "cam1")["successful"],
+                         40)
+
+
 if __name__ == "__main__":
     unittest.main(argv=[sys.argv[0], *sys.argv[1:]], verbosity=2)
