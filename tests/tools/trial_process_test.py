@@ -383,5 +383,68 @@ class Preview(Base):
                          40)
 
 
+EXAMPLES = os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                        "..", "..", "examples", "cluster")
+
+
+class ClusterScripts(Base):
+    """examples/cluster scripts split and convert every (trial, camera) job.
+    (Slurm itself is exercised by the cluster test; here the array task
+    environment is given by hand.)"""
+
+    def make_trials(self):
+        listing = self.p("trials.txt")
+        with open(listing, "w") as f:
+            f.write("# trials\n")
+            for i in range(3):
+                t = self.p(f"trial_{i}")
+                make_sample(t, "--cameras", "2", "--size", "32x24",
+                            "--frames", "2", "--seed", str(i + 1))
+                f.write(t + "\n\n")
+        return listing
+
+    def expected_outputs(self, out):
+        for i in range(3):
+            for cam in ("cam1", "cam2"):
+                meta = self.metadata(out, f"trial_{i}", cam)
+                self.assertTrue(meta["complete"])
+                self.assertEqual(meta["successful"], 2)
+
+    def test_slurm_array_tasks(self):
+        listing = self.make_trials()
+        out = self.p("out")
+        seen = []
+        for first in (0, 1):
+            shutil.rmtree(out, ignore_errors=True)
+            for task in range(first, first + 3):
+                env = dict(os.environ, SLURM_ARRAY_TASK_MIN=str(first),
+                           SLURM_ARRAY_TASK_ID=str(task),
+                           SLURM_ARRAY_TASK_COUNT="3", SLURM_CPUS_PER_TASK="1")
+                proc = subprocess.run(
+                    ["bash", os.path.join(EXAMPLES, "slurm-array.sh"), listing,
+                     out], env=env, capture_output=True, text=True)
+                self.assertEqual(proc.returncode, 0, proc.stderr)
+                self.assertIn(f"shard {task - first + 1}/3 of 3 trials",
+                              proc.stdout)
+                seen += [l.split(":")[0] for l in proc.stdout.splitlines()
+                         if ": done," in l]
+            self.expected_outputs(out)
+        jobs = [f"trial_{i}/{c}" for i in range(3) for c in ("cam1", "cam2")]
+        self.assertEqual(sorted(seen), sorted(2 * jobs))  # once per numbering
+
+    def test_gnu_parallel(self):
+        if shutil.which("parallel") is None:
+            self.skipTest("GNU parallel is not installed")
+        listing = self.make_trials()
+        out = self.p("out")
+        proc = subprocess.run(
+            ["bash", os.path.join(EXAMPLES, "parallel.sh"), listing, out],
+            capture_output=True, text=True)
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        self.expected_outputs(out)
+        with open(os.path.join(out, "parallel.joblog")) as f:
+            self.assertEqual(len(f.read().splitlines()), 4)
+
+
 if __name__ == "__main__":
     unittest.main(argv=[sys.argv[0], *sys.argv[1:]], verbosity=2)
