@@ -222,7 +222,7 @@ preview_throttle (GstPad * pad, GstPadProbeInfo * info, gpointer user_data)
  * -> videoscale -> compositor pad at @xpos. Returns the tee. */
 static GstElement *
 add_preview_branch (GstBin * bin, GstElement * compositor, guint stream,
-    gint64 * last, GError ** error)
+    guint threads, gint64 * last, GError ** error)
 {
   const gchar *factories[] = { "tee", "queue", "trialconvert", "capsfilter",
     "videoconvert", "videoscale", "capsfilter"
@@ -248,6 +248,8 @@ add_preview_branch (GstBin * bin, GstElement * compositor, guint stream,
   }
   g_object_set (e[1], "leaky", 2 /* downstream */ , "max-size-buffers", 1,
       "max-size-bytes", 0, "max-size-time", (guint64) 0, NULL);
+  /* Whichever converter starts first sizes the pool all of them share. */
+  g_object_set (e[2], "n-threads", threads, NULL);
   g_object_set (e[3], "caps", rgb, NULL);
   g_object_set (e[5], "method", 0 /* nearest-neighbour: cheapest */ , NULL);
   g_object_set (e[6], "caps", size, NULL);
@@ -348,7 +350,7 @@ build_pipeline (TpJob * job, const TpOptions * options, gint64 start_frame,
     gst_bin_add_many (GST_BIN (pipeline), convert, sink, NULL);
     if (compositor) {
       GstElement *tee = add_preview_branch (GST_BIN (pipeline), compositor, s,
-          &preview_last[s], error);
+          options->threads, &preview_last[s], error);
       if (tee == NULL
           || !gst_element_link_pads (src, stream_names[s], tee, "sink"))
         return NULL;
