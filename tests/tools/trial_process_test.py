@@ -7,6 +7,7 @@ are checked against the inputs with independent readers: numpy for .raw/.npy,
 Pillow for PNG/JPEG."""
 import json
 import os
+import pty
 import shutil
 import signal
 import subprocess
@@ -209,6 +210,44 @@ class Outputs(Base):
                          ["cam1", "cam2", "cam3"])
         for cam in ("cam1", "cam2", "cam3"):
             self.assertEqual(self.metadata(out, "t", cam)["successful"], 3)
+
+
+class Terminal(Base):
+    """A progress bar on a terminal, one summary line elsewhere."""
+
+    def test_progress_bar_on_a_terminal(self):
+        trial = self.p("t")
+        make_sample(trial, "--size", "64x48", "--frames", "12")
+        primary, secondary = pty.openpty()
+        proc = subprocess.Popen([TRIAL_PROCESS, trial, "-o", self.p("out")],
+                                stdout=subprocess.PIPE, stderr=secondary)
+        os.close(secondary)
+        shown = b""
+        while True:
+            try:
+                chunk = os.read(primary, 4096)
+            except OSError:  # the terminal closes when the process exits
+                break
+            if not chunk:
+                break
+            shown += chunk
+        out, _ = proc.communicate(timeout=60)
+        os.close(primary)
+        self.assertEqual(proc.returncode, 0)
+        text = shown.decode()
+        self.assertIn("t/cam1 [##############################] 12/12 frames", text)
+        self.assertIn("ETA", text)
+        self.assertIn("fps", text)
+        self.assertIn("t/cam1: done, 12/12 frames ok, 0 failed", out.decode())
+
+    def test_no_bar_when_not_a_terminal(self):
+        trial = self.p("t")
+        make_sample(trial, "--size", "64x48", "--frames", "3")
+        proc = run(trial, "-o", self.p("out"), check_status=0)
+        self.assertEqual(proc.stderr, "")
+        self.assertEqual(len(proc.stdout.splitlines()), 1)
+        proc = run(trial, "-o", self.p("out"), "-q", check_status=0)
+        self.assertEqual(proc.stdout + proc.stderr, "")
 
 
 class Failures(Base):
