@@ -1,27 +1,545 @@
-/* stub: being implemented */
+/* gst-trial: trialsrc, a bin that scans a trial once and streams its color
+ * and depth frames from two GstTrialSrcStream children (gsttrialsrcstream.c),
+ * each on its own thread, through the ghost pads "color" and "depth". */
+
+/**
+ * SECTION:element-trialsrc
+ * @title: trialsrc
+ *
+ * trialsrc reads one camera of a RealSense trial folder (multi_camera
+ * `cam1/color/frame_000231.png` + `cam1/depth/frame_000231.raw`, or
+ * single_camera `Color/_Color_0231.png` + `Depth/_Depth_0231.raw`). On the
+ * READY to PAUSED change it scans the folder once (structure, camera, the file
+ * of every frame, depth format, shape and scale) and posts the element
+ * message `trial-layout`; after that each frame costs one open, read and close
+ * per file, with no name guessing.
+ *
+ * Each pad pushes the file bytes as they are, one buffer per frame:
+ * `color` as image/png, image/jpeg or image/bmp; `depth` as
+ * video/x-raw,format=GRAY16_LE (.raw), application/x-npy (.npy) or image/png
+ * (16-bit .png), always with depth-scale (metres per unit). Caps carry width,
+ * height and framerate. GST_BUFFER_OFFSET is the frame number from the file
+ * name, the PTS is the frame's index in the (start-frame, stop-frame) list
+ * divided by framerate.
+ *
+ * A frame whose file is missing or unreadable becomes an empty buffer
+ * flagged GAP with the same offset and PTS, and a warning (details: frame,
+ * stream, reason) is posted; the stream goes on. A trial without a depth
+ * folder streams GAP buffers on `depth`. A folder that is not a trial (no
+ * layout, no frames, unknown camera) fails the state change with an error
+ * before any buffer.
+ *
+ * Seeking works on both pads in TIME and in DEFAULT format, where DEFAULT is
+ * the frame number: a seek to frame N starts at the first frame whose number
+ * is >= N (the stop of a seek is exclusive, unlike stop-frame). A TIME seek
+ * starts at the frame shown at that time. With is-live the frames are paced
+ * by the clock at framerate, timestamped in running time, and not seekable.
+ *
+ * ## Example launch line
+ * |[
+ * gst-launch-1.0 trialsrc location=trial_1 camera=cam1 name=s \
+ *   s.color ! queue ! trialconvert ! trialsink location=out/color/frame_%06d.png \
+ *   s.depth ! queue ! trialconvert ! trialsink location=out/depth/frame_%06d.npy
+ * ]| Converts camera cam1 of trial_1 into PNG and .npy files named by frame
+ * number.
+ */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
 #endif
 
+#include <gst/base/gstbasesrc.h>
+
+#include "gst/trial/error.h"
+#include "gst/trial/layout.h"
 #include "gsttrialsrc.h"
+#include "gsttrialsrcstream.h"
+
+GST_DEBUG_CATEGORY (gst_trial_src_debug);
+#define GST_CAT_DEFAULT gst_trial_src_debug
+
+#define N_STREAMS 2
 
 struct _GstTrialSrc
 {
   GstBin parent;
+
+  /* children and ghost pads, owned by the bin; indexed by
+   * GstTrialSrcStreamKind */
+  GstTrialSrcStream *streams[N_STREAMS];
+  GstPad *pads[N_STREAMS];
+
+  /* GST_OBJECT_LOCK: properties */
+  gchar *location;
+  gchar *camera;
+  gint64 start_frame;
+  gint64 stop_frame;
+  gint fps_n;
+  gint fps_d;
+  guint depth_width;
+  guint depth_height;
+  gdouble depth_scale;
+  gboolean is_live;
+
+  /* state-change thread: the layout of the current run */
+  GstTrialLayout *layout;
 };
 
+enum
+{
+  PROP_0,
+  PROP_LOCATION,
+  PROP_CAMERA,
+  PROP_START_FRAME,
+  PROP_STOP_FRAME,
+  PROP_FRAMERATE,
+  PROP_DEPTH_WIDTH,
+  PROP_DEPTH_HEIGHT,
+  PROP_DEPTH_SCALE,
+  PROP_IS_LIVE,
+};
+
+#define DEFAULT_FPS_N 30
+#define DEFAULT_FPS_D 1
+
+static GstStaticPadTemplate color_template = GST_STATIC_PAD_TEMPLATE ("color",
+    GST_PAD_SRC, GST_PAD_ALWAYS, GST_STATIC_CAPS (GST_TRIAL_SRC_COLOR_CAPS));
+static GstStaticPadTemplate depth_template = GST_STATIC_PAD_TEMPLATE ("depth",
+    GST_PAD_SRC, GST_PAD_ALWAYS, GST_STATIC_CAPS (GST_TRIAL_SRC_DEPTH_CAPS));
+
 G_DEFINE_TYPE (GstTrialSrc, gst_trial_src, GST_TYPE_BIN);
-GST_ELEMENT_REGISTER_DEFINE (trialsrc, "trialsrc", GST_RANK_NONE, GST_TYPE_TRIAL_SRC);
+GST_ELEMENT_REGISTER_DEFINE (trialsrc, "trialsrc", GST_RANK_NONE,
+    GST_TYPE_TRIAL_SRC);
+
+static GstResourceError
+resource_error_for (const GError * error)
+{
+  if (error->domain != GST_TRIAL_ERROR)
+    return GST_RESOURCE_ERROR_READ;
+  switch (error->code) {
+    case GST_TRIAL_ERROR_NOT_FOUND:
+    case GST_TRIAL_ERROR_NO_LAYOUT:
+    case GST_TRIAL_ERROR_NO_FRAMES:
+      return GST_RESOURCE_ERROR_NOT_FOUND;
+    case GST_TRIAL_ERROR_NOT_A_FOLDER:
+      return GST_RESOURCE_ERROR_OPEN_READ;
+    case GST_TRIAL_ERROR_UNKNOWN_CAMERA:
+      return GST_RESOURCE_ERROR_SETTINGS;
+    default:
+      return GST_RESOURCE_ERROR_READ;
+  }
+}
+
+static void
+post_layout_message (GstTrialSrc * self, const GstTrialLayout * layout)
+{
+  g_autofree gchar *cameras = g_strjoinv (",",
+      (gchar **) gst_trial_layout_get_cameras (layout));
+  GstStructure *s;
+
+  s = gst_structure_new ("trial-layout",
+      "structure", G_TYPE_STRING,
+      gst_trial_structure_to_string (gst_trial_layout_get_structure (layout)),
+      "camera", G_TYPE_STRING, gst_trial_layout_get_output_camera (layout),
+      "cameras", G_TYPE_STRING, cameras,
+      "n-frames", G_TYPE_UINT, gst_trial_layout_get_n_frames (layout),
+      "first-frame", G_TYPE_INT64, gst_trial_layout_get_first_frame (layout),
+      "last-frame", G_TYPE_INT64, gst_trial_layout_get_last_frame (layout),
+      "color-format", G_TYPE_STRING,
+      gst_trial_color_format_to_string (gst_trial_layout_get_color_format
+          (layout)),
+      "depth-format", G_TYPE_STRING,
+      gst_trial_depth_format_to_string (gst_trial_layout_get_depth_format
+          (layout)),
+      "width", G_TYPE_UINT, gst_trial_layout_get_color_width (layout),
+      "height", G_TYPE_UINT, gst_trial_layout_get_color_height (layout),
+      "depth-width", G_TYPE_UINT, gst_trial_layout_get_depth_width (layout),
+      "depth-height", G_TYPE_UINT, gst_trial_layout_get_depth_height (layout),
+      "depth-scale", G_TYPE_DOUBLE, gst_trial_layout_get_depth_scale (layout),
+      "path", G_TYPE_STRING, gst_trial_layout_get_path (layout), NULL);
+  gst_element_post_message (GST_ELEMENT (self),
+      gst_message_new_element (GST_OBJECT (self), s));
+}
+
+/* Scans the trial (once per start) and hands the result to both streams.
+ * FALSE after posting an error message. */
+static gboolean
+gst_trial_src_open (GstTrialSrc * self)
+{
+  GstTrialScanOptions options = GST_TRIAL_SCAN_OPTIONS_INIT;
+  g_autofree gchar *location = NULL;
+  g_autofree gchar *camera = NULL;
+  g_autoptr (GError) error = NULL;
+  GstTrialLayout *layout;
+  gint fps_n, fps_d;
+  gboolean is_live;
+  guint i;
+
+  GST_OBJECT_LOCK (self);
+  location = g_strdup (self->location);
+  camera = g_strdup (self->camera);
+  options.start_frame = self->start_frame;
+  options.stop_frame = self->stop_frame;
+  options.depth_width = self->depth_width;
+  options.depth_height = self->depth_height;
+  options.depth_scale = self->depth_scale;
+  fps_n = self->fps_n;
+  fps_d = self->fps_d;
+  is_live = self->is_live;
+  GST_OBJECT_UNLOCK (self);
+  options.camera = camera;
+
+  if (!location || !*location) {
+    GST_ELEMENT_ERROR (self, RESOURCE, NOT_FOUND,
+        ("No trial folder given: set the 'location' property"), (NULL));
+    return FALSE;
+  }
+
+  layout = gst_trial_layout_scan (location, &options, &error);
+  if (!layout) {
+    GST_ERROR_OBJECT (self, "scan of '%s' failed: %s", location,
+        error->message);
+    gst_element_message_full (GST_ELEMENT (self), GST_MESSAGE_ERROR,
+        GST_RESOURCE_ERROR, resource_error_for (error),
+        g_strdup (error->message),
+        g_strdup_printf ("scanning trial '%s' (camera '%s'): %s %d", location,
+            camera ? camera : "", g_quark_to_string (error->domain),
+            error->code), __FILE__, GST_FUNCTION, __LINE__);
+    return FALSE;
+  }
+
+  GST_INFO_OBJECT (self, "trial '%s': %u frames %" G_GINT64_FORMAT "..%"
+      G_GINT64_FORMAT, location, gst_trial_layout_get_n_frames (layout),
+      gst_trial_layout_get_first_frame (layout),
+      gst_trial_layout_get_last_frame (layout));
+  post_layout_message (self, layout);
+
+  for (i = 0; i < N_STREAMS; i++)
+    gst_trial_src_stream_configure (self->streams[i], layout, fps_n, fps_d,
+        is_live);
+  self->layout = layout;
+  return TRUE;
+}
+
+static void
+gst_trial_src_close (GstTrialSrc * self)
+{
+  guint i;
+
+  for (i = 0; i < N_STREAMS; i++)
+    gst_trial_src_stream_configure (self->streams[i], NULL, DEFAULT_FPS_N,
+        DEFAULT_FPS_D, FALSE);
+  g_clear_pointer (&self->layout, gst_trial_layout_unref);
+}
+
+static GstStateChangeReturn
+gst_trial_src_change_state (GstElement * element, GstStateChange transition)
+{
+  GstTrialSrc *self = GST_TRIAL_SRC (element);
+  GstStateChangeReturn ret;
+
+  /* scan before the children start, so both read one layout */
+  if (transition == GST_STATE_CHANGE_READY_TO_PAUSED
+      && !gst_trial_src_open (self))
+    return GST_STATE_CHANGE_FAILURE;
+
+  ret = GST_ELEMENT_CLASS (gst_trial_src_parent_class)->change_state (element,
+      transition);
+
+  if (transition == GST_STATE_CHANGE_PAUSED_TO_READY
+      || (transition == GST_STATE_CHANGE_READY_TO_PAUSED
+          && ret == GST_STATE_CHANGE_FAILURE))
+    gst_trial_src_close (self);
+
+  return ret;
+}
+
+/* Whether @event is a flushing seek both streams will perform: then both
+ * pads can be flushed before either stream seeks. */
+static gboolean
+seek_will_succeed (GstTrialSrc * self, GstEvent * event)
+{
+  GstElement *color = GST_ELEMENT (self->streams[GST_TRIAL_SRC_STREAM_COLOR]);
+  GstSeekType start_type, stop_type;
+  GstSeekFlags flags;
+  GstFormat format;
+  GstSegment segment;
+  gint64 start, stop;
+  gdouble rate;
+  gboolean started;
+
+  gst_event_parse_seek (event, &rate, &format, &flags, &start_type, &start,
+      &stop_type, &stop);
+  GST_OBJECT_LOCK (self);
+  started = GST_STATE (self) >= GST_STATE_PAUSED;
+  GST_OBJECT_UNLOCK (self);
+  if (!started || !(flags & GST_SEEK_FLAG_FLUSH) || rate <= 0.0
+      || gst_base_src_is_live (GST_BASE_SRC (color)))
+    return FALSE;
+
+  if (format == GST_FORMAT_DEFAULT) {
+    if (start_type == GST_SEEK_TYPE_SET && !gst_element_query_convert (color,
+            GST_FORMAT_DEFAULT, start, GST_FORMAT_TIME, &start))
+      return FALSE;
+    if (stop_type == GST_SEEK_TYPE_SET && !gst_element_query_convert (color,
+            GST_FORMAT_DEFAULT, stop, GST_FORMAT_TIME, &stop))
+      return FALSE;
+  } else if (format != GST_FORMAT_TIME) {
+    return FALSE;
+  }
+  gst_segment_init (&segment, GST_FORMAT_TIME);
+  return gst_segment_do_seek (&segment, rate, GST_FORMAT_TIME, flags,
+      start_type, start, stop_type, stop, NULL);
+}
+
+/* GstBin would hand a seek to its sink children, and we have none: each
+ * stream performs it on its own pad. A flushing seek first flushes both
+ * pads: if one stream flushed, sought and prerolled before the other
+ * started, the pipeline could finish its lost-state change in between and
+ * never restart the second branch (a seek sent to the pipeline is safe, it
+ * holds the pipeline's state lock throughout). Demuxers flush all their
+ * pads first for the same reason. */
+static gboolean
+gst_trial_src_send_event (GstElement * element, GstEvent * event)
+{
+  GstTrialSrc *self = GST_TRIAL_SRC (element);
+  gboolean res = TRUE;
+  guint i;
+
+  if (GST_EVENT_TYPE (event) != GST_EVENT_SEEK)
+    return GST_ELEMENT_CLASS (gst_trial_src_parent_class)->send_event (element,
+        event);
+
+  if (seek_will_succeed (self, event)) {
+    for (i = 0; i < N_STREAMS; i++) {
+      GstEvent *flush = gst_event_new_flush_start ();
+
+      gst_event_set_seqnum (flush, gst_event_get_seqnum (event));
+      gst_pad_push_event (self->pads[i], flush);
+    }
+  }
+  for (i = 0; i < N_STREAMS; i++)
+    res &= gst_element_send_event (GST_ELEMENT (self->streams[i]),
+        gst_event_ref (event));
+  gst_event_unref (event);
+  return res;
+}
+
+/* Likewise GstBin asks its sinks about position and duration; both streams
+ * share one timeline, the color stream answers. */
+static gboolean
+gst_trial_src_query (GstElement * element, GstQuery * query)
+{
+  GstTrialSrc *self = GST_TRIAL_SRC (element);
+
+  switch (GST_QUERY_TYPE (query)) {
+    case GST_QUERY_POSITION:
+    case GST_QUERY_DURATION:
+    case GST_QUERY_SEEKING:
+    case GST_QUERY_CONVERT:
+      return gst_element_query (GST_ELEMENT (self->streams
+              [GST_TRIAL_SRC_STREAM_COLOR]), query);
+    default:
+      return GST_ELEMENT_CLASS (gst_trial_src_parent_class)->query (element,
+          query);
+  }
+}
+
+static void
+gst_trial_src_set_property (GObject * object, guint prop_id,
+    const GValue * value, GParamSpec * pspec)
+{
+  GstTrialSrc *self = GST_TRIAL_SRC (object);
+
+  GST_OBJECT_LOCK (self);
+  switch (prop_id) {
+    case PROP_LOCATION:
+      g_free (self->location);
+      self->location = g_value_dup_string (value);
+      break;
+    case PROP_CAMERA:
+      g_free (self->camera);
+      self->camera = g_value_dup_string (value);
+      break;
+    case PROP_START_FRAME:
+      self->start_frame = g_value_get_int64 (value);
+      break;
+    case PROP_STOP_FRAME:
+      self->stop_frame = g_value_get_int64 (value);
+      break;
+    case PROP_FRAMERATE:
+      self->fps_n = gst_value_get_fraction_numerator (value);
+      self->fps_d = gst_value_get_fraction_denominator (value);
+      break;
+    case PROP_DEPTH_WIDTH:
+      self->depth_width = g_value_get_uint (value);
+      break;
+    case PROP_DEPTH_HEIGHT:
+      self->depth_height = g_value_get_uint (value);
+      break;
+    case PROP_DEPTH_SCALE:
+      self->depth_scale = g_value_get_double (value);
+      break;
+    case PROP_IS_LIVE:
+      self->is_live = g_value_get_boolean (value);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      break;
+  }
+  GST_OBJECT_UNLOCK (self);
+}
+
+static void
+gst_trial_src_get_property (GObject * object, guint prop_id, GValue * value,
+    GParamSpec * pspec)
+{
+  GstTrialSrc *self = GST_TRIAL_SRC (object);
+
+  GST_OBJECT_LOCK (self);
+  switch (prop_id) {
+    case PROP_LOCATION:
+      g_value_set_string (value, self->location);
+      break;
+    case PROP_CAMERA:
+      g_value_set_string (value, self->camera);
+      break;
+    case PROP_START_FRAME:
+      g_value_set_int64 (value, self->start_frame);
+      break;
+    case PROP_STOP_FRAME:
+      g_value_set_int64 (value, self->stop_frame);
+      break;
+    case PROP_FRAMERATE:
+      gst_value_set_fraction (value, self->fps_n, self->fps_d);
+      break;
+    case PROP_DEPTH_WIDTH:
+      g_value_set_uint (value, self->depth_width);
+      break;
+    case PROP_DEPTH_HEIGHT:
+      g_value_set_uint (value, self->depth_height);
+      break;
+    case PROP_DEPTH_SCALE:
+      g_value_set_double (value, self->depth_scale);
+      break;
+    case PROP_IS_LIVE:
+      g_value_set_boolean (value, self->is_live);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      break;
+  }
+  GST_OBJECT_UNLOCK (self);
+}
+
+static void
+gst_trial_src_finalize (GObject * object)
+{
+  GstTrialSrc *self = GST_TRIAL_SRC (object);
+
+  g_free (self->location);
+  g_free (self->camera);
+  g_clear_pointer (&self->layout, gst_trial_layout_unref);
+  G_OBJECT_CLASS (gst_trial_src_parent_class)->finalize (object);
+}
 
 static void
 gst_trial_src_class_init (GstTrialSrcClass * klass)
 {
-  gst_element_class_set_static_metadata (GST_ELEMENT_CLASS (klass), "stub",
-      "Generic", "stub", "gst-trial");
+  GObjectClass *gobject_class = G_OBJECT_CLASS (klass);
+  GstElementClass *element_class = GST_ELEMENT_CLASS (klass);
+  const GParamFlags flags = G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+      GST_PARAM_MUTABLE_READY;
+
+  GST_DEBUG_CATEGORY_INIT (gst_trial_src_debug, "trialsrc", 0,
+      "RealSense trial folder source");
+
+  gobject_class->set_property = gst_trial_src_set_property;
+  gobject_class->get_property = gst_trial_src_get_property;
+  gobject_class->finalize = gst_trial_src_finalize;
+
+  g_object_class_install_property (gobject_class, PROP_LOCATION,
+      g_param_spec_string ("location", "Location",
+          "Trial folder to read (holding cam1/, cam2/... or Color/ and Depth/)",
+          NULL, flags));
+  g_object_class_install_property (gobject_class, PROP_CAMERA,
+      g_param_spec_string ("camera", "Camera",
+          "Camera folder of a multi_camera trial, e.g. cam2 "
+          "(empty = the first camera by name)", NULL, flags));
+  g_object_class_install_property (gobject_class, PROP_START_FRAME,
+      g_param_spec_int64 ("start-frame", "Start frame",
+          "First frame number to read, inclusive (-1 = from the first frame)",
+          -1, G_MAXINT64, -1, flags));
+  g_object_class_install_property (gobject_class, PROP_STOP_FRAME,
+      g_param_spec_int64 ("stop-frame", "Stop frame",
+          "Last frame number to read, inclusive (-1 = to the last frame)",
+          -1, G_MAXINT64, -1, flags));
+  g_object_class_install_property (gobject_class, PROP_FRAMERATE,
+      gst_param_spec_fraction ("framerate", "Framerate",
+          "Frames per second: sets PTS (index / framerate), duration and the "
+          "caps, and the pace when is-live is set", 1, G_MAXINT, G_MAXINT, 1,
+          DEFAULT_FPS_N, DEFAULT_FPS_D, flags));
+  g_object_class_install_property (gobject_class, PROP_DEPTH_WIDTH,
+      g_param_spec_uint ("depth-width", "Depth width",
+          "Width of the depth frames in pixels, used with depth-height "
+          "(0 = from the first depth file)", 0, GST_TRIAL_MAX_DIMENSION, 0,
+          flags));
+  g_object_class_install_property (gobject_class, PROP_DEPTH_HEIGHT,
+      g_param_spec_uint ("depth-height", "Depth height",
+          "Height of the depth frames in pixels, used with depth-width "
+          "(0 = from the first depth file)", 0, GST_TRIAL_MAX_DIMENSION, 0,
+          flags));
+  g_object_class_install_property (gobject_class, PROP_DEPTH_SCALE,
+      g_param_spec_double ("depth-scale", "Depth scale",
+          "Metres per depth unit (0 = decided once from the first depth file: "
+          "0.001 for millimetre sources)", 0.0, 1000.0, 0.0, flags));
+  g_object_class_install_property (gobject_class, PROP_IS_LIVE,
+      g_param_spec_boolean ("is-live", "Is live",
+          "Act as a live source: push frames at framerate by the clock "
+          "(for previews); not seekable", FALSE, flags));
+
+  gst_element_class_add_static_pad_template (element_class, &color_template);
+  gst_element_class_add_static_pad_template (element_class, &depth_template);
+  gst_element_class_set_static_metadata (element_class,
+      "RealSense trial source", "Source/File",
+      "Reads a RealSense trial folder (multi_camera or single_camera layout, "
+      "scanned once) and pushes each frame's color and depth file as it is "
+      "on the pads 'color' and 'depth', with the frame number as offset. "
+      "Example: gst-launch-1.0 trialsrc location=trial_1 name=s "
+      "s.color ! queue ! trialconvert ! trialsink "
+      "location=out/color/frame_%06d.png "
+      "s.depth ! queue ! trialconvert ! trialsink "
+      "location=out/depth/frame_%06d.npy", "gst-trial");
+
+  element_class->change_state = gst_trial_src_change_state;
+  element_class->send_event = gst_trial_src_send_event;
+  element_class->query = gst_trial_src_query;
 }
 
 static void
 gst_trial_src_init (GstTrialSrc * self)
 {
-  (void) self;
+  static const gchar *const pad_names[N_STREAMS] = {
+    [GST_TRIAL_SRC_STREAM_COLOR] = "color",
+    [GST_TRIAL_SRC_STREAM_DEPTH] = "depth",
+  };
+  guint i;
+
+  self->start_frame = -1;
+  self->stop_frame = -1;
+  self->fps_n = DEFAULT_FPS_N;
+  self->fps_d = DEFAULT_FPS_D;
+
+  for (i = 0; i < N_STREAMS; i++) {
+    GstElement *stream = gst_trial_src_stream_new (i);
+    g_autoptr (GstPad) target = gst_element_get_static_pad (stream, "src");
+    GstPadTemplate *templ =
+        gst_element_class_get_pad_template (GST_ELEMENT_GET_CLASS (self),
+        pad_names[i]);
+
+    self->streams[i] = GST_TRIAL_SRC_STREAM (stream);
+    gst_bin_add (GST_BIN (self), stream);
+    self->pads[i] = gst_ghost_pad_new_from_template (pad_names[i], target,
+        templ);
+    gst_element_add_pad (GST_ELEMENT (self), self->pads[i]);
+  }
 }

@@ -1,4 +1,4 @@
-/* stub: being implemented */
+/* gst-trial: trialsrc, the element that reads a RealSense trial folder. */
 #pragma once
 
 #include <gst/gst.h>
