@@ -168,8 +168,10 @@ read_frame_file (const gchar * what, const gchar * path, gchar ** reason)
   gsize size, done = 0;
   int fd;
 
+  /* O_NONBLOCK: opening a FIFO (a frame symlinked to a pipe) would block
+   * until a writer comes; it is refused below as not a regular file. */
   do
-    fd = open (path, O_RDONLY | O_CLOEXEC);
+    fd = open (path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
   while (fd < 0 && errno == EINTR);
   if (fd < 0) {
     *reason = g_strdup_printf ("cannot open %s file '%s': %s", what, path,

@@ -472,7 +472,9 @@ read_head (const gchar * path, gsize limit, gsize * size, gboolean * whole)
   gsize want, got = 0;
   int fd;
 
-  fd = g_open (path, O_RDONLY | O_CLOEXEC, 0);
+  /* O_NONBLOCK: a FIFO would block the scan until a writer comes; it is
+   * refused below as not a regular file. */
+  fd = g_open (path, O_RDONLY | O_CLOEXEC | O_NONBLOCK, 0);
   if (fd < 0)
     return NULL;
   if (fstat (fd, &st) != 0 || !S_ISREG (st.st_mode)) {

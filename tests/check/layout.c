@@ -5,6 +5,8 @@
  * chosen for every frame and the error codes and messages of
  * TRIAL_FORMAT.md §1. */
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <glib/gstdio.h>
 #include <gst/check/gstcheck.h>
 
@@ -1024,6 +1026,31 @@ GST_START_TEST (test_depth_raw_shape_from_color)
 
 GST_END_TEST;
 
+/* A frame symlinked to a FIFO must not block the scan (found by fuzzing). */
+GST_START_TEST (test_fifo_frames_do_not_block)
+{
+  g_autoptr (GstTrialLayout) layout = NULL;
+  g_autofree gchar *fifo = g_build_filename (tmp, "pipe", NULL);
+  g_autofree gchar *color = g_build_filename (tmp, "t/cam1/color", NULL);
+  g_autofree gchar *depth = g_build_filename (tmp, "t/cam1/depth", NULL);
+  g_autofree gchar *color_link = g_build_filename (color, "frame_000001.png",
+      NULL);
+  g_autofree gchar *depth_link = g_build_filename (depth, "frame_000001.raw",
+      NULL);
+
+  fail_unless (mkfifo (fifo, 0600) == 0);
+  fail_unless (g_mkdir_with_parents (color, 0755) == 0);
+  fail_unless (g_mkdir_with_parents (depth, 0755) == 0);
+  fail_unless (symlink (fifo, color_link) == 0);
+  fail_unless (symlink (fifo, depth_link) == 0);
+  layout = scan_ok ("t", NULL);
+  fail_unless_equals_int (gst_trial_layout_get_n_frames (layout), 1);
+  fail_unless_equals_int (gst_trial_layout_get_color_width (layout), 0);
+  fail_unless_equals_int (gst_trial_layout_get_depth_width (layout), 0);
+}
+
+GST_END_TEST;
+
 GST_START_TEST (test_depth_npy_metres)
 {
   g_autoptr (GstTrialLayout) layout = NULL;
@@ -1170,6 +1197,7 @@ layout_suite (void)
   tcase_add_test (files, test_color_size);
   tcase_add_test (files, test_depth_raw_shape_and_scale);
   tcase_add_test (files, test_depth_raw_shape_from_color);
+  tcase_add_test (files, test_fifo_frames_do_not_block);
   tcase_add_test (files, test_depth_npy_metres);
   tcase_add_test (files, test_depth_probe_skips_bad_files);
   tcase_add_test (files, test_depth_probe_gives_up);

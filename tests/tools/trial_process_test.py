@@ -281,6 +281,19 @@ class Failures(Base):
             os.path.join(out, "t/cam1/color/frame_000005.png")))
         self.assertEqual(leftovers(out), [])
 
+    def test_fifo_frame_fails_without_blocking(self):
+        trial = self.p("t")
+        make_sample(trial, "--size", "64x48", "--start", "1", "--frames", "3")
+        color = os.path.join(trial, "cam1/color/frame_000002.png")
+        os.remove(color)
+        os.mkfifo(self.p("pipe"))
+        os.symlink(self.p("pipe"), color)
+        proc = run(trial, "-o", self.p("out"), check_status=1, timeout=60)
+        meta = self.metadata(self.p("out"), "t", "cam1")
+        self.assertEqual([f["frame"] for f in meta["failed_frames"]], [2])
+        self.assertIn("not a regular file", meta["failed_frames"][0]["reason"])
+        self.assertIn("1 failed", proc.stdout)
+
     def test_not_a_trial(self):
         empty = self.p("empty")
         os.mkdir(empty)
