@@ -32,7 +32,7 @@ static GOptionEntry entries[] = {
       "Layout of the generated trial: multi (default) or single", "NAME"},
   {"keep", 'k', 0, G_OPTION_ARG_NONE, &keep,
       "Keep the generated trial", NULL},
-  {NULL}
+  G_OPTION_ENTRY_NULL
 };
 
 static gboolean

@@ -102,7 +102,7 @@ main (int argc, char **argv)
         "N"},
     {"quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet,
         "Print nothing on success", NULL},
-    {NULL}
+    G_OPTION_ENTRY_NULL
   };
   g_autoptr (GOptionContext) context = NULL;
   g_autoptr (GError) error = NULL;

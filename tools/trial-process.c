@@ -176,7 +176,7 @@ main (int argc, char **argv)
     {"version", 0, 0, G_OPTION_ARG_NONE, &version, "Print the version", NULL},
     {G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &trials, NULL,
         "TRIAL..."},
-    {NULL}
+    G_OPTION_ENTRY_NULL
   };
   g_autoptr (GOptionContext) ctx =
       g_option_context_new ("TRIAL... - convert RealSense trials");
