@@ -1,0 +1,75 @@
+/* gst-trial fuzzing: the body of every libFuzzer target as a plain
+ * function, so the regression suite (regressions.c) replays the seeds and
+ * past crash inputs through exactly the code the fuzzers run.
+ *
+ * Each fuzz-*.c defines its body and ends with FUZZ_TARGET (body); the
+ * libFuzzer entry points exist only when built with -DGST_TRIAL_FUZZER. */
+#pragma once
+
+#include <glib.h>
+#include "gst/trial/error.h"
+
+G_BEGIN_DECLS
+
+void fuzz_npy_one (const guint8 * data, gsize size);
+void fuzz_png_one (const guint8 * data, gsize size);
+void fuzz_raw_depth_one (const guint8 * data, gsize size);
+void fuzz_jpeg_bmp_one (const guint8 * data, gsize size);
+void fuzz_layout_one (const guint8 * data, gsize size);
+
+/* Builds the trial folder that the layout input @data describes (see
+ * corpus.h) inside the empty folder @dir; returns the path to scan. */
+gchar *fuzz_layout_build (const guint8 * data, gsize size,
+    const gchar * dir);
+
+/* A broken promise of libgsttrial's headers is a bug even when nothing
+ * crashes: abort, so libFuzzer keeps the input and gst-check fails. */
+#define fuzz_check(cond) G_STMT_START {                                 \
+    if (G_UNLIKELY (!(cond)))                                           \
+      g_error ("%s:%d: contract broken: %s", __FILE__, __LINE__, #cond); \
+  } G_STMT_END
+
+/* Every failure of libgsttrial is a GError of its domain, with a message
+ * for users. Frees @error. */
+static inline void
+fuzz_check_error (GError * error)
+{
+  fuzz_check (error != NULL);
+  fuzz_check (error->domain == GST_TRIAL_ERROR);
+  fuzz_check (error->code >= GST_TRIAL_ERROR_NOT_FOUND
+      && error->code <= GST_TRIAL_ERROR_TOO_LARGE);
+  fuzz_check (error->message != NULL && error->message[0] != '\0');
+  g_error_free (error);
+}
+
+#ifdef GST_TRIAL_FUZZER
+#include <stddef.h>
+#include <stdint.h>
+
+int LLVMFuzzerInitialize (int *argc, char ***argv);
+int LLVMFuzzerTestOneInput (const uint8_t * data, size_t size);
+
+/* GLib criticals and warnings are fatal, as under gst-check: a
+ * g_return_if_fail tripped by hostile input is a finding too. */
+#define FUZZ_TARGET(body)                                               \
+  int                                                                   \
+  LLVMFuzzerInitialize (int *argc, char ***argv)                        \
+  {                                                                     \
+    (void) argc;                                                        \
+    (void) argv;                                                        \
+    g_log_set_always_fatal (G_LOG_FATAL_MASK | G_LOG_LEVEL_CRITICAL     \
+        | G_LOG_LEVEL_WARNING);                                         \
+    return 0;                                                           \
+  }                                                                     \
+                                                                        \
+  int                                                                   \
+  LLVMFuzzerTestOneInput (const uint8_t * data, size_t size)            \
+  {                                                                     \
+    body (data, size);                                                  \
+    return 0;                                                           \
+  }
+#else
+#define FUZZ_TARGET(body)
+#endif
+
+G_END_DECLS

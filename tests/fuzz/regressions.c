@@ -1,0 +1,195 @@
+/* gst-trial tests: the fuzz targets' bodies (tests/fuzz/fuzz-*.c) in an
+ * ordinary build.
+ *
+ * Replays every seed of the generated corpus through its target, checking
+ * that the seed is accepted or rejected as intended (so the corpus stays
+ * meaningful as the library changes), and replays the inputs on which the
+ * fuzzers once found a bug. */
+#include <string.h>
+#include <gst/check/gstcheck.h>
+
+#include "tests/check/trialtest.h"
+#include "tests/fuzz/corpus.h"
+#include "tests/fuzz/fuzz.h"
+#include "gst/trial/bmp.h"
+#include "gst/trial/depth.h"
+#include "gst/trial/jpeg.h"
+#include "gst/trial/layout.h"
+#include "gst/trial/npy.h"
+#include "gst/trial/png.h"
+
+typedef void (*BodyFunc) (const guint8 * data, gsize size);
+typedef gboolean (*AcceptsFunc) (const guint8 * data, gsize size);
+
+static gboolean
+npy_accepts (const guint8 * data, gsize size)
+{
+  GstTrialNpyInfo info;
+
+  return gst_trial_npy_parse (data, size, &info, NULL);
+}
+
+static gboolean
+png_accepts (const guint8 * data, gsize size)
+{
+  return gst_trial_png_verify (data, size, NULL, NULL);
+}
+
+static gboolean
+jpeg_bmp_accepts (const guint8 * data, gsize size)
+{
+  static const GstTrialPixelFormat formats[] = {
+    GST_TRIAL_PIXEL_RGB8, GST_TRIAL_PIXEL_BGR8, GST_TRIAL_PIXEL_RGBA8,
+    GST_TRIAL_PIXEL_GRAY8, GST_TRIAL_PIXEL_GRAY16,
+  };
+  GstTrialPixelFormat format = formats[(data[0] >> 1) % 5];
+  GstTrialImage *image = (data[0] & 1) ?
+      gst_trial_bmp_decode (data + 1, size - 1, format, NULL) :
+      gst_trial_jpeg_decode (data + 1, size - 1, format, NULL);
+
+  if (image == NULL)
+    return FALSE;
+  gst_trial_image_free (image);
+  return TRUE;
+}
+
+/* some depth format reads the file at the shape the first bytes give */
+static gboolean
+raw_depth_accepts (const guint8 * data, gsize size)
+{
+  guint width = 1 + data[0] % 32, height = 1 + data[1] % 32;
+  g_autofree gfloat *out = g_new (gfloat, width * height);
+  GstTrialDepthFormat format;
+
+  for (format = GST_TRIAL_DEPTH_RAW; format <= GST_TRIAL_DEPTH_PNG; format++) {
+    if (gst_trial_depth_to_f32 (format, data + 2, size - 2, "seed", width,
+            height, 0.001, out, NULL))
+      return TRUE;
+  }
+  return FALSE;
+}
+
+static gboolean
+layout_accepts (const guint8 * data, gsize size)
+{
+  g_autofree gchar *dir = trial_test_make_tmpdir ();
+  g_autofree gchar *path = fuzz_layout_build (data, size, dir);
+  GstTrialScanOptions options = GST_TRIAL_SCAN_OPTIONS_INIT;
+  GstTrialLayout *layout = gst_trial_layout_scan (path, &options, NULL);
+
+  trial_test_rm_rf (dir);
+  if (layout == NULL)
+    return FALSE;
+  gst_trial_layout_unref (layout);
+  return TRUE;
+}
+
+static const struct
+{
+  const gchar *target;
+  BodyFunc body;
+  AcceptsFunc accepts;
+} targets[] = {
+  {"npy", fuzz_npy_one, npy_accepts},
+  {"png", fuzz_png_one, png_accepts},
+  {"jpeg-bmp", fuzz_jpeg_bmp_one, jpeg_bmp_accepts},
+  {"raw-depth", fuzz_raw_depth_one, raw_depth_accepts},
+  {"layout", fuzz_layout_one, layout_accepts},
+};
+
+typedef struct
+{
+  const gchar *target;
+  guint n_seeds;
+  guint n_valid;
+  guint n_invalid;
+} Replay;
+
+static void
+replay_seed (const gchar * target, const gchar * name, gboolean valid,
+    GBytes * bytes, gpointer user_data)
+{
+  Replay *replay = user_data;
+  gsize size;
+  const guint8 *data = g_bytes_get_data (bytes, &size);
+  guint i = 0;
+
+  if (strcmp (target, replay->target) != 0)
+    return;
+  while (strcmp (targets[i].target, target) != 0)
+    i++;
+
+  GST_INFO ("%s seed %s (%" G_GSIZE_FORMAT " bytes)", target, name, size);
+  targets[i].body (data, size);
+  if (targets[i].accepts (data, size) != valid)
+    fail ("%s seed '%s' is %s, expected %s", target, name,
+        valid ? "rejected" : "accepted", valid ? "accepted" : "rejected");
+  replay->n_seeds++;
+  if (valid)
+    replay->n_valid++;
+  else
+    replay->n_invalid++;
+}
+
+/* every seed of @target; each target has valid and invalid seeds */
+static void
+replay_seeds (const gchar * target, guint expected_seeds)
+{
+  Replay replay = { target, 0, 0, 0 };
+
+  fuzz_corpus_foreach (replay_seed, &replay);
+  assert_equals_int (replay.n_seeds, expected_seeds);
+  fail_unless (replay.n_valid > 0 && replay.n_invalid > 0);
+}
+
+GST_START_TEST (test_npy_seeds)
+{
+  replay_seeds ("npy", 25);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_png_seeds)
+{
+  replay_seeds ("png", 28);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_jpeg_bmp_seeds)
+{
+  replay_seeds ("jpeg-bmp", 22);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_raw_depth_seeds)
+{
+  replay_seeds ("raw-depth", 12);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_layout_seeds)
+{
+  replay_seeds ("layout", 17);
+}
+
+GST_END_TEST;
+
+static Suite *
+fuzz_regressions_suite (void)
+{
+  Suite *s = suite_create ("fuzz-regressions");
+  TCase *tc = tcase_create ("seeds");
+
+  suite_add_tcase (s, tc);
+  tcase_add_test (tc, test_npy_seeds);
+  tcase_add_test (tc, test_png_seeds);
+  tcase_add_test (tc, test_jpeg_bmp_seeds);
+  tcase_add_test (tc, test_raw_depth_seeds);
+  tcase_add_test (tc, test_layout_seeds);
+  return s;
+}
+
+GST_CHECK_MAIN (fuzz_regressions);
