@@ -1,20 +1,39 @@
 #!/usr/bin/env bash
-# Sets up (scripts/setup.sh --test) and runs the whole test suite twice: in
-# build/ and in build-asan/ (address + undefined behaviour sanitizers, leaks
-# fatal). Ends with the line "N passed, N failed[, N skipped]"; exits non-zero
-# when any test failed.
+# Sets up (scripts/setup.sh --test) and runs the whole test suite:
+#  1. every suite in build/ (gcc, -Werror);
+#  2. every suite again in build-asan/ (address + undefined behaviour
+#     sanitizers, leaks fatal);
+#  3. the thread-pool and streaming-thread suites in build-tsan/ (thread
+#     sanitizer);
+#  4. each libFuzzer target for FUZZ_SECONDS (default 30) when clang is
+#     installed (tests/fuzz/run.sh).
+# Ends with the line "N passed, N failed[, N skipped]" (each meson test and
+# each fuzz target counts once); exits non-zero when any failed.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
 scripts/setup.sh --test || exit 1
-[ -f build-asan/build.ninja ] || meson setup build-asan -Db_sanitize=address,undefined -Db_lundef=false >/dev/null || exit 1
-meson compile -C build-asan >/dev/null || exit 1
+for dir in build-asan build-tsan; do
+  sanitize=address,undefined
+  [ "$dir" = build-tsan ] && sanitize=thread
+  [ -f "$dir/build.ninja" ] ||
+    meson setup "$dir" -Db_sanitize="$sanitize" -Db_lundef=false >/dev/null || exit 1
+  meson compile -C "$dir" >/dev/null || exit 1
+done
 
 export ASAN_OPTIONS="detect_leaks=1:halt_on_error=1:abort_on_error=0"
 export LSAN_OPTIONS="suppressions=$PWD/tests/lsan.supp:print_suppressions=0:fast_unwind_on_malloc=0"
 export UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1"
 
 meson test -C build --print-errorlogs
-meson test -C build-asan --no-suite launch --print-errorlogs
+meson test -C build-asan --print-errorlogs
+meson test -C build-tsan --print-errorlogs element-trialconvert element-trialsrc
 
-/usr/bin/python3 scripts/count-tests.py build/meson-logs/testlog.json build-asan/meson-logs/testlog.json
+logs=(build/meson-logs/testlog.json build-asan/meson-logs/testlog.json
+  build-tsan/meson-logs/testlog.json)
+if command -v clang >/dev/null; then
+  tests/fuzz/run.sh "${FUZZ_SECONDS:-30}" build-fuzz | tee build/fuzz.log
+  logs+=(--fuzz build/fuzz.log)
+fi
+
+/usr/bin/python3 scripts/count-tests.py "${logs[@]}"
