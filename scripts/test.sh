@@ -3,7 +3,7 @@
 #  1. every suite in build/ (gcc, -Werror);
 #  2. every suite again in build-asan/ (address + undefined behaviour
 #     sanitizers, leaks fatal);
-#  3. the thread-pool and streaming-thread suites in build-tsan/ (thread
+#  3. the thread-pool suite (trialconvert) in build-tsan/ (thread
 #     sanitizer);
 #  4. each libFuzzer target for FUZZ_SECONDS (default 30) when clang is
 #     installed (tests/fuzz/run.sh).
@@ -27,7 +27,16 @@ export UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1"
 
 meson test -C build --print-errorlogs
 meson test -C build-asan --print-errorlogs
-meson test -C build-tsan --print-errorlogs element-trialconvert element-trialsrc
+# TSan: a fresh registry loads every installed plugin in-process, and some
+# trip TSan inside their own (uninstrumented) start-up code. So the registry
+# is built first with reports off; then the suites run with reports on.
+# tests/tsan.supp: GLib and GStreamer are not instrumented, TSan cannot see
+# their locks.
+tsan_suites=(element-trialconvert)
+TSAN_OPTIONS=report_bugs=0 GST_CHECKS=none \
+  meson test -C build-tsan "${tsan_suites[0]}" >/dev/null 2>&1
+TSAN_OPTIONS="halt_on_error=1:suppressions=$PWD/tests/tsan.supp" \
+  meson test -C build-tsan --print-errorlogs "${tsan_suites[@]}"
 
 logs=(build/meson-logs/testlog.json build-asan/meson-logs/testlog.json
   build-tsan/meson-logs/testlog.json)
