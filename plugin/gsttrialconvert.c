@@ -1731,7 +1731,10 @@ gst_trial_convert_class_init (GstTrialConvertClass * klass)
       "verified 8-bit RGB PNGs through) or raw video, and its depth frames "
       "to float32-metre .npy files, GRAY16_LE millimetres or colourised RGB "
       "video, in a thread pool shared by all trialconverts of a pipeline, "
-      "in input order; failed frames become GAP buffers with a warning",
+      "in input order; failed frames become GAP buffers with a warning. "
+      "Example: gst-launch-1.0 trialsrc location=trial_1 name=s s.color ! "
+      "trialconvert ! trialsink location=out/color/frame_%06d.png s.depth ! "
+      "trialconvert ! trialsink location=out/depth/frame_%06d.npy",
       "gst-trial");
 
   gst_type_mark_as_plugin_api (GST_TYPE_TRIAL_CONVERT_COLOR_MODE, 0);

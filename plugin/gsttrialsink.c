@@ -207,7 +207,9 @@ gst_trial_sink_class_init (GstTrialSinkClass * klass)
       "Trial frame file sink", "Sink/File",
       "Writes each buffer to a file named by its frame number "
       "(e.g. out/depth/frame_%06d.npy), atomically through a temporary file, "
-      "with resume (skip-existing) and trial-progress messages",
+      "with resume (skip-existing) and trial-progress messages. Example: "
+      "gst-launch-1.0 trialsrc location=trial_1 name=s s.depth ! trialconvert "
+      "! trialsink location=out/depth/frame_%06d.npy s.color ! fakesink",
       "gst-trial");
 
   basesink_class->event = GST_DEBUG_FUNCPTR (gst_trial_sink_event);
