@@ -132,14 +132,21 @@ resource_error_for (const GError * error)
 static void
 post_layout_message (GstTrialSrc * self, const GstTrialLayout * layout)
 {
-  g_autofree gchar *cameras = g_strjoinv (",",
+  g_autofree gchar *joined = g_strjoinv (",",
       (gchar **) gst_trial_layout_get_cameras (layout));
+  /* Folder names are bytes and may not be UTF-8; GstStructure strings must
+   * be (an invalid one would be dropped with a warning). */
+  g_autofree gchar *cameras = g_utf8_make_valid (joined, -1);
+  g_autofree gchar *camera =
+      g_utf8_make_valid (gst_trial_layout_get_output_camera (layout), -1);
+  g_autofree gchar *path = g_utf8_make_valid (gst_trial_layout_get_path
+      (layout), -1);
   GstStructure *s;
 
   s = gst_structure_new ("trial-layout",
       "structure", G_TYPE_STRING,
       gst_trial_structure_to_string (gst_trial_layout_get_structure (layout)),
-      "camera", G_TYPE_STRING, gst_trial_layout_get_output_camera (layout),
+      "camera", G_TYPE_STRING, camera,
       "cameras", G_TYPE_STRING, cameras,
       "n-frames", G_TYPE_UINT, gst_trial_layout_get_n_frames (layout),
       "first-frame", G_TYPE_INT64, gst_trial_layout_get_first_frame (layout),
@@ -155,7 +162,7 @@ post_layout_message (GstTrialSrc * self, const GstTrialLayout * layout)
       "depth-width", G_TYPE_UINT, gst_trial_layout_get_depth_width (layout),
       "depth-height", G_TYPE_UINT, gst_trial_layout_get_depth_height (layout),
       "depth-scale", G_TYPE_DOUBLE, gst_trial_layout_get_depth_scale (layout),
-      "path", G_TYPE_STRING, gst_trial_layout_get_path (layout), NULL);
+      "path", G_TYPE_STRING, path, NULL);
   gst_element_post_message (GST_ELEMENT (self),
       gst_message_new_element (GST_OBJECT (self), s));
 }

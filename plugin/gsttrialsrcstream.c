@@ -242,15 +242,18 @@ post_frame_warning (GstTrialSrcStream * self, gint64 number,
     const gchar * reason)
 {
   GstObject *owner = gst_object_get_parent (GST_OBJECT (self));
+  /* The reason names a file, whose name may not be UTF-8; GstStructure
+   * strings must be. */
+  g_autofree gchar *text = g_utf8_make_valid (reason, -1);
 
   if (!owner)
     owner = gst_object_ref (self);
   GST_ELEMENT_WARNING_WITH_DETAILS (owner, RESOURCE, READ,
-      ("frame %" G_GINT64_FORMAT ": %s", number, reason),
+      ("frame %" G_GINT64_FORMAT ": %s", number, text),
       ("%s stream, frame %" G_GINT64_FORMAT " sent as a GAP buffer",
           kind_name (self->kind), number),
       ("frame", G_TYPE_INT64, number, "stream", G_TYPE_STRING,
-          kind_name (self->kind), "reason", G_TYPE_STRING, reason, NULL));
+          kind_name (self->kind), "reason", G_TYPE_STRING, text, NULL));
   gst_object_unref (owner);
 }
 

@@ -6,6 +6,17 @@
 #include "config.h"
 #include "metadata.h"
 
+/* File names are bytes and may not be UTF-8 (a trial copied from another
+ * system); JSON is UTF-8, so such text is written with U+FFFD in place of the
+ * bytes that are not. */
+static void
+add_text (JsonBuilder * b, const gchar * text)
+{
+  g_autofree gchar *valid = g_utf8_make_valid (text, -1);
+
+  json_builder_add_string_value (b, valid);
+}
+
 static void
 add_shape (JsonBuilder * b, const gchar * name, guint height, guint width)
 {
@@ -32,12 +43,12 @@ tp_metadata_build (const TpJob * job, const TpOptions * options)
   json_builder_begin_object (b);
   /* The seed's fields. */
   json_builder_set_member_name (b, "trial_path");
-  json_builder_add_string_value (b, job->trial_path);
+  add_text (b, job->trial_path);
   json_builder_set_member_name (b, "trial_name");
-  json_builder_add_string_value (b, gst_trial_layout_get_trial_name (layout));
+  add_text (b, gst_trial_layout_get_trial_name (layout));
   json_builder_set_member_name (b, "camera_id");
   if (gst_trial_layout_get_camera (layout))
-    json_builder_add_string_value (b, gst_trial_layout_get_camera (layout));
+    add_text (b, gst_trial_layout_get_camera (layout));
   else
     json_builder_add_null_value (b);
   json_builder_set_member_name (b, "structure");
@@ -68,11 +79,11 @@ tp_metadata_build (const TpJob * job, const TpOptions * options)
   json_builder_add_boolean_value (b, job->interrupted);
   json_builder_set_member_name (b, "error");
   if (job->error)
-    json_builder_add_string_value (b, job->error);
+    add_text (b, job->error);
   else
     json_builder_add_null_value (b);
   json_builder_set_member_name (b, "output_camera");
-  json_builder_add_string_value (b, gst_trial_layout_get_output_camera (layout));
+  add_text (b, gst_trial_layout_get_output_camera (layout));
   json_builder_set_member_name (b, "resumed_from_frames");
   json_builder_add_int_value (b, job->resumed_from);
   json_builder_set_member_name (b, "failed_frames");
@@ -85,7 +96,7 @@ tp_metadata_build (const TpJob * job, const TpOptions * options)
     json_builder_set_member_name (b, "stream");
     json_builder_add_string_value (b, f->stream ? f->stream : "");
     json_builder_set_member_name (b, "reason");
-    json_builder_add_string_value (b, f->reason ? f->reason : "");
+    add_text (b, f->reason ? f->reason : "");
     json_builder_end_object (b);
   }
   json_builder_end_array (b);
