@@ -31,6 +31,22 @@ add_shape (JsonBuilder * b, const gchar * name, guint height, guint width)
   json_builder_end_array (b);
 }
 
+/* The source file of a failed frame's stream, NULL when it has none. */
+static const gchar *
+failure_file (const GstTrialLayout * layout, const TpFailure * f)
+{
+  guint i = gst_trial_layout_find_frame (layout, f->frame);
+  const GstTrialFrame *frame;
+
+  if (i >= gst_trial_layout_get_n_frames (layout))
+    return NULL;
+  frame = gst_trial_layout_get_frame (layout, i);
+  if (frame->number != f->frame)
+    return NULL;
+  return g_strcmp0 (f->stream, "depth") == 0 ? frame->depth_path :
+      frame->color_path;
+}
+
 JsonNode *
 tp_metadata_build (const TpJob * job, const TpOptions * options)
 {
@@ -38,6 +54,7 @@ tp_metadata_build (const TpJob * job, const TpOptions * options)
   const GstTrialLayout *layout = job->layout;
   g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
   g_autofree gchar *finished = g_date_time_format_iso8601 (now);
+  const gchar *file;
   guint i;
 
   json_builder_begin_object (b);
@@ -97,6 +114,13 @@ tp_metadata_build (const TpJob * job, const TpOptions * options)
     json_builder_add_string_value (b, f->stream ? f->stream : "");
     json_builder_set_member_name (b, "reason");
     add_text (b, f->reason ? f->reason : "");
+    /* The converter does not know file names; the layout does. */
+    json_builder_set_member_name (b, "file");
+    file = failure_file (layout, f);
+    if (file)
+      add_text (b, file);
+    else
+      json_builder_add_null_value (b);
     json_builder_end_object (b);
   }
   json_builder_end_array (b);

@@ -274,6 +274,11 @@ class Failures(Base):
         self.assertEqual(failed[2]["stream"], "depth")
         self.assertEqual(failed[4]["stream"], "depth")
         self.assertEqual(failed[5]["stream"], "color")
+        self.assertEqual(failed[2]["file"],
+                         os.path.join(trial, "cam1/depth/frame_000002.raw"))
+        self.assertIsNone(failed[4]["file"])  # no depth file at all
+        self.assertEqual(failed[5]["file"],
+                         os.path.join(trial, "cam1/color/frame_000005.png"))
         self.assertIn("3 failed", proc.stdout)
         self.assertFalse(os.path.exists(
             os.path.join(out, "t/cam1/depth/frame_000002.npy")))
