@@ -25,7 +25,12 @@ gboolean gst_trial_png_read_header (const guint8 * data, gsize size,
 /* Walks every chunk: signature, IHDR first, each chunk's length in bounds and
  * CRC correct, at least one IDAT, IEND last with nothing after it, and the
  * IDAT stream inflates (adler32 checked) to exactly the size IHDR implies.
- * TRUE means the bytes are an intact PNG that any reader decodes as written.
+ * TRUE means the bytes are an intact PNG that any reader decodes as written,
+ * with one known exception: the stream is inflated by libdeflate, which
+ * accepts a few deflate codes zlib refuses (length symbols 286/287, distance
+ * codes 30/31, over-long code-length runs). No encoder writes them and a file
+ * holding them needs valid CRC-32s and adler32, so only a deliberately
+ * crafted PNG passes and would be copied as it is.
  * @header (may be NULL) is filled only on success. Stricter than
  * gst_trial_png_decode(), which accepts bytes after IEND or after the end of
  * the zlib stream (the image itself is intact then). */
