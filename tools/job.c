@@ -101,10 +101,29 @@ list_names (const gchar * dir)
   return names;
 }
 
+/* TRUE for ".frame_<digits>.<ext>.tmp-XXXXXX": the temporary name trialsink
+ * gives our output files, and nothing else a user may keep there. */
+static gboolean
+is_our_temporary (const gchar * name, const gchar * ext)
+{
+  const gchar *p = name + strlen (".frame_");
+  gsize ext_len = strlen (ext);
+
+  if (!g_str_has_prefix (name, ".frame_") || !g_ascii_isdigit (*p))
+    return FALSE;
+  while (g_ascii_isdigit (*p))
+    p++;
+  if (*p++ != '.' || strncmp (p, ext, ext_len) != 0)
+    return FALSE;
+  p += ext_len;
+  return g_str_has_prefix (p, ".tmp-") && strlen (p + 5) == 6;
+}
+
 /* trialsink writes ".<name>.tmp-XXXXXX" and renames it; a process killed
- * with -9 can leave one behind. They are ours, so a new run removes them. */
+ * with -9 can leave one behind. They are ours, so a new run removes them
+ * (trialsink itself does so only with skip-existing). */
 static void
-remove_stale_temporaries (const gchar * dir)
+remove_stale_temporaries (const gchar * dir, const gchar * ext)
 {
   g_autoptr (GHashTable) names = list_names (dir);
   GHashTableIter iter;
@@ -113,7 +132,7 @@ remove_stale_temporaries (const gchar * dir)
   g_hash_table_iter_init (&iter, names);
   while (g_hash_table_iter_next (&iter, &key, NULL)) {
     const gchar *name = key;
-    if (name[0] == '.' && strstr (name, ".tmp-") != NULL) {
+    if (is_our_temporary (name, ext)) {
       g_autofree gchar *path = g_build_filename (dir, name, NULL);
       g_unlink (path);
     }
@@ -407,7 +426,7 @@ tp_job_run (TpJob * job, const TpOptions * options, volatile gint * cancel,
   for (s = 0; s < N_STREAMS; s++) {
     g_autofree gchar *dir = g_build_filename (job->output_dir,
         stream_names[s], NULL);
-    remove_stale_temporaries (dir);
+    remove_stale_temporaries (dir, stream_ext[s]);
   }
   if (options->resume)
     start_index = first_incomplete_frame (job);

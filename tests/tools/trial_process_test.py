@@ -361,6 +361,21 @@ class Resume(Base):
         self.assertTrue(meta["complete"])
         self.assertEqual(meta["successful"], 60)
 
+    def test_stale_temporaries_removed_others_kept(self):
+        trial = self.p("t")
+        make_sample(trial, "--size", "64x48", "--frames", "3")
+        out = self.p("out")
+        color = os.path.join(out, "t", "cam1", "color")
+        os.makedirs(color)
+        for name in (".frame_000001.png.tmp-ab12CD", ".notes.txt.tmp-abcdef",
+                     ".frame_000001.npy.tmp-ab12CD"):
+            with open(os.path.join(color, name), "w") as f:
+                f.write("x")
+        run(trial, "-o", out, check_status=0)
+        self.assertEqual(sorted(n for n in os.listdir(color) if n[0] == "."),
+                         [".frame_000001.npy.tmp-ab12CD",
+                          ".notes.txt.tmp-abcdef"])
+
     def test_resume_skips_finished_frames(self):
         trial = self.p("t")
         make_sample(trial, "--size", "64x48", "--frames", "10")
