@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "gst/trial/error.h"
+#include "gsttrialbuffers.h"
 #include "gsttrialsrcstream.h"
 
 GST_DEBUG_CATEGORY_EXTERN (gst_trial_src_debug);
@@ -31,6 +32,9 @@ struct _GstTrialSrcStream
 
   /* the pad's STREAM_LOCK (held by create() and do_seek()) */
   guint index;                  /* position in the frame list of the next frame */
+
+  /* the streaming thread, between start() and stop() */
+  GstTrialBuffers *buffers;     /* memory of the files read */
 };
 
 enum
@@ -160,7 +164,8 @@ make_caps (GstTrialSrcStream * self, const GstTrialLayout * layout,
 /* Reads the whole file at @path into a buffer of exactly its size: one
  * open, fstat, read and close. NULL with a user-facing @reason on failure. */
 static GstBuffer *
-read_frame_file (const gchar * what, const gchar * path, gchar ** reason)
+read_frame_file (GstTrialBuffers * buffers, const gchar * what,
+    const gchar * path, gchar ** reason)
 {
   GstBuffer *buffer = NULL;
   GstMapInfo map;
@@ -201,7 +206,7 @@ read_frame_file (const gchar * what, const gchar * path, gchar ** reason)
   }
   size = st.st_size;
 
-  buffer = gst_buffer_new_allocate (NULL, size, NULL);
+  buffer = gst_trial_buffers_acquire (buffers, size);
   if (!buffer || !gst_buffer_map (buffer, &map, GST_MAP_WRITE)) {
     *reason = g_strdup_printf ("cannot allocate %" G_GSIZE_FORMAT
         " bytes for %s file '%s'", size, what, path);
@@ -288,7 +293,8 @@ gst_trial_src_stream_create (GstPushSrc * psrc, GstBuffer ** outbuf)
   path = self->kind == GST_TRIAL_SRC_STREAM_COLOR ? frame->color_path :
       frame->depth_path;
   if (path)
-    buffer = read_frame_file (kind_name (self->kind), path, &reason);
+    buffer = read_frame_file (self->buffers, kind_name (self->kind), path,
+        &reason);
   else if (gst_trial_layout_get_depth_dir (layout))
     reason = g_strdup_printf ("no depth file for frame %" G_GINT64_FORMAT,
         frame->number);
@@ -343,6 +349,7 @@ gst_trial_src_stream_start (GstBaseSrc * bsrc)
   gst_caps_unref (caps);
 
   self->index = 0;
+  self->buffers = gst_trial_buffers_new ();
   return TRUE;
 }
 
@@ -354,6 +361,7 @@ gst_trial_src_stream_stop (GstBaseSrc * bsrc)
   GST_OBJECT_LOCK (self);
   gst_caps_replace (&self->caps, NULL);
   GST_OBJECT_UNLOCK (self);
+  g_clear_pointer (&self->buffers, gst_trial_buffers_free);
   return TRUE;
 }
 
@@ -593,6 +601,7 @@ gst_trial_src_stream_finalize (GObject * object)
 
   g_clear_pointer (&self->layout, gst_trial_layout_unref);
   gst_caps_replace (&self->caps, NULL);
+  g_clear_pointer (&self->buffers, gst_trial_buffers_free);
   G_OBJECT_CLASS (gst_trial_src_stream_parent_class)->finalize (object);
 }
 

@@ -492,6 +492,103 @@ GST_START_TEST (test_multi_camera_raw)
 
 GST_END_TEST;
 
+/* What memory_probe saw on one pad: the distinct memory the buffers came
+ * in, and frames whose bytes were not their file's. */
+typedef struct
+{
+  const GstTrialSampleOptions *o;
+  const gchar *trial;
+  guint stream;
+  GHashTable *memory;
+  guint n_buffers;
+  guint n_wrong;
+  guint n_unpooled;
+} Memory;
+
+static GstPadProbeReturn
+memory_probe (GstPad * pad G_GNUC_UNUSED, GstPadProbeInfo * info,
+    gpointer user_data)
+{
+  Memory *m = user_data;
+  GstBuffer *buffer = GST_PAD_PROBE_INFO_BUFFER (info);
+  g_autofree gchar *path = sample_file (m->o, m->trial, 0, m->stream,
+      GST_BUFFER_OFFSET (buffer));
+  g_autoptr (GBytes) file = trial_test_read (path);
+  GstMapInfo map;
+
+  gst_buffer_map (buffer, &map, GST_MAP_READ);
+  g_hash_table_add (m->memory, map.data);
+  if (map.size != g_bytes_get_size (file)
+      || memcmp (map.data, g_bytes_get_data (file, NULL), map.size) != 0)
+    m->n_wrong++;
+  gst_buffer_unmap (buffer, &map);
+  if (buffer->pool == NULL)
+    m->n_unpooled++;
+  m->n_buffers++;
+  return GST_PAD_PROBE_OK;
+}
+
+/* Files are read into recycled memory: once released downstream, a
+ * buffer's memory holds a later frame (files of different sizes included),
+ * instead of a fresh allocation per frame. */
+GST_START_TEST (test_buffers_recycled)
+{
+  GstTrialSampleOptions o = small_options ();
+  g_autofree gchar *dir = NULL;
+  g_autofree gchar *trial = NULL;
+  g_autofree gchar *launch = NULL;
+  GstElement *pipeline;
+  GstMessage *msg;
+  Memory m[2];
+  guint i;
+
+  o.n_frames = 40;
+  dir = make_sample (&o);
+  trial = g_build_filename (dir, "trial_1", NULL);
+  launch = g_strdup_printf ("trialsrc name=s location=\"%s\" "
+      "s.color ! fakesink name=sink0 s.depth ! fakesink name=sink1", trial);
+  pipeline = gst_parse_launch (launch, NULL);
+  fail_unless (pipeline != NULL);
+  for (i = 0; i < 2; i++) {
+    g_autofree gchar *name = g_strdup_printf ("sink%u", i);
+    g_autoptr (GstElement) sink = gst_bin_get_by_name (GST_BIN (pipeline),
+        name);
+    g_autoptr (GstPad) pad = gst_element_get_static_pad (sink, "sink");
+
+    memset (&m[i], 0, sizeof (Memory));
+    m[i].o = &o;
+    m[i].trial = trial;
+    m[i].stream = i;
+    m[i].memory = g_hash_table_new (NULL, NULL);
+    gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER, memory_probe, &m[i],
+        NULL);
+  }
+
+  fail_unless (gst_element_set_state (pipeline, GST_STATE_PLAYING) !=
+      GST_STATE_CHANGE_FAILURE);
+  msg = gst_bus_timed_pop_filtered (GST_ELEMENT_BUS (pipeline),
+      TIMEOUT_S * GST_SECOND, GST_MESSAGE_EOS | GST_MESSAGE_ERROR);
+  fail_unless (msg != NULL && GST_MESSAGE_TYPE (msg) == GST_MESSAGE_EOS);
+  gst_message_unref (msg);
+  fail_unless (gst_element_set_state (pipeline, GST_STATE_NULL) ==
+      GST_STATE_CHANGE_SUCCESS);
+
+  for (i = 0; i < 2; i++) {
+    fail_unless_equals_int (m[i].n_buffers, 40);
+    fail_unless_equals_int (m[i].n_wrong, 0);
+    fail_unless_equals_int (m[i].n_unpooled, 0);
+    /* fakesink releases each buffer before the next is read */
+    fail_unless (g_hash_table_size (m[i].memory) <= 2,
+        "%s: %u buffers for 40 frames", stream_names[i],
+        g_hash_table_size (m[i].memory));
+    g_hash_table_unref (m[i].memory);
+  }
+  gst_object_unref (pipeline);
+  trial_test_rm_rf (dir);
+}
+
+GST_END_TEST;
+
 GST_START_TEST (test_default_camera_is_first)
 {
   GstTrialSampleOptions o = small_options ();
@@ -1264,6 +1361,7 @@ trialsrc_suite (void)
 
   suite_add_tcase (s, tc);
   tcase_add_test (tc, test_multi_camera_raw);
+  tcase_add_test (tc, test_buffers_recycled);
   tcase_add_test (tc, test_default_camera_is_first);
   tcase_add_test (tc, test_single_camera_depth_formats);
   tcase_add_test (tc, test_jpeg_color);
