@@ -83,6 +83,7 @@
 #include "gst/trial/npy.h"
 #include "gst/trial/png.h"
 #include "gst/trial/raw.h"
+#include "gsttrialbuffers.h"
 #include "gsttrialconvert.h"
 #include "gsttrialpool.h"
 #include "gsttrialtsan.h"
@@ -93,6 +94,7 @@ GST_DEBUG_CATEGORY_STATIC (gst_trial_convert_debug);
 #define DEFAULT_N_THREADS 0
 #define DEFAULT_MAX_IN_FLIGHT 0
 #define DEFAULT_COLOR_MODE GST_TRIAL_CONVERT_COLOR_MODE_AUTO
+#define DEFAULT_VERIFY GST_TRIAL_PNG_VERIFY_CHUNKS
 #define DEFAULT_COMPRESSION_LEVEL 1
 #define DEFAULT_COLORMAP GST_TRIAL_COLORMAP_JET
 #define DEFAULT_DEPTH_MIN 0.3
@@ -158,6 +160,7 @@ typedef struct
   guint height;
   gdouble depth_scale;          /* metres per unit; 0 = by npy dtype */
   GstTrialConvertColorMode color_mode;
+  GstTrialPngVerify verify;
   gint compression_level;
   GstTrialColormap colormap;
   gfloat depth_min;
@@ -198,6 +201,7 @@ struct _GstTrialConvert
   guint n_threads;
   guint max_in_flight;
   GstTrialConvertColorMode color_mode;
+  GstTrialPngVerify verify;
   gint compression_level;
   GstTrialColormap colormap;
   gdouble depth_min;
@@ -223,6 +227,8 @@ struct _GstTrialConvert
   guint pool_threads;
   guint window;                 /* most jobs queued at once */
   GHashTable *threads;          /* GThread * that ran our jobs */
+  GstTrialBuffers *buffers;     /* memory of the outputs, from READY to
+                                   PAUSED until PAUSED to READY */
   gint64 start_time;            /* monotonic µs of the first buffer or 0 */
   GstClockTime frame_duration;  /* from the input caps' framerate */
 
@@ -240,6 +246,7 @@ enum
   PROP_N_THREADS,
   PROP_MAX_IN_FLIGHT,
   PROP_COLOR_MODE,
+  PROP_VERIFY,
   PROP_COMPRESSION_LEVEL,
   PROP_COLORMAP,
   PROP_DEPTH_MIN,
@@ -248,6 +255,26 @@ enum
   PROP_MAX_ERRORS,
   PROP_THREADS_USED,
 };
+
+GType
+gst_trial_convert_verify_get_type (void)
+{
+  static GType type = 0;
+  static const GEnumValue values[] = {
+    {GST_TRIAL_PNG_VERIFY_CHUNKS,
+        "The CRC-32 of every chunk, the chunk order and IEND", "chunks"},
+    {GST_TRIAL_PNG_VERIFY_DATA,
+          "As chunks, and the image data inflates to the size IHDR implies "
+          "(adler32, row filters)", "data"},
+    {0, NULL, NULL},
+  };
+
+  if (g_once_init_enter (&type)) {
+    GType t = g_enum_register_static ("GstTrialConvertVerify", values);
+    g_once_init_leave (&type, t);
+  }
+  return type;
+}
 
 GType
 gst_trial_convert_color_mode_get_type (void)
@@ -419,7 +446,7 @@ convert_color (const ConvertParams * p, GstBuffer * input,
      * pixels, without a decode. Other PNGs are decoded below, which checks
      * them as it goes. */
     if (header.bit_depth == 8 && header.color_type == PNG_COLOR_RGB) {
-      if (!gst_trial_png_verify (data, size, NULL, error)
+      if (!gst_trial_png_verify (data, size, p->verify, NULL, error)
           || !check_size (p, header.width, header.height, error))
         return NULL;
       return gst_buffer_ref (input);
@@ -478,8 +505,9 @@ npy_scale_by_dtype (const guint8 * data, gsize size, const gchar * name,
 }
 
 static GstBuffer *
-convert_depth (const ConvertParams * p, GstBuffer * input,
-    const guint8 * data, gsize size, gint64 frame, GError ** error)
+convert_depth (const ConvertParams * p, GstTrialBuffers * buffers,
+    GstBuffer * input, const guint8 * data, gsize size, gint64 frame,
+    GError ** error)
 {
   g_autofree gchar *name = g_strdup_printf ("frame %" G_GINT64_FORMAT, frame);
   GstTrialDepthFormat format = depth_format_for (p->input);
@@ -508,16 +536,27 @@ convert_depth (const ConvertParams * p, GstBuffer * input,
   }
 
   if (p->output == OUTPUT_NPY) {
+    GstBuffer *output;
+    GstMapInfo map;
+    gboolean ok;
+
     header = gst_trial_npy_f32_header_size (height, width);
-    mem = g_malloc (header + n * sizeof (gfloat));
-    gst_trial_npy_write_f32_header (height, width, mem);
-    /* the header size is a multiple of 64, so the floats are aligned */
-    if (!gst_trial_depth_to_f32 (format, data, size, name, width, height,
-            scale, (gfloat *) (mem + header), error)) {
-      g_free (mem);
+    output = gst_trial_buffers_acquire (buffers, header + n * sizeof (gfloat));
+    if (output == NULL || !gst_buffer_map (output, &map, GST_MAP_WRITE)) {
+      gst_clear_buffer (&output);
+      g_set_error (error, GST_TRIAL_ERROR, GST_TRIAL_ERROR_TOO_LARGE,
+          "no memory for the %" G_GSIZE_FORMAT " bytes of the .npy of %s",
+          header + n * sizeof (gfloat), name);
       return NULL;
     }
-    return gst_buffer_new_wrapped (mem, header + n * sizeof (gfloat));
+    gst_trial_npy_write_f32_header (height, width, map.data);
+    /* the header size is a multiple of 64, so the floats are aligned */
+    ok = gst_trial_depth_to_f32 (format, data, size, name, width, height,
+        scale, (gfloat *) (map.data + header), error);
+    gst_buffer_unmap (output, &map);
+    if (!ok)
+      g_clear_pointer (&output, gst_buffer_unref);
+    return output;
   }
 
   if (p->raw_format == GST_VIDEO_FORMAT_GRAY16_LE) {
@@ -577,8 +616,8 @@ job_convert (Job * job)
         "the input buffer cannot be read");
   } else {
     if (INPUT_IS_DEPTH (p->input))
-      job->output = convert_depth (p, job->input, map.data, map.size,
-          GST_BUFFER_OFFSET (job->input), &error);
+      job->output = convert_depth (p, job->self->buffers, job->input,
+          map.data, map.size, GST_BUFFER_OFFSET (job->input), &error);
     else
       job->output = convert_color (p, job->input, map.data, map.size,
           &error);
@@ -873,6 +912,7 @@ gst_trial_convert_chain (GstPad * pad, GstObject * parent, GstBuffer * buffer)
   job->params = self->params;
   GST_OBJECT_LOCK (self);
   job->params.color_mode = self->color_mode;
+  job->params.verify = self->verify;
   job->params.compression_level = self->compression_level;
   job->params.colormap = self->colormap;
   job->params.depth_min = self->depth_min;
@@ -1523,6 +1563,8 @@ gst_trial_convert_change_state (GstElement * element,
   if (transition == GST_STATE_CHANGE_READY_TO_PAUSED) {
     gst_trial_convert_find_pool (self);
     gst_trial_convert_reset (self);
+    if (self->buffers == NULL)
+      self->buffers = gst_trial_buffers_new ();
   }
 
   ret = GST_ELEMENT_CLASS (gst_trial_convert_parent_class)->change_state
@@ -1537,6 +1579,7 @@ gst_trial_convert_change_state (GstElement * element,
     pool = g_steal_pointer (&self->pool);
     convert_unlock (self);
     gst_clear_object (&pool);
+    g_clear_pointer (&self->buffers, gst_trial_buffers_free);
   }
   return ret;
 }
@@ -1559,6 +1602,9 @@ gst_trial_convert_set_property (GObject * object, guint prop_id,
       break;
     case PROP_COLOR_MODE:
       self->color_mode = g_value_get_enum (value);
+      break;
+    case PROP_VERIFY:
+      self->verify = g_value_get_enum (value);
       break;
     case PROP_COMPRESSION_LEVEL:
       self->compression_level = g_value_get_int (value);
@@ -1609,6 +1655,9 @@ gst_trial_convert_get_property (GObject * object, guint prop_id,
     case PROP_COLOR_MODE:
       g_value_set_enum (value, self->color_mode);
       break;
+    case PROP_VERIFY:
+      g_value_set_enum (value, self->verify);
+      break;
     case PROP_COMPRESSION_LEVEL:
       g_value_set_int (value, self->compression_level);
       break;
@@ -1641,6 +1690,7 @@ gst_trial_convert_finalize (GObject * object)
 
   /* Deactivation emptied the queue and waited for every job. */
   gst_clear_object (&self->pool);
+  g_clear_pointer (&self->buffers, gst_trial_buffers_free);
   g_hash_table_unref (self->threads);
   g_cond_clear (&self->space_cond);
   g_cond_clear (&self->job_cond);
@@ -1678,6 +1728,15 @@ gst_trial_convert_class_init (GstTrialConvertClass * klass)
           "How color PNGs become PNGs: auto passes 8-bit RGB PNGs through "
           "after verifying them, reencode decodes and encodes every frame",
           GST_TYPE_TRIAL_CONVERT_COLOR_MODE, DEFAULT_COLOR_MODE,
+          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+          GST_PARAM_MUTABLE_PLAYING));
+  g_object_class_install_property (gobject_class, PROP_VERIFY,
+      g_param_spec_enum ("verify", "Verify",
+          "What color-mode=auto checks before it passes a PNG through: "
+          "chunks finds any damaged or truncated file by its CRC-32s; data "
+          "also inflates the image data, which finds files an encoder "
+          "wrote wrongly, at about twice the CPU time",
+          GST_TYPE_TRIAL_CONVERT_VERIFY, DEFAULT_VERIFY,
           G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
           GST_PARAM_MUTABLE_PLAYING));
   g_object_class_install_property (gobject_class, PROP_COMPRESSION_LEVEL,
@@ -1738,6 +1797,7 @@ gst_trial_convert_class_init (GstTrialConvertClass * klass)
       "gst-trial");
 
   gst_type_mark_as_plugin_api (GST_TYPE_TRIAL_CONVERT_COLOR_MODE, 0);
+  gst_type_mark_as_plugin_api (GST_TYPE_TRIAL_CONVERT_VERIFY, 0);
   gst_type_mark_as_plugin_api (GST_TYPE_TRIAL_CONVERT_COLORMAP, 0);
 }
 
@@ -1759,6 +1819,7 @@ gst_trial_convert_init (GstTrialConvert * self)
   self->n_threads = DEFAULT_N_THREADS;
   self->max_in_flight = DEFAULT_MAX_IN_FLIGHT;
   self->color_mode = DEFAULT_COLOR_MODE;
+  self->verify = DEFAULT_VERIFY;
   self->compression_level = DEFAULT_COMPRESSION_LEVEL;
   self->colormap = DEFAULT_COLORMAP;
   self->depth_min = DEFAULT_DEPTH_MIN;

@@ -16,6 +16,10 @@ typedef enum
   (gst_trial_convert_color_mode_get_type ())
 GType gst_trial_convert_color_mode_get_type (void);
 
+/* The values of GstTrialPngVerify (gst/trial/png.h) as a GEnum. */
+#define GST_TYPE_TRIAL_CONVERT_VERIFY (gst_trial_convert_verify_get_type ())
+GType gst_trial_convert_verify_get_type (void);
+
 /* The values of GstTrialColormap (gst/trial/colormap.h) as a GEnum. */
 #define GST_TYPE_TRIAL_CONVERT_COLORMAP (gst_trial_convert_colormap_get_type ())
 GType gst_trial_convert_colormap_get_type (void);

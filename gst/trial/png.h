@@ -22,20 +22,33 @@ typedef struct
 gboolean gst_trial_png_read_header (const guint8 * data, gsize size,
     GstTrialPngHeader * header, GError ** error);
 
-/* Walks every chunk: signature, IHDR first, each chunk's length in bounds and
- * CRC correct, at least one IDAT, IEND last with nothing after it, and the
- * IDAT stream inflates (adler32 checked) to exactly the size IHDR implies.
- * TRUE means the bytes are an intact PNG that any reader decodes as written,
- * with one known exception: the stream is inflated by libdeflate, which
- * accepts a few deflate codes zlib refuses (length symbols 286/287, distance
- * codes 30/31, over-long code-length runs). No encoder writes them and a file
- * holding them needs valid CRC-32s and adler32, so only a deliberately
- * crafted PNG passes and would be copied as it is.
+/* How much of a PNG gst_trial_png_verify() checks. */
+typedef enum
+{
+  /* The container: signature, IHDR first, each chunk's length in bounds and
+   * its CRC-32 correct, PLTE and IDAT where they belong, no unknown critical
+   * chunk, IEND last with nothing after it. A damaged or truncated file
+   * fails (a changed byte anywhere breaks a CRC-32); the compressed image
+   * data is not inflated. */
+  GST_TRIAL_PNG_VERIFY_CHUNKS,
+  /* CHUNKS, and the IDAT stream inflates (adler32 checked) to exactly the
+   * size IHDR implies with a valid filter byte on every row: also refuses
+   * files that an encoder wrote wrongly before their CRCs were computed. */
+  GST_TRIAL_PNG_VERIFY_DATA,
+} GstTrialPngVerify;
+
+/* Checks @data as @level says. At the DATA level TRUE means the bytes are
+ * an intact PNG that any reader decodes as written, with one known
+ * exception: the stream is inflated by libdeflate, which accepts a few
+ * deflate codes zlib refuses (length symbols 286/287, distance codes 30/31,
+ * over-long code-length runs). No encoder writes them and a file holding
+ * them needs valid CRC-32s and adler32, so only a deliberately crafted PNG
+ * passes and would be copied as it is.
  * @header (may be NULL) is filled only on success. Stricter than
  * gst_trial_png_decode(), which accepts bytes after IEND or after the end of
  * the zlib stream (the image itself is intact then). */
 gboolean gst_trial_png_verify (const guint8 * data, gsize size,
-    GstTrialPngHeader * header, GError ** error);
+    GstTrialPngVerify level, GstTrialPngHeader * header, GError ** error);
 
 /* Decodes any PNG (1-16 bit, gray, gray+alpha, RGB, RGBA, palette,
  * interlaced) to @format. 8-bit targets: 16-bit samples reduced by dropping

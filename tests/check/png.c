@@ -338,7 +338,8 @@ check_all_sources (gboolean interlaced)
       GstTrialPngHeader header = { 0 };
       GError *err = NULL;
 
-      fail_unless (gst_trial_png_verify (data, size, &header, &err),
+      fail_unless (gst_trial_png_verify (data, size,
+          GST_TRIAL_PNG_VERIFY_DATA, &header, &err),
           "%s: %s", what, err ? err->message : "");
       assert_equals_int (header.width, sizes[zi][0]);
       assert_equals_int (header.height, sizes[zi][1]);
@@ -485,7 +486,8 @@ GST_START_TEST (test_encode_round_trip)
       png = gst_trial_png_encode (img, levels[li], &err);
       fail_unless (png != NULL, "%s", err ? err->message : "");
       data = g_bytes_get_data (png, &size);
-      fail_unless (gst_trial_png_verify (data, size, &header, &err), "%s",
+      fail_unless (gst_trial_png_verify (data, size,
+          GST_TRIAL_PNG_VERIFY_DATA, &header, &err), "%s",
           err ? err->message : "");
       assert_equals_int (header.color_type, cases[ci].color_type);
       assert_equals_int (header.bit_depth, cases[ci].bit_depth);
@@ -620,20 +622,33 @@ valid_png (gint level)
   return a;
 }
 
-/* verify() rejects @a with @code and @substring in the message, and
- * decode() fails too (with a GError, no crash). */
+/* verify() rejects @a with @code and @substring in the message at @level
+ * and every stricter one, accepts it at the levels below (damage only
+ * inflating can see, behind valid CRCs), and decode() fails (with a GError,
+ * no crash). */
 static void
-check_rejected (GByteArray * a, gint code, const gchar * substring)
+check_rejected_at (GByteArray * a, GstTrialPngVerify level, gint code,
+    const gchar * substring)
 {
+  GstTrialPngVerify l;
   GError *err = NULL;
   GstTrialImage *img;
-  GstTrialPngHeader header = { 1, 2, 3, 4, TRUE };
 
-  fail_if (gst_trial_png_verify (a->data, a->len, &header, &err));
-  assert_error (err, code, substring);
-  /* The header is only filled on success. */
-  assert_equals_int (header.width, 1);
-  g_clear_error (&err);
+  for (l = GST_TRIAL_PNG_VERIFY_CHUNKS; l <= GST_TRIAL_PNG_VERIFY_DATA; l++) {
+    GstTrialPngHeader header = { 1, 2, 3, 4, TRUE };
+
+    if (l < level) {
+      fail_unless (gst_trial_png_verify (a->data, a->len, l, &header, &err),
+          "level %d refused what only level %d should: %s", l, level,
+          err ? err->message : "");
+      continue;
+    }
+    fail_if (gst_trial_png_verify (a->data, a->len, l, &header, &err));
+    assert_error (err, code, substring);
+    /* The header is only filled on success. */
+    assert_equals_int (header.width, 1);
+    g_clear_error (&err);
+  }
 
   img = gst_trial_png_decode (a->data, a->len, GST_TRIAL_PIXEL_RGB8, &err);
   fail_unless (img == NULL, "decode accepted what verify rejected ('%s')",
@@ -642,19 +657,35 @@ check_rejected (GByteArray * a, gint code, const gchar * substring)
   g_clear_error (&err);
 }
 
+/* Damage every level sees: the container itself. */
+static void
+check_rejected (GByteArray * a, gint code, const gchar * substring)
+{
+  check_rejected_at (a, GST_TRIAL_PNG_VERIFY_CHUNKS, code, substring);
+}
+
 GST_START_TEST (test_verify_valid)
 {
   g_autoptr (GByteArray) a = valid_png (1);
   GstTrialPngHeader header;
   GError *err = NULL;
 
-  fail_unless (gst_trial_png_verify (a->data, a->len, &header, &err), "%s",
+  fail_unless (gst_trial_png_verify (a->data, a->len,
+          GST_TRIAL_PNG_VERIFY_DATA, &header, &err), "%s",
       err ? err->message : "");
   assert_equals_int (header.width, 64);
   assert_equals_int (header.height, 48);
   assert_equals_int (header.bit_depth, 8);
   assert_equals_int (header.color_type, PNG_COLOR_TYPE_RGB);
-  fail_unless (gst_trial_png_verify (a->data, a->len, NULL, NULL));
+  fail_unless (gst_trial_png_verify (a->data, a->len,
+          GST_TRIAL_PNG_VERIFY_DATA, NULL, NULL));
+  memset (&header, 0, sizeof (header));
+  fail_unless (gst_trial_png_verify (a->data, a->len,
+          GST_TRIAL_PNG_VERIFY_CHUNKS, &header, &err), "%s",
+      err ? err->message : "");
+  assert_equals_int (header.width, 64);
+  assert_equals_int (header.height, 48);
+  assert_equals_int (header.color_type, PNG_COLOR_TYPE_RGB);
   fail_unless (gst_trial_png_read_header (a->data, a->len, &header, NULL));
   assert_equals_int (header.width, 64);
   /* read_header needs only the signature and IHDR. */
@@ -688,7 +719,8 @@ GST_START_TEST (test_corrupt_idat_adler)
    * pixel byte, so only the adler32 check can notice. */
   a->data[idat + 8 + 2 + 5 + 10] ^= 0x40;
   fix_crc (a->data, idat);
-  check_rejected (a, GST_TRIAL_ERROR_CORRUPT, "incorrect data check");
+  check_rejected_at (a, GST_TRIAL_PNG_VERIFY_DATA, GST_TRIAL_ERROR_CORRUPT,
+      "incorrect data check");
   fail_if (gst_trial_png_decode (a->data, a->len, GST_TRIAL_PIXEL_RGB8,
           &err));
   assert_error (err, GST_TRIAL_ERROR_CORRUPT, "incorrect data check");
@@ -706,7 +738,8 @@ GST_START_TEST (test_corrupt_filter_byte)
    * is the last valid filter type. */
   a->data[idat + 8 + 2 + 5 + 193] = 5;
   fix_crc (a->data, idat);
-  check_rejected (a, GST_TRIAL_ERROR_CORRUPT, "row 1 has filter type 5");
+  check_rejected_at (a, GST_TRIAL_PNG_VERIFY_DATA, GST_TRIAL_ERROR_CORRUPT,
+      "row 1 has filter type 5");
 }
 
 GST_END_TEST;
@@ -726,7 +759,8 @@ GST_START_TEST (test_corrupt_deflate)
     g_byte_array_append (b, a->data, a->len);
     b->data[idat + 8 + i] ^= 0xa5;
     fix_crc (b->data, idat);
-    check_rejected (b, GST_TRIAL_ERROR_CORRUPT, "image data");
+    check_rejected_at (b, GST_TRIAL_PNG_VERIFY_DATA, GST_TRIAL_ERROR_CORRUPT,
+        "image data");
   }
 }
 
@@ -769,7 +803,13 @@ GST_START_TEST (test_trailing_garbage)
 
   clean = gst_trial_png_decode (a->data, a->len, GST_TRIAL_PIXEL_RGB8, NULL);
   g_byte_array_append (a, (const guint8 *) "garbage", 7);
-  fail_if (gst_trial_png_verify (a->data, a->len, NULL, &err));
+  fail_if (gst_trial_png_verify (a->data, a->len,
+          GST_TRIAL_PNG_VERIFY_DATA, NULL, &err));
+  assert_error (err, GST_TRIAL_ERROR_CORRUPT,
+      "7 bytes of trailing data after its IEND chunk");
+  g_clear_error (&err);
+  fail_if (gst_trial_png_verify (a->data, a->len,
+          GST_TRIAL_PNG_VERIFY_CHUNKS, NULL, &err));
   assert_error (err, GST_TRIAL_ERROR_CORRUPT,
       "7 bytes of trailing data after its IEND chunk");
   g_clear_error (&err);
@@ -875,7 +915,8 @@ GST_START_TEST (test_corrupt_structure)
   a = g_byte_array_new ();
   g_byte_array_append (a, base->data, base->len);
   insert_chunk (a, 33, "tEXt", (const guint8 *) "a\0b", 3, FALSE);
-  fail_unless (gst_trial_png_verify (a->data, a->len, NULL, NULL));
+  fail_unless (gst_trial_png_verify (a->data, a->len,
+          GST_TRIAL_PNG_VERIFY_DATA, NULL, NULL));
   g_byte_array_unref (a);
 
   /* IDAT chunks not consecutive. */
@@ -899,10 +940,13 @@ GST_START_TEST (test_corrupt_structure)
   a = g_byte_array_new ();
   g_byte_array_append (a, base->data, base->len);
   insert_chunk (a, iend, "IDAT", (const guint8 *) "xyz", 3, FALSE);
-  fail_if (gst_trial_png_verify (a->data, a->len, NULL, &err));
+  fail_if (gst_trial_png_verify (a->data, a->len,
+          GST_TRIAL_PNG_VERIFY_DATA, NULL, &err));
   assert_error (err, GST_TRIAL_ERROR_CORRUPT, "continues after the end of "
       "its zlib stream");
   g_clear_error (&err);
+  fail_unless (gst_trial_png_verify (a->data, a->len,
+          GST_TRIAL_PNG_VERIFY_CHUNKS, NULL, NULL));
   {
     g_autoptr (GstTrialImage) want = gst_trial_png_decode (base->data,
         base->len, GST_TRIAL_PIXEL_RGB8, NULL);
@@ -934,10 +978,13 @@ GST_START_TEST (test_corrupt_structure)
     put_be32 (a->data + last, len + 3);
     fix_crc (a->data, last);
   }
-  fail_if (gst_trial_png_verify (a->data, a->len, NULL, &err));
+  fail_if (gst_trial_png_verify (a->data, a->len,
+          GST_TRIAL_PNG_VERIFY_DATA, NULL, &err));
   assert_error (err, GST_TRIAL_ERROR_CORRUPT, "continues after the end of "
       "its zlib stream (3 bytes left in chunk 'IDAT'");
   g_clear_error (&err);
+  fail_unless (gst_trial_png_verify (a->data, a->len,
+          GST_TRIAL_PNG_VERIFY_CHUNKS, NULL, NULL));
   g_byte_array_unref (a);
 
   /* IEND with data. */
@@ -974,7 +1021,8 @@ GST_START_TEST (test_corrupt_structure)
   g_byte_array_append (a, base->data, base->len);
   put_be32 (a->data + 20, 49);
   fix_crc (a->data, 8);
-  check_rejected (a, GST_TRIAL_ERROR_CORRUPT, "image data is incomplete");
+  check_rejected_at (a, GST_TRIAL_PNG_VERIFY_DATA, GST_TRIAL_ERROR_CORRUPT,
+      "image data is incomplete");
   g_byte_array_unref (a);
 
   /* ...or fewer. */
@@ -982,7 +1030,8 @@ GST_START_TEST (test_corrupt_structure)
   g_byte_array_append (a, base->data, base->len);
   put_be32 (a->data + 20, 47);
   fix_crc (a->data, 8);
-  check_rejected (a, GST_TRIAL_ERROR_CORRUPT, "image data inflates to more");
+  check_rejected_at (a, GST_TRIAL_PNG_VERIFY_DATA, GST_TRIAL_ERROR_CORRUPT,
+      "image data inflates to more");
   g_byte_array_unref (a);
 
   /* Invalid IHDR fields. */

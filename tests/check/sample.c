@@ -352,7 +352,8 @@ GST_START_TEST (test_write_multi_camera)
       const guint8 *raw_data;
 
       g_assert_no_error (error);
-      fail_unless (gst_trial_png_verify (data, size, &header, &error));
+      fail_unless (gst_trial_png_verify (data, size,
+          GST_TRIAL_PNG_VERIFY_DATA, &header, &error));
       g_assert_no_error (error);
       assert_equals_int (header.bit_depth, 8);
       assert_equals_int (header.color_type, 2);       /* RGB */

@@ -32,7 +32,8 @@ npy_accepts (const guint8 * data, gsize size)
 static gboolean
 png_accepts (const guint8 * data, gsize size)
 {
-  return gst_trial_png_verify (data, size, NULL, NULL);
+  return gst_trial_png_verify (data, size,
+          GST_TRIAL_PNG_VERIFY_DATA, NULL, NULL);
 }
 
 static gboolean

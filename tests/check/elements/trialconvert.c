@@ -3,6 +3,7 @@
  * returns, caps negotiation, the shared pool, and a state-change stress. */
 #include <string.h>
 #include <png.h>
+#include <zlib.h>
 #include <gst/check/gstcheck.h>
 #include <gst/check/gstharness.h>
 #include <gst/video/video.h>
@@ -698,6 +699,43 @@ GST_START_TEST (test_depth_raw_to_npy)
 
 GST_END_TEST;
 
+/* Output memory is recycled: a frame reuses a buffer an earlier, released
+ * frame had (no fresh allocation per frame), and its values are still
+ * exactly its own. */
+GST_START_TEST (test_depth_npy_buffers_recycled)
+{
+  GstHarness *h = harness_new ("video/x-raw, format=GRAY16_LE, width=64, "
+      "height=48, framerate=30/1, depth-scale=(double)0.001", NULL, NULL,
+      "n-threads", 2, NULL);
+  GHashTable *seen = g_hash_table_new (NULL, NULL);
+  guint i;
+
+  for (i = 0; i < 40; i++) {
+    g_autoptr (GstTrialImage) depth = sample_depth (64, 48, i);
+    GstBuffer *buffer;
+    GstMapInfo map;
+
+    gst_harness_push (h, frame_buffer (g_bytes_new (depth->data,
+                depth->stride * depth->height), i, i));
+    buffer = pull (h);
+    assert_frame (buffer, i, i);
+    fail_unless (buffer->pool != NULL, "frame %u: not from a buffer pool", i);
+    assert_npy_metres (buffer, depth);
+    gst_buffer_map (buffer, &map, GST_MAP_READ);
+    g_hash_table_add (seen, map.data);
+    gst_buffer_unmap (buffer, &map);
+    gst_buffer_unref (buffer);
+  }
+  /* one frame in flight at a time: a couple of buffers serve all 40 */
+  fail_unless (g_hash_table_size (seen) <= 2, "%u buffers for 40 frames",
+      g_hash_table_size (seen));
+
+  g_hash_table_unref (seen);
+  gst_harness_teardown (h);
+}
+
+GST_END_TEST;
+
 GST_START_TEST (test_depth_npy_and_png_inputs)
 {
   g_autoptr (GstTrialImage) depth = sample_depth (40, 30, 12);
@@ -843,6 +881,57 @@ GST_START_TEST (test_corrupt_png_is_gap)
         mode == 0 ? "PNG chunk 'IDAT' at offset 33 has a bad CRC" :
         "PNG data is corrupt: ");
     fail_unless (pop_warning (bus) == NULL, "one warning per failed frame");
+    gst_harness_teardown (h);
+  }
+
+  g_bytes_unref (bad);
+  g_bytes_unref (good);
+  gst_object_unref (bus);
+}
+
+GST_END_TEST;
+
+/* A PNG whose compressed image data is wrong behind valid CRCs (as a
+ * faulty encoder writes it): verify=chunks passes it through as it is,
+ * verify=data inflates it and fails the frame. */
+GST_START_TEST (test_verify_levels)
+{
+  g_autoptr (GstTrialImage) src = sample_color (64, 48, 8);
+  GBytes *good = encode_png (src);
+  gsize size = g_bytes_get_size (good), pos, last = 0;
+  guint8 *copy = g_memdup2 (g_bytes_get_data (good, NULL), size);
+  GBytes *bad;
+  GstBus *bus = gst_bus_new ();
+  guint level;
+
+  for (pos = 8; pos + 12 <= size; pos += 12 + GST_READ_UINT32_BE (copy + pos))
+    if (memcmp (copy + pos + 4, "IDAT", 4) == 0)
+      last = pos;
+  fail_unless (last > 0, "test PNG has no IDAT");
+  /* the last IDAT ends with the stream's adler32, then its CRC, then IEND */
+  fail_unless (last + 12 + GST_READ_UINT32_BE (copy + last) == size - 12);
+  copy[size - 12 - 4 - 1] ^= 0x5a;
+  GST_WRITE_UINT32_BE (copy + size - 12 - 4, crc32 (0, copy + last + 4,
+          GST_READ_UINT32_BE (copy + last) + 4));
+  bad = g_bytes_new_take (copy, size);
+
+  for (level = 0; level < 2; level++) {
+    GstHarness *h = harness_new ("image/png, width=64, height=48, "
+        "framerate=30/1", NULL, bus, "verify", level, NULL);
+    GstBuffer *buffer;
+
+    gst_harness_push (h, frame_buffer (g_bytes_ref (bad), 8, 0));
+    buffer = pull (h);
+    assert_frame (buffer, 8, 0);
+    if (level == GST_TRIAL_PNG_VERIFY_CHUNKS) {
+      fail_unless (buffer_equals_bytes (buffer, bad));
+      fail_unless (pop_warning (bus) == NULL);
+    } else {
+      fail_unless (GST_BUFFER_FLAG_IS_SET (buffer, GST_BUFFER_FLAG_GAP));
+      assert_frame_warning (bus, GST_STREAM_ERROR_DECODE, 8, "color",
+          "incorrect data check");
+    }
+    gst_buffer_unref (buffer);
     gst_harness_teardown (h);
   }
 
@@ -1627,10 +1716,12 @@ trialconvert_suite (void)
   tcase_add_test (tc, test_color_raw_formats);
   tcase_add_test (tc, test_color_to_videoconvert);
   tcase_add_test (tc, test_depth_raw_to_npy);
+  tcase_add_test (tc, test_depth_npy_buffers_recycled);
   tcase_add_test (tc, test_depth_npy_and_png_inputs);
   tcase_add_test (tc, test_depth_gray16);
   tcase_add_test (tc, test_depth_colormap);
   tcase_add_test (tc, test_corrupt_png_is_gap);
+  tcase_add_test (tc, test_verify_levels);
   tcase_add_test (tc, test_gap_in_gap_out);
   tcase_add_test (tc, test_size_mismatch_is_gap);
   tcase_add_test (tc, test_max_errors);
