@@ -364,6 +364,7 @@ build_pipeline (TpJob * job, const TpOptions * options, gint64 start_frame,
         "compression-level", options->compression_level, NULL);
     gst_util_set_object_arg (G_OBJECT (convert), "color-mode",
         options->color_mode);
+    gst_util_set_object_arg (G_OBJECT (convert), "verify", options->verify);
     g_object_set (sink, "location", location, "stream", stream_names[s],
         "skip-existing", options->resume, NULL);
     gst_bin_add_many (GST_BIN (pipeline), convert, sink, NULL);

@@ -24,6 +24,7 @@ typedef struct
   gint64 start_frame;           /* -1 = first */
   gint64 stop_frame;            /* -1 = last */
   const gchar *color_mode;      /* "auto" or "reencode" */
+  const gchar *verify;          /* "chunks" or "data": trialconvert's verify */
   gint compression_level;
   gboolean resume;
   gboolean preview;

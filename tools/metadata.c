@@ -140,6 +140,8 @@ tp_metadata_build (const TpJob * job, const TpOptions * options)
   json_builder_add_double_value (b, gst_trial_layout_get_depth_scale (layout));
   json_builder_set_member_name (b, "color_mode");
   json_builder_add_string_value (b, options->color_mode);
+  json_builder_set_member_name (b, "verify");
+  json_builder_add_string_value (b, options->verify);
   json_builder_set_member_name (b, "compression_level");
   json_builder_add_int_value (b, options->compression_level);
   json_builder_set_member_name (b, "stream_fps");

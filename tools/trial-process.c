@@ -12,6 +12,7 @@
 #include "config.h"
 #include "job.h"
 #include "metadata.h"
+#include "summary.h"
 
 /* Exit statuses (documented in --help and docs/). */
 enum
@@ -135,7 +136,7 @@ int
 main (int argc, char **argv)
 {
   g_autofree gchar *camera = NULL, *output = NULL, *color_mode = NULL,
-      *shard = NULL, *preview_sink = NULL;
+      *verify = NULL, *shard = NULL, *preview_sink = NULL, *summarize = NULL;
   g_auto (GStrv) trials = NULL;
   gboolean all = FALSE, resume = FALSE, quiet = FALSE, json = FALSE,
       version = FALSE, preview = FALSE;
@@ -157,6 +158,10 @@ main (int argc, char **argv)
     {"color-mode", 0, 0, G_OPTION_ARG_STRING, &color_mode,
           "auto: copy intact 8-bit RGB PNGs as they are (default); "
           "reencode: always decode and encode", "auto|reencode"},
+    {"verify", 0, 0, G_OPTION_ARG_STRING, &verify,
+          "What auto checks before copying a PNG: chunks: every CRC-32 and "
+          "IEND (default); data: also inflates the image data (slower)",
+        "chunks|data"},
     {"compression-level", 0, 0, G_OPTION_ARG_INT, &level,
         "zlib level of written PNGs, 0-9 (default: 1)", "N"},
     {"resume", 0, 0, G_OPTION_ARG_NONE, &resume,
@@ -172,7 +177,11 @@ main (int argc, char **argv)
     {"quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, "Print nothing but errors",
         NULL},
     {"json", 0, 0, G_OPTION_ARG_NONE, &json,
-        "Print each job's metadata as one JSON line on stdout", NULL},
+          "Print each job's metadata as one JSON line on stdout (with "
+          "--summarize: the summary as one JSON object)", NULL},
+    {"summarize", 0, 0, G_OPTION_ARG_FILENAME, &summarize,
+          "Print the totals of every job below DIR (an -o folder) and list "
+          "the incomplete ones and the failed frames; convert nothing", "DIR"},
     {"version", 0, 0, G_OPTION_ARG_NONE, &version, "Print the version", NULL},
     {G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &trials, NULL,
         "TRIAL..."},
@@ -194,7 +203,11 @@ main (int argc, char **argv)
       "depth/frame_%06d.npy (float32 metres) and metadata.json.\n\n"
       "Exit status: 0 every frame converted; 1 some frames failed; 2 usage "
       "error or a trial that is not a trial; 3 a job stopped on an error "
-      "(e.g. disk full); 130 interrupted (metadata.json says incomplete).");
+      "(e.g. disk full); 130 interrupted (metadata.json says incomplete).\n\n"
+      "With --summarize: 0 every job complete, no failed frame; 1 every job "
+      "complete, some frames failed; 2 DIR is not a folder or holds no job; "
+      "3 some job is incomplete (interrupted, stopped, killed before it "
+      "wrote metadata.json) or its metadata.json cannot be read.");
   if (!g_option_context_parse (ctx, &argc, &argv, &error)) {
     g_printerr ("trial-process: %s\n", error->message);
     return EXIT_USAGE;
@@ -202,6 +215,13 @@ main (int argc, char **argv)
   if (version) {
     g_print ("trial-process %s\n", VERSION);
     return EXIT_OK;
+  }
+  if (summarize) {
+    if (trials && trials[0]) {
+      g_printerr ("trial-process: --summarize DIR takes no TRIAL\n");
+      return EXIT_USAGE;
+    }
+    return tp_summarize (summarize, json);
   }
   if (trials == NULL || trials[0] == NULL) {
     g_printerr ("trial-process: no trial given; usage: trial-process [OPTION...] "
@@ -221,6 +241,12 @@ main (int argc, char **argv)
       && strcmp (color_mode, "reencode") != 0) {
     g_printerr ("trial-process: --color-mode must be auto or reencode, not "
         "'%s'\n", color_mode);
+    return EXIT_USAGE;
+  }
+  if (verify && strcmp (verify, "chunks") != 0
+      && strcmp (verify, "data") != 0) {
+    g_printerr ("trial-process: --verify must be chunks or data, not '%s'\n",
+        verify);
     return EXIT_USAGE;
   }
   if (start >= 0 && stop >= 0 && start > stop) {
@@ -245,6 +271,7 @@ main (int argc, char **argv)
   options.start_frame = start;
   options.stop_frame = stop;
   options.color_mode = color_mode ? color_mode : "auto";
+  options.verify = verify ? verify : "chunks";
   options.compression_level = level;
   options.resume = resume;
   options.preview = preview || preview_sink != NULL;

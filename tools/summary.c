@@ -1,0 +1,705 @@
+/* trial-process --summarize: walks an output folder, reads each job's
+ * metadata.json and prints the totals and every job that is incomplete or
+ * has failed frames, as text or as one JSON object.
+ *
+ * A job is a folder holding metadata.json, or color/ or depth/ without it: a
+ * job writes metadata.json only when it ends, so one without it was killed
+ * (SIGKILL, a node lost) or is still running. A metadata.json that cannot be
+ * read or does not hold what trial-process writes is reported as such: its
+ * job counts as incomplete, since nothing it says can be trusted. */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
+
+#include "summary.h"
+
+/* Outputs are <root>/<trial>/<camera>; the walk stops well below that, so a
+ * deep tree given by mistake cannot keep it going (symlinks are never
+ * followed, so there are no loops). */
+#define MAX_DEPTH 8
+/* metadata.json of a 100,000-frame job whose every frame failed is ~30 MB. */
+#define MAX_METADATA_BYTES (64 * 1024 * 1024)
+/* Failed frames shown per job; the rest stay in its metadata.json. */
+#define MAX_FAILED_SHOWN 10
+
+typedef enum
+{
+  JOB_COMPLETE,
+  JOB_INTERRUPTED,
+  JOB_STOPPED,
+  JOB_INCOMPLETE,
+  JOB_NO_METADATA,
+  JOB_BAD_METADATA,
+} JobState;
+
+static const gchar *const state_names[] = {
+  "complete", "interrupted", "stopped", "incomplete", "no-metadata",
+  "bad-metadata"
+};
+
+typedef struct
+{
+  gint64 frame;
+  gchar *stream;
+  gchar *reason;
+} FailedFrame;
+
+typedef struct
+{
+  gchar *name;                  /* folder relative to the root */
+  gchar *dir;                   /* folder as a path */
+  JobState state;
+  gchar *reason;                /* the job's error, or what is wrong */
+  gboolean counted;             /* the counts come from metadata.json */
+  guint64 total, successful, failed;
+  gdouble seconds;              /* processing time of its last run */
+  gdouble converted;            /* frames its last run converted */
+  GArray *failures;             /* FailedFrame, by frame number */
+} Job;
+
+typedef struct
+{
+  const gchar *root;
+  GPtrArray *jobs;              /* Job */
+  GHashTable *trials;           /* folders holding the jobs */
+  GPtrArray *unreadable;        /* messages about folders not listed */
+} Summary;
+
+static void
+failed_frame_clear (gpointer data)
+{
+  FailedFrame *f = data;
+
+  g_free (f->stream);
+  g_free (f->reason);
+}
+
+static void
+job_free (gpointer data)
+{
+  Job *job = data;
+
+  g_free (job->name);
+  g_free (job->dir);
+  g_free (job->reason);
+  g_array_unref (job->failures);
+  g_free (job);
+}
+
+static const gchar *
+describe (JsonNode * node)
+{
+  if (JSON_NODE_HOLDS_NULL (node))
+    return "null";
+  if (JSON_NODE_HOLDS_OBJECT (node))
+    return "an object";
+  if (JSON_NODE_HOLDS_ARRAY (node))
+    return "an array";
+  switch (json_node_get_value_type (node)) {
+    case G_TYPE_STRING:
+      return "a string";
+    case G_TYPE_BOOLEAN:
+      return "a boolean";
+    default:
+      return "a number";
+  }
+}
+
+static gboolean
+holds (JsonNode * node, GType type)
+{
+  return JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) ==
+      type;
+}
+
+/* A frame count as trial-process writes it: an integer that fits a guint.
+ * Sets @why when it is missing or is not one. */
+static gboolean
+get_count (JsonObject * o, const gchar * name, guint64 * out, gchar ** why)
+{
+  JsonNode *node = json_object_get_member (o, name);
+  gint64 v;
+
+  if (node == NULL) {
+    *why = g_strdup_printf ("field '%s' is missing", name);
+    return FALSE;
+  }
+  if (!holds (node, G_TYPE_INT64)) {
+    *why = g_strdup_printf ("field '%s' is %s, expected an integer", name,
+        describe (node));
+    return FALSE;
+  }
+  v = json_node_get_int (node);
+  if (v < 0 || v > G_MAXUINT) {
+    *why = g_strdup_printf ("field '%s' is %" G_GINT64_FORMAT ", expected 0 "
+        "to %u", name, v, G_MAXUINT);
+    return FALSE;
+  }
+  *out = v;
+  return TRUE;
+}
+
+/* A time or rate: a finite number >= 0, 0 when absent. JSON writers print
+ * 2.0 as 2, so integers are numbers too. */
+static gboolean
+get_number (JsonObject * o, const gchar * name, gdouble * out, gchar ** why)
+{
+  JsonNode *node = json_object_get_member (o, name);
+
+  *out = 0;
+  if (node == NULL)
+    return TRUE;
+  if (holds (node, G_TYPE_INT64))
+    *out = json_node_get_int (node);
+  else if (holds (node, G_TYPE_DOUBLE))
+    *out = json_node_get_double (node);
+  else {
+    *why = g_strdup_printf ("field '%s' is %s, expected a number", name,
+        describe (node));
+    return FALSE;
+  }
+  if (!isfinite (*out) || *out < 0) {
+    *why = g_strdup_printf ("field '%s' is %g, expected a number >= 0", name,
+        *out);
+    return FALSE;
+  }
+  return TRUE;
+}
+
+/* The member @name if it is a string, "" if it is absent or null. */
+static gboolean
+get_text (JsonObject * o, const gchar * name, const gchar ** out,
+    gchar ** why)
+{
+  JsonNode *node = json_object_get_member (o, name);
+
+  *out = "";
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+    return TRUE;
+  if (!holds (node, G_TYPE_STRING)) {
+    *why = g_strdup_printf ("field '%s' is %s, expected a string", name,
+        describe (node));
+    return FALSE;
+  }
+  *out = json_node_get_string (node);
+  return TRUE;
+}
+
+static gboolean
+get_flag (JsonObject * o, const gchar * name, gboolean required,
+    gboolean * out, gchar ** why)
+{
+  JsonNode *node = json_object_get_member (o, name);
+
+  *out = FALSE;
+  if (node == NULL) {
+    if (required)
+      *why = g_strdup_printf ("field '%s' is missing", name);
+    return !required;
+  }
+  if (!holds (node, G_TYPE_BOOLEAN)) {
+    *why = g_strdup_printf ("field '%s' is %s, expected true or false", name,
+        describe (node));
+    return FALSE;
+  }
+  *out = json_node_get_boolean (node);
+  return TRUE;
+}
+
+static gint
+compare_failures (gconstpointer a, gconstpointer b)
+{
+  const FailedFrame *fa = a, *fb = b;
+
+  if (fa->frame != fb->frame)
+    return fa->frame < fb->frame ? -1 : 1;
+  return strcmp (fa->stream, fb->stream);
+}
+
+/* Every entry is checked; they are listed by frame number (metadata.json
+ * has them in the order the streams reported them). */
+static gboolean
+read_failed_frames (Job * job, JsonObject * o, gchar ** why)
+{
+  JsonNode *node = json_object_get_member (o, "failed_frames");
+  JsonArray *list;
+  guint i, n;
+
+  if (node == NULL)
+    return TRUE;
+  if (!JSON_NODE_HOLDS_ARRAY (node)) {
+    *why = g_strdup_printf ("field 'failed_frames' is %s, expected an array",
+        describe (node));
+    return FALSE;
+  }
+  list = json_node_get_array (node);
+  n = json_array_get_length (list);
+  for (i = 0; i < n; i++) {
+    JsonNode *item = json_array_get_element (list, i);
+    JsonObject *entry;
+    JsonNode *frame;
+    const gchar *stream, *reason;
+    FailedFrame f;
+
+    if (!JSON_NODE_HOLDS_OBJECT (item)) {
+      *why = g_strdup_printf ("failed_frames[%u] is %s, expected an object",
+          i, describe (item));
+      return FALSE;
+    }
+    entry = json_node_get_object (item);
+    frame = json_object_get_member (entry, "frame");
+    if (frame == NULL || !holds (frame, G_TYPE_INT64)) {
+      *why = g_strdup_printf ("failed_frames[%u] has no integer 'frame'", i);
+      return FALSE;
+    }
+    if (!get_text (entry, "stream", &stream, why)
+        || !get_text (entry, "reason", &reason, why))
+      return FALSE;
+    f.frame = json_node_get_int (frame);
+    f.stream = g_strdup (stream);
+    f.reason = g_strdup (reason);
+    g_array_append_val (job->failures, f);
+  }
+  g_array_sort (job->failures, compare_failures);
+  return TRUE;
+}
+
+/* Fills @job from the object trial-process writes (tools/metadata.c); FALSE
+ * with @why when a field it needs is missing or wrong. */
+static gboolean
+read_fields (Job * job, JsonObject * o, gchar ** why)
+{
+  gboolean complete, interrupted;
+  const gchar *error;
+  gdouble fps;
+
+  if (!get_count (o, "total_frames", &job->total, why)
+      || !get_count (o, "successful", &job->successful, why)
+      || !get_count (o, "failed", &job->failed, why)
+      || !get_flag (o, "complete", TRUE, &complete, why)
+      || !get_flag (o, "interrupted", FALSE, &interrupted, why)
+      || !get_text (o, "error", &error, why)
+      || !get_number (o, "processing_time_seconds", &job->seconds, why)
+      || !get_number (o, "processing_fps", &fps, why)
+      || !read_failed_frames (job, o, why))
+    return FALSE;
+  if (job->successful + job->failed > job->total) {
+    *why = g_strdup_printf ("successful (%" G_GUINT64_FORMAT ") + failed (%"
+        G_GUINT64_FORMAT ") is more than total_frames (%" G_GUINT64_FORMAT
+        ")", job->successful, job->failed, job->total);
+    return FALSE;
+  }
+  job->counted = TRUE;
+  /* processing_fps is the frames of the last run over its time; those
+   * frames are not recorded on their own. */
+  job->converted = fps * job->seconds;
+  if (complete)
+    job->state = JOB_COMPLETE;
+  else if (interrupted)
+    job->state = JOB_INTERRUPTED;
+  else if (*error) {
+    job->state = JOB_STOPPED;
+    job->reason = g_strdup (error);
+  } else
+    job->state = JOB_INCOMPLETE;
+  return TRUE;
+}
+
+/* FALSE with @why when @path is not a metadata.json that can be read. */
+static gboolean
+read_metadata (Job * job, const gchar * path, gchar ** why)
+{
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  g_autoptr (GError) error = NULL;
+  g_autofree gchar *text = NULL;
+  JsonNode *root;
+  GStatBuf st;
+  gsize len;
+
+  /* Checked before reading: reading a FIFO would block. */
+  if (g_stat (path, &st) != 0) {
+    *why = g_strdup_printf ("cannot read '%s': %s", path, g_strerror (errno));
+    return FALSE;
+  }
+  if (!S_ISREG (st.st_mode)) {
+    *why = g_strdup_printf ("'%s' is not a regular file", path);
+    return FALSE;
+  }
+  if (st.st_size > MAX_METADATA_BYTES) {
+    *why = g_strdup_printf ("'%s' is %" G_GINT64_FORMAT " bytes, more than "
+        "the limit of %d", path, (gint64) st.st_size, MAX_METADATA_BYTES);
+    return FALSE;
+  }
+  if (!g_file_get_contents (path, &text, &len, &error)) {
+    *why = g_strdup (error->message);
+    return FALSE;
+  }
+  if (!json_parser_load_from_data (parser, text, len, &error)) {
+    *why = g_strdup_printf ("'%s' is not JSON: %s", path, error->message);
+    return FALSE;
+  }
+  root = json_parser_get_root (parser);
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root)) {
+    *why = g_strdup_printf ("'%s' holds %s, expected an object", path,
+        root ? describe (root) : "nothing");
+    return FALSE;
+  }
+  if (!read_fields (job, json_node_get_object (root), why)) {
+    gchar *where = g_strdup_printf ("'%s': %s", path, *why);
+    g_free (*why);
+    *why = where;
+    return FALSE;
+  }
+  return TRUE;
+}
+
+static void
+add_job (Summary * s, const gchar * dir, const gchar * rel,
+    gboolean has_metadata)
+{
+  Job *job = g_new0 (Job, 1);
+  g_autofree gchar *path = g_build_filename (dir, "metadata.json", NULL);
+  gchar *why = NULL;
+
+  job->dir = g_strdup (dir);
+  job->name = g_strdup (*rel ? rel : dir);
+  job->failures = g_array_new (FALSE, TRUE, sizeof (FailedFrame));
+  g_array_set_clear_func (job->failures, failed_frame_clear);
+  if (!has_metadata)
+    job->state = JOB_NO_METADATA;
+  else if (!read_metadata (job, path, &why)) {
+    /* Nothing of a half-read file is trusted. */
+    job->state = JOB_BAD_METADATA;
+    job->reason = why;
+    job->counted = FALSE;
+    job->total = job->successful = job->failed = 0;
+    job->seconds = job->converted = 0;
+    g_array_set_size (job->failures, 0);
+  }
+  g_ptr_array_add (s->jobs, job);
+  g_hash_table_add (s->trials, g_path_get_dirname (dir));
+}
+
+static gboolean
+is_folder (const gchar * dir, const gchar * name)
+{
+  g_autofree gchar *path = g_build_filename (dir, name, NULL);
+  GStatBuf st;
+
+  return g_lstat (path, &st) == 0 && S_ISDIR (st.st_mode);
+}
+
+static gint
+compare_names (gconstpointer a, gconstpointer b)
+{
+  return strcmp (*(const gchar * const *) a, *(const gchar * const *) b);
+}
+
+static void
+walk (Summary * s, const gchar * dir, const gchar * rel, guint depth)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  GDir *d = g_dir_open (dir, 0, &error);
+  const gchar *name;
+  gboolean has_metadata = FALSE, has_streams = FALSE;
+  guint i;
+
+  if (d == NULL) {
+    g_ptr_array_add (s->unreadable, g_strdup (error->message));
+    return;
+  }
+  while ((name = g_dir_read_name (d))) {
+    if (strcmp (name, "metadata.json") == 0)
+      has_metadata = TRUE;
+    else if ((strcmp (name, "color") == 0 || strcmp (name, "depth") == 0)
+        && is_folder (dir, name))
+      has_streams = TRUE;
+    g_ptr_array_add (names, g_strdup (name));
+  }
+  g_dir_close (d);
+  if (has_metadata || has_streams) {
+    add_job (s, dir, rel, has_metadata);
+    return;
+  }
+  if (depth == MAX_DEPTH)
+    return;
+  g_ptr_array_sort (names, compare_names);
+  for (i = 0; i < names->len; i++) {
+    const gchar *sub = g_ptr_array_index (names, i);
+    g_autofree gchar *path = NULL, *sub_rel = NULL;
+
+    if (!is_folder (dir, sub))
+      continue;
+    path = g_build_filename (dir, sub, NULL);
+    sub_rel = *rel ? g_build_filename (rel, sub, NULL) : g_strdup (sub);
+    walk (s, path, sub_rel, depth + 1);
+  }
+}
+
+typedef struct
+{
+  guint complete, incomplete, with_failures;
+  guint64 total, successful, failed;
+  gdouble seconds, converted;
+} Totals;
+
+static Totals
+add_up (const Summary * s)
+{
+  Totals t = { 0 };
+  guint i;
+
+  for (i = 0; i < s->jobs->len; i++) {
+    const Job *job = g_ptr_array_index (s->jobs, i);
+    if (job->state == JOB_COMPLETE)
+      t.complete++;
+    else
+      t.incomplete++;
+    if (job->failed > 0)
+      t.with_failures++;
+    t.total += job->total;
+    t.successful += job->successful;
+    t.failed += job->failed;
+    t.seconds += job->seconds;
+    t.converted += job->converted;
+  }
+  return t;
+}
+
+static TpSummaryStatus
+status_of (const Summary * s, const Totals * t)
+{
+  if (t->incomplete > 0 || s->unreadable->len > 0)
+    return TP_SUMMARY_INCOMPLETE;
+  return t->failed > 0 ? TP_SUMMARY_FRAMES_FAILED : TP_SUMMARY_COMPLETE;
+}
+
+static gboolean
+is_problem (const Job * job)
+{
+  return job->state != JOB_COMPLETE || job->failed > 0;
+}
+
+static void
+print_job (const Job * job)
+{
+  guint i, shown = MIN (job->failures->len, MAX_FAILED_SHOWN);
+
+  if (job->state == JOB_NO_METADATA)
+    printf ("  %s: no metadata.json: killed before it ended, or still "
+        "running\n", job->name);
+  else if (job->state == JOB_BAD_METADATA)
+    printf ("  %s: bad metadata.json: %s\n", job->name, job->reason);
+  else
+    printf ("  %s: %s%s%s, %" G_GUINT64_FORMAT " of %" G_GUINT64_FORMAT
+        " frames written, %" G_GUINT64_FORMAT " failed\n", job->name,
+        state_names[job->state], job->reason ? ": " : "",
+        job->reason ? job->reason : "", job->successful, job->total,
+        job->failed);
+  for (i = 0; i < shown; i++) {
+    const FailedFrame *f = &g_array_index (job->failures, FailedFrame, i);
+    printf ("    frame %" G_GINT64_FORMAT " %s: %s\n", f->frame, f->stream,
+        f->reason);
+  }
+  if (job->failures->len > shown)
+    printf ("    ... %u more in %s%smetadata.json\n",
+        job->failures->len - shown, job->dir, G_DIR_SEPARATOR_S);
+}
+
+static void
+print_text (const Summary * s, const Totals * t, TpSummaryStatus status)
+{
+  guint i;
+
+  printf ("%s: %u trials, %u jobs (one per camera)\n", s->root,
+      g_hash_table_size (s->trials), s->jobs->len);
+  printf ("  jobs: %u complete, %u incomplete, %u with failed frames\n",
+      t->complete, t->incomplete, t->with_failures);
+  printf ("  frames: %" G_GUINT64_FORMAT " in all, %" G_GUINT64_FORMAT
+      " written, %" G_GUINT64_FORMAT " failed\n", t->total, t->successful,
+      t->failed);
+  printf ("  speed: %.0f frames converted in %.2f s of job time, %.1f fps\n",
+      t->converted, t->seconds, t->seconds > 0 ? t->converted / t->seconds :
+      0.0);
+  if (s->unreadable->len > 0) {
+    printf ("folders that could not be read:\n");
+    for (i = 0; i < s->unreadable->len; i++)
+      printf ("  %s\n", (const gchar *) g_ptr_array_index (s->unreadable,
+              i));
+  }
+  if (t->incomplete > 0 || t->with_failures > 0) {
+    printf ("incomplete jobs and failed frames:\n");
+    for (i = 0; i < s->jobs->len; i++) {
+      const Job *job = g_ptr_array_index (s->jobs, i);
+      if (is_problem (job))
+        print_job (job);
+    }
+  }
+  if (status == TP_SUMMARY_COMPLETE)
+    printf ("every job complete, no failed frame\n");
+  else if (status == TP_SUMMARY_FRAMES_FAILED)
+    printf ("every job complete; %" G_GUINT64_FORMAT " frames failed, "
+        "reasons above\n", t->failed);
+  else
+    printf ("not complete: run the same command again (with --resume) to "
+        "finish %u incomplete jobs\n", t->incomplete);
+}
+
+/* Names are bytes and may not be UTF-8; JSON is UTF-8 (as in metadata.c). */
+static void
+add_text (JsonBuilder * b, const gchar * name, const gchar * text)
+{
+  g_autofree gchar *valid = text ? g_utf8_make_valid (text, -1) : NULL;
+
+  json_builder_set_member_name (b, name);
+  if (valid)
+    json_builder_add_string_value (b, valid);
+  else
+    json_builder_add_null_value (b);
+}
+
+static void
+add_int (JsonBuilder * b, const gchar * name, gint64 value)
+{
+  json_builder_set_member_name (b, name);
+  json_builder_add_int_value (b, value);
+}
+
+static void
+add_count (JsonBuilder * b, const gchar * name, const Job * job,
+    guint64 value)
+{
+  json_builder_set_member_name (b, name);
+  if (job->counted)
+    json_builder_add_int_value (b, value);
+  else
+    json_builder_add_null_value (b);
+}
+
+static void
+build_job (JsonBuilder * b, const Job * job)
+{
+  guint i, shown = MIN (job->failures->len, MAX_FAILED_SHOWN);
+
+  json_builder_begin_object (b);
+  add_text (b, "job", job->name);
+  add_text (b, "path", job->dir);
+  add_text (b, "state", state_names[job->state]);
+  add_text (b, "reason", job->reason);
+  add_count (b, "total_frames", job, job->total);
+  add_count (b, "successful", job, job->successful);
+  add_count (b, "failed", job, job->failed);
+  json_builder_set_member_name (b, "failed_frames");
+  json_builder_begin_array (b);
+  for (i = 0; i < shown; i++) {
+    const FailedFrame *f = &g_array_index (job->failures, FailedFrame, i);
+    json_builder_begin_object (b);
+    add_int (b, "frame", f->frame);
+    add_text (b, "stream", f->stream);
+    add_text (b, "reason", f->reason);
+    json_builder_end_object (b);
+  }
+  json_builder_end_array (b);
+  add_int (b, "failed_frames_not_shown", job->failures->len - shown);
+  json_builder_end_object (b);
+}
+
+static void
+print_json (const Summary * s, const Totals * t, TpSummaryStatus status)
+{
+  g_autoptr (JsonBuilder) b = json_builder_new ();
+  g_autoptr (JsonGenerator) gen = json_generator_new ();
+  g_autoptr (JsonNode) root = NULL;
+  g_autofree gchar *text = NULL;
+  guint i;
+
+  json_builder_begin_object (b);
+  add_text (b, "root", s->root);
+  add_int (b, "status", status);
+  add_int (b, "trials", g_hash_table_size (s->trials));
+  add_int (b, "jobs", s->jobs->len);
+  add_int (b, "complete_jobs", t->complete);
+  add_int (b, "incomplete_jobs", t->incomplete);
+  add_int (b, "jobs_with_failed_frames", t->with_failures);
+  add_int (b, "total_frames", t->total);
+  add_int (b, "successful", t->successful);
+  add_int (b, "failed", t->failed);
+  add_int (b, "converted_frames", llround (t->converted));
+  json_builder_set_member_name (b, "processing_time_seconds");
+  json_builder_add_double_value (b, t->seconds);
+  json_builder_set_member_name (b, "processing_fps");
+  json_builder_add_double_value (b, t->seconds > 0 ?
+      t->converted / t->seconds : 0.0);
+  json_builder_set_member_name (b, "problems");
+  json_builder_begin_array (b);
+  for (i = 0; i < s->jobs->len; i++) {
+    const Job *job = g_ptr_array_index (s->jobs, i);
+    if (is_problem (job))
+      build_job (b, job);
+  }
+  json_builder_end_array (b);
+  json_builder_set_member_name (b, "unreadable_folders");
+  json_builder_begin_array (b);
+  for (i = 0; i < s->unreadable->len; i++) {
+    g_autofree gchar *valid =
+        g_utf8_make_valid (g_ptr_array_index (s->unreadable, i), -1);
+    json_builder_add_string_value (b, valid);
+  }
+  json_builder_end_array (b);
+  json_builder_end_object (b);
+
+  root = json_builder_get_root (b);
+  json_generator_set_root (gen, root);
+  json_generator_set_pretty (gen, TRUE);
+  text = json_generator_to_data (gen, NULL);
+  printf ("%s\n", text);
+}
+
+TpSummaryStatus
+tp_summarize (const gchar * root, gboolean json)
+{
+  Summary s = { root, NULL, NULL, NULL };
+  TpSummaryStatus status;
+  Totals t;
+  GStatBuf st;
+
+  if (g_stat (root, &st) != 0) {
+    g_printerr ("trial-process: --summarize: cannot read '%s': %s\n", root,
+        g_strerror (errno));
+    return TP_SUMMARY_NO_OUTPUT;
+  }
+  if (!S_ISDIR (st.st_mode)) {
+    g_printerr ("trial-process: --summarize: '%s' is not a folder; expected "
+        "the output folder given to -o\n", root);
+    return TP_SUMMARY_NO_OUTPUT;
+  }
+
+  s.jobs = g_ptr_array_new_with_free_func (job_free);
+  s.trials = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  s.unreadable = g_ptr_array_new_with_free_func (g_free);
+  walk (&s, root, "", 0);
+
+  if (s.jobs->len == 0 && s.unreadable->len == 0) {
+    g_printerr ("trial-process: --summarize: no job below '%s': expected "
+        "<trial>/<camera>/metadata.json as trial-process -o '%s' writes\n",
+        root, root);
+    status = TP_SUMMARY_NO_OUTPUT;
+  } else {
+    t = add_up (&s);
+    status = status_of (&s, &t);
+    if (json)
+      print_json (&s, &t, status);
+    else
+      print_text (&s, &t, status);
+  }
+
+  g_ptr_array_unref (s.jobs);
+  g_hash_table_unref (s.trials);
+  g_ptr_array_unref (s.unreadable);
+  return status;
+}
