@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what gst-trial needs on Debian 12 (apt) and builds it into build/.
 #   scripts/setup.sh          runtime + build dependencies, then build/
-#   scripts/setup.sh --test   also what the test suite uses (valgrind, clang for fuzzing)
+#   scripts/setup.sh --test   also what the test suite uses (valgrind, clang for fuzzing,
+#                             GNU parallel, slurm-wlm + munge for a local Slurm cluster)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -11,7 +12,8 @@ packages=(meson ninja-build pkg-config gcc libc6-dev
   gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-good
   python3 python3-numpy python3-gi gir1.2-gstreamer-1.0)
 if [ "${1:-}" = "--test" ]; then
-  packages+=(valgrind clang libclang-rt-14-dev python3-pil xvfb xauth parallel)
+  packages+=(valgrind clang libclang-rt-14-dev python3-pil xvfb xauth parallel
+    slurm-wlm munge)
 fi
 
 missing=()
@@ -22,6 +24,15 @@ if [ ${#missing[@]} -gt 0 ]; then
   sudo=""
   [ "$(id -u)" -eq 0 ] || sudo="sudo"
   echo "Installing: ${missing[*]}"
+  # slurm-wlm and munge start their daemons on installation, and slurmd
+  # fails without a slurm.conf, failing the install; the Slurm test starts
+  # its own. Keep services from starting meanwhile, as Docker images do.
+  policy=/usr/sbin/policy-rc.d
+  if [ ! -e "$policy" ]; then
+    printf '#!/bin/sh\nexit 101\n' | $sudo tee "$policy" >/dev/null
+    $sudo chmod 755 "$policy"
+    trap '$sudo rm -f "$policy"' EXIT
+  fi
   $sudo apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi

@@ -15,6 +15,7 @@ import sys
 import tempfile
 import time
 import unittest
+import zlib
 
 try:
     import numpy as np
@@ -286,6 +287,52 @@ class Failures(Base):
             os.path.join(out, "t/cam1/color/frame_000005.png")))
         self.assertEqual(leftovers(out), [])
 
+    def test_verify_levels(self):
+        """A PNG whose adler32 is wrong behind valid CRCs (a faulty encoder):
+        --verify chunks (default) copies it as it is, --verify data fails it."""
+        trial = self.p("t")
+        make_sample(trial, "--size", "64x48", "--start", "1", "--frames", "3")
+        path = os.path.join(trial, "cam1/color/frame_000002.png")
+        with open(path, "rb") as f:
+            data = bytearray(f.read())
+        # last IDAT: its data ends with the zlib adler32, then its CRC, IEND
+        pos, last = 8, None
+        while pos < len(data):
+            length = int.from_bytes(data[pos:pos + 4], "big")
+            if data[pos + 4:pos + 8] == b"IDAT":
+                last = pos
+            pos += 12 + length
+        length = int.from_bytes(data[last:last + 4], "big")
+        end = last + 8 + length
+        self.assertEqual(data[end + 4:end + 12], b"\0\0\0\0IEND")
+        data[end - 1] ^= 0x5A
+        data[end:end + 4] = zlib.crc32(bytes(data[last + 4:end])).to_bytes(
+            4, "big")
+        with open(path, "wb") as f:
+            f.write(data)
+
+        out = self.p("chunks")
+        run(trial, "-o", out, check_status=0)
+        meta = self.metadata(out, "t", "cam1")
+        self.assertEqual(meta["verify"], "chunks")
+        self.assertEqual(meta["failed"], 0)
+        with open(os.path.join(out, "t/cam1/color/frame_000002.png"), "rb") as f:
+            self.assertEqual(f.read(), bytes(data))
+
+        out = self.p("data")
+        run(trial, "-o", out, "--verify", "data", check_status=1)
+        meta = self.metadata(out, "t", "cam1")
+        self.assertEqual(meta["verify"], "data")
+        self.assertEqual([(f["frame"], f["stream"]) for f in meta["failed_frames"]],
+                         [(2, "color")])
+        self.assertIn("incorrect data check", meta["failed_frames"][0]["reason"])
+        self.assertFalse(os.path.exists(
+            os.path.join(out, "t/cam1/color/frame_000002.png")))
+
+        proc = run(trial, "-o", out, "--verify", "pixels", check_status=2)
+        self.assertIn("--verify must be chunks or data, not 'pixels'",
+                      proc.stderr)
+
     def test_fifo_frame_fails_without_blocking(self):
         trial = self.p("t")
         make_sample(trial, "--size", "64x48", "--start", "1", "--frames", "3")
@@ -516,6 +563,287 @@ class ClusterScripts(Base):
         self.expected_outputs(out)
         with open(os.path.join(out, "parallel.joblog")) as f:
             self.assertEqual(len(f.read().splitlines()), 4)
+
+
+class Summary(Base):
+    """--summarize: totals, incomplete jobs and failed frames, text and
+    JSON, exit status; a broken metadata.json is reported, not trusted."""
+
+    def summarize(self, root, *args):
+        return run("--summarize", root, *args, timeout=60)
+
+    def json_summary(self, root, status):
+        proc = self.summarize(root, "--json")
+        self.assertEqual(proc.returncode, status, proc.stdout + proc.stderr)
+        self.assertEqual(proc.stderr, "")
+        return json.loads(proc.stdout)
+
+    def convert(self, name, *sample_args, status=0):
+        trial = self.p(name)
+        make_sample(trial, "--size", "32x24", *sample_args)
+        run(trial, "--all", "-o", self.p("out"), check_status=status)
+
+    def all_metadata(self, root):
+        return [json.load(open(os.path.join(b, "metadata.json")))
+                for b, _, fs in sorted(os.walk(root)) if "metadata.json" in fs]
+
+    def test_complete(self):
+        self.convert("multi", "--cameras", "2", "--frames", "5")
+        self.convert("single", "--layout", "single", "--start", "231",
+                     "--frames", "7", "--gap-every", "3")
+        out = self.p("out")
+        summary = self.json_summary(out, 0)
+        metas = self.all_metadata(out)
+        seconds = sum(m["processing_time_seconds"] for m in metas)
+        converted = sum(m["processing_fps"] * m["processing_time_seconds"]
+                        for m in metas)
+        self.assertEqual(
+            {k: v for k, v in summary.items() if "processing" not in k},
+            {"root": out, "status": 0, "trials": 2, "jobs": 3,
+             "complete_jobs": 3, "incomplete_jobs": 0,
+             "jobs_with_failed_frames": 0, "total_frames": 17,
+             "successful": 17, "failed": 0, "converted_frames": 17,
+             "problems": [], "unreadable_folders": []})
+        self.assertAlmostEqual(summary["processing_time_seconds"], seconds)
+        self.assertAlmostEqual(summary["processing_fps"], converted / seconds)
+        proc = self.summarize(out)
+        self.assertEqual(proc.returncode, 0)
+        self.assertEqual(proc.stdout.splitlines(), [
+            f"{out}: 2 trials, 3 jobs (one per camera)",
+            "  jobs: 3 complete, 0 incomplete, 0 with failed frames",
+            "  frames: 17 in all, 17 written, 0 failed",
+            f"  speed: 17 frames converted in {seconds:.2f} s of job time, "
+            f"{converted / seconds:.1f} fps",
+            "every job complete, no failed frame"])
+        # A trial folder or one job folder is a root too.
+        self.assertEqual(self.json_summary(os.path.join(out, "multi"),
+                                           0)["jobs"], 2)
+        self.assertEqual(self.json_summary(os.path.join(out, "multi", "cam2"),
+                                           0)["total_frames"], 5)
+        # Run again with --resume: nothing converted, still complete.
+        run(self.p("multi"), self.p("single"), "--all", "--resume", "-o", out,
+            check_status=0)
+        summary = self.json_summary(out, 0)
+        self.assertEqual((summary["successful"], summary["converted_frames"],
+                          summary["processing_fps"]), (17, 0, 0))
+
+    def test_failed_frames(self):
+        self.convert("good", "--frames", "4")
+        trial = self.p("t")
+        make_sample(trial, "--size", "64x48", "--start", "1", "--frames", "6")
+        with open(os.path.join(trial, "cam1/depth/frame_000002.raw"), "wb") as f:
+            f.write(b"\0" * 1000)
+        os.remove(os.path.join(trial, "cam1/depth/frame_000004.raw"))
+        out = self.p("out")
+        run(trial, "-o", out, check_status=1)
+        listed = self.metadata(out, "t", "cam1")["failed_frames"]
+        reasons = {f["frame"]: f["reason"] for f in listed}
+        self.assertEqual(sorted(reasons), [2, 4])
+        listed.sort(key=lambda f: f["frame"])   # listed by frame number
+        summary = self.json_summary(out, 1)
+        self.assertEqual(
+            (summary["jobs"], summary["complete_jobs"],
+             summary["jobs_with_failed_frames"], summary["total_frames"],
+             summary["successful"], summary["failed"]), (2, 2, 1, 10, 8, 2))
+        self.assertEqual(summary["problems"], [{
+            "job": "t/cam1", "path": os.path.join(out, "t", "cam1"),
+            "state": "complete", "reason": None, "total_frames": 6,
+            "successful": 4, "failed": 2,
+            "failed_frames": [{k: f[k] for k in ("frame", "stream", "reason")}
+                              for f in listed],
+            "failed_frames_not_shown": 0}])
+        self.assertIn("is 1000 bytes", reasons[2])
+        proc = self.summarize(out)
+        self.assertEqual(proc.returncode, 1)
+        lines = proc.stdout.splitlines()
+        self.assertEqual(lines[-5:], [
+            "incomplete jobs and failed frames:",
+            "  t/cam1: complete, 4 of 6 frames written, 2 failed",
+            *(f"    frame {f['frame']} depth: {f['reason']}" for f in listed),
+            "every job complete; 2 frames failed, reasons above"])
+
+    def test_many_failed_frames_shown_in_part(self):
+        self.convert("nodepth", "--frames", "14", "--depth", "none", status=1)
+        out = self.p("out")
+        # Listed by frame number, whatever the order in metadata.json.
+        path = os.path.join(out, "nodepth", "cam1", "metadata.json")
+        meta = json.load(open(path))
+        meta["failed_frames"].sort(key=lambda f: -f["frame"])
+        with open(path, "w") as f:
+            json.dump(meta, f)
+        summary = self.json_summary(out, 1)
+        problem = summary["problems"][0]
+        self.assertEqual([f["frame"] for f in problem["failed_frames"]],
+                         list(range(10)))
+        self.assertEqual(problem["failed_frames"][3]["reason"],
+                         "no depth file for frame 3: the trial has no depth "
+                         "folder")
+        self.assertEqual(problem["failed_frames_not_shown"], 4)
+        text = self.summarize(out).stdout
+        self.assertIn("    frame 9 depth: no depth file for frame 9", text)
+        self.assertNotIn("frame 10 depth", text)
+        self.assertIn("    ... 4 more in %s\n" % os.path.join(
+            out, "nodepth", "cam1", "metadata.json"), text)
+
+    def test_incomplete_jobs(self):
+        self.convert("done", "--cameras", "3", "--frames", "4")
+        out = self.p("out")
+        # Killed before it wrote metadata.json (or still running).
+        os.remove(os.path.join(out, "done", "cam2", "metadata.json"))
+        # Stopped on an error, as a full disk does.
+        path = os.path.join(out, "done", "cam3", "metadata.json")
+        meta = json.load(open(path))
+        meta.update(complete=False, successful=1,
+                    error="trialsink1: No space left on device")
+        with open(path, "w") as f:
+            json.dump(meta, f)
+        # Interrupted by a signal.
+        trial = self.p("big")
+        make_sample(trial, "--size", "640x480", "--frames", "200")
+        proc = subprocess.Popen([TRIAL_PROCESS, trial, "-o", out, "-j", "1",
+                                 "--color-mode", "reencode", "-q"])
+        while not os.path.isdir(os.path.join(out, "big", "cam1", "color")):
+            self.assertIsNone(proc.poll(), "trial-process ended at once")
+            time.sleep(0.01)
+        time.sleep(0.3)
+        proc.send_signal(signal.SIGINT)
+        self.assertEqual(proc.wait(60), 130)
+        written = self.metadata(out, "big", "cam1")["successful"]
+
+        summary = self.json_summary(out, 3)
+        self.assertEqual(
+            (summary["trials"], summary["jobs"], summary["complete_jobs"],
+             summary["incomplete_jobs"], summary["total_frames"],
+             summary["successful"]), (2, 4, 1, 3, 4 + 4 + 200, 4 + 1 + written))
+        problems = {p["job"]: p for p in summary["problems"]}
+        self.assertEqual(sorted(problems), ["big/cam1", "done/cam2",
+                                            "done/cam3"])
+        self.assertEqual(
+            (problems["big/cam1"]["state"], problems["big/cam1"]["reason"],
+             problems["big/cam1"]["total_frames"]),
+            ("interrupted", None, 200))
+        self.assertEqual(
+            (problems["done/cam2"]["state"], problems["done/cam2"]["reason"],
+             problems["done/cam2"]["total_frames"]),
+            ("no-metadata", None, None))
+        self.assertEqual(
+            (problems["done/cam3"]["state"], problems["done/cam3"]["reason"],
+             problems["done/cam3"]["successful"]),
+            ("stopped", "trialsink1: No space left on device", 1))
+        proc = self.summarize(out)
+        self.assertEqual(proc.returncode, 3)
+        self.assertEqual(proc.stdout.splitlines()[-5:], [
+            "incomplete jobs and failed frames:",
+            f"  big/cam1: interrupted, {written} of 200 frames written, "
+            "0 failed",
+            "  done/cam2: no metadata.json: killed before it ended, or still "
+            "running",
+            "  done/cam3: stopped: trialsink1: No space left on device, 1 of "
+            "4 frames written, 0 failed",
+            "not complete: run the same command again (with --resume) to "
+            "finish 3 incomplete jobs"])
+
+    def test_broken_metadata(self):
+        self.convert("t", "--cameras", "2", "--frames", "3")
+        out = self.p("out")
+        good = open(os.path.join(out, "t", "cam1", "metadata.json")).read()
+        meta = json.loads(good)
+        cases = {
+            "empty": ("", "holds nothing, expected an object"),
+            "cut": (good[:len(good) // 2], "is not JSON"),
+            "array": ("[1, 2]", "holds an array, expected an object"),
+            "no_complete": (json.dumps({k: v for k, v in meta.items()
+                                        if k != "complete"}),
+                            "field 'complete' is missing"),
+            "text_count": (json.dumps(dict(meta, total_frames="3")),
+                           "field 'total_frames' is a string, expected an "
+                           "integer"),
+            "negative": (json.dumps(dict(meta, failed=-1)),
+                         "field 'failed' is -1, expected 0 to 4294967295"),
+            "huge": (json.dumps(dict(meta, successful=2 ** 40)),
+                     "field 'successful' is 1099511627776, expected 0 to "
+                     "4294967295"),
+            "too_many": (json.dumps(dict(meta, failed=2)),
+                         "successful (3) + failed (2) is more than "
+                         "total_frames (3)"),
+            "negative_time": (good.replace('"processing_time_seconds" : ',
+                                      '"processing_time_seconds" : -'),
+                         "field 'processing_time_seconds' is -"),
+            "bad_list": (json.dumps(dict(meta, failed_frames={"frame": 1})),
+                         "field 'failed_frames' is an object, expected an "
+                         "array"),
+            "bad_entry": (json.dumps(dict(meta, failed_frames=[{"x": 1}])),
+                          "failed_frames[0] has no integer 'frame'"),
+        }
+        for name, (text, _) in cases.items():
+            job = os.path.join(out, "broken", name)
+            os.makedirs(job)
+            with open(os.path.join(job, "metadata.json"), "w") as f:
+                f.write(text)
+        # Not regular files: must not block or be read.
+        os.makedirs(os.path.join(out, "broken", "fifo"))
+        os.mkfifo(os.path.join(out, "broken", "fifo", "metadata.json"))
+        os.makedirs(os.path.join(out, "broken", "folder", "metadata.json"))
+        cases["fifo"] = ("", "is not a regular file")
+        cases["folder"] = ("", "is not a regular file")
+        # Not followed: a link loop, a link to the good job.
+        os.symlink(out, os.path.join(out, "loop"))
+        os.symlink(os.path.join(out, "t"), os.path.join(out, "t_link"))
+
+        summary = self.json_summary(out, 3)
+        problems = {p["job"]: p for p in summary["problems"]}
+        self.assertEqual(sorted(problems),
+                         sorted("broken/" + n for n in cases))
+        for name, (_, reason) in cases.items():
+            problem = problems["broken/" + name]
+            self.assertEqual(problem["state"], "bad-metadata", name)
+            path = os.path.join(out, "broken", name, "metadata.json")
+            self.assertTrue(problem["reason"].startswith(f"'{path}'"),
+                            (name, problem["reason"]))
+            self.assertIn(reason, problem["reason"], name)
+            self.assertEqual((problem["total_frames"], problem["failed"],
+                              problem["failed_frames"]), (None, None, []))
+        # Broken jobs count as jobs, not as frames.
+        self.assertEqual(
+            (summary["trials"], summary["jobs"], summary["complete_jobs"],
+             summary["total_frames"], summary["successful"]),
+            (2, 2 + len(cases), 2, 6, 6))
+        proc = self.summarize(out)
+        self.assertEqual(proc.returncode, 3)
+        self.assertIn("  broken/array: bad metadata.json: '%s' holds an array, "
+                      "expected an object\n" % os.path.join(
+                          out, "broken", "array", "metadata.json"),
+                      proc.stdout)
+
+    def test_names_not_utf8(self):
+        self.convert("t", "--frames", "2")
+        out = self.p("out")
+        os.rename(os.path.join(out, "t").encode(),
+                  os.path.join(out, "t").encode() + b"\xff")
+        os.remove(os.path.join(out, "t").encode() + b"\xff/cam1/metadata.json")
+        proc = subprocess.run([TRIAL_PROCESS, "--summarize", out, "--json"],
+                              capture_output=True, timeout=60)
+        self.assertEqual(proc.returncode, 3)
+        summary = json.loads(proc.stdout.decode("utf-8"))
+        self.assertEqual(summary["problems"][0]["job"], "t\ufffd/cam1")
+
+    def test_not_an_output(self):
+        proc = self.summarize(self.p("missing"))
+        self.assertEqual((proc.returncode, proc.stdout), (2, ""))
+        self.assertIn("cannot read '%s': No such file or directory"
+                      % self.p("missing"), proc.stderr)
+        with open(self.p("file"), "w") as f:
+            f.write("x")
+        proc = self.summarize(self.p("file"), "--json")
+        self.assertEqual((proc.returncode, proc.stdout), (2, ""))
+        self.assertIn("'%s' is not a folder" % self.p("file"), proc.stderr)
+        os.makedirs(self.p("empty", "sub"))
+        proc = self.summarize(self.p("empty"))
+        self.assertEqual((proc.returncode, proc.stdout), (2, ""))
+        self.assertIn("no job below '%s'" % self.p("empty"), proc.stderr)
+        proc = run("--summarize", self.p("empty"), self.p("trial"))
+        self.assertEqual(proc.returncode, 2)
+        self.assertIn("--summarize DIR takes no TRIAL", proc.stderr)
 
 
 if __name__ == "__main__":
