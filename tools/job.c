@@ -518,6 +518,17 @@ tp_job_run (TpJob * job, const TpOptions * options, volatile gint * cancel,
   }
 
   gst_element_set_state (pipeline, GST_STATE_NULL);
+  /* The sinks' own counts: the last trial-progress message can be up to a
+   * progress-interval older than what they wrote before stopping. */
+  for (s = 0; s < N_STREAMS; s++) {
+    g_autofree gchar *name = g_strdup_printf ("sink-%s", stream_names[s]);
+    g_autoptr (GstElement) sink = gst_bin_get_by_name (GST_BIN (pipeline),
+        name);
+
+    if (sink != NULL)
+      g_object_get (sink, "frames", &progress[s].frames, "failed",
+          &progress[s].failed, "bytes", &progress[s].bytes, NULL);
+  }
   job->processing_time =
       (g_get_monotonic_time () - start_time) / (gdouble) G_USEC_PER_SEC;
   job->failed = g_hash_table_size (job->failed_set);

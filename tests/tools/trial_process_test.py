@@ -452,6 +452,12 @@ class Resume(Base):
         self.assertFalse(meta["complete"])
         self.assertTrue(meta["interrupted"])
         self.assertLess(meta["successful"], 200)
+        # every frame on disk is counted, up to the signal
+        written = min(len(frame_numbers(os.path.join(out, "t/cam1", stream),
+                                        ext))
+                      for stream, ext in (("color", "png"), ("depth", "npy")))
+        self.assertGreater(written, 0)
+        self.assertEqual(meta["successful"], written)
         self.assertEqual(leftovers(out), [])
 
 
