@@ -79,6 +79,7 @@ struct _GstTrialSrc
   guint depth_height;
   gdouble depth_scale;
   gboolean is_live;
+  GstTrialLayout *given_layout; /* the application's scan, or NULL */
 
   /* state-change thread: the layout of the current run */
   GstTrialLayout *layout;
@@ -96,6 +97,7 @@ enum
   PROP_DEPTH_HEIGHT,
   PROP_DEPTH_SCALE,
   PROP_IS_LIVE,
+  PROP_LAYOUT,
 };
 
 #define DEFAULT_FPS_N 30
@@ -176,12 +178,15 @@ gst_trial_src_open (GstTrialSrc * self)
   g_autofree gchar *location = NULL;
   g_autofree gchar *camera = NULL;
   g_autoptr (GError) error = NULL;
+  g_autoptr (GstTrialLayout) given = NULL;
   GstTrialLayout *layout;
   gint fps_n, fps_d;
   gboolean is_live;
   guint i;
 
   GST_OBJECT_LOCK (self);
+  given = self->given_layout ? gst_trial_layout_ref (self->given_layout) :
+      NULL;
   location = g_strdup (self->location);
   camera = g_strdup (self->camera);
   options.start_frame = self->start_frame;
@@ -201,7 +206,15 @@ gst_trial_src_open (GstTrialSrc * self)
     return FALSE;
   }
 
-  layout = gst_trial_layout_scan (location, &options, &error);
+  if (given && gst_trial_layout_matches_scan (given, location, &options)) {
+    GST_DEBUG_OBJECT (self, "using the layout the application scanned");
+    layout = g_steal_pointer (&given);
+  } else {
+    if (given)
+      GST_DEBUG_OBJECT (self, "the given layout is of another scan: "
+          "scanning");
+    layout = gst_trial_layout_scan (location, &options, &error);
+  }
   if (!layout) {
     GST_ERROR_OBJECT (self, "scan of '%s' failed: %s", location,
         error->message);
@@ -389,6 +402,10 @@ gst_trial_src_set_property (GObject * object, guint prop_id,
     case PROP_IS_LIVE:
       self->is_live = g_value_get_boolean (value);
       break;
+    case PROP_LAYOUT:
+      g_clear_pointer (&self->given_layout, gst_trial_layout_unref);
+      self->given_layout = g_value_dup_boxed (value);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
       break;
@@ -431,6 +448,9 @@ gst_trial_src_get_property (GObject * object, guint prop_id, GValue * value,
     case PROP_IS_LIVE:
       g_value_set_boolean (value, self->is_live);
       break;
+    case PROP_LAYOUT:
+      g_value_set_boxed (value, self->given_layout);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
       break;
@@ -446,6 +466,7 @@ gst_trial_src_finalize (GObject * object)
   g_free (self->location);
   g_free (self->camera);
   g_clear_pointer (&self->layout, gst_trial_layout_unref);
+  g_clear_pointer (&self->given_layout, gst_trial_layout_unref);
   G_OBJECT_CLASS (gst_trial_src_parent_class)->finalize (object);
 }
 
@@ -503,6 +524,14 @@ gst_trial_src_class_init (GstTrialSrcClass * klass)
       g_param_spec_boolean ("is-live", "Is live",
           "Act as a live source: push frames at framerate by the clock "
           "(for previews); not seekable", FALSE, flags));
+  g_object_class_install_property (gobject_class, PROP_LAYOUT,
+      g_param_spec_boxed ("layout", "Layout",
+          "A scan the application made with gst_trial_layout_scan(), used "
+          "instead of scanning again when it was made with the same "
+          "location string, camera, start-frame, stop-frame, depth-width, "
+          "depth-height and depth-scale (else the trial is scanned as "
+          "usual); saves the time and memory of a second scan",
+          GST_TRIAL_TYPE_LAYOUT, flags));
 
   gst_element_class_add_static_pad_template (element_class, &color_template);
   gst_element_class_add_static_pad_template (element_class, &depth_template);

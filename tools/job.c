@@ -335,8 +335,10 @@ build_pipeline (TpJob * job, const TpOptions * options, gint64 start_frame,
 
   if (!(src = make ("trialsrc", "src", error)))
     return NULL;
+  /* With the options of the job's own scan, trialsrc uses that scan
+   * instead of making a second one of the same trial. */
   g_object_set (src, "location", job->trial_path, "start-frame", start_frame,
-      "stop-frame", options->stop_frame, NULL);
+      "stop-frame", options->stop_frame, "layout", job->layout, NULL);
   if (job->camera)
     g_object_set (src, "camera", job->camera, NULL);
   gst_bin_add (GST_BIN (pipeline), src);
@@ -438,7 +440,8 @@ tp_job_run (TpJob * job, const TpOptions * options, volatile gint * cancel,
     return TRUE;
   }
 
-  pipeline = build_pipeline (job, options,
+  pipeline = build_pipeline (job, options, start_index == 0 ?
+      options->start_frame :
       gst_trial_layout_get_frame (job->layout, start_index)->number,
       preview_last, error);
   if (pipeline == NULL)

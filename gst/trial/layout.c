@@ -25,6 +25,8 @@
 struct _GstTrialLayout
 {
   gchar *path;
+  gchar *scan_path;             /* the path and options it was scanned with */
+  GstTrialScanOptions scan_options;     /* .camera owned (NULL or not "") */
   gchar *trial_name;
   GstTrialStructure structure;
   gchar *camera;                /* NULL for single_camera */
@@ -609,6 +611,8 @@ gst_trial_layout_clear (gpointer data)
   GstTrialLayout *layout = data;
 
   g_free (layout->path);
+  g_free (layout->scan_path);
+  g_free ((gchar *) layout->scan_options.camera);
   g_free (layout->trial_name);
   g_free (layout->camera);
   g_strfreev (layout->cameras);
@@ -951,6 +955,10 @@ gst_trial_layout_scan (const gchar * path, const GstTrialScanOptions * options,
 
   layout = g_atomic_rc_box_new0 (GstTrialLayout);
   layout->path = strip_trailing_separators (path);
+  layout->scan_path = g_strdup (path);
+  layout->scan_options = *options;
+  layout->scan_options.camera = options->camera && options->camera[0] ?
+      g_strdup (options->camera) : NULL;
   canonical = g_canonicalize_filename (layout->path, NULL);
   layout->trial_name = g_path_get_basename (canonical);
   scratch = g_string_chunk_new (256 * 1024);
@@ -1005,8 +1013,26 @@ gst_trial_layout_scan (const gchar * path, const GstTrialScanOptions * options,
   return g_steal_pointer (&layout);
 }
 
-G_DEFINE_BOXED_TYPE (GstTrialLayout, gst_trial_layout, gst_trial_layout_ref,
-    gst_trial_layout_unref)
+/* libgsttrial is a static library, so one process can hold two copies of
+ * it (the plugin's and an application's, which hands its scans to trialsrc):
+ * the second to ask finds the type the first registered. Both copies'
+ * GstTrialLayout and reference counting are the same code. */
+GType
+gst_trial_layout_get_type (void)
+{
+  static GType type = 0;
+
+  if (g_once_init_enter (&type)) {
+    GType t = g_type_from_name ("GstTrialLayout");
+
+    if (t == 0)
+      t = g_boxed_type_register_static ("GstTrialLayout",
+          (GBoxedCopyFunc) gst_trial_layout_ref,
+          (GBoxedFreeFunc) gst_trial_layout_unref);
+    g_once_init_leave (&type, t);
+  }
+  return type;
+}
 
 GstTrialLayout *
 gst_trial_layout_ref (GstTrialLayout * layout)
@@ -1221,4 +1247,26 @@ gst_trial_layout_get_depth_scale (const GstTrialLayout * layout)
   g_return_val_if_fail (layout != NULL, 0.0);
 
   return layout->depth_scale;
+}
+
+gboolean
+gst_trial_layout_matches_scan (const GstTrialLayout * layout,
+    const gchar * path, const GstTrialScanOptions * options)
+{
+  static const GstTrialScanOptions defaults = GST_TRIAL_SCAN_OPTIONS_INIT;
+  const GstTrialScanOptions *o = &layout->scan_options;
+  const gchar *camera;
+
+  g_return_val_if_fail (layout != NULL && path != NULL, FALSE);
+
+  if (options == NULL)
+    options = &defaults;
+  camera = options->camera && options->camera[0] ? options->camera : NULL;
+  return strcmp (layout->scan_path, path) == 0
+      && g_strcmp0 (o->camera, camera) == 0
+      && MAX (o->start_frame, -1) == MAX (options->start_frame, -1)
+      && MAX (o->stop_frame, -1) == MAX (options->stop_frame, -1)
+      && o->depth_width == options->depth_width
+      && o->depth_height == options->depth_height
+      && o->depth_scale == options->depth_scale;
 }

@@ -64,6 +64,12 @@ GType gst_trial_layout_get_type (void);
 GstTrialLayout *gst_trial_layout_scan (const gchar * path,
     const GstTrialScanOptions * options, GError ** error);
 
+/* TRUE when @layout is what gst_trial_layout_scan (@path, @options) was
+ * called to make: the same path string and the same options. (Whether the
+ * folder has changed since is not checked.) */
+gboolean gst_trial_layout_matches_scan (const GstTrialLayout * layout,
+    const gchar * path, const GstTrialScanOptions * options);
+
 GstTrialLayout *gst_trial_layout_ref (GstTrialLayout * layout);
 void gst_trial_layout_unref (GstTrialLayout * layout);
 

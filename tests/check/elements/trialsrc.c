@@ -1172,6 +1172,67 @@ GST_START_TEST (test_rescan_per_start)
 
 GST_END_TEST;
 
+/* n-frames of the trial-layout message of one preroll of @trial, with
+ * @layout given and the camera property @camera. */
+static guint
+preroll_frames (const gchar * trial, GstTrialLayout * layout,
+    const gchar * camera)
+{
+  Run *run = run_new (trial, FALSE);
+  guint n = 0;
+
+  g_object_set (run->src, "layout", layout, "camera", camera, NULL);
+  run_preroll (run);
+  run_drain_bus (run);
+  fail_unless (gst_structure_get_uint (only_layout (run), "n-frames", &n));
+  run_free (run);
+  return n;
+}
+
+/* A layout the application scanned is used instead of a second scan when
+ * it was made with trialsrc's location and options, and only then: a frame
+ * added after that scan shows only when trialsrc scans itself. */
+GST_START_TEST (test_given_layout)
+{
+  GstTrialSampleOptions o = small_options ();
+  GstTrialScanOptions scan = GST_TRIAL_SCAN_OPTIONS_INIT;
+  g_autofree gchar *dir = NULL;
+  g_autofree gchar *trial = NULL;
+  g_autofree gchar *last = NULL;
+  g_autofree gchar *added = NULL;
+  g_autoptr (GstTrialLayout) layout = NULL;
+  g_autoptr (GBytes) bytes = NULL;
+  GError *error = NULL;
+  GstTrialLayout *got = NULL;
+  Run *run;
+
+  o.n_frames = 6;
+  dir = make_sample (&o);
+  trial = g_build_filename (dir, "trial_1", NULL);
+  layout = gst_trial_layout_scan (trial, &scan, &error);
+  fail_unless (layout != NULL, "%s", error ? error->message : "");
+  last = sample_file (&o, trial, 0, COLOR, 236);
+  added = sample_file (&o, trial, 0, COLOR, 237);
+  bytes = trial_test_read (last);
+  fail_unless (g_file_set_contents (added, g_bytes_get_data (bytes, NULL),
+          g_bytes_get_size (bytes), NULL));
+
+  fail_unless_equals_int (preroll_frames (trial, layout, NULL), 6);
+  fail_unless_equals_int (preroll_frames (trial, NULL, NULL), 7);
+  /* another scan: camera cam1 is the same folder, but not the same options */
+  fail_unless_equals_int (preroll_frames (trial, layout, "cam1"), 7);
+
+  run = run_new (trial, FALSE);
+  g_object_set (run->src, "layout", layout, NULL);
+  g_object_get (run->src, "layout", &got, NULL);
+  fail_unless (got == layout);
+  gst_trial_layout_unref (got);
+  run_free (run);
+  trial_test_rm_rf (dir);
+}
+
+GST_END_TEST;
+
 /* PLAYING -> NULL while both pads stream, many times, on one pipeline and
  * on fresh ones; leaks show under valgrind / ASan. */
 GST_START_TEST (test_playing_to_null_mid_stream)
@@ -1314,7 +1375,7 @@ GST_START_TEST (test_inspect)
   g_autofree GParamSpec **props = NULL;
   static const gchar *const wanted[] = { "location", "camera", "start-frame",
     "stop-frame", "framerate", "depth-width", "depth-height", "depth-scale",
-    "is-live",
+    "is-live", "layout",
   };
   guint n, i, ours = 0;
 
@@ -1375,6 +1436,7 @@ trialsrc_suite (void)
   tcase_add_test (tc, test_queries);
   tcase_add_test (tc, test_live);
   tcase_add_test (tc, test_rescan_per_start);
+  tcase_add_test (tc, test_given_layout);
   tcase_add_test (tc, test_playing_to_null_mid_stream);
   tcase_add_test (tc, test_errors);
   tcase_add_test (tc, test_range_without_frames_is_error);
