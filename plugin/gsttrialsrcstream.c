@@ -269,7 +269,7 @@ gst_trial_src_stream_create (GstPushSrc * psrc, GstBuffer ** outbuf)
   g_autoptr (GstTrialLayout) layout = NULL;
   g_autofree gchar *reason = NULL;
   const GstTrialFrame *frame;
-  const gchar *path;
+  g_autofree gchar *path = NULL;
   GstBuffer *buffer = NULL;
   GstClockTime pts;
   gint fps_n, fps_d;
@@ -290,8 +290,9 @@ gst_trial_src_stream_create (GstPushSrc * psrc, GstBuffer ** outbuf)
     return GST_FLOW_EOS;
 
   frame = gst_trial_layout_get_frame (layout, self->index);
-  path = self->kind == GST_TRIAL_SRC_STREAM_COLOR ? frame->color_path :
-      frame->depth_path;
+  path = self->kind == GST_TRIAL_SRC_STREAM_COLOR ?
+      gst_trial_layout_dup_color_path (layout, self->index) :
+      gst_trial_layout_dup_depth_path (layout, self->index);
   if (path)
     buffer = read_frame_file (self->buffers, kind_name (self->kind), path,
         &reason);

@@ -32,7 +32,7 @@ add_shape (JsonBuilder * b, const gchar * name, guint height, guint width)
 }
 
 /* The source file of a failed frame's stream, NULL when it has none. */
-static const gchar *
+static gchar *
 failure_file (const GstTrialLayout * layout, const TpFailure * f)
 {
   guint i = gst_trial_layout_find_frame (layout, f->frame);
@@ -43,8 +43,9 @@ failure_file (const GstTrialLayout * layout, const TpFailure * f)
   frame = gst_trial_layout_get_frame (layout, i);
   if (frame->number != f->frame)
     return NULL;
-  return g_strcmp0 (f->stream, "depth") == 0 ? frame->depth_path :
-      frame->color_path;
+  return g_strcmp0 (f->stream, "depth") == 0 ?
+      gst_trial_layout_dup_depth_path (layout, i) :
+      gst_trial_layout_dup_color_path (layout, i);
 }
 
 JsonNode *
@@ -54,7 +55,6 @@ tp_metadata_build (const TpJob * job, const TpOptions * options)
   const GstTrialLayout *layout = job->layout;
   g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
   g_autofree gchar *finished = g_date_time_format_iso8601 (now);
-  const gchar *file;
   guint i;
 
   json_builder_begin_object (b);
@@ -107,6 +107,8 @@ tp_metadata_build (const TpJob * job, const TpOptions * options)
   json_builder_begin_array (b);
   for (i = 0; i < job->failures->len; i++) {
     const TpFailure *f = &g_array_index (job->failures, TpFailure, i);
+    g_autofree gchar *file = failure_file (layout, f);
+
     json_builder_begin_object (b);
     json_builder_set_member_name (b, "frame");
     json_builder_add_int_value (b, f->frame);
@@ -116,7 +118,6 @@ tp_metadata_build (const TpJob * job, const TpOptions * options)
     add_text (b, f->reason ? f->reason : "");
     /* The converter does not know file names; the layout does. */
     json_builder_set_member_name (b, "file");
-    file = failure_file (layout, f);
     if (file)
       add_text (b, file);
     else

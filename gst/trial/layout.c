@@ -22,6 +22,93 @@
 #include "gst/trial/jpeg.h"
 #include "gst/trial/png.h"
 
+/* Digits of a frame number: at most 18, so every number fits a gint64. */
+#define MAX_FRAME_DIGITS 18
+
+/* A frame's file name is usually its folder's first name with another
+ * number: prefix + the number printed with at least @width digits + suffix
+ * (e.g. "frame_" %06d ".png"). Only names that are not are stored, so the
+ * frame index takes ~32 bytes a frame instead of two full paths. */
+typedef struct
+{
+  gchar *prefix;                /* NULL: no usual name (none parsed yet) */
+  gchar *suffix;
+  gint width;
+} NameForm;
+
+/* One frame: the public part first, so that it can be handed out. */
+typedef struct
+{
+  GstTrialFrame frame;
+  const gchar *color_name;      /* in names, or NULL: the usual name */
+  const gchar *depth_name;      /* likewise (depth_format NONE: no file) */
+} FrameEntry;
+
+static void
+name_form_clear (NameForm * form)
+{
+  g_clear_pointer (&form->prefix, g_free);
+  g_clear_pointer (&form->suffix, g_free);
+}
+
+/* Learns the usual form from @name, the file of frame @number: its last
+ * run of digits that spells @number. FALSE if there is none. */
+static gboolean
+name_form_learn (NameForm * form, const gchar * name, gint64 number)
+{
+  const gchar *end = name + strlen (name), *digits_end, *digits;
+
+  for (digits_end = end; digits_end > name; digits_end--) {
+    if (g_ascii_isdigit (digits_end[-1]))
+      break;
+  }
+  for (digits = digits_end; digits > name && g_ascii_isdigit (digits[-1]);)
+    digits--;
+  if (digits == digits_end || digits_end - digits > MAX_FRAME_DIGITS
+      || g_ascii_strtoll (digits, NULL, 10) != number)
+    return FALSE;
+  form->prefix = g_strndup (name, digits - name);
+  form->suffix = g_strdup (digits_end);
+  form->width = digits_end - digits;
+  return TRUE;
+}
+
+/* The usual name of frame @number (@form must have been learnt). */
+static gchar *
+name_form_name (const NameForm * form, gint64 number)
+{
+  return g_strdup_printf ("%s%0*" G_GINT64_FORMAT "%s", form->prefix,
+      form->width, number, form->suffix);
+}
+
+/* NULL when @name is the usual one for @number (learning the form from
+ * the first name), else @name kept in @chunk. */
+static const gchar *
+name_form_keep (NameForm * form, GStringChunk * chunk, const gchar * name,
+    gint64 number)
+{
+  if (form->prefix == NULL && !name_form_learn (form, name, number))
+    return g_string_chunk_insert (chunk, name);
+  if (form->prefix != NULL) {
+    g_autofree gchar *usual = name_form_name (form, number);
+
+    if (strcmp (usual, name) == 0)
+      return NULL;
+  }
+  return g_string_chunk_insert (chunk, name);
+}
+
+static gchar *
+frame_file_path (const gchar * dir, const NameForm * form, const gchar * name,
+    gint64 number)
+{
+  g_autofree gchar *usual = NULL;
+
+  if (name == NULL)
+    name = usual = name_form_name (form, number);
+  return g_build_filename (dir, name, NULL);
+}
+
 struct _GstTrialLayout
 {
   gchar *path;
@@ -33,8 +120,10 @@ struct _GstTrialLayout
   gchar **cameras;
   gchar *color_dir;
   gchar *depth_dir;             /* NULL when there is no depth folder */
-  GStringChunk *paths;          /* every color_path and depth_path */
-  GArray *frames;               /* GstTrialFrame, sorted by number, unique */
+  NameForm color_form;          /* the usual file name in color_dir */
+  NameForm depth_form;          /* ... and in depth_dir */
+  GStringChunk *names;          /* file names that are not the usual one */
+  GArray *frames;               /* FrameEntry, sorted by number, unique */
   GstTrialColorFormat color_format;
   guint color_width;
   guint color_height;
@@ -43,9 +132,6 @@ struct _GstTrialLayout
   guint depth_height;
   gdouble depth_scale;
 };
-
-/* Digits of a frame number: at most 18, so every number fits a gint64. */
-#define MAX_FRAME_DIGITS 18
 
 /* How many depth files are tried before the shape is left undecided. */
 #define MAX_DEPTH_PROBES 8
@@ -501,15 +587,17 @@ read_head (const gchar * path, gsize limit, gsize * size, gboolean * whole)
 }
 
 static void
-read_color_size (GstTrialLayout * layout, const GstTrialFrame * frame)
+read_color_size (GstTrialLayout * layout, guint index)
 {
+  const GstTrialFrame *frame = gst_trial_layout_get_frame (layout, index);
+  g_autofree gchar *path = gst_trial_layout_dup_color_path (layout, index);
   g_autofree guint8 *data = NULL;
   gsize size = 0;
   gboolean whole;
   guint width = 0, height = 0;
   gboolean ok = FALSE;
 
-  data = read_head (frame->color_path, frame->color_format ==
+  data = read_head (path, frame->color_format ==
       GST_TRIAL_COLOR_PNG ? PNG_HEAD_BYTES : COLOR_FILE_MAX_BYTES, &size,
       &whole);
   if (data == NULL)
@@ -554,9 +642,8 @@ decide_depth (GstTrialLayout * layout, const GstTrialScanOptions * options)
       options->depth_scale;
 
   for (i = 0; i < layout->frames->len; i++) {
-    const GstTrialFrame *frame =
-        &g_array_index (layout->frames, GstTrialFrame, i);
-    if (frame->depth_path != NULL) {
+    const GstTrialFrame *frame = gst_trial_layout_get_frame (layout, i);
+    if (frame->depth_format != GST_TRIAL_DEPTH_NONE) {
       layout->depth_format = frame->depth_format;
       break;
     }
@@ -564,18 +651,19 @@ decide_depth (GstTrialLayout * layout, const GstTrialScanOptions * options)
 
   for (i = 0; i < layout->frames->len && tried < MAX_DEPTH_PROBES
       && (need_shape || need_scale); i++) {
-    const GstTrialFrame *frame =
-        &g_array_index (layout->frames, GstTrialFrame, i);
+    const GstTrialFrame *frame = gst_trial_layout_get_frame (layout, i);
+    g_autofree gchar *path = NULL;
     g_autofree guint8 *data = NULL;
     gsize size = 0;
     gboolean whole = FALSE;
     guint width = 0, height = 0;
     gdouble scale = 0.0;
 
-    if (frame->depth_path == NULL)
+    if (frame->depth_format == GST_TRIAL_DEPTH_NONE)
       continue;
     tried++;
-    data = read_head (frame->depth_path, GST_TRIAL_MAX_IMAGE_BYTES, &size,
+    path = gst_trial_layout_dup_depth_path (layout, i);
+    data = read_head (path, GST_TRIAL_MAX_IMAGE_BYTES, &size,
         &whole);
     if (data == NULL || !whole)
       continue;
@@ -588,10 +676,10 @@ decide_depth (GstTrialLayout * layout, const GstTrialScanOptions * options)
       width = layout->color_width;
       height = layout->color_height;
     } else if (need_shape && !gst_trial_depth_probe_shape (frame->depth_format,
-            data, size, frame->depth_path, &width, &height, NULL))
+            data, size, path, &width, &height, NULL))
       continue;
     if (need_scale && !gst_trial_depth_decide_scale (frame->depth_format,
-            data, size, frame->depth_path, &scale, NULL))
+            data, size, path, &scale, NULL))
       continue;
     if (need_shape) {
       layout->depth_width = width;
@@ -619,7 +707,9 @@ gst_trial_layout_clear (gpointer data)
   g_free (layout->color_dir);
   g_free (layout->depth_dir);
   g_clear_pointer (&layout->frames, g_array_unref);
-  g_clear_pointer (&layout->paths, g_string_chunk_free);
+  g_clear_pointer (&layout->names, g_string_chunk_free);
+  name_form_clear (&layout->color_form);
+  name_form_clear (&layout->depth_form);
 }
 
 /* @path without trailing separators (but "/" stays "/"). */
@@ -859,57 +949,39 @@ set_no_frames_error (const ColorListing * colors, const gchar * color_dir,
       colors->max);
 }
 
-/* @buf holds a folder and a separator (@dir_len bytes); returns that folder
- * joined with @name, kept in @chunk. */
-static const gchar *
-chunk_path (GStringChunk * chunk, GString * buf, gsize dir_len,
-    const gchar * name)
-{
-  g_string_truncate (buf, dir_len);
-  g_string_append (buf, name);
-  return g_string_chunk_insert_len (chunk, buf->str, buf->len);
-}
-
 static void
 build_frames (GstTrialLayout * layout, GArray * files,
     const DepthListing * depth, const NamePatterns * depth_patterns)
 {
-  g_autoptr (GString) color_buf = g_string_new (layout->color_dir);
-  g_autoptr (GString) depth_buf = g_string_new (layout->depth_dir);
-  gsize color_len, depth_len;
   gboolean ext_major =
       layout->structure == GST_TRIAL_STRUCTURE_MULTI_CAMERA;
   guint i;
 
-  g_string_append_c (color_buf, G_DIR_SEPARATOR);
-  color_len = color_buf->len;
-  g_string_append_c (depth_buf, G_DIR_SEPARATOR);
-  depth_len = depth_buf->len;
-
-  layout->paths = g_string_chunk_new (256 * 1024);
-  layout->frames = g_array_sized_new (FALSE, FALSE, sizeof (GstTrialFrame),
+  layout->names = g_string_chunk_new (4096);
+  layout->frames = g_array_sized_new (FALSE, FALSE, sizeof (FrameEntry),
       files->len);
 
   for (i = 0; i < files->len; i++) {
     const ColorFile *file = &g_array_index (files, ColorFile, i);
-    GstTrialFrame frame;
+    FrameEntry entry = { {0}, NULL, NULL };
     const gchar *depth_name = NULL;
 
     /* files is sorted so that the winner of a number comes first */
     if (i > 0 && file->number == g_array_index (files, ColorFile, i - 1).number)
       continue;
 
-    frame.number = file->number;
-    frame.color_path = chunk_path (layout->paths, color_buf, color_len,
-        file->name);
-    frame.color_format = color_exts[file->ext].format;
-    frame.depth_format = GST_TRIAL_DEPTH_NONE;
+    entry.frame.number = file->number;
+    entry.frame.color_format = color_exts[file->ext].format;
+    entry.color_name = name_form_keep (&layout->color_form, layout->names,
+        file->name, file->number);
+    entry.frame.depth_format = GST_TRIAL_DEPTH_NONE;
     if (depth != NULL)
       depth_name = find_depth_name (depth, depth_patterns, ext_major,
-          file->number, &frame.depth_format);
-    frame.depth_path = depth_name == NULL ? NULL :
-        chunk_path (layout->paths, depth_buf, depth_len, depth_name);
-    g_array_append_val (layout->frames, frame);
+          file->number, &entry.frame.depth_format);
+    if (depth_name != NULL)
+      entry.depth_name = name_form_keep (&layout->depth_form, layout->names,
+          depth_name, file->number);
+    g_array_append_val (layout->frames, entry);
   }
 }
 
@@ -1006,8 +1078,8 @@ gst_trial_layout_scan (const gchar * path, const GstTrialScanOptions * options,
   }
 
   layout->color_format =
-      g_array_index (layout->frames, GstTrialFrame, 0).color_format;
-  read_color_size (layout, &g_array_index (layout->frames, GstTrialFrame, 0));
+      gst_trial_layout_get_frame (layout, 0)->color_format;
+  read_color_size (layout, 0);
   decide_depth (layout, options);
 
   return g_steal_pointer (&layout);
@@ -1140,7 +1212,35 @@ gst_trial_layout_get_frame (const GstTrialLayout * layout, guint index)
   g_return_val_if_fail (layout != NULL, NULL);
   g_return_val_if_fail (index < layout->frames->len, NULL);
 
-  return &g_array_index (layout->frames, GstTrialFrame, index);
+  return &g_array_index (layout->frames, FrameEntry, index).frame;
+}
+
+gchar *
+gst_trial_layout_dup_color_path (const GstTrialLayout * layout, guint index)
+{
+  const FrameEntry *entry;
+
+  g_return_val_if_fail (layout != NULL, NULL);
+  g_return_val_if_fail (index < layout->frames->len, NULL);
+
+  entry = &g_array_index (layout->frames, FrameEntry, index);
+  return frame_file_path (layout->color_dir, &layout->color_form,
+      entry->color_name, entry->frame.number);
+}
+
+gchar *
+gst_trial_layout_dup_depth_path (const GstTrialLayout * layout, guint index)
+{
+  const FrameEntry *entry;
+
+  g_return_val_if_fail (layout != NULL, NULL);
+  g_return_val_if_fail (index < layout->frames->len, NULL);
+
+  entry = &g_array_index (layout->frames, FrameEntry, index);
+  if (entry->frame.depth_format == GST_TRIAL_DEPTH_NONE)
+    return NULL;
+  return frame_file_path (layout->depth_dir, &layout->depth_form,
+      entry->depth_name, entry->frame.number);
 }
 
 guint
@@ -1154,7 +1254,7 @@ gst_trial_layout_find_frame (const GstTrialLayout * layout, gint64 number)
   while (lo < hi) {
     guint mid = lo + (hi - lo) / 2;
 
-    if (g_array_index (layout->frames, GstTrialFrame, mid).number < number)
+    if (gst_trial_layout_get_frame (layout, mid)->number < number)
       lo = mid + 1;
     else
       hi = mid;
@@ -1167,7 +1267,7 @@ gst_trial_layout_get_first_frame (const GstTrialLayout * layout)
 {
   g_return_val_if_fail (layout != NULL, -1);
 
-  return g_array_index (layout->frames, GstTrialFrame, 0).number;
+  return gst_trial_layout_get_frame (layout, 0)->number;
 }
 
 gint64
@@ -1175,8 +1275,7 @@ gst_trial_layout_get_last_frame (const GstTrialLayout * layout)
 {
   g_return_val_if_fail (layout != NULL, -1);
 
-  return g_array_index (layout->frames, GstTrialFrame,
-      layout->frames->len - 1).number;
+  return gst_trial_layout_get_frame (layout, layout->frames->len - 1)->number;
 }
 
 GstTrialColorFormat

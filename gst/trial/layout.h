@@ -42,13 +42,13 @@ typedef struct
 
 #define GST_TRIAL_SCAN_OPTIONS_INIT { NULL, -1, -1, 0, 0, 0.0 }
 
+/* One frame; its files' paths come from gst_trial_layout_dup_color_path()
+ * and gst_trial_layout_dup_depth_path(). */
 typedef struct
 {
   gint64 number;                /* frame number from the file name */
-  const gchar *color_path;      /* full path */
   GstTrialColorFormat color_format;
-  const gchar *depth_path;      /* full path, NULL when the frame has none */
-  GstTrialDepthFormat depth_format;     /* NONE when depth_path is NULL */
+  GstTrialDepthFormat depth_format;     /* NONE when it has no depth file */
 } GstTrialFrame;
 
 typedef struct _GstTrialLayout GstTrialLayout;
@@ -91,6 +91,12 @@ const gchar *gst_trial_layout_get_depth_dir (const GstTrialLayout * layout);
 
 guint gst_trial_layout_get_n_frames (const GstTrialLayout * layout);
 const GstTrialFrame *gst_trial_layout_get_frame (const GstTrialLayout * layout,
+    guint index);
+/* Full path of the color file of frame @index (free with g_free()). */
+gchar *gst_trial_layout_dup_color_path (const GstTrialLayout * layout,
+    guint index);
+/* Full path of the depth file of frame @index, NULL when it has none. */
+gchar *gst_trial_layout_dup_depth_path (const GstTrialLayout * layout,
     guint index);
 /* Index of the first frame whose number is >= @number (n_frames if none). */
 guint gst_trial_layout_find_frame (const GstTrialLayout * layout,

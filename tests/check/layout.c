@@ -114,21 +114,25 @@ assert_frame (GstTrialLayout * layout, guint index, gint64 number,
 {
   const GstTrialFrame *frame = gst_trial_layout_get_frame (layout, index);
   g_autofree gchar *color = tmp_path (color_rel);
+  g_autofree gchar *color_path = NULL;
+  g_autofree gchar *depth_path = NULL;
 
   fail_unless (frame != NULL, "no frame %u", index);
   fail_unless (frame->number == number, "frame %u is %" G_GINT64_FORMAT
       ", expected %" G_GINT64_FORMAT, index, frame->number, number);
-  fail_unless_equals_string (frame->color_path, color);
+  color_path = gst_trial_layout_dup_color_path (layout, index);
+  fail_unless_equals_string (color_path, color);
   fail_unless_equals_int (frame->color_format, color_format);
+  depth_path = gst_trial_layout_dup_depth_path (layout, index);
   if (depth_rel == NULL) {
-    fail_unless (frame->depth_path == NULL, "frame %" G_GINT64_FORMAT
-        " has depth %s", number, frame->depth_path);
+    fail_unless (depth_path == NULL, "frame %" G_GINT64_FORMAT
+        " has depth %s", number, depth_path);
   } else {
     g_autofree gchar *depth = tmp_path (depth_rel);
 
-    fail_unless (frame->depth_path != NULL, "frame %" G_GINT64_FORMAT
+    fail_unless (depth_path != NULL, "frame %" G_GINT64_FORMAT
         " has no depth, expected %s", number, depth);
-    fail_unless_equals_string (frame->depth_path, depth);
+    fail_unless_equals_string (depth_path, depth);
   }
   fail_unless_equals_int (frame->depth_format, depth_format);
 }

@@ -165,8 +165,13 @@ fuzz_layout_build (const guint8 * data, gsize size, const gchar * dir)
 
 /* Reads and decodes one frame as trialsrc + trialconvert would. */
 static void
-read_frame (const GstTrialLayout * layout, const GstTrialFrame * frame)
+read_frame (const GstTrialLayout * layout, guint index)
 {
+  const GstTrialFrame *frame = gst_trial_layout_get_frame (layout, index);
+  g_autofree gchar *color_path = gst_trial_layout_dup_color_path (layout,
+      index);
+  g_autofree gchar *depth_path = gst_trial_layout_dup_depth_path (layout,
+      index);
   guint width = gst_trial_layout_get_depth_width (layout);
   guint height = gst_trial_layout_get_depth_height (layout);
   g_autofree gchar *contents = NULL;
@@ -175,7 +180,7 @@ read_frame (const GstTrialLayout * layout, const GstTrialFrame * frame)
   GError *error = NULL;
   gsize size;
 
-  if (g_file_get_contents (frame->color_path, &contents, &size, NULL)) {
+  if (g_file_get_contents (color_path, &contents, &size, NULL)) {
     switch (frame->color_format) {
       case GST_TRIAL_COLOR_PNG:
         image = gst_trial_png_decode ((const guint8 *) contents, size,
@@ -197,14 +202,14 @@ read_frame (const GstTrialLayout * layout, const GstTrialFrame * frame)
     g_clear_pointer (&contents, g_free);
   }
 
-  if (frame->depth_path == NULL || width == 0 || height == 0
+  if (depth_path == NULL || width == 0 || height == 0
       || (guint64) width * height > MAX_DEPTH_PIXELS
-      || !g_file_get_contents (frame->depth_path, &contents, &size, NULL))
+      || !g_file_get_contents (depth_path, &contents, &size, NULL))
     return;
   metres = g_new (gfloat, (gsize) width * height);
   error = NULL;
   if (!gst_trial_depth_to_f32 (frame->depth_format, (const guint8 *) contents,
-          size, frame->depth_path, width, height,
+          size, depth_path, width, height,
           gst_trial_layout_get_depth_scale (layout), metres, &error))
     fuzz_check_error (error);
 }
@@ -267,6 +272,11 @@ check_layout (const GstTrialLayout * layout,
   fuzz_check ((color_width == 0) == (color_height == 0));
   for (i = 0; i < n; i++) {
     const GstTrialFrame *frame = gst_trial_layout_get_frame (layout, i);
+    g_autofree gchar *color_path = gst_trial_layout_dup_color_path (layout,
+        i);
+    g_autofree gchar *depth_path = gst_trial_layout_dup_depth_path (layout,
+        i);
+    GStatBuf st;
 
     fuzz_check (frame->number >= 0);
     fuzz_check (i == 0
@@ -278,13 +288,16 @@ check_layout (const GstTrialLayout * layout,
     fuzz_check (gst_trial_layout_find_frame (layout, frame->number) == i);
     fuzz_check (gst_trial_layout_find_frame (layout, frame->number + 1) ==
         i + 1);
-    fuzz_check (frame->color_path != NULL
-        && has_folder_prefix (frame->color_path, color_dir));
-    fuzz_check ((frame->depth_path == NULL) ==
+    /* a path names a file the scan listed, whether stored or rebuilt */
+    fuzz_check (color_path != NULL
+        && has_folder_prefix (color_path, color_dir)
+        && g_lstat (color_path, &st) == 0);
+    fuzz_check ((depth_path == NULL) ==
         (frame->depth_format == GST_TRIAL_DEPTH_NONE));
-    if (frame->depth_path != NULL) {
+    if (depth_path != NULL) {
       fuzz_check (depth_dir != NULL
-          && has_folder_prefix (frame->depth_path, depth_dir));
+          && has_folder_prefix (depth_path, depth_dir)
+          && g_lstat (depth_path, &st) == 0);
       if (depth_format == GST_TRIAL_DEPTH_NONE)
         depth_format = frame->depth_format;
     }
@@ -310,7 +323,7 @@ check_layout (const GstTrialLayout * layout,
     fuzz_check (scale == 0.001 || scale == 1.0);
 
   for (i = 0; i < n; i++)
-    read_frame (layout, gst_trial_layout_get_frame (layout, i));
+    read_frame (layout, i);
 }
 
 static void
