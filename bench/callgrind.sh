@@ -43,6 +43,8 @@ command_for() {
   case $name in
     tp-auto | tp-reencode)
       echo "$build/tools/trial-process $trial -o $work/out -j 1 -q --start 0 --stop $last --color-mode ${name#tp-}" ;;
+    tp-auto-data)
+      echo "$build/tools/trial-process $trial -o $work/out -j 1 -q --start 0 --stop $last --verify data" ;;
     tp-color-auto | tp-color-reencode)
       echo "gst-launch-1.0 -q trialsrc location=$trial start-frame=0 stop-frame=$last name=s s.color ! trialconvert n-threads=1 color-mode=${name#tp-color-} ! trialsink location=$work/out/%06d.png s.depth ! fakesink" ;;
     stock)
@@ -74,7 +76,7 @@ verify_ir() {
 }
 
 echo "contender,frames_a,frames_b,ir_a,ir_b,ir_per_frame,verify_ir_per_frame" >"$csv"
-for name in ${CONTENDERS:-tp-auto tp-reencode tp-color-auto tp-color-reencode stock ffmpeg}; do
+for name in ${CONTENDERS:-tp-auto tp-auto-data tp-reencode tp-color-auto tp-color-reencode stock ffmpeg}; do
   ir_a=$(count "$name" "$a")
   ir_b=$(count "$name" "$b")
   v_a=$(verify_ir "$name" "$a")
