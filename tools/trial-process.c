@@ -322,7 +322,9 @@ main (int argc, char **argv)
     }
     if (json) {
       g_autofree gchar *line = json_to_string (meta, FALSE);
-      g_print ("%s\n", line);
+      /* UTF-8 as it is: g_print() would turn non-ASCII into '?' in a
+       * C locale, and JSON is read by programs */
+      fprintf (stdout, "%s\n", line);
     }
     if (!quiet)
       print_summary (job, json ? stderr : stdout);

@@ -212,6 +212,16 @@ class Outputs(Base):
         for cam in ("cam1", "cam2", "cam3"):
             self.assertEqual(self.metadata(out, "t", cam)["successful"], 3)
 
+    def test_json_is_utf8_in_any_locale(self):
+        trial = self.p("tête")
+        make_sample(trial, "--size", "32x24", "--frames", "2")
+        env = dict(os.environ, LC_ALL="C", LANG="C")
+        proc = subprocess.run([TRIAL_PROCESS, trial, "-o", self.p("out"),
+                               "--json", "-q"], env=env, capture_output=True)
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        meta = json.loads(proc.stdout.decode("utf-8"))
+        self.assertEqual(meta["trial_name"], "tête")
+
 
 class Terminal(Base):
     """A progress bar on a terminal, one summary line elsewhere."""
