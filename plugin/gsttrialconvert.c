@@ -85,6 +85,7 @@
 #include "gst/trial/raw.h"
 #include "gsttrialbuffers.h"
 #include "gsttrialconvert.h"
+#include "gsttrialframemeta.h"
 #include "gsttrialpool.h"
 #include "gsttrialtsan.h"
 
@@ -506,10 +507,9 @@ npy_scale_by_dtype (const guint8 * data, gsize size, const gchar * name,
 
 static GstBuffer *
 convert_depth (const ConvertParams * p, GstTrialBuffers * buffers,
-    GstBuffer * input, const guint8 * data, gsize size, gint64 frame,
+    GstBuffer * input, const guint8 * data, gsize size, const gchar * name,
     GError ** error)
 {
-  g_autofree gchar *name = g_strdup_printf ("frame %" G_GINT64_FORMAT, frame);
   GstTrialDepthFormat format = depth_format_for (p->input);
   guint width = p->width, height = p->height;
   gdouble scale = p->depth_scale;
@@ -608,8 +608,16 @@ static void
 job_convert (Job * job)
 {
   const ConvertParams *p = &job->params;
+  GstTrialFrameMeta *meta = gst_buffer_get_trial_frame_meta (job->input);
+  g_autofree gchar *name = NULL;
   GError *error = NULL;
   GstMapInfo map;
+
+  /* messages name the file when trialsrc said which one it was (as UTF-8:
+   * they end up in GstStructure strings) */
+  name = meta != NULL ? g_filename_display_name (meta->path) :
+      g_strdup_printf ("frame %" G_GUINT64_FORMAT,
+      GST_BUFFER_OFFSET (job->input));
 
   if (!gst_buffer_map (job->input, &map, GST_MAP_READ)) {
     g_set_error_literal (&error, GST_TRIAL_ERROR, GST_TRIAL_ERROR_IO,
@@ -617,10 +625,10 @@ job_convert (Job * job)
   } else {
     if (INPUT_IS_DEPTH (p->input))
       job->output = convert_depth (p, job->self->buffers, job->input,
-          map.data, map.size, GST_BUFFER_OFFSET (job->input), &error);
-    else
-      job->output = convert_color (p, job->input, map.data, map.size,
-          &error);
+          map.data, map.size, name, &error);
+    else if ((job->output = convert_color (p, job->input, map.data,
+                map.size, &error)) == NULL && meta != NULL && error != NULL)
+      g_prefix_error (&error, "color file '%s': ", name);
     gst_buffer_unmap (job->input, &map);
   }
 
@@ -1709,6 +1717,10 @@ gst_trial_convert_class_init (GstTrialConvertClass * klass)
   gobject_class->get_property = gst_trial_convert_get_property;
   gobject_class->finalize = gst_trial_convert_finalize;
   element_class->change_state = gst_trial_convert_change_state;
+
+  /* Pool threads report errors in GST_TRIAL_ERROR; G_DEFINE_QUARK sets its
+   * static on first use, which two threads failing at once would race for. */
+  g_quark_to_string (GST_TRIAL_ERROR);
 
   g_object_class_install_property (gobject_class, PROP_N_THREADS,
       g_param_spec_uint ("n-threads", "Threads",

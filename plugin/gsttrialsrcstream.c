@@ -12,6 +12,7 @@
 
 #include "gst/trial/error.h"
 #include "gsttrialbuffers.h"
+#include "gsttrialframemeta.h"
 #include "gsttrialsrcstream.h"
 
 GST_DEBUG_CATEGORY_EXTERN (gst_trial_src_debug);
@@ -293,10 +294,12 @@ gst_trial_src_stream_create (GstPushSrc * psrc, GstBuffer ** outbuf)
   path = self->kind == GST_TRIAL_SRC_STREAM_COLOR ?
       gst_trial_layout_dup_color_path (layout, self->index) :
       gst_trial_layout_dup_depth_path (layout, self->index);
-  if (path)
+  if (path) {
     buffer = read_frame_file (self->buffers, kind_name (self->kind), path,
         &reason);
-  else if (gst_trial_layout_get_depth_dir (layout))
+    if (buffer)
+      gst_buffer_add_trial_frame_meta (buffer, path);
+  } else if (gst_trial_layout_get_depth_dir (layout))
     reason = g_strdup_printf ("no depth file for frame %" G_GINT64_FORMAT,
         frame->number);
   else

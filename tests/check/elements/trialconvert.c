@@ -14,6 +14,7 @@
 #include "gst/trial/npy.h"
 #include "gst/trial/png.h"
 #include "gst/trial/sample.h"
+#include "plugin/gsttrialframemeta.h"
 #include "plugin/gsttrialtsan.h"
 
 #define FPS 30
@@ -1013,6 +1014,67 @@ GST_START_TEST (test_size_mismatch_is_gap)
 
 GST_END_TEST;
 
+/* With the GstTrialFrameMeta trialsrc adds, a failed frame's message names
+ * its file (as UTF-8), else the frame number. */
+static GstBuffer *
+named (GstBuffer * buffer, const gchar * path)
+{
+  const GstMetaInfo *info = gst_meta_get_info ("GstTrialFrameMeta");
+  GstTrialFrameMeta *meta;
+
+  fail_unless (info != NULL, "the plugin did not register its meta");
+  meta = (GstTrialFrameMeta *) gst_buffer_add_meta (buffer, info, NULL);
+  meta->path = g_strdup (path);
+  return buffer;
+}
+
+GST_START_TEST (test_messages_name_the_file)
+{
+  g_autoptr (GstTrialImage) depth = sample_depth (16, 16, 1);
+  g_autoptr (GstTrialImage) src = sample_color (64, 48, 8);
+  GBytes *good = encode_png (src);
+  GBytes *bad = corrupt_idat_crc (good);
+  GstBus *bus = gst_bus_new ();
+  GstHarness *h;
+  GstBuffer *buffer;
+
+  h = harness_new ("video/x-raw, format=GRAY16_LE, width=64, height=48, "
+      "framerate=30/1, depth-scale=(double)0.001", NULL, bus, NULL);
+  gst_harness_push (h, named (frame_buffer (g_bytes_new (depth->data, 512), 5,
+              0), "/data/t\xff/cam1/depth/frame_000005.raw"));
+  gst_harness_push (h, frame_buffer (g_bytes_new (depth->data, 512), 6, 1));
+  buffer = pull (h);
+  assert_gap (buffer, 5, 0);
+  gst_buffer_unref (buffer);
+  buffer = pull (h);
+  assert_gap (buffer, 6, 1);
+  gst_buffer_unref (buffer);
+  assert_frame_warning (bus, GST_STREAM_ERROR_FORMAT, 5, "depth",
+      "depth file '/data/t\xef\xbf\xbd/cam1/depth/frame_000005.raw' is 512 "
+      "bytes, expected 6144");
+  assert_frame_warning (bus, GST_STREAM_ERROR_FORMAT, 6, "depth",
+      "depth file 'frame 6' is 512 bytes");
+  gst_harness_teardown (h);
+
+  h = harness_new ("image/png, width=64, height=48, framerate=30/1", NULL,
+      bus, NULL);
+  gst_harness_push (h, named (frame_buffer (g_bytes_ref (bad), 8, 0),
+          "/data/t/cam1/color/frame_000008.png"));
+  buffer = pull (h);
+  assert_gap (buffer, 8, 0);
+  gst_buffer_unref (buffer);
+  assert_frame_warning (bus, GST_STREAM_ERROR_DECODE, 8, "color",
+      "color file '/data/t/cam1/color/frame_000008.png': PNG chunk 'IDAT' at "
+      "offset 33 has a bad CRC");
+  gst_harness_teardown (h);
+
+  g_bytes_unref (bad);
+  g_bytes_unref (good);
+  gst_object_unref (bus);
+}
+
+GST_END_TEST;
+
 GST_START_TEST (test_max_errors)
 {
   g_autoptr (GstTrialImage) src = sample_color (16, 16, 1);
@@ -1740,6 +1802,7 @@ trialconvert_suite (void)
   tcase_add_test (tc, test_depth_colormap);
   tcase_add_test (tc, test_corrupt_png_is_gap);
   tcase_add_test (tc, test_verify_levels);
+  tcase_add_test (tc, test_messages_name_the_file);
   tcase_add_test (tc, test_gap_in_gap_out);
   tcase_add_test (tc, test_size_mismatch_is_gap);
   tcase_add_test (tc, test_max_errors);

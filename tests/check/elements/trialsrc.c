@@ -12,6 +12,7 @@
 
 #include "gst/trial/layout.h"
 #include "gst/trial/sample.h"
+#include "plugin/gsttrialframemeta.h"
 #include "../trialtest.h"
 
 #define COLOR 0
@@ -503,6 +504,7 @@ typedef struct
   guint n_buffers;
   guint n_wrong;
   guint n_unpooled;
+  guint n_unnamed;              /* without a GstTrialFrameMeta naming its file */
 } Memory;
 
 static GstPadProbeReturn
@@ -524,6 +526,14 @@ memory_probe (GstPad * pad G_GNUC_UNUSED, GstPadProbeInfo * info,
   gst_buffer_unmap (buffer, &map);
   if (buffer->pool == NULL)
     m->n_unpooled++;
+  {
+    /* the plugin's meta, found by name: the test does not link the plugin */
+    GstTrialFrameMeta *meta = (GstTrialFrameMeta *) gst_buffer_get_meta
+        (buffer, g_type_from_name ("GstTrialFrameMetaAPI"));
+
+    if (meta == NULL || g_strcmp0 (meta->path, path) != 0)
+      m->n_unnamed++;
+  }
   m->n_buffers++;
   return GST_PAD_PROBE_OK;
 }
@@ -577,6 +587,7 @@ GST_START_TEST (test_buffers_recycled)
     fail_unless_equals_int (m[i].n_buffers, 40);
     fail_unless_equals_int (m[i].n_wrong, 0);
     fail_unless_equals_int (m[i].n_unpooled, 0);
+    fail_unless_equals_int (m[i].n_unnamed, 0);
     /* fakesink releases each buffer before the next is read */
     fail_unless (g_hash_table_size (m[i].memory) <= 2,
         "%s: %u buffers for 40 frames", stream_names[i],
