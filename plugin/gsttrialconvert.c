@@ -615,6 +615,8 @@ job_convert (Job * job)
 
   /* messages name the file when trialsrc said which one it was (as UTF-8:
    * they end up in GstStructure strings) */
+  if (meta != NULL && meta->path == NULL)
+    meta = NULL;
   name = meta != NULL ? g_filename_display_name (meta->path) :
       g_strdup_printf ("frame %" G_GUINT64_FORMAT,
       GST_BUFFER_OFFSET (job->input));

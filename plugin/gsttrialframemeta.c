@@ -40,11 +40,13 @@ static gboolean
 frame_meta_transform (GstBuffer * dest, GstMeta * meta, GstBuffer * buffer,
     GQuark type, gpointer data)
 {
+  const gchar *path = ((GstTrialFrameMeta *) meta)->path;
+
   (void) buffer;
   (void) type;
   (void) data;
-  return gst_buffer_add_trial_frame_meta (dest,
-      ((GstTrialFrameMeta *) meta)->path) != NULL;
+  /* a meta someone else added without a path has nothing to copy */
+  return path == NULL || gst_buffer_add_trial_frame_meta (dest, path) != NULL;
 }
 
 const GstMetaInfo *

@@ -14,6 +14,7 @@
  * converted to RGB (depth colourised) and shown side by side: the writing
  * branches never wait for the window.
  */
+#include <errno.h>
 #include <string.h>
 #include <unistd.h>
 #include <glib/gstdio.h>
@@ -425,7 +426,21 @@ tp_job_run (TpJob * job, const TpOptions * options, volatile gint * cancel,
   gboolean running = TRUE, got_eos = FALSE;
   guint s, start_index = 0;
   guint done = 0;
+  g_autofree gchar *metadata = g_build_filename (job->output_dir,
+      "metadata.json", NULL);
 
+  /* An earlier run's metadata.json says nothing about this one: gone until
+   * this run writes its own, so a run killed meanwhile (SIGKILL, a time
+   * limit) shows as unfinished, not as the earlier run's result. */
+  if (g_unlink (metadata) != 0 && errno != ENOENT) {
+    int errsv = errno;
+    g_autofree gchar *display = g_filename_display_name (metadata);
+
+    g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (errsv),
+        "cannot remove the earlier run's '%s': %s", display,
+        g_strerror (errsv));
+    return FALSE;
+  }
   for (s = 0; s < N_STREAMS; s++) {
     g_autofree gchar *dir = g_build_filename (job->output_dir,
         stream_names[s], NULL);

@@ -109,8 +109,18 @@ frame_file_path (const gchar * dir, const NameForm * form, const gchar * name,
   return g_build_filename (dir, name, NULL);
 }
 
+/* The first field of every GstTrialLayout. The tool and the plugin each
+ * link their own copy of this static library, and one hands its scans to
+ * the other (trialsrc's layout property): a copy built from other sources
+ * may lay the struct out differently, so it must not read this one. */
+#define LAYOUT_ABI_VERSION 2    /* bump when this struct or FrameEntry changes */
+#define LAYOUT_ABI (0x7a1a0000u ^ (LAYOUT_ABI_VERSION << 20) ^ \
+    (guint32) (sizeof (struct _GstTrialLayout) << 8) ^ \
+    (guint32) sizeof (FrameEntry))
+
 struct _GstTrialLayout
 {
+  guint32 abi;                  /* LAYOUT_ABI */
   gchar *path;
   gchar *scan_path;             /* the path and options it was scanned with */
   GstTrialScanOptions scan_options;     /* .camera owned (NULL or not "") */
@@ -1026,6 +1036,7 @@ gst_trial_layout_scan (const gchar * path, const GstTrialScanOptions * options,
   }
 
   layout = g_atomic_rc_box_new0 (GstTrialLayout);
+  layout->abi = LAYOUT_ABI;
   layout->path = strip_trailing_separators (path);
   layout->scan_path = g_strdup (path);
   layout->scan_options = *options;
@@ -1101,6 +1112,9 @@ gst_trial_layout_get_type (void)
       t = g_boxed_type_register_static ("GstTrialLayout",
           (GBoxedCopyFunc) gst_trial_layout_ref,
           (GBoxedFreeFunc) gst_trial_layout_unref);
+    /* the other copy may have registered it in the meantime */
+    if (t == 0)
+      t = g_type_from_name ("GstTrialLayout");
     g_once_init_leave (&type, t);
   }
   return type;
@@ -1361,7 +1375,7 @@ gst_trial_layout_matches_scan (const GstTrialLayout * layout,
   if (options == NULL)
     options = &defaults;
   camera = options->camera && options->camera[0] ? options->camera : NULL;
-  return strcmp (layout->scan_path, path) == 0
+  return layout->abi == LAYOUT_ABI && strcmp (layout->scan_path, path) == 0
       && g_strcmp0 (o->camera, camera) == 0
       && MAX (o->start_frame, -1) == MAX (options->start_frame, -1)
       && MAX (o->stop_frame, -1) == MAX (options->stop_frame, -1)

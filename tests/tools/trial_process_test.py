@@ -603,6 +603,28 @@ class Summary(Base):
         return [json.load(open(os.path.join(b, "metadata.json")))
                 for b, _, fs in sorted(os.walk(root)) if "metadata.json" in fs]
 
+    def test_rerun_killed_is_not_complete(self):
+        """A rerun killed before it wrote metadata.json does not leave the
+        earlier run's 'complete' behind."""
+        trial = self.p("big")
+        make_sample(trial, "--size", "640x480", "--frames", "200")
+        out = self.p("out")
+        run(trial, "-o", out, "--stop", "2", check_status=0)
+        self.assertEqual(self.json_summary(out, 0)["complete_jobs"], 1)
+        proc = subprocess.Popen([TRIAL_PROCESS, trial, "-o", out, "-j", "1",
+                                 "--color-mode", "reencode", "-q"])
+        color = os.path.join(out, "big", "cam1", "color")
+        deadline = time.monotonic() + 60
+        while len(os.listdir(color)) < 10:
+            self.assertIsNone(proc.poll(), "trial-process ended at once")
+            self.assertLess(time.monotonic(), deadline)
+            time.sleep(0.01)
+        proc.kill()
+        proc.wait(60)
+        summary = self.json_summary(out, 3)
+        self.assertEqual([(p["job"], p["state"]) for p in summary["problems"]],
+                         [("big/cam1", "no-metadata")])
+
     def test_complete(self):
         self.convert("multi", "--cameras", "2", "--frames", "5")
         self.convert("single", "--layout", "single", "--start", "231",
