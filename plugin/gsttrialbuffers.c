@@ -11,6 +11,7 @@
 #endif
 
 #include "gsttrialbuffers.h"
+#include "gsttrialtsan.h"
 
 /* Pool sizes are multiples of this, so that frames a little larger than the
  * ones before do not replace the pool every time. */
@@ -82,6 +83,7 @@ pool_for (GstTrialBuffers * buffers, gsize size)
   GstBufferPool *pool;
 
   g_mutex_lock (&buffers->lock);
+  GST_TRIAL_TSAN_ACQUIRE (&buffers->lock);
   if (buffers->pool == NULL || size > buffers->pool_size) {
     gsize pool_size = (size + POOLED_STEP - 1) / POOLED_STEP * POOLED_STEP;
     GstBufferPool *larger = make_pool (pool_size);
@@ -97,6 +99,7 @@ pool_for (GstTrialBuffers * buffers, gsize size)
   }
   pool = buffers->pool && size <= buffers->pool_size ?
       gst_object_ref (buffers->pool) : NULL;
+  GST_TRIAL_TSAN_RELEASE (&buffers->lock);
   g_mutex_unlock (&buffers->lock);
   return pool;
 }
