@@ -87,15 +87,13 @@ static const gchar *
 name_form_keep (NameForm * form, GStringChunk * chunk, const gchar * name,
     gint64 number)
 {
+  g_autofree gchar *usual = NULL;
+
   if (form->prefix == NULL && !name_form_learn (form, name, number))
     return g_string_chunk_insert (chunk, name);
-  if (form->prefix != NULL) {
-    g_autofree gchar *usual = name_form_name (form, number);
-
-    if (strcmp (usual, name) == 0)
-      return NULL;
-  }
-  return g_string_chunk_insert (chunk, name);
+  usual = name_form_name (form, number);
+  return strcmp (usual, name) == 0 ? NULL :
+      g_string_chunk_insert (chunk, name);
 }
 
 static gchar *
