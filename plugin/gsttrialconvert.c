@@ -1749,7 +1749,7 @@ gst_trial_convert_class_init (GstTrialConvertClass * klass)
           "What color-mode=auto checks before it passes a PNG through: "
           "chunks finds any damaged or truncated file by its CRC-32s; data "
           "also inflates the image data, which finds files an encoder "
-          "wrote wrongly, at about twice the CPU time",
+          "wrote wrongly, at about 2.5 times the CPU time",
           GST_TYPE_TRIAL_CONVERT_VERIFY, DEFAULT_VERIFY,
           G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
           GST_PARAM_MUTABLE_PLAYING));
