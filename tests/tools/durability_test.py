@@ -1,0 +1,340 @@
+#!/usr/bin/env python3
+"""Durability of the outputs (issues 15 and 22): what trialsink and
+trial-process leave on disk when a write is interrupted, fails or is
+damaged afterwards. Faults are injected at a fixed point by fault-shim
+(tests/tools/fault-shim.c, an LD_PRELOAD library whose path is
+TRIAL_FAULT_SHIM), never by timing.
+
+Run by meson with TRIAL_PROCESS, TRIAL_MAKE_SAMPLE, TRIAL_FAULT_SHIM and
+GST_PLUGIN_PATH_1_0 set; one TestCase class per meson test (its name is the
+first argument)."""
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import unittest
+
+try:
+    import numpy as np
+    from PIL import Image
+except ImportError as exc:  # meson reads 77 as "skipped"
+    if os.environ.get("CI") == "true":
+        print(f"missing under CI=true (scripts/setup.sh --test installs "
+              f"it): {exc}")
+        sys.exit(1)
+    print(f"skipped: {exc}")
+    sys.exit(77)
+
+TRIAL_PROCESS = os.environ["TRIAL_PROCESS"]
+MAKE_SAMPLE = os.environ["TRIAL_MAKE_SAMPLE"]
+SHIM = os.environ.get("TRIAL_FAULT_SHIM", "")
+PLUGIN_DIR = os.environ.get("GST_PLUGIN_PATH_1_0", "")
+GST_LAUNCH = shutil.which("gst-launch-1.0")
+TIMEOUT = 120  # a hang fails the test instead of blocking CI
+
+
+def sanitizer_preload():
+    """A sanitizer build's runtimes must come first in LD_PRELOAD, before
+    the shim (as in hostile_test.py)."""
+    proc = subprocess.run(["ldd", os.path.join(PLUGIN_DIR, "libgsttrial.so")],
+                          capture_output=True, text=True)
+    libs = []
+    for line in proc.stdout.splitlines():
+        path = [w for w in line.split() if w.startswith("/")]
+        if path and ("libasan.so" in line or "libubsan.so" in line) \
+                and path[0] not in libs:
+            libs.append(path[0])
+    return " ".join(libs)
+
+
+PRELOAD = sanitizer_preload()
+
+
+def shim_env(**shim):
+    """The environment of a command run under fault-shim with the
+    TRIAL_SHIM_* variables @shim (without the prefix)."""
+    env = dict(os.environ)
+    env["LD_PRELOAD"] = " ".join(p for p in (PRELOAD, SHIM) if p)
+    if PRELOAD:
+        # a leak report at exit would be about gst-launch-1.0 itself
+        env["ASAN_OPTIONS"] = ":".join(
+            p for p in (env.get("ASAN_OPTIONS", ""), "detect_leaks=0") if p)
+    for key, value in shim.items():
+        env["TRIAL_SHIM_" + key] = str(value)
+    return env
+
+
+def plain_env():
+    env = dict(os.environ)
+    if PRELOAD:
+        env["LD_PRELOAD"] = PRELOAD
+        env["ASAN_OPTIONS"] = ":".join(
+            p for p in (env.get("ASAN_OPTIONS", ""), "detect_leaks=0") if p)
+    return env
+
+
+def make_sample(path, *args):
+    subprocess.run([MAKE_SAMPLE, "--quiet", "--size", "64x48", *args, path],
+                   check=True)
+
+
+def trial_process(*args, env=None):
+    return subprocess.run([TRIAL_PROCESS, *args], capture_output=True,
+                          text=True, timeout=TIMEOUT, env=env)
+
+
+def files_in(folder):
+    """Names of the files in @folder, temporaries included, sorted."""
+    if not os.path.isdir(folder):
+        return []
+    return sorted(os.listdir(folder))
+
+
+def leftovers(root):
+    return sorted(os.path.join(b, n) for b, _, fs in os.walk(root)
+                  for n in fs if ".tmp-" in n)
+
+
+def tree_bytes(root):
+    out = {}
+    for base, _, files in os.walk(root):
+        for name in files:
+            if name == "metadata.json":
+                continue
+            path = os.path.join(base, name)
+            with open(path, "rb") as f:
+                out[os.path.relpath(path, root)] = f.read()
+    return out
+
+
+def assert_whole(test, path):
+    """@path is a complete output: numpy loads a .npy, Pillow decodes a
+    .png to its last row."""
+    if path.endswith(".npy"):
+        a = np.load(path)
+        test.assertEqual(a.dtype, np.dtype("<f4"), path)
+    else:
+        with Image.open(path) as im:
+            im.load()
+
+
+class Base(unittest.TestCase):
+    def setUp(self):
+        self.tmp = tempfile.mkdtemp(prefix="durability-test-")
+
+    def tearDown(self):
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+    def p(self, *parts):
+        return os.path.join(self.tmp, *parts)
+
+    def need_shim(self):
+        if SHIM and os.path.exists(SHIM):
+            return
+        if os.environ.get("CI") == "true":
+            self.fail("fault-shim is not built (TRIAL_FAULT_SHIM=%r): run the "
+                      "tests through meson" % SHIM)
+        self.skipTest("fault-shim is not built")
+
+    def need_launch(self):
+        if GST_LAUNCH:
+            return
+        if os.environ.get("CI") == "true":
+            self.fail("gst-launch-1.0 is missing (scripts/setup.sh --test "
+                      "installs gstreamer1.0-tools)")
+        self.skipTest("gst-launch-1.0 is missing")
+
+    def assert_all_whole(self, root):
+        for base, _, files in os.walk(root):
+            for name in files:
+                if name.endswith((".png", ".npy")) and ".tmp-" not in name:
+                    assert_whole(self, os.path.join(base, name))
+
+    def metadata(self, job):
+        with open(os.path.join(job, "metadata.json")) as f:
+            return json.load(f)
+
+
+class SinkWrites(Base):
+    """trialsink on its own (gst-launch-1.0): fsync order, a write killed
+    at a fixed byte, a disk that fills at a fixed byte."""
+
+    def launch(self, trial, out, env, fsync=False, resume=False):
+        extra = []
+        if fsync:
+            extra.append("fsync=true")
+        if resume:
+            extra.append("skip-existing=true")
+        return subprocess.run(
+            [GST_LAUNCH, "-q", "trialsrc", "location=" + trial, "name=s",
+             "s.color", "!", "trialconvert", "!", "trialsink",
+             "location=" + os.path.join(out, "c", "%06d.png"), *extra,
+             "s.depth", "!", "trialconvert", "!", "trialsink",
+             "location=" + os.path.join(out, "d", "%06d.npy"), *extra],
+            capture_output=True, text=True, timeout=TIMEOUT, env=env)
+
+    def setUp(self):
+        super().setUp()
+        self.need_shim()
+        self.need_launch()
+        self.trial = self.p("t")
+        make_sample(self.trial, "--frames", "6")
+        self.clean = self.p("clean")
+        proc = self.launch(self.trial, self.clean, plain_env())
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        self.assertEqual(files_in(os.path.join(self.clean, "d")),
+                         ["%06d.npy" % n for n in range(6)])
+
+    def read_log(self, path):
+        with open(path) as f:
+            return [line.rstrip("\n").split(" ") for line in f]
+
+    def test_fsync_before_rename_folder_after(self):
+        out = self.p("out")
+        log = self.p("calls.log")
+        proc = self.launch(self.trial, out, shim_env(MATCH=out, LOG=log),
+                           fsync=True)
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        calls = self.read_log(log)
+        renames = [i for i, c in enumerate(calls) if c[0] == "rename"]
+        self.assertEqual(len(renames), 12)
+        for i in renames:
+            tmp, final = calls[i][1], calls[i][2]
+            folder = os.path.dirname(final)
+            self.assertEqual(os.path.dirname(tmp), folder)
+            self.assertTrue(os.path.basename(tmp).startswith(
+                "." + os.path.basename(final) + ".tmp-"), tmp)
+            mine = [(j, c[0]) for j, c in enumerate(calls)
+                    if c[0] != "rename" and c[1] == tmp]
+            # written, flushed, closed, then renamed
+            self.assertEqual([k for _, k in mine][0], "open")
+            self.assertEqual([k for _, k in mine][-2:], ["fsync", "close"],
+                             "%s: %s" % (tmp, mine))
+            self.assertLess(mine[-1][0], i)
+            self.assertTrue(all(k == "write" for _, k in mine[1:-2]), mine)
+            # then the folder is flushed, before the next rename into it
+            later = [(j, c[0]) for j, c in enumerate(calls)
+                     if j > i and ((c[0] == "fsync" and c[1] == folder)
+                                   or (c[0] == "rename"
+                                       and os.path.dirname(c[2]) == folder))]
+            self.assertTrue(later and later[0][1] == "fsync",
+                            "%s: folder not flushed after the rename: %s"
+                            % (final, later[:2]))
+        self.assertEqual(tree_bytes(out), tree_bytes(self.clean))
+
+    def test_no_fsync_by_default(self):
+        out = self.p("out")
+        log = self.p("calls.log")
+        proc = self.launch(self.trial, out, shim_env(MATCH=out, LOG=log))
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        calls = self.read_log(log)
+        self.assertEqual(len([c for c in calls if c[0] == "rename"]), 12)
+        self.assertEqual([c for c in calls if c[0] == "fsync"], [])
+
+    def test_killed_inside_write_then_resume(self):
+        out = self.p("out")
+        # frame 3's depth is 128 + 64 * 48 * 4 bytes: killed after 100
+        proc = self.launch(self.trial, out, shim_env(
+            MATCH="000003.npy", KILL_AFTER=100))
+        self.assertEqual(proc.returncode, -signal.SIGKILL, proc.stderr)
+        depth = os.path.join(out, "d")
+        names = files_in(depth)
+        self.assertNotIn("000003.npy", names)
+        temps = [n for n in names if n.startswith(".000003.npy.tmp-")]
+        self.assertEqual(len(temps), 1, names)
+        self.assertEqual(os.path.getsize(os.path.join(depth, temps[0])), 100)
+        self.assertEqual([n for n in names if not n.startswith(".")],
+                         ["%06d.npy" % n for n in range(3)])
+        self.assert_all_whole(out)
+
+        proc = self.launch(self.trial, out, plain_env(), resume=True)
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        self.assertEqual(leftovers(out), [])
+        self.assertEqual(tree_bytes(out), tree_bytes(self.clean))
+
+    def test_disk_full_at_a_fixed_byte(self):
+        out = self.p("out")
+        frame = os.path.getsize(os.path.join(self.clean, "d", "000000.npy"))
+        proc = self.launch(self.trial, out, shim_env(
+            MATCH=os.path.join(out, "d", ""), ENOSPC_AFTER=2 * frame + 50))
+        self.assertNotEqual(proc.returncode, 0)
+        self.assertIn("Could not write frame 2 to '%s': No space left on "
+                      "device" % os.path.join(out, "d", "000002.npy"),
+                      proc.stdout + proc.stderr)
+        self.assertEqual(files_in(os.path.join(out, "d")),
+                         ["000000.npy", "000001.npy"])
+        self.assert_all_whole(out)
+
+
+class ProcessWrites(Base):
+    """trial-process under the same faults: no partial output under a
+    final name, a clear error, and --resume finishes the job."""
+
+    def setUp(self):
+        super().setUp()
+        self.need_shim()
+        self.trial = self.p("t")
+        make_sample(self.trial, "--frames", "8")
+        self.clean = self.p("clean")
+        proc = trial_process(self.trial, "-o", self.clean, env=plain_env())
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        self.job = os.path.join(self.p("out"), "t", "cam1")
+
+    def resume_and_compare(self):
+        out = self.p("out")
+        proc = trial_process(self.trial, "-o", out, "--resume",
+                             env=plain_env())
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        self.assertEqual(leftovers(out), [])
+        self.assertEqual(tree_bytes(out), tree_bytes(self.clean))
+        meta = self.metadata(self.job)
+        self.assertTrue(meta["complete"])
+        self.assertEqual((meta["successful"], meta["failed"]), (8, 0))
+
+    def test_killed_inside_write_then_resume(self):
+        out = self.p("out")
+        proc = trial_process(self.trial, "-o", out, env=shim_env(
+            MATCH="frame_000005.png", KILL_AFTER=200))
+        self.assertEqual(proc.returncode, -signal.SIGKILL, proc.stderr)
+        color = os.path.join(self.job, "color")
+        names = files_in(color)
+        self.assertNotIn("frame_000005.png", names)
+        temps = [n for n in names if n.startswith(".frame_000005.png.tmp-")]
+        self.assertEqual(len(temps), 1, names)
+        self.assertEqual(os.path.getsize(os.path.join(color, temps[0])), 200)
+        self.assertEqual([n for n in names if not n.startswith(".")],
+                         ["frame_%06d.png" % n for n in range(5)])
+        self.assertFalse(os.path.exists(os.path.join(self.job,
+                                                     "metadata.json")))
+        self.assert_all_whole(out)
+        self.resume_and_compare()
+
+    def test_disk_full_at_a_fixed_byte(self):
+        out = self.p("out")
+        frame = os.path.getsize(os.path.join(self.clean, "t", "cam1", "depth",
+                                             "frame_000000.npy"))
+        proc = trial_process(self.trial, "-o", out, env=shim_env(
+            MATCH=os.path.join(self.job, "depth", ""),
+            ENOSPC_AFTER=3 * frame + 10))
+        self.assertEqual(proc.returncode, 3, proc.stderr)
+        self.assertIn("sink-depth: Could not write frame 3 to '%s': No space "
+                      "left on device" % os.path.join(
+                          self.job, "depth", "frame_000003.npy"),
+                      proc.stdout)
+        self.assertEqual(files_in(os.path.join(self.job, "depth")),
+                         ["frame_%06d.npy" % n for n in range(3)])
+        self.assertEqual(leftovers(out), [])
+        self.assert_all_whole(out)
+        meta = self.metadata(self.job)
+        self.assertFalse(meta["complete"])
+        self.assertEqual(meta["error"], "sink-depth: Could not write frame 3 "
+                         "to '%s': No space left on device" % os.path.join(
+                             self.job, "depth", "frame_000003.npy"))
+        self.resume_and_compare()
+
+
+if __name__ == "__main__":
+    unittest.main(argv=[sys.argv[0], *sys.argv[1:]], verbosity=2)
