@@ -19,6 +19,7 @@
 #include <unistd.h>
 #include <glib/gstdio.h>
 
+#include "gst/trial/output.h"
 #include "job.h"
 
 enum
@@ -142,34 +143,56 @@ remove_stale_temporaries (const gchar * dir, const gchar * ext)
 
 /* With --resume, the index of the first frame that lacks one of its two
  * outputs: the frames before it are complete and are not read again. Each
- * output folder is listed once. */
+ * output folder is listed once. Every existing output is checked (see
+ * gst/trial/output.h); a damaged one (empty, truncated: a disk that filled
+ * up, a copy cut short) is removed, so trialsink writes it again instead of
+ * keeping it, and its frame counts as missing. */
 static guint
 first_incomplete_frame (TpJob * job)
 {
   GHashTable *have[N_STREAMS];
+  gchar *dirs[N_STREAMS];
   guint n = gst_trial_layout_get_n_frames (job->layout);
-  guint i, s;
+  guint i, s, first = n;
 
   for (s = 0; s < N_STREAMS; s++) {
-    g_autofree gchar *dir = g_build_filename (job->output_dir,
-        stream_names[s], NULL);
-    have[s] = list_names (dir);
+    dirs[s] = g_build_filename (job->output_dir, stream_names[s], NULL);
+    have[s] = list_names (dirs[s]);
   }
   for (i = 0; i < n; i++) {
     const GstTrialFrame *frame = gst_trial_layout_get_frame (job->layout, i);
     gboolean complete = TRUE;
-    for (s = 0; s < N_STREAMS && complete; s++) {
+
+    for (s = 0; s < N_STREAMS; s++) {
+      g_autofree gchar *path = NULL;
+      g_autoptr (GError) damage = NULL;
       gchar name[64];
+
       g_snprintf (name, sizeof name, "frame_%06" G_GINT64_MODIFIER "d.%s",
           frame->number, stream_ext[s]);
-      complete = g_hash_table_contains (have[s], name);
+      if (!g_hash_table_contains (have[s], name)) {
+        complete = FALSE;
+        continue;
+      }
+      path = g_build_filename (dirs[s], name, NULL);
+      if (gst_trial_output_check (path, &damage))
+        continue;
+      complete = FALSE;
+      if (g_unlink (path) == 0)
+        g_printerr ("trial-process: %s; converting frame %" G_GINT64_FORMAT
+            " again\n", damage->message, frame->number);
+      else
+        g_printerr ("trial-process: %s, and cannot be removed: %s\n",
+            damage->message, g_strerror (errno));
     }
-    if (!complete)
-      break;
+    if (!complete && first == n)
+      first = i;
   }
-  for (s = 0; s < N_STREAMS; s++)
+  for (s = 0; s < N_STREAMS; s++) {
     g_hash_table_unref (have[s]);
-  return i;
+    g_free (dirs[s]);
+  }
+  return first;
 }
 
 /* A location pattern for trialsink: the folder, with any '%' doubled, then

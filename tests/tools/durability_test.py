@@ -336,5 +336,108 @@ class ProcessWrites(Base):
         self.resume_and_compare()
 
 
+class DamagedOutputs(Base):
+    """--resume checks each existing output (a .npy's header and exact
+    size; a .png's signature, chunk CRCs and IEND) and converts the damaged
+    ones again; --summarize reports them."""
+
+    def setUp(self):
+        super().setUp()
+        self.trial = self.p("t")
+        make_sample(self.trial, "--frames", "8")
+        self.clean = self.p("clean")
+        proc = trial_process(self.trial, "-o", self.clean, env=plain_env())
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        self.out = self.p("out")
+        shutil.copytree(self.clean, self.out)
+        self.job = os.path.join(self.out, "t", "cam1")
+
+    def damage(self):
+        """Damages four outputs, at the first, a middle and the last frame;
+        returns their paths and what --summarize says of each."""
+        depth = os.path.join(self.job, "depth")
+        color = os.path.join(self.job, "color")
+        empty = os.path.join(depth, "frame_000000.npy")
+        open(empty, "wb").close()
+        short = os.path.join(depth, "frame_000004.npy")
+        with open(short, "r+b") as f:
+            f.truncate(os.path.getsize(short) - 1)
+        cut = os.path.join(color, "frame_000007.png")
+        with open(cut, "r+b") as f:
+            f.truncate(os.path.getsize(cut) // 2)
+        flipped = os.path.join(color, "frame_000003.png")
+        with open(flipped, "r+b") as f:
+            f.seek(60)
+            byte = f.read(1)
+            f.seek(60)
+            f.write(bytes([byte[0] ^ 1]))
+        return {
+            empty: "'%s' is empty" % empty,
+            short: "'%s' is damaged: npy data is 12287 bytes, expected 12288 "
+                   "(48x64 '<f4')" % short,
+            cut: "'%s' is damaged: PNG data is truncated: chunk 'IDAT' at "
+                 "offset 33 claims" % cut,
+            flipped: "'%s' is damaged: PNG chunk 'IDAT' at offset 33 has a "
+                     "bad CRC" % flipped,
+        }
+
+    def test_summarize_reports_damaged_outputs(self):
+        damaged = self.damage()
+        proc = trial_process("--summarize", self.out, env=plain_env())
+        self.assertEqual(proc.returncode, 3, proc.stdout + proc.stderr)
+        lines = proc.stdout.splitlines()
+        self.assertIn("  damaged output files: 4 (--resume converts their "
+                      "frames again)", lines)
+        self.assertIn("  t/cam1: damaged: 4 output files are damaged, 8 of 8 "
+                      "frames written, 0 failed", lines)
+        listed = [line[4:] for line in lines if line.startswith("    '")]
+        self.assertEqual(len(listed), 4, proc.stdout)
+        # color before depth, by name
+        order = sorted(damaged, key=lambda p: ("depth" in p, p))
+        for line, path in zip(listed, order):
+            self.assertTrue(line.startswith(damaged[path]), (line, path))
+        proc = trial_process("--summarize", self.out, "--json",
+                             env=plain_env())
+        self.assertEqual(proc.returncode, 3)
+        summary = json.loads(proc.stdout)
+        self.assertEqual(summary["damaged_outputs"], 4)
+        [job] = summary["problems"]
+        self.assertEqual((job["job"], job["state"], job["reason"]),
+                         ("t/cam1", "damaged", "4 output files are damaged"))
+        self.assertEqual(job["damaged_outputs"], listed)
+        self.assertEqual(job["damaged_outputs_not_shown"], 0)
+
+    def test_resume_converts_damaged_outputs_again(self):
+        damaged = self.damage()
+        proc = trial_process(self.trial, "-o", self.out, "--resume",
+                             env=plain_env())
+        self.assertEqual(proc.returncode, 0, proc.stdout + proc.stderr)
+        for path in damaged:
+            self.assertIn("trial-process: " + damaged[path], proc.stderr)
+        again = sorted(int(line.split("converting frame ")[1].split()[0])
+                       for line in proc.stderr.splitlines()
+                       if "converting frame " in line)
+        self.assertEqual(again, [0, 3, 4, 7])
+        meta = self.metadata(self.job)
+        self.assertTrue(meta["complete"])
+        self.assertEqual((meta["successful"], meta["failed"],
+                          meta["resumed_from_frames"]), (8, 0, 0))
+        self.assertEqual(tree_bytes(self.out), tree_bytes(self.clean))
+        self.assertEqual(leftovers(self.out), [])
+        proc = trial_process("--summarize", self.out, env=plain_env())
+        self.assertEqual(proc.returncode, 0, proc.stdout)
+
+    def test_whole_outputs_kept(self):
+        before = {p: os.stat(os.path.join(self.job, p)).st_mtime_ns
+                  for p in tree_bytes(self.job)}
+        proc = trial_process(self.trial, "-o", self.out, "--resume",
+                             env=plain_env())
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        self.assertNotIn("damaged", proc.stderr)
+        self.assertEqual(self.metadata(self.job)["resumed_from_frames"], 8)
+        self.assertEqual({p: os.stat(os.path.join(self.job, p)).st_mtime_ns
+                          for p in tree_bytes(self.job)}, before)
+
+
 if __name__ == "__main__":
     unittest.main(argv=[sys.argv[0], *sys.argv[1:]], verbosity=2)

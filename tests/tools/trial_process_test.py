@@ -640,8 +640,9 @@ class Summary(Base):
             {"root": out, "status": 0, "trials": 2, "jobs": 3,
              "complete_jobs": 3, "incomplete_jobs": 0,
              "jobs_with_failed_frames": 0, "total_frames": 17,
-             "successful": 17, "failed": 0, "converted_frames": 17,
-             "problems": [], "unreadable_folders": []})
+             "successful": 17, "failed": 0, "damaged_outputs": 0,
+             "converted_frames": 17, "problems": [],
+             "unreadable_folders": []})
         self.assertAlmostEqual(summary["processing_time_seconds"], seconds)
         self.assertAlmostEqual(summary["processing_fps"], converted / seconds)
         proc = self.summarize(out)
@@ -689,7 +690,8 @@ class Summary(Base):
             "successful": 4, "failed": 2,
             "failed_frames": [{k: f[k] for k in ("frame", "stream", "reason")}
                               for f in listed],
-            "failed_frames_not_shown": 0}])
+            "failed_frames_not_shown": 0, "damaged_outputs": [],
+            "damaged_outputs_not_shown": 0}])
         self.assertIn("is 1000 bytes", reasons[2])
         proc = self.summarize(out)
         self.assertEqual(proc.returncode, 1)
