@@ -195,6 +195,57 @@ first_incomplete_frame (TpJob * job)
   return first;
 }
 
+/* A frame is written whole or not at all. Each stream writes on its own,
+ * so when one fails a frame (or the job stops, or is interrupted) the other
+ * may have written its half: that half is removed once the pipeline has
+ * stopped, and so is a half left by an earlier run for a frame that failed
+ * now. Returns the frames whose two outputs are there. */
+static guint
+remove_half_frames (TpJob * job)
+{
+  GHashTable *have[N_STREAMS];
+  gchar *dirs[N_STREAMS];
+  guint n = gst_trial_layout_get_n_frames (job->layout);
+  guint i, s, whole = 0;
+
+  for (s = 0; s < N_STREAMS; s++) {
+    dirs[s] = g_build_filename (job->output_dir, stream_names[s], NULL);
+    have[s] = list_names (dirs[s]);
+  }
+  for (i = 0; i < n; i++) {
+    const GstTrialFrame *frame = gst_trial_layout_get_frame (job->layout, i);
+    gboolean failed = g_hash_table_contains (job->failed_set, &frame->number);
+    gchar names[N_STREAMS][64];
+    guint present = 0;
+
+    for (s = 0; s < N_STREAMS; s++) {
+      g_snprintf (names[s], sizeof names[s], "frame_%06" G_GINT64_MODIFIER
+          "d.%s", frame->number, stream_ext[s]);
+      present += g_hash_table_contains (have[s], names[s]);
+    }
+    if (present == N_STREAMS && !failed) {
+      whole++;
+      continue;
+    }
+    for (s = 0; s < N_STREAMS; s++) {
+      g_autofree gchar *path = NULL;
+
+      if (!g_hash_table_contains (have[s], names[s]))
+        continue;
+      path = g_build_filename (dirs[s], names[s], NULL);
+      if (g_unlink (path) != 0 && errno != ENOENT)
+        g_printerr ("trial-process: cannot remove '%s', the %s half of "
+            "frame %" G_GINT64_FORMAT ": %s\n", path, stream_names[s],
+            frame->number, g_strerror (errno));
+    }
+  }
+  for (s = 0; s < N_STREAMS; s++) {
+    g_hash_table_unref (have[s]);
+    g_free (dirs[s]);
+  }
+  return whole;
+}
+
 /* A location pattern for trialsink: the folder, with any '%' doubled, then
  * the frame_%06d name. */
 static gchar *
@@ -576,13 +627,8 @@ tp_job_run (TpJob * job, const TpOptions * options, volatile gint * cancel,
   job->bytes_written = progress[STREAM_COLOR].bytes +
       progress[STREAM_DEPTH].bytes;
   job->complete = got_eos && job->error == NULL && !job->interrupted;
-  if (job->complete) {
-    job->successful = job->total_frames - job->failed;
-  } else {
-    done = MIN (progress[STREAM_COLOR].frames, progress[STREAM_DEPTH].frames);
-    job->successful = MIN (job->resumed_from + done,
-        job->total_frames - job->failed);
-  }
+  job->successful = remove_half_frames (job);
+  done = MIN (progress[STREAM_COLOR].frames, progress[STREAM_DEPTH].frames);
   if (job->processing_time > 0)
     job->processing_fps = (job->complete ?
         job->total_frames - job->resumed_from : done) / job->processing_time;

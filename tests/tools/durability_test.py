@@ -324,11 +324,13 @@ class ProcessWrites(Base):
                       "left on device" % os.path.join(
                           self.job, "depth", "frame_000003.npy"),
                       proc.stdout)
-        self.assertEqual(files_in(os.path.join(self.job, "depth")),
-                         ["frame_%06d.npy" % n for n in range(3)])
+        for stream, ext in (("color", "png"), ("depth", "npy")):
+            self.assertEqual(files_in(os.path.join(self.job, stream)),
+                             ["frame_%06d.%s" % (n, ext) for n in range(3)])
         self.assertEqual(leftovers(out), [])
         self.assert_all_whole(out)
         meta = self.metadata(self.job)
+        self.assertEqual((meta["successful"], meta["failed"]), (3, 0))
         self.assertFalse(meta["complete"])
         self.assertEqual(meta["error"], "sink-depth: Could not write frame 3 "
                          "to '%s': No space left on device" % os.path.join(
@@ -437,6 +439,101 @@ class DamagedOutputs(Base):
         self.assertEqual(self.metadata(self.job)["resumed_from_frames"], 8)
         self.assertEqual({p: os.stat(os.path.join(self.job, p)).st_mtime_ns
                           for p in tree_bytes(self.job)}, before)
+
+
+class WholeFrames(Base):
+    """A frame is written whole or not at all: when one stream fails it, the
+    other stream's file is removed and metadata.json lists it as failed."""
+
+    FRAMES = 8
+
+    def setUp(self):
+        super().setUp()
+        self.trial = self.p("t")
+        make_sample(self.trial, "--frames", str(self.FRAMES))
+        self.clean = self.p("clean")
+        proc = trial_process(self.trial, "-o", self.clean, env=plain_env())
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        self.out = self.p("out")
+        self.job = os.path.join(self.out, "t", "cam1")
+
+    def break_input(self, stream, frame):
+        """Makes @stream of @frame unreadable; returns the reason expected in
+        metadata.json."""
+        if stream == "depth":
+            path = os.path.join(self.trial, "cam1/depth/frame_%06d.raw" % frame)
+            with open(path, "wb") as f:
+                f.write(b"\0" * 1000)
+            return "depth file '%s' is 1000 bytes, expected 6144 " % path
+        path = os.path.join(self.trial, "cam1/color/frame_%06d.png" % frame)
+        with open(path, "r+b") as f:
+            f.seek(60)  # inside the first IDAT: trialconvert fails it
+            f.write(b"\xff\xff\xff\xff")
+        return "color file '%s': PNG chunk 'IDAT' at offset 33 has a bad " \
+            "CRC" % path
+
+    def assert_whole_frames(self, frames, failed):
+        """Exactly @frames are on disk, both files, identical to a clean
+        run's, no temporary; metadata.json counts @failed {frame: (stream,
+        reason start)} as failed and the rest as successful."""
+        self.assertEqual(files_in(os.path.join(self.job, "color")),
+                         ["frame_%06d.png" % n for n in frames])
+        self.assertEqual(files_in(os.path.join(self.job, "depth")),
+                         ["frame_%06d.npy" % n for n in frames])
+        clean = tree_bytes(self.clean)
+        for name, data in tree_bytes(self.out).items():
+            self.assertEqual(data, clean[name], name)
+        meta = self.metadata(self.job)
+        self.assertTrue(meta["complete"])
+        self.assertEqual((meta["successful"], meta["failed"]),
+                         (len(frames), len(failed)))
+        self.assertEqual(sorted(f["frame"] for f in meta["failed_frames"]),
+                         sorted(failed))
+        for f in meta["failed_frames"]:
+            stream, reason = failed[f["frame"]]
+            self.assertEqual(f["stream"], stream)
+            self.assertTrue(f["reason"].startswith(reason), f["reason"])
+
+    def check_stream(self, stream):
+        failed = {n: (stream, self.break_input(stream, n))
+                  for n in (0, 4, self.FRAMES - 1)}
+        proc = trial_process(self.trial, "-o", self.out, env=plain_env())
+        self.assertEqual(proc.returncode, 1, proc.stdout + proc.stderr)
+        self.assert_whole_frames([n for n in range(self.FRAMES)
+                                  if n not in failed], failed)
+
+    def test_depth_fails_first_middle_last(self):
+        self.check_stream("depth")
+
+    def test_color_fails_first_middle_last(self):
+        self.check_stream("color")
+
+    def test_resume_removes_an_earlier_half(self):
+        """An earlier run wrote frame 5 whole; its depth input broke since
+        and its depth output is gone: --resume fails frame 5 and removes
+        the color file the earlier run left."""
+        shutil.copytree(self.clean, self.out)
+        os.remove(os.path.join(self.job, "depth", "frame_000005.npy"))
+        failed = {5: ("depth", self.break_input("depth", 5))}
+        proc = trial_process(self.trial, "-o", self.out, "--resume",
+                             env=plain_env())
+        self.assertEqual(proc.returncode, 1, proc.stdout + proc.stderr)
+        self.assert_whole_frames([0, 1, 2, 3, 4, 6, 7], failed)
+        self.assertEqual(self.metadata(self.job)["resumed_from_frames"], 5)
+
+    def test_killed_then_resumed_with_a_failed_frame(self):
+        self.need_shim()
+        failed = {6: ("color", self.break_input("color", 6))}
+        proc = trial_process(self.trial, "-o", self.out, env=shim_env(
+            MATCH=os.path.join(self.job, "depth", ""), SIGNAL_AFTER=3,
+            SIGNAL=int(signal.SIGKILL)))
+        self.assertEqual(proc.returncode, -signal.SIGKILL, proc.stderr)
+        self.assertEqual(files_in(os.path.join(self.job, "depth")),
+                         ["frame_%06d.npy" % n for n in range(3)])
+        proc = trial_process(self.trial, "-o", self.out, "--resume",
+                             env=plain_env())
+        self.assertEqual(proc.returncode, 1, proc.stdout + proc.stderr)
+        self.assert_whole_frames([0, 1, 2, 3, 4, 5, 7], failed)
 
 
 if __name__ == "__main__":
