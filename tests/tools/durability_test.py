@@ -28,52 +28,12 @@ except ImportError as exc:  # meson reads 77 as "skipped"
     print(f"skipped: {exc}")
     sys.exit(77)
 
+from faultshim import need_shim, plain_env, shim_env
+
 TRIAL_PROCESS = os.environ["TRIAL_PROCESS"]
 MAKE_SAMPLE = os.environ["TRIAL_MAKE_SAMPLE"]
-SHIM = os.environ.get("TRIAL_FAULT_SHIM", "")
-PLUGIN_DIR = os.environ.get("GST_PLUGIN_PATH_1_0", "")
 GST_LAUNCH = shutil.which("gst-launch-1.0")
 TIMEOUT = 120  # a hang fails the test instead of blocking CI
-
-
-def sanitizer_preload():
-    """A sanitizer build's runtimes must come first in LD_PRELOAD, before
-    the shim (as in hostile_test.py)."""
-    proc = subprocess.run(["ldd", os.path.join(PLUGIN_DIR, "libgsttrial.so")],
-                          capture_output=True, text=True)
-    libs = []
-    for line in proc.stdout.splitlines():
-        path = [w for w in line.split() if w.startswith("/")]
-        if path and ("libasan.so" in line or "libubsan.so" in line) \
-                and path[0] not in libs:
-            libs.append(path[0])
-    return " ".join(libs)
-
-
-PRELOAD = sanitizer_preload()
-
-
-def shim_env(**shim):
-    """The environment of a command run under fault-shim with the
-    TRIAL_SHIM_* variables @shim (without the prefix)."""
-    env = dict(os.environ)
-    env["LD_PRELOAD"] = " ".join(p for p in (PRELOAD, SHIM) if p)
-    if PRELOAD:
-        # a leak report at exit would be about gst-launch-1.0 itself
-        env["ASAN_OPTIONS"] = ":".join(
-            p for p in (env.get("ASAN_OPTIONS", ""), "detect_leaks=0") if p)
-    for key, value in shim.items():
-        env["TRIAL_SHIM_" + key] = str(value)
-    return env
-
-
-def plain_env():
-    env = dict(os.environ)
-    if PRELOAD:
-        env["LD_PRELOAD"] = PRELOAD
-        env["ASAN_OPTIONS"] = ":".join(
-            p for p in (env.get("ASAN_OPTIONS", ""), "detect_leaks=0") if p)
-    return env
 
 
 def make_sample(path, *args):
@@ -132,12 +92,7 @@ class Base(unittest.TestCase):
         return os.path.join(self.tmp, *parts)
 
     def need_shim(self):
-        if SHIM and os.path.exists(SHIM):
-            return
-        if os.environ.get("CI") == "true":
-            self.fail("fault-shim is not built (TRIAL_FAULT_SHIM=%r): run the "
-                      "tests through meson" % SHIM)
-        self.skipTest("fault-shim is not built")
+        need_shim(self)
 
     def need_launch(self):
         if GST_LAUNCH:
