@@ -146,24 +146,26 @@ remove_stale_temporaries (const gchar * dir, const gchar * ext)
  * output folder is listed once. Every existing output is checked (see
  * gst/trial/output.h); a damaged one (empty, truncated: a disk that filled
  * up, a copy cut short) is removed, so trialsink writes it again instead of
- * keeping it, and its frame counts as missing. */
-static guint
-first_incomplete_frame (TpJob * job)
+ * keeping it, and its frame counts as missing. FALSE with @error when a
+ * damaged file cannot be removed: it would be kept. */
+static gboolean
+first_incomplete_frame (TpJob * job, guint * first_out, GError ** error)
 {
   GHashTable *have[N_STREAMS];
   gchar *dirs[N_STREAMS];
   guint n = gst_trial_layout_get_n_frames (job->layout);
   guint i, s, first = n;
+  GError *failure = NULL;
 
   for (s = 0; s < N_STREAMS; s++) {
     dirs[s] = g_build_filename (job->output_dir, stream_names[s], NULL);
     have[s] = list_names (dirs[s]);
   }
-  for (i = 0; i < n; i++) {
+  for (i = 0; i < n && failure == NULL; i++) {
     const GstTrialFrame *frame = gst_trial_layout_get_frame (job->layout, i);
     gboolean complete = TRUE;
 
-    for (s = 0; s < N_STREAMS; s++) {
+    for (s = 0; s < N_STREAMS && failure == NULL; s++) {
       g_autofree gchar *path = NULL;
       g_autoptr (GError) damage = NULL;
       gchar name[64];
@@ -178,12 +180,16 @@ first_incomplete_frame (TpJob * job)
       if (gst_trial_output_check (path, &damage))
         continue;
       complete = FALSE;
-      if (g_unlink (path) == 0)
-        g_printerr ("trial-process: %s; converting frame %" G_GINT64_FORMAT
-            " again\n", damage->message, frame->number);
-      else
-        g_printerr ("trial-process: %s, and cannot be removed: %s\n",
-            damage->message, g_strerror (errno));
+      if (g_unlink (path) != 0) {
+        int errsv = errno;
+
+        g_set_error (&failure, G_FILE_ERROR, g_file_error_from_errno (errsv),
+            "%s, and cannot be removed to convert frame %" G_GINT64_FORMAT
+            " again: %s", damage->message, frame->number, g_strerror (errsv));
+        continue;
+      }
+      g_printerr ("trial-process: %s; converting frame %" G_GINT64_FORMAT
+          " again\n", damage->message, frame->number);
     }
     if (!complete && first == n)
       first = i;
@@ -192,7 +198,12 @@ first_incomplete_frame (TpJob * job)
     g_hash_table_unref (have[s]);
     g_free (dirs[s]);
   }
-  return first;
+  if (failure != NULL) {
+    g_propagate_error (error, failure);
+    return FALSE;
+  }
+  *first_out = first;
+  return TRUE;
 }
 
 /* A frame is written whole or not at all. Each stream writes on its own,
@@ -520,8 +531,8 @@ tp_job_run (TpJob * job, const TpOptions * options, volatile gint * cancel,
         stream_names[s], NULL);
     remove_stale_temporaries (dir, stream_ext[s]);
   }
-  if (options->resume)
-    start_index = first_incomplete_frame (job);
+  if (options->resume && !first_incomplete_frame (job, &start_index, error))
+    return FALSE;
   job->resumed_from = start_index;
   if (start_index == job->total_frames) {
     job->successful = job->total_frames;

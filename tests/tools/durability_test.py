@@ -384,6 +384,23 @@ class DamagedOutputs(Base):
         proc = trial_process("--summarize", self.out, env=plain_env())
         self.assertEqual(proc.returncode, 0, proc.stdout)
 
+    def test_damaged_output_that_cannot_be_removed(self):
+        """A folder named like an output is not whole and cannot be
+        unlinked: the job stops instead of keeping it."""
+        path = os.path.join(self.job, "depth", "frame_000003.npy")
+        os.remove(path)
+        os.mkdir(path)
+        with open(os.path.join(path, "x"), "w") as f:
+            f.write("x")
+        proc = trial_process(self.trial, "-o", self.out, "--resume",
+                             env=plain_env())
+        self.assertEqual(proc.returncode, 3, proc.stdout + proc.stderr)
+        self.assertEqual(proc.stderr, "trial-process: '%s' is not a regular "
+                         "file, and cannot be removed to convert frame 3 "
+                         "again: Is a directory\n" % path)
+        self.assertFalse(os.path.exists(os.path.join(self.job,
+                                                     "metadata.json")))
+
     def test_whole_outputs_kept(self):
         before = {p: os.stat(os.path.join(self.job, p)).st_mtime_ns
                   for p in tree_bytes(self.job)}
