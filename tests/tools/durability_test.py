@@ -279,13 +279,17 @@ class ProcessWrites(Base):
                       "left on device" % os.path.join(
                           self.job, "depth", "frame_000003.npy"),
                       proc.stdout)
+        # depth wrote frames 0-2 before it failed; color may be behind when
+        # the pipeline stops, and a frame is kept only whole
+        meta = self.metadata(self.job)
+        whole = meta["successful"]
+        self.assertLessEqual(whole, 3)
+        self.assertEqual(meta["failed"], 0)
         for stream, ext in (("color", "png"), ("depth", "npy")):
             self.assertEqual(files_in(os.path.join(self.job, stream)),
-                             ["frame_%06d.%s" % (n, ext) for n in range(3)])
+                             ["frame_%06d.%s" % (n, ext) for n in range(whole)])
         self.assertEqual(leftovers(out), [])
         self.assert_all_whole(out)
-        meta = self.metadata(self.job)
-        self.assertEqual((meta["successful"], meta["failed"]), (3, 0))
         self.assertFalse(meta["complete"])
         self.assertEqual(meta["error"], "sink-depth: Could not write frame 3 "
                          "to '%s': No space left on device" % os.path.join(
