@@ -18,7 +18,10 @@
  *
  * Each file is written to a temporary `.<name>.tmp-XXXXXX` in the same folder
  * and renamed when complete, so a crash or a full disk never leaves a partial
- * file under the final name. Missing folders are created. With
+ * file under the final name. With #GstTrialSink:fsync the temporary file is
+ * flushed to the disk before the rename and its folder after it, so a frame
+ * that was reported written survives a power loss. Missing folders are
+ * created. With
  * #GstTrialSink:skip-existing an interrupted run can be resumed: frames whose
  * file exists are skipped, and temporary files left by the interrupted run
  * are removed from the output folder (when the frame number is in the file
@@ -164,7 +167,8 @@ gst_trial_sink_class_init (GstTrialSinkClass * klass)
           G_PARAM_STATIC_STRINGS));
   g_object_class_install_property (gobject_class, PROP_FSYNC,
       g_param_spec_boolean ("fsync", "fsync",
-          "Flush each file to the disk before renaming it into place",
+          "Flush each file to the disk before renaming it into place, and "
+          "its folder after, so written frames survive a power loss",
           DEFAULT_FSYNC, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
   g_object_class_install_property (gobject_class, PROP_SKIP_EXISTING,
       g_param_spec_boolean ("skip-existing", "Skip existing",
@@ -648,8 +652,30 @@ write_buffer (int fd, GstBuffer * buffer, int *err, const gchar ** reason)
   return TRUE;
 }
 
+/* A rename is a change of the folder: the new name survives a power loss
+ * only once the folder itself is flushed. */
+static gboolean
+sync_folder (const gchar * dir, int *err)
+{
+  int fd = open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+  if (fd < 0) {
+    *err = errno;
+    return FALSE;
+  }
+  if (fsync (fd) != 0) {
+    *err = errno;
+    close (fd);
+    return FALSE;
+  }
+  close (fd);
+  return TRUE;
+}
+
 /* Writes @buffer to a temporary file next to @path and renames it to @path,
- * so @path is either absent, its previous content or complete. */
+ * so @path is either absent, its previous content or complete. With
+ * @do_fsync the data is on the disk before the rename and the rename after
+ * the folder is flushed. */
 static gboolean
 gst_trial_sink_write_frame (GstTrialSink * self, gint64 frame,
     const gchar * path, GstBuffer * buffer, gboolean do_fsync)
@@ -707,6 +733,11 @@ gst_trial_sink_write_frame (GstTrialSink * self, gint64 frame,
     err = errno;
     what = "rename to the final name";
     goto failed;
+  }
+  if (do_fsync && !sync_folder (dir, &err)) {
+    gst_trial_sink_post_write_error (self, resource_error_for_errno (err,
+            FALSE), frame, path, "flush the folder", dir, g_strerror (err));
+    return FALSE;
   }
   return TRUE;
 

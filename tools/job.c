@@ -19,6 +19,7 @@
 #include <unistd.h>
 #include <glib/gstdio.h>
 
+#include "gst/trial/output.h"
 #include "job.h"
 
 enum
@@ -142,34 +143,118 @@ remove_stale_temporaries (const gchar * dir, const gchar * ext)
 
 /* With --resume, the index of the first frame that lacks one of its two
  * outputs: the frames before it are complete and are not read again. Each
- * output folder is listed once. */
-static guint
-first_incomplete_frame (TpJob * job)
+ * output folder is listed once. Every existing output is checked (see
+ * gst/trial/output.h); a damaged one (empty, truncated: a disk that filled
+ * up, a copy cut short) is removed, so trialsink writes it again instead of
+ * keeping it, and its frame counts as missing. FALSE with @error when a
+ * damaged file cannot be removed: it would be kept. */
+static gboolean
+first_incomplete_frame (TpJob * job, guint * first_out, GError ** error)
 {
   GHashTable *have[N_STREAMS];
+  gchar *dirs[N_STREAMS];
   guint n = gst_trial_layout_get_n_frames (job->layout);
-  guint i, s;
+  guint i, s, first = n;
+  GError *failure = NULL;
 
   for (s = 0; s < N_STREAMS; s++) {
-    g_autofree gchar *dir = g_build_filename (job->output_dir,
-        stream_names[s], NULL);
-    have[s] = list_names (dir);
+    dirs[s] = g_build_filename (job->output_dir, stream_names[s], NULL);
+    have[s] = list_names (dirs[s]);
+  }
+  for (i = 0; i < n && failure == NULL; i++) {
+    const GstTrialFrame *frame = gst_trial_layout_get_frame (job->layout, i);
+    gboolean complete = TRUE;
+
+    for (s = 0; s < N_STREAMS && failure == NULL; s++) {
+      g_autofree gchar *path = NULL;
+      g_autoptr (GError) damage = NULL;
+      gchar name[64];
+
+      g_snprintf (name, sizeof name, "frame_%06" G_GINT64_MODIFIER "d.%s",
+          frame->number, stream_ext[s]);
+      if (!g_hash_table_contains (have[s], name)) {
+        complete = FALSE;
+        continue;
+      }
+      path = g_build_filename (dirs[s], name, NULL);
+      if (gst_trial_output_check (path, &damage))
+        continue;
+      complete = FALSE;
+      if (g_unlink (path) != 0) {
+        int errsv = errno;
+
+        g_set_error (&failure, G_FILE_ERROR, g_file_error_from_errno (errsv),
+            "%s, and cannot be removed to convert frame %" G_GINT64_FORMAT
+            " again: %s", damage->message, frame->number, g_strerror (errsv));
+        continue;
+      }
+      g_printerr ("trial-process: %s; converting frame %" G_GINT64_FORMAT
+          " again\n", damage->message, frame->number);
+    }
+    if (!complete && first == n)
+      first = i;
+  }
+  for (s = 0; s < N_STREAMS; s++) {
+    g_hash_table_unref (have[s]);
+    g_free (dirs[s]);
+  }
+  if (failure != NULL) {
+    g_propagate_error (error, failure);
+    return FALSE;
+  }
+  *first_out = first;
+  return TRUE;
+}
+
+/* A frame is written whole or not at all. Each stream writes on its own,
+ * so when one fails a frame (or the job stops, or is interrupted) the other
+ * may have written its half: that half is removed once the pipeline has
+ * stopped, and so is a half left by an earlier run for a frame that failed
+ * now. Returns the frames whose two outputs are there. */
+static guint
+remove_half_frames (TpJob * job)
+{
+  GHashTable *have[N_STREAMS];
+  gchar *dirs[N_STREAMS];
+  guint n = gst_trial_layout_get_n_frames (job->layout);
+  guint i, s, whole = 0;
+
+  for (s = 0; s < N_STREAMS; s++) {
+    dirs[s] = g_build_filename (job->output_dir, stream_names[s], NULL);
+    have[s] = list_names (dirs[s]);
   }
   for (i = 0; i < n; i++) {
     const GstTrialFrame *frame = gst_trial_layout_get_frame (job->layout, i);
-    gboolean complete = TRUE;
-    for (s = 0; s < N_STREAMS && complete; s++) {
-      gchar name[64];
-      g_snprintf (name, sizeof name, "frame_%06" G_GINT64_MODIFIER "d.%s",
-          frame->number, stream_ext[s]);
-      complete = g_hash_table_contains (have[s], name);
+    gboolean failed = g_hash_table_contains (job->failed_set, &frame->number);
+    gchar names[N_STREAMS][64];
+    guint present = 0;
+
+    for (s = 0; s < N_STREAMS; s++) {
+      g_snprintf (names[s], sizeof names[s], "frame_%06" G_GINT64_MODIFIER
+          "d.%s", frame->number, stream_ext[s]);
+      present += g_hash_table_contains (have[s], names[s]);
     }
-    if (!complete)
-      break;
+    if (present == N_STREAMS && !failed) {
+      whole++;
+      continue;
+    }
+    for (s = 0; s < N_STREAMS; s++) {
+      g_autofree gchar *path = NULL;
+
+      if (!g_hash_table_contains (have[s], names[s]))
+        continue;
+      path = g_build_filename (dirs[s], names[s], NULL);
+      if (g_unlink (path) != 0 && errno != ENOENT)
+        g_printerr ("trial-process: cannot remove '%s', the %s half of "
+            "frame %" G_GINT64_FORMAT ": %s\n", path, stream_names[s],
+            frame->number, g_strerror (errno));
+    }
   }
-  for (s = 0; s < N_STREAMS; s++)
+  for (s = 0; s < N_STREAMS; s++) {
     g_hash_table_unref (have[s]);
-  return i;
+    g_free (dirs[s]);
+  }
+  return whole;
 }
 
 /* A location pattern for trialsink: the folder, with any '%' doubled, then
@@ -446,8 +531,8 @@ tp_job_run (TpJob * job, const TpOptions * options, volatile gint * cancel,
         stream_names[s], NULL);
     remove_stale_temporaries (dir, stream_ext[s]);
   }
-  if (options->resume)
-    start_index = first_incomplete_frame (job);
+  if (options->resume && !first_incomplete_frame (job, &start_index, error))
+    return FALSE;
   job->resumed_from = start_index;
   if (start_index == job->total_frames) {
     job->successful = job->total_frames;
@@ -553,13 +638,8 @@ tp_job_run (TpJob * job, const TpOptions * options, volatile gint * cancel,
   job->bytes_written = progress[STREAM_COLOR].bytes +
       progress[STREAM_DEPTH].bytes;
   job->complete = got_eos && job->error == NULL && !job->interrupted;
-  if (job->complete) {
-    job->successful = job->total_frames - job->failed;
-  } else {
-    done = MIN (progress[STREAM_COLOR].frames, progress[STREAM_DEPTH].frames);
-    job->successful = MIN (job->resumed_from + done,
-        job->total_frames - job->failed);
-  }
+  job->successful = remove_half_frames (job);
+  done = MIN (progress[STREAM_COLOR].frames, progress[STREAM_DEPTH].frames);
   if (job->processing_time > 0)
     job->processing_fps = (job->complete ?
         job->total_frames - job->resumed_from : done) / job->processing_time;

@@ -6,7 +6,11 @@
  * job writes metadata.json only when it ends, so one without it was killed
  * (SIGKILL, a node lost) or is still running. A metadata.json that cannot be
  * read or does not hold what trial-process writes is reported as such: its
- * job counts as incomplete, since nothing it says can be trusted. */
+ * job counts as incomplete, since nothing it says can be trusted.
+ *
+ * Every output file (color/ *.png, depth/ *.npy) is checked as --resume checks
+ * it (gst/trial/output.h); a job with a damaged one is not complete, whatever
+ * its metadata.json says: --resume converts those frames again. */
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
@@ -15,6 +19,7 @@
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 
+#include "gst/trial/output.h"
 #include "summary.h"
 
 /* Outputs are <root>/<trial>/<camera>; the walk stops well below that, so a
@@ -34,11 +39,12 @@ typedef enum
   JOB_INCOMPLETE,
   JOB_NO_METADATA,
   JOB_BAD_METADATA,
+  JOB_DAMAGED,
 } JobState;
 
 static const gchar *const state_names[] = {
   "complete", "interrupted", "stopped", "incomplete", "no-metadata",
-  "bad-metadata"
+  "bad-metadata", "damaged"
 };
 
 typedef struct
@@ -59,6 +65,7 @@ typedef struct
   gdouble seconds;              /* processing time of its last run */
   gdouble converted;            /* frames its last run converted */
   GArray *failures;             /* FailedFrame, by frame number */
+  GPtrArray *damaged;           /* what is wrong with each damaged output */
 } Job;
 
 typedef struct
@@ -87,6 +94,7 @@ job_free (gpointer data)
   g_free (job->dir);
   g_free (job->reason);
   g_array_unref (job->failures);
+  g_ptr_array_unref (job->damaged);
   g_free (job);
 }
 
@@ -357,6 +365,42 @@ read_metadata (Job * job, const gchar * path, gchar ** why)
   return TRUE;
 }
 
+static gint
+compare_names (gconstpointer a, gconstpointer b)
+{
+  return strcmp (*(const gchar * const *) a, *(const gchar * const *) b);
+}
+
+/* Adds to @job->damaged each file of @dir/@stream named *.@ext that is not
+ * whole, in name order. Temporary files (".name.tmp-XXXXXX") are not
+ * outputs. */
+static void
+check_outputs (Job * job, const gchar * stream, const gchar * ext)
+{
+  g_autofree gchar *dir = g_build_filename (job->dir, stream, NULL);
+  g_autoptr (GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  GDir *d = g_dir_open (dir, 0, NULL);
+  const gchar *name;
+  guint i;
+
+  if (d == NULL)
+    return;
+  while ((name = g_dir_read_name (d))) {
+    if (name[0] != '.' && g_str_has_suffix (name, ext))
+      g_ptr_array_add (names, g_strdup (name));
+  }
+  g_dir_close (d);
+  g_ptr_array_sort (names, compare_names);
+  for (i = 0; i < names->len; i++) {
+    g_autofree gchar *path = g_build_filename (dir,
+        (const gchar *) g_ptr_array_index (names, i), NULL);
+    g_autoptr (GError) error = NULL;
+
+    if (!gst_trial_output_check (path, &error))
+      g_ptr_array_add (job->damaged, g_strdup (error->message));
+  }
+}
+
 static void
 add_job (Summary * s, const gchar * dir, const gchar * rel,
     gboolean has_metadata)
@@ -369,6 +413,7 @@ add_job (Summary * s, const gchar * dir, const gchar * rel,
   job->name = g_strdup (*rel ? rel : dir);
   job->failures = g_array_new (FALSE, TRUE, sizeof (FailedFrame));
   g_array_set_clear_func (job->failures, failed_frame_clear);
+  job->damaged = g_ptr_array_new_with_free_func (g_free);
   if (!has_metadata)
     job->state = JOB_NO_METADATA;
   else if (!read_metadata (job, path, &why)) {
@@ -379,6 +424,13 @@ add_job (Summary * s, const gchar * dir, const gchar * rel,
     job->total = job->successful = job->failed = 0;
     job->seconds = job->converted = 0;
     g_array_set_size (job->failures, 0);
+  }
+  check_outputs (job, "color", ".png");
+  check_outputs (job, "depth", ".npy");
+  if (job->damaged->len > 0 && job->state == JOB_COMPLETE) {
+    job->state = JOB_DAMAGED;
+    job->reason = g_strdup_printf ("%u output file%s damaged",
+        job->damaged->len, job->damaged->len == 1 ? " is" : "s are");
   }
   g_ptr_array_add (s->jobs, job);
   g_hash_table_add (s->trials, g_path_get_dirname (dir));
@@ -391,12 +443,6 @@ is_folder (const gchar * dir, const gchar * name)
   GStatBuf st;
 
   return g_lstat (path, &st) == 0 && S_ISDIR (st.st_mode);
-}
-
-static gint
-compare_names (gconstpointer a, gconstpointer b)
-{
-  return strcmp (*(const gchar * const *) a, *(const gchar * const *) b);
 }
 
 static void
@@ -443,7 +489,7 @@ walk (Summary * s, const gchar * dir, const gchar * rel, guint depth)
 
 typedef struct
 {
-  guint complete, incomplete, with_failures;
+  guint complete, incomplete, with_failures, damaged;
   guint64 total, successful, failed;
   gdouble seconds, converted;
 } Totals;
@@ -462,6 +508,7 @@ add_up (const Summary * s)
       t.incomplete++;
     if (job->failed > 0)
       t.with_failures++;
+    t.damaged += job->damaged->len;
     t.total += job->total;
     t.successful += job->successful;
     t.failed += job->failed;
@@ -482,7 +529,8 @@ status_of (const Summary * s, const Totals * t)
 static gboolean
 is_problem (const Job * job)
 {
-  return job->state != JOB_COMPLETE || job->failed > 0;
+  return job->state != JOB_COMPLETE || job->failed > 0
+      || job->damaged->len > 0;
 }
 
 static void
@@ -509,6 +557,12 @@ print_job (const Job * job)
   if (job->failures->len > shown)
     printf ("    ... %u more in %s%smetadata.json\n",
         job->failures->len - shown, job->dir, G_DIR_SEPARATOR_S);
+  shown = MIN (job->damaged->len, MAX_FAILED_SHOWN);
+  for (i = 0; i < shown; i++)
+    printf ("    %s\n", (const gchar *) g_ptr_array_index (job->damaged, i));
+  if (job->damaged->len > shown)
+    printf ("    ... %u more damaged output files\n",
+        job->damaged->len - shown);
 }
 
 static void
@@ -523,6 +577,9 @@ print_text (const Summary * s, const Totals * t, TpSummaryStatus status)
   printf ("  frames: %" G_GUINT64_FORMAT " in all, %" G_GUINT64_FORMAT
       " written, %" G_GUINT64_FORMAT " failed\n", t->total, t->successful,
       t->failed);
+  if (t->damaged > 0)
+    printf ("  damaged output files: %u (--resume converts their frames "
+        "again)\n", t->damaged);
   printf ("  speed: %.0f frames converted in %.2f s of job time, %.1f fps\n",
       t->converted, t->seconds, t->seconds > 0 ? t->converted / t->seconds :
       0.0);
@@ -561,6 +618,14 @@ add_text (JsonBuilder * b, const gchar * name, const gchar * text)
     json_builder_add_string_value (b, valid);
   else
     json_builder_add_null_value (b);
+}
+
+static void
+add_text_value (JsonBuilder * b, const gchar * text)
+{
+  g_autofree gchar *valid = g_utf8_make_valid (text, -1);
+
+  json_builder_add_string_value (b, valid);
 }
 
 static void
@@ -606,6 +671,13 @@ build_job (JsonBuilder * b, const Job * job)
   }
   json_builder_end_array (b);
   add_int (b, "failed_frames_not_shown", job->failures->len - shown);
+  shown = MIN (job->damaged->len, MAX_FAILED_SHOWN);
+  json_builder_set_member_name (b, "damaged_outputs");
+  json_builder_begin_array (b);
+  for (i = 0; i < shown; i++)
+    add_text_value (b, g_ptr_array_index (job->damaged, i));
+  json_builder_end_array (b);
+  add_int (b, "damaged_outputs_not_shown", job->damaged->len - shown);
   json_builder_end_object (b);
 }
 
@@ -629,6 +701,7 @@ print_json (const Summary * s, const Totals * t, TpSummaryStatus status)
   add_int (b, "total_frames", t->total);
   add_int (b, "successful", t->successful);
   add_int (b, "failed", t->failed);
+  add_int (b, "damaged_outputs", t->damaged);
   add_int (b, "converted_frames", llround (t->converted));
   json_builder_set_member_name (b, "processing_time_seconds");
   json_builder_add_double_value (b, t->seconds);

@@ -13,7 +13,6 @@ import signal
 import subprocess
 import sys
 import tempfile
-import time
 import unittest
 import zlib
 
@@ -26,6 +25,8 @@ except ImportError as exc:  # meson reads 77 as "skipped"
 
 TRIAL_PROCESS = os.environ["TRIAL_PROCESS"]
 MAKE_SAMPLE = os.environ["TRIAL_MAKE_SAMPLE"]
+
+from faultshim import need_shim, plain_env, shim_env  # noqa: E402
 
 SEED_FIELDS = {
     "trial_path": str, "trial_name": str, "structure": str,
@@ -399,19 +400,54 @@ class Failures(Base):
 class Resume(Base):
     """Interrupted runs complete with --resume, identical to a clean run."""
 
+    def stream_files(self, job):
+        """The final names in color/ and depth/ as frame numbers; each is
+        whole (Pillow decodes it, numpy loads it)."""
+        got = {}
+        for stream, ext in (("color", "png"), ("depth", "npy")):
+            folder = os.path.join(job, stream)
+            got[stream] = frame_numbers(folder, "." + ext)
+            for n in got[stream]:
+                path = os.path.join(folder, "frame_%06d.%s" % (n, ext))
+                if ext == "npy":
+                    np.load(path)
+                else:
+                    rgb_pixels(path)
+        return got
+
     def test_kill_and_resume(self):
+        """SIGKILL right after both files of frame 19 are renamed, then a
+        --resume killed after its 10th color file, then a last --resume."""
+        need_shim(self)
         trial = self.p("t")
-        make_sample(trial, "--size", "320x240", "--frames", "60")
+        make_sample(trial, "--size", "64x48", "--frames", "60")
         clean = self.p("clean")
         run(trial, "-o", clean, "-j", "1", check_status=0)
         out = self.p("out")
-        for delay in (0.3, 0.6):
-            proc = subprocess.Popen([TRIAL_PROCESS, trial, "-o", out, "-j", "1",
-                                     "--resume", "-q"])
-            time.sleep(delay)
-            proc.send_signal(signal.SIGKILL)
-            proc.wait()
-        run(trial, "-o", out, "--resume", check_status=0)
+        job = os.path.join(out, "t", "cam1")
+        proc = run(trial, "-o", out, "-j", "1", "--resume", "-q",
+                   env=shim_env(MATCH="frame_000019.", SIGNAL_AFTER=2,
+                                SIGNAL=int(signal.SIGKILL)))
+        self.assertEqual(proc.returncode, -signal.SIGKILL, proc.stderr)
+        got = self.stream_files(job)
+        # each stream writes in order: one stopped at frame 19, the other
+        # may have gone on
+        self.assertEqual(min(len(got["color"]), len(got["depth"])), 20)
+        for stream in got:
+            self.assertEqual(got[stream], list(range(len(got[stream]))))
+        self.assertFalse(os.path.exists(os.path.join(job, "metadata.json")))
+
+        color = len(got["color"])
+        proc = run(trial, "-o", out, "-j", "1", "--resume", "-q",
+                   env=shim_env(MATCH=os.path.join(job, "color", ""),
+                                SIGNAL_AFTER=10, SIGNAL=int(signal.SIGKILL)))
+        self.assertEqual(proc.returncode, -signal.SIGKILL, proc.stderr)
+        got = self.stream_files(job)
+        self.assertEqual(got["color"], list(range(color + 10)))
+        self.assertEqual(got["depth"], list(range(len(got["depth"]))))
+        self.assertFalse(os.path.exists(os.path.join(job, "metadata.json")))
+
+        run(trial, "-o", out, "--resume", check_status=0, env=plain_env())
         self.assertEqual(tree_bytes(out), tree_bytes(clean))
         self.assertEqual(leftovers(out), [])
         meta = self.metadata(out, "t", "cam1")
@@ -448,26 +484,28 @@ class Resume(Base):
             os.path.join(out, "t/cam1/depth/frame_000008.npy")))
 
     def test_sigint_marks_incomplete(self):
+        """SIGINT right after both files of frame 29 are renamed: frames
+        0-29 at least are whole, the frames written until the pipeline
+        stopped are whole or removed, and metadata.json counts exactly the
+        whole frames on disk."""
+        need_shim(self)
         trial = self.p("t")
-        make_sample(trial, "--size", "640x480", "--frames", "200")
+        make_sample(trial, "--size", "64x48", "--frames", "200")
         out = self.p("out")
-        proc = subprocess.Popen([TRIAL_PROCESS, trial, "-o", out, "-j", "1",
-                                 "--color-mode", "reencode"],
-                                stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-        time.sleep(1.0)
-        proc.send_signal(signal.SIGINT)
-        proc.communicate(timeout=60)
-        self.assertEqual(proc.returncode, 130)
+        proc = run(trial, "-o", out, "-j", "1",
+                   env=shim_env(MATCH="frame_000029.", SIGNAL_AFTER=2,
+                                SIGNAL=int(signal.SIGINT)), timeout=60)
+        self.assertEqual(proc.returncode, 130, proc.stderr)
         meta = self.metadata(out, "t", "cam1")
         self.assertFalse(meta["complete"])
         self.assertTrue(meta["interrupted"])
-        self.assertLess(meta["successful"], 200)
-        # every frame on disk is counted, up to the signal
-        written = min(len(frame_numbers(os.path.join(out, "t/cam1", stream),
-                                        ext))
-                      for stream, ext in (("color", "png"), ("depth", "npy")))
-        self.assertGreater(written, 0)
-        self.assertEqual(meta["successful"], written)
+        self.assertEqual(meta["failed"], 0)
+        written = meta["successful"]
+        self.assertGreaterEqual(written, 30)
+        self.assertLess(written, 200)
+        got = self.stream_files(os.path.join(out, "t", "cam1"))
+        self.assertEqual(got, {"color": list(range(written)),
+                               "depth": list(range(written))})
         self.assertEqual(leftovers(out), [])
 
 
@@ -606,21 +644,18 @@ class Summary(Base):
     def test_rerun_killed_is_not_complete(self):
         """A rerun killed before it wrote metadata.json does not leave the
         earlier run's 'complete' behind."""
+        need_shim(self)
         trial = self.p("big")
-        make_sample(trial, "--size", "640x480", "--frames", "200")
+        make_sample(trial, "--size", "64x48", "--frames", "200")
         out = self.p("out")
         run(trial, "-o", out, "--stop", "2", check_status=0)
         self.assertEqual(self.json_summary(out, 0)["complete_jobs"], 1)
-        proc = subprocess.Popen([TRIAL_PROCESS, trial, "-o", out, "-j", "1",
-                                 "--color-mode", "reencode", "-q"])
-        color = os.path.join(out, "big", "cam1", "color")
-        deadline = time.monotonic() + 60
-        while len(os.listdir(color)) < 10:
-            self.assertIsNone(proc.poll(), "trial-process ended at once")
-            self.assertLess(time.monotonic(), deadline)
-            time.sleep(0.01)
-        proc.kill()
-        proc.wait(60)
+        # killed right after its 10th color file
+        proc = run(trial, "-o", out, "-j", "1", "-q", timeout=60,
+                   env=shim_env(MATCH=os.path.join(out, "big", "cam1",
+                                                   "color", ""),
+                                SIGNAL_AFTER=10, SIGNAL=int(signal.SIGKILL)))
+        self.assertEqual(proc.returncode, -signal.SIGKILL, proc.stderr)
         summary = self.json_summary(out, 3)
         self.assertEqual([(p["job"], p["state"]) for p in summary["problems"]],
                          [("big/cam1", "no-metadata")])
@@ -640,8 +675,9 @@ class Summary(Base):
             {"root": out, "status": 0, "trials": 2, "jobs": 3,
              "complete_jobs": 3, "incomplete_jobs": 0,
              "jobs_with_failed_frames": 0, "total_frames": 17,
-             "successful": 17, "failed": 0, "converted_frames": 17,
-             "problems": [], "unreadable_folders": []})
+             "successful": 17, "failed": 0, "damaged_outputs": 0,
+             "converted_frames": 17, "problems": [],
+             "unreadable_folders": []})
         self.assertAlmostEqual(summary["processing_time_seconds"], seconds)
         self.assertAlmostEqual(summary["processing_fps"], converted / seconds)
         proc = self.summarize(out)
@@ -689,7 +725,8 @@ class Summary(Base):
             "successful": 4, "failed": 2,
             "failed_frames": [{k: f[k] for k in ("frame", "stream", "reason")}
                               for f in listed],
-            "failed_frames_not_shown": 0}])
+            "failed_frames_not_shown": 0, "damaged_outputs": [],
+            "damaged_outputs_not_shown": 0}])
         self.assertIn("is 1000 bytes", reasons[2])
         proc = self.summarize(out)
         self.assertEqual(proc.returncode, 1)
@@ -735,18 +772,20 @@ class Summary(Base):
                     error="trialsink1: No space left on device")
         with open(path, "w") as f:
             json.dump(meta, f)
-        # Interrupted by a signal.
+        # Interrupted by a signal, right after both files of frame 29.
+        need_shim(self)
         trial = self.p("big")
-        make_sample(trial, "--size", "640x480", "--frames", "200")
-        proc = subprocess.Popen([TRIAL_PROCESS, trial, "-o", out, "-j", "1",
-                                 "--color-mode", "reencode", "-q"])
-        while not os.path.isdir(os.path.join(out, "big", "cam1", "color")):
-            self.assertIsNone(proc.poll(), "trial-process ended at once")
-            time.sleep(0.01)
-        time.sleep(0.3)
-        proc.send_signal(signal.SIGINT)
-        self.assertEqual(proc.wait(60), 130)
+        make_sample(trial, "--size", "64x48", "--frames", "200")
+        proc = run(trial, "-o", out, "-j", "1", "-q",
+                   env=shim_env(MATCH="frame_000029.", SIGNAL_AFTER=2,
+                                SIGNAL=int(signal.SIGINT)), timeout=60)
+        self.assertEqual(proc.returncode, 130, proc.stderr)
         written = self.metadata(out, "big", "cam1")["successful"]
+        self.assertGreaterEqual(written, 30)
+        self.assertEqual(
+            [frame_numbers(os.path.join(out, "big", "cam1", stream), ext)
+             for stream, ext in (("color", ".png"), ("depth", ".npy"))],
+            [list(range(written))] * 2)
 
         summary = self.json_summary(out, 3)
         self.assertEqual(

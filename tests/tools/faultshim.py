@@ -1,0 +1,60 @@
+"""Running a command under fault-shim (tests/tools/fault-shim.c), shared by
+durability_test.py and trial_process_test.py."""
+import os
+import subprocess
+
+SHIM = os.environ.get("TRIAL_FAULT_SHIM", "")
+PLUGIN_DIR = os.environ.get("GST_PLUGIN_PATH_1_0", "")
+
+
+def sanitizer_preload():
+    """A sanitizer build's runtimes must come first in LD_PRELOAD, before
+    the shim (as in hostile_test.py)."""
+    proc = subprocess.run(["ldd", os.path.join(PLUGIN_DIR, "libgsttrial.so")],
+                          capture_output=True, text=True)
+    libs = []
+    for line in proc.stdout.splitlines():
+        path = [w for w in line.split() if w.startswith("/")]
+        if path and ("libasan.so" in line or "libubsan.so" in line) \
+                and path[0] not in libs:
+            libs.append(path[0])
+    return " ".join(libs)
+
+
+PRELOAD = sanitizer_preload()
+
+
+def _env(preload):
+    env = dict(os.environ)
+    if preload:
+        env["LD_PRELOAD"] = preload
+    if PRELOAD:
+        # a leak report at exit would be about gst-launch-1.0 or python
+        env["ASAN_OPTIONS"] = ":".join(
+            p for p in (env.get("ASAN_OPTIONS", ""), "detect_leaks=0") if p)
+    return env
+
+
+def shim_env(**shim):
+    """The environment of a command run under fault-shim with the
+    TRIAL_SHIM_* variables @shim (named without the prefix)."""
+    env = _env(" ".join(p for p in (PRELOAD, SHIM) if p))
+    for key, value in shim.items():
+        env["TRIAL_SHIM_" + key] = str(value)
+    return env
+
+
+def plain_env():
+    """The same without the shim."""
+    return _env(PRELOAD)
+
+
+def need_shim(test):
+    """Skips @test (a TestCase) when the shim is not built; fails instead
+    under CI=true."""
+    if SHIM and os.path.exists(SHIM):
+        return
+    if os.environ.get("CI") == "true":
+        test.fail("fault-shim is not built (TRIAL_FAULT_SHIM=%r): run the "
+                  "tests through meson" % SHIM)
+    test.skipTest("fault-shim is not built")
