@@ -10,6 +10,7 @@
 #include <gst/gst.h>
 
 #include "config.h"
+#include "guard.h"
 #include "job.h"
 #include "metadata.h"
 #include "summary.h"
@@ -119,6 +120,52 @@ print_summary (const TpJob * job, FILE * out)
     fprintf (out, "  error: %s\n", job->error);
 }
 
+/* Refuses, before any work, jobs whose output would be written into the
+ * folders of input files (of any trial given, or of a stream folder that a
+ * trial links to elsewhere), or whose input lies inside an output folder. */
+static gboolean
+check_apart (gchar ** trials, GPtrArray * jobs, const gchar * output_base,
+    GError ** error)
+{
+  g_autoptr (GPtrArray) inputs = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GPtrArray) owners = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GPtrArray) job_outputs = g_ptr_array_new ();
+  g_autoptr (GPtrArray) trial_outputs =
+      g_ptr_array_new_with_free_func (g_free);
+  gchar **t;
+  guint i;
+
+  for (t = trials; *t; t++) {
+    g_ptr_array_add (inputs, g_strdup (*t));
+    g_ptr_array_add (owners, g_strdup (*t));
+    g_ptr_array_add (trial_outputs, tp_guard_trial_output (*t, output_base));
+  }
+  for (i = 0; i < jobs->len; i++) {
+    const TpJob *job = g_ptr_array_index (jobs, i);
+    const gchar *dirs[] = {
+      gst_trial_layout_get_color_dir (job->layout),
+      gst_trial_layout_get_depth_dir (job->layout),
+    };
+    guint d;
+
+    for (d = 0; d < G_N_ELEMENTS (dirs); d++) {
+      if (dirs[d] == NULL)
+        continue;
+      g_ptr_array_add (inputs, g_strdup (dirs[d]));
+      g_ptr_array_add (owners, g_strdup (job->trial_path));
+    }
+    g_ptr_array_add (job_outputs, job->output_dir);
+  }
+  g_ptr_array_add (inputs, NULL);
+  g_ptr_array_add (owners, NULL);
+  g_ptr_array_add (job_outputs, NULL);
+  g_ptr_array_add (trial_outputs, NULL);
+  return tp_guard_apart ((const gchar * const *) inputs->pdata,
+      (const gchar * const *) owners->pdata,
+      (const gchar * const *) job_outputs->pdata,
+      (const gchar * const *) trial_outputs->pdata, error);
+}
+
 /* ximagesink on X11 (XWayland included): autovideosink would pick
  * glimagesink, which without a GPU renders in software and costs more CPU
  * than a 10 fps preview may take from the conversion. */
@@ -191,6 +238,7 @@ main (int argc, char **argv)
       g_option_context_new ("TRIAL... - convert RealSense trials");
   g_autoptr (GError) error = NULL;
   g_autoptr (GArray) specs = NULL;
+  g_autoptr (GPtrArray) jobs = NULL;
   TpOptions options = { 0 };
   guint shard_k = 1, shard_n = 1, i;
   gint status = EXIT_OK;
@@ -203,7 +251,10 @@ main (int argc, char **argv)
       "depth/frame_%06d.npy (float32 metres) and metadata.json.\n\n"
       "Exit status: 0 every frame converted; 1 some frames failed; 2 usage "
       "error or a trial that is not a trial; 3 a job stopped on an error "
-      "(e.g. disk full); 130 interrupted (metadata.json says incomplete).\n\n"
+      "(e.g. disk full); 130 interrupted (metadata.json says incomplete).\n"
+      "Also 2, before any work: two trials with the same folder name, or an "
+      "output folder inside a folder of input files (or the other way "
+      "round).\n\n"
       "With --summarize: 0 every job complete, no failed frame; 1 every job "
       "complete, some frames failed; 2 DIR is not a folder or holds no job; "
       "3 some job is incomplete (interrupted, stopped, killed before it "
@@ -267,6 +318,11 @@ main (int argc, char **argv)
   }
 
   options.output_base = output ? output : "trial_input";
+  if (!tp_guard_distinct_names ((const gchar * const *) trials,
+          options.output_base, &error)) {
+    g_printerr ("trial-process: %s\n", error->message);
+    return EXIT_USAGE;
+  }
   options.threads = threads > 0 ? (guint) threads : g_get_num_processors ();
   options.start_frame = start;
   options.stop_frame = stop;
@@ -284,14 +340,14 @@ main (int argc, char **argv)
   sigaction (SIGINT, &sa, NULL);
   sigaction (SIGTERM, &sa, NULL);
 
+  /* Every job of this shard is scanned and checked before any is run. */
   specs = list_jobs (trials, camera, all);
+  jobs = g_ptr_array_new_with_free_func ((GDestroyNotify) tp_job_free);
   for (i = 0; i < specs->len && !cancel_requested; i++) {
     JobSpec *spec = &g_array_index (specs, JobSpec, i);
     GstTrialScanOptions scan = GST_TRIAL_SCAN_OPTIONS_INIT;
     g_autoptr (GstTrialLayout) layout = NULL;
-    g_autoptr (TpJob) job = NULL;
     g_autoptr (GError) job_error = NULL;
-    g_autoptr (JsonNode) meta = NULL;
 
     if (i % shard_n != shard_k - 1)
       continue;
@@ -309,7 +365,19 @@ main (int argc, char **argv)
       status = MAX (status, EXIT_USAGE);
       continue;
     }
-    job = tp_job_new (spec->trial, spec->camera, layout, options.output_base);
+    g_ptr_array_add (jobs, tp_job_new (spec->trial, spec->camera, layout,
+            options.output_base));
+  }
+  if (!check_apart (trials, jobs, options.output_base, &error)) {
+    g_printerr ("trial-process: %s\n", error->message);
+    return EXIT_USAGE;
+  }
+
+  for (i = 0; i < jobs->len && !cancel_requested; i++) {
+    TpJob *job = g_ptr_array_index (jobs, i);
+    g_autoptr (GError) job_error = NULL;
+    g_autoptr (JsonNode) meta = NULL;
+
     if (!tp_job_run (job, &options, &cancel_requested, &job_error)) {
       g_printerr ("trial-process: %s\n", job_error->message);
       return EXIT_PROCESSING;

@@ -884,5 +884,123 @@ class Summary(Base):
         self.assertIn("--summarize DIR takes no TRIAL", proc.stderr)
 
 
+
+def file_bytes(root):
+    """Every file below @root (metadata.json too) with its bytes."""
+    out = {}
+    for base, _, files in os.walk(root):
+        for name in files:
+            path = os.path.join(base, name)
+            with open(path, "rb") as f:
+                out[os.path.relpath(path, root)] = f.read()
+    return out
+
+
+class Apart(Base):
+    """Each job gets its own output folder, and no output is ever written
+    over or into the folders of the input files (issue 15 items 1, 2)."""
+
+    def refused(self, args, message, cwd=None):
+        """trial-process refuses with exit 2 and @message, writing nothing:
+        every file under the test folder keeps its bytes."""
+        before = file_bytes(self.tmp)
+        proc = run(*args, cwd=cwd)
+        self.assertEqual((proc.returncode, proc.stdout), (2, ""), proc.stderr)
+        self.assertEqual(proc.stderr, f"trial-process: {message}\n")
+        self.assertEqual(file_bytes(self.tmp), before)
+
+    def test_same_trial_name_refused(self):
+        for s in ("s1", "s2"):
+            make_sample(self.p(s, "trial_1"), "--size", "32x24", "--frames",
+                        "2", "--seed", s[1])
+        out = self.p("out")
+        a, b = self.p("s1", "trial_1"), self.p("s2", "trial_1")
+        self.refused(
+            [a, b + "/", "-o", out],
+            f"'{a}' and '{b}/' are both named 'trial_1': their outputs would "
+            f"mix in '{out}/trial_1'; convert them with different -o")
+        self.assertFalse(os.path.exists(out))
+        # Every shard refuses, not only the one holding both.
+        for shard in ("1/2", "2/2"):
+            proc = run(a, b, "-o", out, "--shard", shard)
+            self.assertEqual(proc.returncode, 2, proc.stderr)
+        self.assertFalse(os.path.exists(out))
+        # The same trial twice is one output folder too.
+        self.refused(
+            [a, a, "-o", out],
+            f"'{a}' and '{a}' are both named 'trial_1': their outputs would "
+            f"mix in '{out}/trial_1'; convert them with different -o")
+        # Apart, both convert, each as itself.
+        run(a, "-o", out, check_status=0)
+        run(b, "-o", self.p("out2"), check_status=0)
+        self.assertEqual(self.metadata(out, "trial_1", "cam1")["trial_path"], a)
+
+    def test_default_output_inside_the_trial(self):
+        """The issue's case: trial_input/trial_1 converted from its parent
+        with the default -o trial_input writes into the trial itself."""
+        trial = self.p("trial_input", "trial_1")
+        make_sample(trial, "--size", "32x24", "--frames", "2", "--depth", "npy")
+        self.refused(
+            ["trial_input/trial_1"],
+            "output folder 'trial_input/trial_1/cam1' is inside "
+            "'trial_input/trial_1', a folder of the input files of "
+            "'trial_input/trial_1'; choose another -o", cwd=self.tmp)
+        src = np.load(os.path.join(trial, "cam1", "depth", "frame_000000.npy"))
+        self.assertEqual(src.dtype, np.dtype("<u2"))
+
+    def test_single_camera_16bit_png_kept(self):
+        trial = self.p("trial_input", "trial_1")
+        make_sample(trial, "--layout", "single", "--size", "32x24", "--frames",
+                    "2", "--depth", "png")
+        # -o the trial's parent through a symbolic link
+        os.symlink(self.p("trial_input"), self.p("link"))
+        self.refused(
+            [trial, "-o", self.p("link")],
+            f"output folder '{self.p('link')}/trial_1/single_camera' is "
+            f"inside '{trial}', a folder of the input files of '{trial}'; "
+            "choose another -o")
+
+    def test_input_inside_the_output(self):
+        """A trial stored inside the output folder of a job."""
+        out = self.p("out")
+        trial = os.path.join(out, "t", "cam1", "t")
+        make_sample(trial, "--size", "32x24", "--frames", "2")
+        self.refused(
+            [trial, "-o", out],
+            f"'{trial}', a folder of the input files of '{trial}', is inside "
+            f"the output folder '{out}/t'; choose another -o")
+
+    def test_stream_folder_linked_elsewhere(self):
+        """A trial whose depth folder is a link to another disk's folder:
+        -o inside that folder is refused too."""
+        trial = self.p("t")
+        make_sample(trial, "--size", "32x24", "--frames", "2")
+        shutil.move(os.path.join(trial, "cam1", "depth"), self.p("disk2"))
+        os.symlink(self.p("disk2"), os.path.join(trial, "cam1", "depth"))
+        self.refused(
+            [trial, "-o", self.p("disk2", "out")],
+            f"output folder '{self.p('disk2', 'out')}/t/cam1' is inside "
+            f"'{trial}/cam1/depth', a folder of the input files of '{trial}'; "
+            "choose another -o")
+
+    def test_bind_mount(self):
+        """The same folder under a second name by a bind mount (root only):
+        the device and inode give it away."""
+        trial = self.p("t")
+        make_sample(trial, "--size", "32x24", "--frames", "2")
+        os.makedirs(self.p("bind"))
+        if subprocess.run(["mount", "--bind", self.tmp, self.p("bind")],
+                          stderr=subprocess.DEVNULL).returncode != 0:
+            self.skipTest("mount --bind needs root")
+        try:
+            self.refused(
+                [trial, "-o", self.p("bind", "t")],
+                f"output folder '{self.p('bind', 't')}/t/cam1' is inside "
+                f"'{trial}', a folder of the input files of '{trial}'; "
+                "choose another -o")
+        finally:
+            subprocess.run(["umount", self.p("bind")], check=True)
+
+
 if __name__ == "__main__":
     unittest.main(argv=[sys.argv[0], *sys.argv[1:]], verbosity=2)

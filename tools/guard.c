@@ -1,0 +1,153 @@
+/* trial-process: keeps jobs apart from each other and from their inputs
+ * (see guard.h). Everything here runs before a job touches a file. */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <glib/gstdio.h>
+
+#include "guard.h"
+
+G_DEFINE_QUARK (tp-guard-error-quark, tp_guard_error)
+
+/* The name layout.c gives a trial: its canonical path's last component. */
+static gchar *
+trial_name (const gchar * trial)
+{
+  g_autofree gchar *canonical = g_canonicalize_filename (trial, NULL);
+
+  return g_path_get_basename (canonical);
+}
+
+gchar *
+tp_guard_trial_output (const gchar * trial, const gchar * output_base)
+{
+  g_autofree gchar *name = trial_name (trial);
+
+  return g_build_filename (output_base, name, NULL);
+}
+
+gboolean
+tp_guard_distinct_names (const gchar * const *trials,
+    const gchar * output_base, GError ** error)
+{
+  g_autoptr (GHashTable) seen = g_hash_table_new_full (g_str_hash,
+      g_str_equal, g_free, NULL);
+  const gchar *const *t;
+
+  for (t = trials; *t; t++) {
+    gchar *name = trial_name (*t);
+    const gchar *first = g_hash_table_lookup (seen, name);
+
+    if (first != NULL) {
+      g_autofree gchar *a = g_filename_display_name (first);
+      g_autofree gchar *b = g_filename_display_name (*t);
+      g_autofree gchar *out = tp_guard_trial_output (*t, output_base);
+      g_autofree gchar *out_display = g_filename_display_name (out);
+
+      g_set_error (error, TP_GUARD_ERROR, TP_GUARD_ERROR_OVERLAP,
+          "'%s' and '%s' are both named '%s': their outputs would mix in "
+          "'%s'; convert them with different -o", a, b, name, out_display);
+      g_free (name);
+      return FALSE;
+    }
+    g_hash_table_insert (seen, name, (gpointer) * t);
+  }
+  return TRUE;
+}
+
+static gchar *
+file_key (const struct stat *st)
+{
+  return g_strdup_printf ("%ju:%ju", (uintmax_t) st->st_dev,
+      (uintmax_t) st->st_ino);
+}
+
+/* The index of the first of @folders (device:inode -> index + 1) that is
+ * @path or one of its parents, walking up the real path of the deepest
+ * part of @path that exists; -1 when none is. */
+static gint
+find_enclosing (const gchar * path, GHashTable * folders)
+{
+  g_autofree gchar *existing = g_canonicalize_filename (path, NULL);
+  g_autofree gchar *real = NULL;
+
+  while (!g_file_test (existing, G_FILE_TEST_EXISTS)) {
+    gchar *parent = g_path_get_dirname (existing);
+    g_free (existing);
+    existing = parent;
+  }
+  if ((real = realpath (existing, NULL)) == NULL)
+    return -1;
+  for (;;) {
+    g_autofree gchar *key = NULL;
+    gchar *parent;
+    struct stat st;
+    gpointer found;
+
+    if (g_stat (real, &st) == 0 && (found = g_hash_table_lookup (folders,
+                key = file_key (&st))))
+      return GPOINTER_TO_INT (found) - 1;
+    parent = g_path_get_dirname (real);
+    if (strcmp (parent, real) == 0) {
+      g_free (parent);
+      return -1;
+    }
+    g_free (real);
+    real = parent;
+  }
+}
+
+/* device:inode -> index + 1 of each of @paths that exists. */
+static GHashTable *
+folder_keys (const gchar * const *paths)
+{
+  GHashTable *keys = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+      NULL);
+  guint i;
+
+  for (i = 0; paths[i]; i++) {
+    struct stat st;
+
+    if (g_stat (paths[i], &st) == 0)
+      g_hash_table_insert (keys, file_key (&st), GINT_TO_POINTER (i + 1));
+  }
+  return keys;
+}
+
+gboolean
+tp_guard_apart (const gchar * const *inputs, const gchar * const *owners,
+    const gchar * const *job_outputs, const gchar * const *trial_outputs,
+    GError ** error)
+{
+  g_autoptr (GHashTable) in = folder_keys (inputs);
+  g_autoptr (GHashTable) out = folder_keys (trial_outputs);
+  guint i;
+  gint k;
+
+  for (i = 0; job_outputs[i]; i++) {
+    if ((k = find_enclosing (job_outputs[i], in)) >= 0) {
+      g_autofree gchar *o = g_filename_display_name (job_outputs[i]);
+      g_autofree gchar *f = g_filename_display_name (inputs[k]);
+      g_autofree gchar *t = g_filename_display_name (owners[k]);
+
+      g_set_error (error, TP_GUARD_ERROR, TP_GUARD_ERROR_OVERLAP,
+          "output folder '%s' is inside '%s', a folder of the input files "
+          "of '%s'; choose another -o", o, f, t);
+      return FALSE;
+    }
+  }
+  for (i = 0; inputs[i]; i++) {
+    if ((k = find_enclosing (inputs[i], out)) >= 0) {
+      g_autofree gchar *f = g_filename_display_name (inputs[i]);
+      g_autofree gchar *t = g_filename_display_name (owners[i]);
+      g_autofree gchar *o = g_filename_display_name (trial_outputs[k]);
+
+      g_set_error (error, TP_GUARD_ERROR, TP_GUARD_ERROR_OVERLAP,
+          "'%s', a folder of the input files of '%s', is inside the output "
+          "folder '%s'; choose another -o", f, t, o);
+      return FALSE;
+    }
+  }
+  return TRUE;
+}
