@@ -1,9 +1,12 @@
 /* trial-process: keeps jobs apart from each other and from their inputs
  * (see guard.h). Everything here runs before a job touches a file. */
+#include <errno.h>
+#include <fcntl.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 #include <glib/gstdio.h>
 
 #include "guard.h"
@@ -150,4 +153,95 @@ tp_guard_apart (const gchar * const *inputs, const gchar * const *owners,
     }
   }
   return TRUE;
+}
+
+struct _TpLock
+{
+  gchar *path;
+  int fd;
+};
+
+static void
+set_errno_error (GError ** error, int errsv, const gchar * what,
+    const gchar * path)
+{
+  g_autofree gchar *display = g_filename_display_name (path);
+
+  g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (errsv),
+      "cannot %s '%s': %s", what, display, g_strerror (errsv));
+}
+
+/* fcntl() record locks rather than flock(): F_GETLK names the process
+ * holding one. They are per process, which is what is wanted: a second
+ * trial-process is refused, and one process never runs two jobs on one
+ * folder (tp_guard_distinct_names). */
+TpLock *
+tp_lock_acquire (const gchar * dir, GError ** error)
+{
+  g_autofree gchar *path = g_build_filename (dir, TP_LOCK_NAME, NULL);
+
+  if (g_mkdir_with_parents (dir, 0755) != 0) {
+    set_errno_error (error, errno, "create", dir);
+    return NULL;
+  }
+  for (;;) {
+    struct flock fl = { .l_type = F_WRLCK,.l_whence = SEEK_SET };
+    struct stat held, named;
+    int fd = open (path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+
+    if (fd < 0) {
+      set_errno_error (error, errno, "create the lock file", path);
+      return NULL;
+    }
+    if (fcntl (fd, F_SETLK, &fl) != 0) {
+      int errsv = errno;
+
+      if (errsv != EACCES && errsv != EAGAIN) {
+        close (fd);
+        set_errno_error (error, errsv, "lock", path);
+        return NULL;
+      }
+      fl.l_type = F_WRLCK;
+      if (fcntl (fd, F_GETLK, &fl) != 0) {
+        errsv = errno;
+        close (fd);
+        set_errno_error (error, errsv, "read the lock of", path);
+        return NULL;
+      }
+      if (fl.l_type != F_UNLCK) {
+        g_autofree gchar *d = g_filename_display_name (dir);
+        g_autofree gchar *p = g_filename_display_name (path);
+
+        close (fd);
+        g_set_error (error, TP_GUARD_ERROR, TP_GUARD_ERROR_LOCKED,
+            "'%s' is being written by process %ld (it holds '%s'); this job "
+            "is left alone", d, (long) fl.l_pid, p);
+        return NULL;
+      }
+      close (fd);               /* released meanwhile: try again */
+      continue;
+    }
+    /* The holder before us may have removed the file once done: then the
+     * lock is on a file nobody else will find. */
+    if (fstat (fd, &held) == 0 && g_stat (path, &named) == 0
+        && held.st_dev == named.st_dev && held.st_ino == named.st_ino) {
+      TpLock *lock = g_new0 (TpLock, 1);
+
+      lock->path = g_steal_pointer (&path);
+      lock->fd = fd;
+      return lock;
+    }
+    close (fd);
+  }
+}
+
+void
+tp_lock_release (TpLock * lock)
+{
+  /* Removed while still locked, so whoever waits on this file finds it
+   * gone and makes a new one. */
+  g_unlink (lock->path);
+  close (lock->fd);
+  g_free (lock->path);
+  g_free (lock);
 }

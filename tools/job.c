@@ -121,8 +121,9 @@ is_our_temporary (const gchar * name, const gchar * ext)
 }
 
 /* trialsink writes ".<name>.tmp-XXXXXX" and renames it; a process killed
- * with -9 can leave one behind. They are ours, so a new run removes them
- * (trialsink itself does so only with skip-existing). */
+ * with -9 can leave one behind. The one place they are removed, and only
+ * while the job's lock is held (tp_job_run): then no other writer can be
+ * making one (trialsink never removes them, not knowing who else writes). */
 static void
 remove_stale_temporaries (const gchar * dir, const gchar * ext)
 {

@@ -60,7 +60,8 @@ TpJob *tp_job_new (const gchar * trial_path, const gchar * camera,
 void tp_job_free (TpJob * job);
 
 /* Runs the pipeline to EOS, an error or an interruption (@cancel set from a
- * signal handler). FALSE only when the pipeline could not be built. */
+ * signal handler). FALSE only when the pipeline could not be built. The
+ * caller holds the lock of the job's output folder (tp_lock_acquire). */
 gboolean tp_job_run (TpJob * job, const TpOptions * options,
     volatile gint * cancel, GError ** error);
 

@@ -252,9 +252,11 @@ main (int argc, char **argv)
       "Exit status: 0 every frame converted; 1 some frames failed; 2 usage "
       "error or a trial that is not a trial; 3 a job stopped on an error "
       "(e.g. disk full); 130 interrupted (metadata.json says incomplete).\n"
-      "Also 2, before any work: two trials with the same folder name, or an "
-      "output folder inside a folder of input files (or the other way "
-      "round).\n\n"
+      "Also 2, before any work: two trials with the same folder name, an "
+      "output folder inside a folder of input files (or the other way round), "
+      "or a job whose output folder another trial-process is writing (its "
+      "lock file " TP_LOCK_NAME "; that job is left alone, the others "
+      "run).\n\n"
       "With --summarize: 0 every job complete, no failed frame; 1 every job "
       "complete, some frames failed; 2 DIR is not a folder or holds no job; "
       "3 some job is incomplete (interrupted, stopped, killed before it "
@@ -377,7 +379,15 @@ main (int argc, char **argv)
     TpJob *job = g_ptr_array_index (jobs, i);
     g_autoptr (GError) job_error = NULL;
     g_autoptr (JsonNode) meta = NULL;
+    g_autoptr (TpLock) lock = tp_lock_acquire (job->output_dir, &job_error);
 
+    if (lock == NULL) {
+      g_printerr ("trial-process: %s\n", job_error->message);
+      if (!g_error_matches (job_error, TP_GUARD_ERROR, TP_GUARD_ERROR_LOCKED))
+        return EXIT_PROCESSING;
+      status = MAX (status, EXIT_USAGE);
+      continue;
+    }
     if (!tp_job_run (job, &options, &cancel_requested, &job_error)) {
       g_printerr ("trial-process: %s\n", job_error->message);
       return EXIT_PROCESSING;

@@ -1002,5 +1002,119 @@ class Apart(Base):
             subprocess.run(["umount", self.p("bind")], check=True)
 
 
+class Lock(Base):
+    """One writer per job: a second trial-process on the same output is
+    refused at once and touches nothing (issue 15 item 3)."""
+
+    LOCK = ".trial-process.lock"
+
+    def hold_lock(self, job):
+        """A process holding the lock of @job, as another trial-process
+        does (a POSIX record lock); it lets go when its stdin closes. Not
+        this process: closing any descriptor of the file here, even to read
+        it, would release the lock."""
+        holder = subprocess.Popen(
+            [sys.executable, "-c",
+             "import fcntl, sys\n"
+             "f = open(sys.argv[1], 'a')\n"
+             "fcntl.lockf(f, fcntl.LOCK_EX | fcntl.LOCK_NB)\n"
+             "print('locked', flush=True)\n"
+             "sys.stdin.read()\n", os.path.join(job, self.LOCK)],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        self.assertEqual(holder.stdout.readline(), "locked\n")
+        self.addCleanup(holder.stdout.close)
+        self.addCleanup(holder.wait, 60)
+        self.addCleanup(holder.stdin.close)
+        return holder
+
+    def test_held_lock_refused_names_the_holder(self):
+        trial = self.p("t")
+        make_sample(trial, "--size", "32x24", "--frames", "3")
+        out = self.p("out")
+        job = os.path.join(out, "t", "cam1")
+        os.makedirs(os.path.join(job, "color"))
+        # Another writer's state: its temporary file and metadata.json.
+        for name, data in (("color/.frame_000001.png.tmp-ab12CD", "partial"),
+                           ("metadata.json", "{}")):
+            with open(os.path.join(job, name), "w") as f:
+                f.write(data)
+        holder = self.hold_lock(job)
+        before = file_bytes(self.tmp)
+        for args in ([], ["--resume"]):
+            proc = run(trial, "-o", out, *args)
+            self.assertEqual((proc.returncode, proc.stdout), (2, ""))
+            self.assertEqual(
+                proc.stderr,
+                f"trial-process: '{job}' is being written by process "
+                f"{holder.pid} (it holds '{job}/{self.LOCK}'); this job "
+                "is left alone\n")
+            self.assertEqual(file_bytes(self.tmp), before)
+        holder.stdin.close()
+        holder.wait(60)
+        # Released: the stale temporary goes, the lock file is not an output.
+        run(trial, "-o", out, check_status=0)
+        self.assertEqual(sorted(os.listdir(job)),
+                         ["color", "depth", "metadata.json"])
+        self.assertEqual(leftovers(out), [])
+        self.assertEqual(run("--summarize", out).returncode, 0)
+
+    def test_other_jobs_still_run(self):
+        for name in ("a", "b"):
+            make_sample(self.p(name), "--size", "32x24", "--frames", "2")
+        out = self.p("out")
+        job = os.path.join(out, "a", "cam1")
+        os.makedirs(job)
+        holder = self.hold_lock(job)
+        proc = run(self.p("a"), self.p("b"), "-o", out, "-q")
+        holder.stdin.close()
+        holder.wait(60)
+        self.assertEqual(proc.returncode, 2, proc.stderr)
+        self.assertEqual(os.listdir(job), [self.LOCK])
+        self.assertTrue(self.metadata(out, "b", "cam1")["complete"])
+
+    def test_second_instance_while_first_writes(self):
+        """The issue's case: --resume started while another run writes the
+        same job. The first is paused (SIGSTOP) after frame 5 is on disk."""
+        trial = self.p("t")
+        make_sample(trial, "--size", "640x480", "--frames", "60")
+        out = self.p("out")
+        color = os.path.join(out, "t", "cam1", "color")
+        first = subprocess.Popen([TRIAL_PROCESS, trial, "-o", out, "-j", "1",
+                                  "--color-mode", "reencode", "-q"])
+        try:
+            deadline = time.monotonic() + 60
+            while not os.path.exists(os.path.join(color, "frame_000005.png")):
+                self.assertIsNone(first.poll(), "the first run ended early")
+                self.assertLess(time.monotonic(), deadline)
+                time.sleep(0.01)
+            first.send_signal(signal.SIGSTOP)
+            self.assertIsNone(first.poll(), "the first run ended early")
+            before = file_bytes(out)
+            proc = run(trial, "-o", out, "--resume", timeout=60)
+            self.assertEqual(proc.returncode, 2, proc.stderr)
+            self.assertIn(f"is being written by process {first.pid} ",
+                          proc.stderr)
+            self.assertEqual(file_bytes(out), before)
+        finally:
+            first.send_signal(signal.SIGCONT)
+        self.assertEqual(first.wait(60), 0)
+        meta = self.metadata(out, "t", "cam1")
+        self.assertEqual((meta["complete"], meta["successful"]), (True, 60))
+        self.assertEqual(frame_numbers(color, "png"), list(range(60)))
+        self.assertEqual(leftovers(out), [])
+
+    def test_stale_lock_file_taken_over(self):
+        """A run killed with -9 leaves its lock file; it holds no lock."""
+        trial = self.p("t")
+        make_sample(trial, "--size", "32x24", "--frames", "2")
+        out = self.p("out")
+        job = os.path.join(out, "t", "cam1")
+        os.makedirs(job)
+        with open(os.path.join(job, self.LOCK), "w") as f:
+            f.write("12345\n")
+        run(trial, "-o", out, check_status=0)
+        self.assertFalse(os.path.exists(os.path.join(job, self.LOCK)))
+
+
 if __name__ == "__main__":
     unittest.main(argv=[sys.argv[0], *sys.argv[1:]], verbosity=2)
