@@ -22,16 +22,24 @@ enum
   EXIT_FRAMES_FAILED = 1,       /* some frames failed; the rest were written */
   EXIT_USAGE = 2,               /* bad options, or a trial that is not a trial */
   EXIT_PROCESSING = 3,          /* a job stopped on an error (e.g. disk full) */
-  EXIT_INTERRUPTED = 130,       /* SIGINT/SIGTERM: metadata says incomplete */
+  EXIT_INTERRUPTED = 130,       /* SIGINT/SIGTERM/SIGHUP: metadata says
+                                 * incomplete */
 };
 
-static volatile gint cancel_requested = 0;
+/* Most threads trialconvert's n-threads takes. */
+#define MAX_THREADS 1024
 
+static TpInterrupt interrupt = { 0, 1 };
+
+/* The first signal stops the run cleanly; a second one ends the process at
+ * once, but only while every job's metadata.json says how far it got (else
+ * job.c ends it as soon as it has written one). */
 static void
 on_signal (int sig)
 {
   (void) sig;
-  cancel_requested = 1;
+  if (++interrupt.signals > 1 && interrupt.may_exit)
+    _exit (EXIT_INTERRUPTED);
 }
 
 typedef struct
@@ -188,7 +196,8 @@ main (int argc, char **argv)
   gboolean all = FALSE, resume = FALSE, quiet = FALSE, json = FALSE,
       version = FALSE, preview = FALSE;
   gint threads = 0, level = 1;
-  gint64 start = -1, stop = -1;
+  /* G_MININT64: not given (-1 means the same to trialsrc) */
+  gint64 start = G_MININT64, stop = G_MININT64;
   GOptionEntry entries[] = {
     {"camera", 'c', 0, G_OPTION_ARG_STRING, &camera,
         "Camera to convert (default: the first)", "NAME"},
@@ -285,11 +294,28 @@ main (int argc, char **argv)
     g_printerr ("trial-process: --camera and --all exclude each other\n");
     return EXIT_USAGE;
   }
-  if (threads < 0 || level < 0 || level > 9) {
-    g_printerr ("trial-process: --threads must be >= 0 and "
-        "--compression-level 0-9\n");
+  if (threads < 0 || threads > MAX_THREADS) {
+    g_printerr ("trial-process: --threads must be 0-%d (0: one per "
+        "processor), not %d\n", MAX_THREADS, threads);
     return EXIT_USAGE;
   }
+  if (level < 0 || level > 9) {
+    g_printerr ("trial-process: --compression-level must be 0-9, not %d\n",
+        level);
+    return EXIT_USAGE;
+  }
+  if (start != G_MININT64 && start < 0) {
+    g_printerr ("trial-process: --start must be a frame number >= 0, not %"
+        G_GINT64_FORMAT "\n", start);
+    return EXIT_USAGE;
+  }
+  if (stop != G_MININT64 && stop < 0) {
+    g_printerr ("trial-process: --stop must be a frame number >= 0, not %"
+        G_GINT64_FORMAT "\n", stop);
+    return EXIT_USAGE;
+  }
+  start = MAX (start, -1);
+  stop = MAX (stop, -1);
   if (color_mode && strcmp (color_mode, "auto") != 0
       && strcmp (color_mode, "reencode") != 0) {
     g_printerr ("trial-process: --color-mode must be auto or reencode, not "
@@ -320,6 +346,14 @@ main (int argc, char **argv)
   }
 
   options.output_base = output ? output : "trial_input";
+  if (g_file_test (options.output_base, G_FILE_TEST_EXISTS)
+      && !g_file_test (options.output_base, G_FILE_TEST_IS_DIR)) {
+    g_autofree gchar *display = g_filename_display_name (options.output_base);
+
+    g_printerr ("trial-process: -o '%s' is a file, expected a folder\n",
+        display);
+    return EXIT_USAGE;
+  }
   if (!tp_guard_distinct_names ((const gchar * const *) trials,
           options.output_base, &error)) {
     g_printerr ("trial-process: %s\n", error->message);
@@ -338,14 +372,14 @@ main (int argc, char **argv)
 
   memset (&sa, 0, sizeof sa);
   sa.sa_handler = on_signal;
-  sa.sa_flags = SA_RESETHAND;   /* a second Ctrl-C kills at once */
   sigaction (SIGINT, &sa, NULL);
   sigaction (SIGTERM, &sa, NULL);
+  sigaction (SIGHUP, &sa, NULL);
 
   /* Every job of this shard is scanned and checked before any is run. */
   specs = list_jobs (trials, camera, all);
   jobs = g_ptr_array_new_with_free_func ((GDestroyNotify) tp_job_free);
-  for (i = 0; i < specs->len && !cancel_requested; i++) {
+  for (i = 0; i < specs->len && !interrupt.signals; i++) {
     JobSpec *spec = &g_array_index (specs, JobSpec, i);
     GstTrialScanOptions scan = GST_TRIAL_SCAN_OPTIONS_INIT;
     g_autoptr (GstTrialLayout) layout = NULL;
@@ -375,7 +409,7 @@ main (int argc, char **argv)
     return EXIT_USAGE;
   }
 
-  for (i = 0; i < jobs->len && !cancel_requested; i++) {
+  for (i = 0; i < jobs->len && !interrupt.signals; i++) {
     TpJob *job = g_ptr_array_index (jobs, i);
     g_autoptr (GError) job_error = NULL;
     g_autoptr (JsonNode) meta = NULL;
@@ -388,7 +422,7 @@ main (int argc, char **argv)
       status = MAX (status, EXIT_USAGE);
       continue;
     }
-    if (!tp_job_run (job, &options, &cancel_requested, &job_error)) {
+    if (!tp_job_run (job, &options, &interrupt, &job_error)) {
       g_printerr ("trial-process: %s\n", job_error->message);
       return EXIT_PROCESSING;
     }
@@ -398,6 +432,7 @@ main (int argc, char **argv)
           job_error->message);
       status = MAX (status, EXIT_PROCESSING);
     }
+    interrupt.may_exit = 1;
     if (json) {
       g_autofree gchar *line = json_to_string (meta, FALSE);
       /* UTF-8 as it is: g_print() would turn non-ASCII into '?' in a
@@ -413,7 +448,7 @@ main (int argc, char **argv)
     else if (job->failed > 0 && status == EXIT_OK)
       status = EXIT_FRAMES_FAILED;
   }
-  if (cancel_requested)
+  if (interrupt.signals)
     status = EXIT_INTERRUPTED;
 
   return status;

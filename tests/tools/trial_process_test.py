@@ -1116,5 +1116,102 @@ class Lock(Base):
         self.assertFalse(os.path.exists(os.path.join(job, self.LOCK)))
 
 
+class Limits(Base):
+    """Options out of range are usage errors; every way of stopping a run
+    leaves a metadata.json that says so (issue 15 item 10)."""
+
+    def usage_error(self, args, message):
+        proc = run(*args)
+        self.assertEqual((proc.returncode, proc.stdout, proc.stderr),
+                         (2, "", f"trial-process: {message}\n"))
+        self.assertFalse(os.path.exists(self.p("out")))
+
+    def test_out_of_range_options(self):
+        trial = self.p("t")
+        make_sample(trial, "--size", "32x24", "--frames", "2")
+        out = self.p("out")
+        self.usage_error([trial, "-o", out, "--threads", "100000"],
+                         "--threads must be 0-1024 (0: one per processor), "
+                         "not 100000")
+        self.usage_error([trial, "-o", out, "--start", "-3"],
+                         "--start must be a frame number >= 0, not -3")
+        self.usage_error([trial, "-o", out, "--start", "-1"],
+                         "--start must be a frame number >= 0, not -1")
+        self.usage_error([trial, "-o", out, "--stop", "-3"],
+                         "--stop must be a frame number >= 0, not -3")
+        run(trial, "-o", out, "-j", "1024", "--start", "0", "--stop", "0",
+            check_status=0)
+        self.assertEqual(self.metadata(out, "t", "cam1")["num_workers"], 1024)
+
+    def test_output_is_a_file(self):
+        trial = self.p("t")
+        make_sample(trial, "--size", "32x24", "--frames", "2")
+        with open(self.p("file"), "w") as f:
+            f.write("keep")
+        proc = run(trial, "-o", self.p("file"))
+        self.assertEqual((proc.returncode, proc.stdout, proc.stderr),
+                         (2, "", f"trial-process: -o '{self.p('file')}' is a "
+                          "file, expected a folder\n"))
+        with open(self.p("file")) as f:
+            self.assertEqual(f.read(), "keep")
+
+    def wait_delivered(self, proc, sig):
+        """Until @sig is no longer pending for @proc (its handler has run),
+        or @proc has ended: signals sent together would merge into one."""
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with open(f"/proc/{proc.pid}/status") as f:
+                    fields = dict(line.split(":\t", 1) for line in f)
+            except (FileNotFoundError, ProcessLookupError):
+                return
+            pending = int(fields["ShdPnd"], 16) | int(fields["SigPnd"], 16)
+            if fields["State"].startswith("Z") \
+                    or not pending & (1 << (sig - 1)):
+                return
+            self.assertLess(time.monotonic(), deadline)
+            time.sleep(0.001)
+
+    def interrupt(self, *signals):
+        """Sends @signals one after the other (each once the one before it
+        was delivered) once frame 5 is on disk; the exit status and
+        metadata.json."""
+        trial = self.p("t")
+        make_sample(trial, "--size", "640x480", "--frames", "200")
+        out = self.p("out")
+        color = os.path.join(out, "t", "cam1", "color")
+        proc = subprocess.Popen([TRIAL_PROCESS, trial, "-o", out, "-j", "1",
+                                 "--color-mode", "reencode", "-q"])
+        deadline = time.monotonic() + 60
+        while not os.path.exists(os.path.join(color, "frame_000005.png")):
+            self.assertIsNone(proc.poll(), "trial-process ended early")
+            self.assertLess(time.monotonic(), deadline)
+            time.sleep(0.01)
+        for sig in signals:
+            proc.send_signal(sig)
+            self.wait_delivered(proc, sig)
+        status = proc.wait(60)
+        meta = self.metadata(out, "t", "cam1")
+        written = min(len(frame_numbers(os.path.join(out, "t/cam1", stream),
+                                        ext))
+                      for stream, ext in (("color", "png"), ("depth", "npy")))
+        self.assertLessEqual(meta["successful"], written)
+        self.assertGreaterEqual(meta["successful"], 0)
+        return status, meta
+
+    def test_sighup_marks_interrupted(self):
+        status, meta = self.interrupt(signal.SIGHUP)
+        self.assertEqual(status, 130)
+        self.assertEqual((meta["complete"], meta["interrupted"]),
+                         (False, True))
+
+    def test_second_ctrl_c_leaves_metadata(self):
+        status, meta = self.interrupt(signal.SIGINT, signal.SIGINT)
+        self.assertEqual(status, 130)
+        self.assertEqual((meta["complete"], meta["interrupted"]),
+                         (False, True))
+        self.assertEqual(run("--summarize", self.p("out")).returncode, 3)
+
+
 if __name__ == "__main__":
     unittest.main(argv=[sys.argv[0], *sys.argv[1:]], verbosity=2)
