@@ -72,7 +72,11 @@ file_key (const struct stat *st)
 static gint
 find_enclosing (const gchar * path, GHashTable * folders)
 {
-  g_autofree gchar *existing = g_canonicalize_filename (path, NULL);
+  /* Not g_canonicalize_filename(): it drops "link/.." as text, where the
+   * kernel goes to the parent of the link's target. */
+  g_autofree gchar *cwd = g_get_current_dir ();
+  g_autofree gchar *existing = g_path_is_absolute (path) ? g_strdup (path) :
+      g_build_filename (cwd, path, NULL);
   g_autofree gchar *real = NULL;
 
   while (!g_file_test (existing, G_FILE_TEST_EXISTS)) {

@@ -960,6 +960,18 @@ class Apart(Base):
             f"inside '{trial}', a folder of the input files of '{trial}'; "
             "choose another -o")
 
+    def test_dot_dot_after_a_link(self):
+        """'link/..' is the parent of the link's target, not the folder
+        holding the link: -o 'l/..' with l -> trial/cam1 is the trial."""
+        trial = self.p("trial_input", "trial_1")
+        make_sample(trial, "--size", "32x24", "--frames", "2")
+        os.symlink(os.path.join(trial, "cam1"), self.p("l"))
+        self.refused(
+            [trial, "-o", self.p("l", "..")],
+            f"output folder '{self.p('l', '..')}/trial_1/cam1' is inside "
+            f"'{trial}', a folder of the input files of '{trial}'; choose "
+            "another -o")
+
     def test_input_inside_the_output(self):
         """A trial stored inside the output folder of a job."""
         out = self.p("out")
