@@ -23,9 +23,11 @@
  * that was reported written survives a power loss. Missing folders are
  * created. With
  * #GstTrialSink:skip-existing an interrupted run can be resumed: frames whose
- * file exists are skipped, and temporary files left by the interrupted run
- * are removed from the output folder (when the frame number is in the file
- * name, not in a folder name). Buffers flagged %GST_BUFFER_FLAG_GAP
+ * file exists are skipped. The element removes no file it did not make in
+ * this run: a temporary file left by a killed run may belong to another
+ * writer still at work, which only the application can know (trial-process
+ * removes them while it holds the output folder's lock). Buffers flagged
+ * %GST_BUFFER_FLAG_GAP
  * (frames upstream could not read) are counted as failed and not written.
  *
  * The element posts a "trial-progress" element message every
@@ -69,9 +71,8 @@ GST_DEBUG_CATEGORY_STATIC (gst_trial_sink_debug);
  * wider field could never name a file. */
 #define MAX_WIDTH 255
 
-/* Suffix of the temporary files: ".tmp-" and the six g_mkstemp() characters. */
+/* Suffix of the temporary files, before the six g_mkstemp() characters. */
 #define TMP_TAG ".tmp-"
-#define TMP_TAG_LEN 11
 
 enum
 {
@@ -172,8 +173,8 @@ gst_trial_sink_class_init (GstTrialSinkClass * klass)
           DEFAULT_FSYNC, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
   g_object_class_install_property (gobject_class, PROP_SKIP_EXISTING,
       g_param_spec_boolean ("skip-existing", "Skip existing",
-          "Keep files that already exist instead of writing them again, and "
-          "remove temporary files left by an interrupted run (resume)",
+          "Keep files that already exist instead of writing them again "
+          "(resume)",
           DEFAULT_SKIP_EXISTING, G_PARAM_READWRITE | GST_PARAM_MUTABLE_READY |
           G_PARAM_STATIC_STRINGS));
   g_object_class_install_property (gobject_class, PROP_STREAM,
@@ -488,72 +489,6 @@ pattern_expand (const Pattern * p, guint64 offset)
   return g_string_free (s, FALSE);
 }
 
-/* Whether @name is a temporary file this element makes for a final name
- * "<prefix><number><suffix>": ".<prefix><number><suffix>.tmp-XXXXXX". */
-static gboolean
-is_temp_name (const gchar * name, const gchar * prefix, const gchar * suffix)
-{
-  gsize len = strlen (name), plen = strlen (prefix), slen = strlen (suffix);
-  const gchar *number, *number_end, *tag, *q;
-
-  if (name[0] != '.' || len < 1 + plen + 1 + slen + TMP_TAG_LEN
-      || strncmp (name + 1, prefix, plen) != 0)
-    return FALSE;
-  tag = name + len - TMP_TAG_LEN;
-  number = name + 1 + plen;
-  number_end = tag - slen;
-  if (strncmp (tag, TMP_TAG, strlen (TMP_TAG)) != 0
-      || strncmp (number_end, suffix, slen) != 0)
-    return FALSE;
-  for (q = number; q < number_end; q++)
-    if (!g_ascii_isdigit (*q) && strchr (" +-", *q) == NULL)
-      return FALSE;
-  for (q = tag + strlen (TMP_TAG); *q != '\0'; q++)
-    if (!g_ascii_isalnum (*q))
-      return FALSE;
-  return TRUE;
-}
-
-/* A run killed while writing (kill -9, power loss) leaves its temporary
- * file behind; resuming removes them so the output holds final files only.
- * Possible only when the frame number is in the file name: a pattern that
- * puts it in a folder name has no single folder to clean. */
-static void
-gst_trial_sink_remove_stale_temps (GstTrialSink * self)
-{
-  const gchar *prefix = self->pattern.prefix;
-  const gchar *slash = strrchr (prefix, G_DIR_SEPARATOR);
-  g_autofree gchar *dir = NULL;
-  const gchar *name;
-  GDir *d;
-
-  if (strchr (self->pattern.suffix, G_DIR_SEPARATOR) != NULL)
-    return;
-  if (slash == NULL)
-    dir = g_strdup (".");
-  else if (slash == prefix)
-    dir = g_strdup (G_DIR_SEPARATOR_S);
-  else
-    dir = g_strndup (prefix, slash - prefix);
-
-  d = g_dir_open (dir, 0, NULL);
-  if (d == NULL)
-    return;
-  while ((name = g_dir_read_name (d)) != NULL) {
-    g_autofree gchar *path = NULL;
-
-    if (!is_temp_name (name, slash ? slash + 1 : prefix, self->pattern.suffix))
-      continue;
-    path = g_build_filename (dir, name, NULL);
-    if (g_unlink (path) == 0)
-      GST_INFO_OBJECT (self, "removed stale temporary file '%s'", path);
-    else
-      GST_WARNING_OBJECT (self, "cannot remove stale temporary file '%s': %s",
-          path, g_strerror (errno));
-  }
-  g_dir_close (d);
-}
-
 static void
 gst_trial_sink_post_progress (GstTrialSink * self, gboolean done)
 {
@@ -783,8 +718,6 @@ gst_trial_sink_setup (GstTrialSink * self)
   }
 
   self->last_progress = g_get_monotonic_time ();
-  if (self->skip)
-    gst_trial_sink_remove_stale_temps (self);
 
   return TRUE;
 }

@@ -21,6 +21,7 @@
 
 #include "gst/trial/output.h"
 #include "job.h"
+#include "metadata.h"
 
 enum
 { STREAM_COLOR, STREAM_DEPTH, N_STREAMS };
@@ -122,8 +123,9 @@ is_our_temporary (const gchar * name, const gchar * ext)
 }
 
 /* trialsink writes ".<name>.tmp-XXXXXX" and renames it; a process killed
- * with -9 can leave one behind. They are ours, so a new run removes them
- * (trialsink itself does so only with skip-existing). */
+ * with -9 can leave one behind. The one place they are removed, and only
+ * while the job's lock is held (tp_job_run): then no other writer can be
+ * making one (trialsink never removes them, not knowing who else writes). */
 static void
 remove_stale_temporaries (const gchar * dir, const gchar * ext)
 {
@@ -499,8 +501,65 @@ draw_progress (TpJob * job, guint done, gdouble elapsed)
       eta / 60, eta % 60);
 }
 
+/* The job's counts from its sinks (their own counts: the last
+ * trial-progress message can be up to a progress-interval older than what
+ * they wrote) and its failures so far. */
+static void
+job_tally (TpJob * job, GstElement * pipeline, SinkProgress * progress,
+    gboolean got_eos, gint64 start_time)
+{
+  guint s, done;
+
+  for (s = 0; s < N_STREAMS; s++) {
+    g_autofree gchar *name = g_strdup_printf ("sink-%s", stream_names[s]);
+    g_autoptr (GstElement) sink = gst_bin_get_by_name (GST_BIN (pipeline),
+        name);
+
+    if (sink != NULL)
+      g_object_get (sink, "frames", &progress[s].frames, "failed",
+          &progress[s].failed, "bytes", &progress[s].bytes, NULL);
+  }
+  job->processing_time =
+      (g_get_monotonic_time () - start_time) / (gdouble) G_USEC_PER_SEC;
+  job->failed = g_hash_table_size (job->failed_set);
+  job->bytes_written = progress[STREAM_COLOR].bytes +
+      progress[STREAM_DEPTH].bytes;
+  job->complete = got_eos && job->error == NULL && !job->interrupted;
+  done = MIN (progress[STREAM_COLOR].frames, progress[STREAM_DEPTH].frames);
+  if (job->complete)
+    job->successful = job->total_frames - job->failed;
+  else
+    job->successful = MIN (job->resumed_from + done,
+        job->total_frames - job->failed);
+  if (job->processing_time > 0)
+    job->processing_fps = (job->complete ?
+        job->total_frames - job->resumed_from : done) / job->processing_time;
+}
+
+/* On the first signal, before the pipeline stops (which waits for the
+ * frames being converted): a metadata.json marked interrupted with what is
+ * written so far. Then a second signal may end the process at once; one
+ * that came meanwhile does so now. */
+static void
+job_record_interrupt (TpJob * job, const TpOptions * options,
+    GstElement * pipeline, SinkProgress * progress, gint64 start_time,
+    TpInterrupt * interrupt)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JsonNode) meta = NULL;
+
+  job_tally (job, pipeline, progress, FALSE, start_time);
+  meta = tp_metadata_build (job, options);
+  if (!tp_metadata_write (meta, job->output_dir, &error))
+    g_printerr ("trial-process: cannot write metadata.json: %s\n",
+        error->message);
+  interrupt->may_exit = 1;
+  if (interrupt->signals > 1)
+    raise (SIGINT);
+}
+
 gboolean
-tp_job_run (TpJob * job, const TpOptions * options, volatile gint * cancel,
+tp_job_run (TpJob * job, const TpOptions * options, TpInterrupt * interrupt,
     GError ** error)
 {
   g_autoptr (GstElement) pipeline = NULL;
@@ -517,6 +576,7 @@ tp_job_run (TpJob * job, const TpOptions * options, volatile gint * cancel,
   /* An earlier run's metadata.json says nothing about this one: gone until
    * this run writes its own, so a run killed meanwhile (SIGKILL, a time
    * limit) shows as unfinished, not as the earlier run's result. */
+  interrupt->may_exit = 0;
   if (g_unlink (metadata) != 0 && errno != ENOENT) {
     int errsv = errno;
     g_autofree gchar *display = g_filename_display_name (metadata);
@@ -556,8 +616,10 @@ tp_job_run (TpJob * job, const TpOptions * options, volatile gint * cancel,
     g_autoptr (GstMessage) msg = gst_bus_timed_pop (bus, 100 * GST_MSECOND);
     gint64 now = g_get_monotonic_time ();
 
-    if (g_atomic_int_get (cancel)) {
+    if (interrupt->signals) {
       job->interrupted = TRUE;
+      job_record_interrupt (job, options, pipeline, progress, start_time,
+          interrupt);
       break;
     }
     if (msg == NULL)
@@ -621,28 +683,11 @@ tp_job_run (TpJob * job, const TpOptions * options, volatile gint * cancel,
   }
 
   gst_element_set_state (pipeline, GST_STATE_NULL);
-  /* The sinks' own counts: the last trial-progress message can be up to a
-   * progress-interval older than what they wrote before stopping. */
-  for (s = 0; s < N_STREAMS; s++) {
-    g_autofree gchar *name = g_strdup_printf ("sink-%s", stream_names[s]);
-    g_autoptr (GstElement) sink = gst_bin_get_by_name (GST_BIN (pipeline),
-        name);
-
-    if (sink != NULL)
-      g_object_get (sink, "frames", &progress[s].frames, "failed",
-          &progress[s].failed, "bytes", &progress[s].bytes, NULL);
-  }
-  job->processing_time =
-      (g_get_monotonic_time () - start_time) / (gdouble) G_USEC_PER_SEC;
-  job->failed = g_hash_table_size (job->failed_set);
-  job->bytes_written = progress[STREAM_COLOR].bytes +
-      progress[STREAM_DEPTH].bytes;
-  job->complete = got_eos && job->error == NULL && !job->interrupted;
+  job_tally (job, pipeline, progress, got_eos, start_time);
+  /* What is on disk decides: the other half of a failed or unfinished
+   * frame goes. */
   job->successful = remove_half_frames (job);
   done = MIN (progress[STREAM_COLOR].frames, progress[STREAM_DEPTH].frames);
-  if (job->processing_time > 0)
-    job->processing_fps = (job->complete ?
-        job->total_frames - job->resumed_from : done) / job->processing_time;
   if (options->progress_bar) {
     draw_progress (job, job->complete ? job->total_frames - job->resumed_from :
         done, job->processing_time);

@@ -5,6 +5,7 @@
  * writes it out; trial-process.c makes and runs the jobs. */
 #pragma once
 
+#include <signal.h>
 #include <gst/gst.h>
 #include "gst/trial/layout.h"
 
@@ -59,11 +60,24 @@ TpJob *tp_job_new (const gchar * trial_path, const gchar * camera,
     GstTrialLayout * layout, const gchar * output_base);
 void tp_job_free (TpJob * job);
 
-/* Runs the pipeline to EOS, an error or an interruption (@cancel set from a
- * signal handler). FALSE only when the pipeline could not be built, or
- * (--resume) a damaged output cannot be removed. */
+/* Shared with trial-process's signal handler. */
+typedef struct
+{
+  volatile sig_atomic_t signals;        /* SIGINT, SIGTERM, SIGHUP received */
+  /* A second signal may end the process at once: no job is between
+   * removing the earlier run's metadata.json and writing its own. */
+  volatile sig_atomic_t may_exit;
+} TpInterrupt;
+
+/* Runs the pipeline to EOS, an error or an interruption (a signal counted
+ * in @interrupt). On the first signal it writes metadata.json marked
+ * interrupted before it stops the pipeline, so that a second signal, which
+ * may end the process while the pipeline stops, leaves a record. FALSE
+ * only when the pipeline could not be built, or (--resume) a damaged output
+ * cannot be removed. The caller holds the lock of
+ * the job's output folder (tp_lock_acquire). */
 gboolean tp_job_run (TpJob * job, const TpOptions * options,
-    volatile gint * cancel, GError ** error);
+    TpInterrupt * interrupt, GError ** error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TpJob, tp_job_free)
 

@@ -10,6 +10,7 @@
 #include <gst/gst.h>
 
 #include "config.h"
+#include "guard.h"
 #include "job.h"
 #include "metadata.h"
 #include "summary.h"
@@ -21,16 +22,24 @@ enum
   EXIT_FRAMES_FAILED = 1,       /* some frames failed; the rest were written */
   EXIT_USAGE = 2,               /* bad options, or a trial that is not a trial */
   EXIT_PROCESSING = 3,          /* a job stopped on an error (e.g. disk full) */
-  EXIT_INTERRUPTED = 130,       /* SIGINT/SIGTERM: metadata says incomplete */
+  EXIT_INTERRUPTED = 130,       /* SIGINT/SIGTERM/SIGHUP: metadata says
+                                 * incomplete */
 };
 
-static volatile gint cancel_requested = 0;
+/* Most threads trialconvert's n-threads takes. */
+#define MAX_THREADS 1024
 
+static TpInterrupt interrupt = { 0, 1 };
+
+/* The first signal stops the run cleanly; a second one ends the process at
+ * once, but only while every job's metadata.json says how far it got (else
+ * job.c ends it as soon as it has written one). */
 static void
 on_signal (int sig)
 {
   (void) sig;
-  cancel_requested = 1;
+  if (++interrupt.signals > 1 && interrupt.may_exit)
+    _exit (EXIT_INTERRUPTED);
 }
 
 typedef struct
@@ -119,6 +128,52 @@ print_summary (const TpJob * job, FILE * out)
     fprintf (out, "  error: %s\n", job->error);
 }
 
+/* Refuses, before any work, jobs whose output would be written into the
+ * folders of input files (of any trial given, or of a stream folder that a
+ * trial links to elsewhere), or whose input lies inside an output folder. */
+static gboolean
+check_apart (gchar ** trials, GPtrArray * jobs, const gchar * output_base,
+    GError ** error)
+{
+  g_autoptr (GPtrArray) inputs = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GPtrArray) owners = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GPtrArray) job_outputs = g_ptr_array_new ();
+  g_autoptr (GPtrArray) trial_outputs =
+      g_ptr_array_new_with_free_func (g_free);
+  gchar **t;
+  guint i;
+
+  for (t = trials; *t; t++) {
+    g_ptr_array_add (inputs, g_strdup (*t));
+    g_ptr_array_add (owners, g_strdup (*t));
+    g_ptr_array_add (trial_outputs, tp_guard_trial_output (*t, output_base));
+  }
+  for (i = 0; i < jobs->len; i++) {
+    const TpJob *job = g_ptr_array_index (jobs, i);
+    const gchar *dirs[] = {
+      gst_trial_layout_get_color_dir (job->layout),
+      gst_trial_layout_get_depth_dir (job->layout),
+    };
+    guint d;
+
+    for (d = 0; d < G_N_ELEMENTS (dirs); d++) {
+      if (dirs[d] == NULL)
+        continue;
+      g_ptr_array_add (inputs, g_strdup (dirs[d]));
+      g_ptr_array_add (owners, g_strdup (job->trial_path));
+    }
+    g_ptr_array_add (job_outputs, job->output_dir);
+  }
+  g_ptr_array_add (inputs, NULL);
+  g_ptr_array_add (owners, NULL);
+  g_ptr_array_add (job_outputs, NULL);
+  g_ptr_array_add (trial_outputs, NULL);
+  return tp_guard_apart ((const gchar * const *) inputs->pdata,
+      (const gchar * const *) owners->pdata,
+      (const gchar * const *) job_outputs->pdata,
+      (const gchar * const *) trial_outputs->pdata, error);
+}
+
 /* ximagesink on X11 (XWayland included): autovideosink would pick
  * glimagesink, which without a GPU renders in software and costs more CPU
  * than a 10 fps preview may take from the conversion. */
@@ -141,7 +196,8 @@ main (int argc, char **argv)
   gboolean all = FALSE, resume = FALSE, quiet = FALSE, json = FALSE,
       version = FALSE, preview = FALSE;
   gint threads = 0, level = 1;
-  gint64 start = -1, stop = -1;
+  /* G_MININT64: not given (-1 means the same to trialsrc) */
+  gint64 start = G_MININT64, stop = G_MININT64;
   GOptionEntry entries[] = {
     {"camera", 'c', 0, G_OPTION_ARG_STRING, &camera,
         "Camera to convert (default: the first)", "NAME"},
@@ -191,6 +247,7 @@ main (int argc, char **argv)
       g_option_context_new ("TRIAL... - convert RealSense trials");
   g_autoptr (GError) error = NULL;
   g_autoptr (GArray) specs = NULL;
+  g_autoptr (GPtrArray) jobs = NULL;
   TpOptions options = { 0 };
   guint shard_k = 1, shard_n = 1, i;
   gint status = EXIT_OK;
@@ -203,7 +260,12 @@ main (int argc, char **argv)
       "depth/frame_%06d.npy (float32 metres) and metadata.json.\n\n"
       "Exit status: 0 every frame converted; 1 some frames failed; 2 usage "
       "error or a trial that is not a trial; 3 a job stopped on an error "
-      "(e.g. disk full); 130 interrupted (metadata.json says incomplete).\n\n"
+      "(e.g. disk full); 130 interrupted (metadata.json says incomplete).\n"
+      "Also 2, before any work: two trials with the same folder name, an "
+      "output folder inside a folder of input files (or the other way round), "
+      "or a job whose output folder another trial-process is writing (its "
+      "lock file " TP_LOCK_NAME "; that job is left alone, the others "
+      "run).\n\n"
       "With --summarize: 0 every job complete, no failed frame; 1 every job "
       "complete, some frames failed; 2 DIR is not a folder or holds no job; "
       "3 some job is incomplete (interrupted, stopped, killed before it "
@@ -232,11 +294,28 @@ main (int argc, char **argv)
     g_printerr ("trial-process: --camera and --all exclude each other\n");
     return EXIT_USAGE;
   }
-  if (threads < 0 || level < 0 || level > 9) {
-    g_printerr ("trial-process: --threads must be >= 0 and "
-        "--compression-level 0-9\n");
+  if (threads < 0 || threads > MAX_THREADS) {
+    g_printerr ("trial-process: --threads must be 0-%d (0: one per "
+        "processor), not %d\n", MAX_THREADS, threads);
     return EXIT_USAGE;
   }
+  if (level < 0 || level > 9) {
+    g_printerr ("trial-process: --compression-level must be 0-9, not %d\n",
+        level);
+    return EXIT_USAGE;
+  }
+  if (start != G_MININT64 && start < 0) {
+    g_printerr ("trial-process: --start must be a frame number >= 0, not %"
+        G_GINT64_FORMAT "\n", start);
+    return EXIT_USAGE;
+  }
+  if (stop != G_MININT64 && stop < 0) {
+    g_printerr ("trial-process: --stop must be a frame number >= 0, not %"
+        G_GINT64_FORMAT "\n", stop);
+    return EXIT_USAGE;
+  }
+  start = MAX (start, -1);
+  stop = MAX (stop, -1);
   if (color_mode && strcmp (color_mode, "auto") != 0
       && strcmp (color_mode, "reencode") != 0) {
     g_printerr ("trial-process: --color-mode must be auto or reencode, not "
@@ -267,6 +346,19 @@ main (int argc, char **argv)
   }
 
   options.output_base = output ? output : "trial_input";
+  if (g_file_test (options.output_base, G_FILE_TEST_EXISTS)
+      && !g_file_test (options.output_base, G_FILE_TEST_IS_DIR)) {
+    g_autofree gchar *display = g_filename_display_name (options.output_base);
+
+    g_printerr ("trial-process: -o '%s' is a file, expected a folder\n",
+        display);
+    return EXIT_USAGE;
+  }
+  if (!tp_guard_distinct_names ((const gchar * const *) trials,
+          options.output_base, &error)) {
+    g_printerr ("trial-process: %s\n", error->message);
+    return EXIT_USAGE;
+  }
   options.threads = threads > 0 ? (guint) threads : g_get_num_processors ();
   options.start_frame = start;
   options.stop_frame = stop;
@@ -280,18 +372,18 @@ main (int argc, char **argv)
 
   memset (&sa, 0, sizeof sa);
   sa.sa_handler = on_signal;
-  sa.sa_flags = SA_RESETHAND;   /* a second Ctrl-C kills at once */
   sigaction (SIGINT, &sa, NULL);
   sigaction (SIGTERM, &sa, NULL);
+  sigaction (SIGHUP, &sa, NULL);
 
+  /* Every job of this shard is scanned and checked before any is run. */
   specs = list_jobs (trials, camera, all);
-  for (i = 0; i < specs->len && !cancel_requested; i++) {
+  jobs = g_ptr_array_new_with_free_func ((GDestroyNotify) tp_job_free);
+  for (i = 0; i < specs->len && !interrupt.signals; i++) {
     JobSpec *spec = &g_array_index (specs, JobSpec, i);
     GstTrialScanOptions scan = GST_TRIAL_SCAN_OPTIONS_INIT;
     g_autoptr (GstTrialLayout) layout = NULL;
-    g_autoptr (TpJob) job = NULL;
     g_autoptr (GError) job_error = NULL;
-    g_autoptr (JsonNode) meta = NULL;
 
     if (i % shard_n != shard_k - 1)
       continue;
@@ -309,8 +401,28 @@ main (int argc, char **argv)
       status = MAX (status, EXIT_USAGE);
       continue;
     }
-    job = tp_job_new (spec->trial, spec->camera, layout, options.output_base);
-    if (!tp_job_run (job, &options, &cancel_requested, &job_error)) {
+    g_ptr_array_add (jobs, tp_job_new (spec->trial, spec->camera, layout,
+            options.output_base));
+  }
+  if (!check_apart (trials, jobs, options.output_base, &error)) {
+    g_printerr ("trial-process: %s\n", error->message);
+    return EXIT_USAGE;
+  }
+
+  for (i = 0; i < jobs->len && !interrupt.signals; i++) {
+    TpJob *job = g_ptr_array_index (jobs, i);
+    g_autoptr (GError) job_error = NULL;
+    g_autoptr (JsonNode) meta = NULL;
+    g_autoptr (TpLock) lock = tp_lock_acquire (job->output_dir, &job_error);
+
+    if (lock == NULL) {
+      g_printerr ("trial-process: %s\n", job_error->message);
+      if (!g_error_matches (job_error, TP_GUARD_ERROR, TP_GUARD_ERROR_LOCKED))
+        return EXIT_PROCESSING;
+      status = MAX (status, EXIT_USAGE);
+      continue;
+    }
+    if (!tp_job_run (job, &options, &interrupt, &job_error)) {
       g_printerr ("trial-process: %s\n", job_error->message);
       return EXIT_PROCESSING;
     }
@@ -320,6 +432,7 @@ main (int argc, char **argv)
           job_error->message);
       status = MAX (status, EXIT_PROCESSING);
     }
+    interrupt.may_exit = 1;
     if (json) {
       g_autofree gchar *line = json_to_string (meta, FALSE);
       /* UTF-8 as it is: g_print() would turn non-ASCII into '?' in a
@@ -335,7 +448,7 @@ main (int argc, char **argv)
     else if (job->failed > 0 && status == EXIT_OK)
       status = EXIT_FRAMES_FAILED;
   }
-  if (cancel_requested)
+  if (interrupt.signals)
     status = EXIT_INTERRUPTED;
 
   return status;

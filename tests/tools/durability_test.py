@@ -207,7 +207,14 @@ class SinkWrites(Base):
 
         proc = self.launch(self.trial, out, plain_env(), resume=True)
         self.assertEqual(proc.returncode, 0, proc.stderr)
-        self.assertEqual(leftovers(out), [])
+        # trialsink removes no file it did not make (another writer may
+        # own it): the killed run's temporary stays, hidden, beside the
+        # rewritten frame; trial-process removes it under its job lock.
+        left = leftovers(out)
+        self.assertIn(os.path.join(depth, temps[0]), left)
+        for path in left:
+            self.assertTrue(os.path.basename(path).startswith("."), path)
+            os.unlink(path)
         self.assertEqual(tree_bytes(out), tree_bytes(self.clean))
 
     def test_disk_full_at_a_fixed_byte(self):

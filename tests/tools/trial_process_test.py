@@ -13,6 +13,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import time
 import unittest
 import zlib
 
@@ -921,6 +922,347 @@ class Summary(Base):
         proc = run("--summarize", self.p("empty"), self.p("trial"))
         self.assertEqual(proc.returncode, 2)
         self.assertIn("--summarize DIR takes no TRIAL", proc.stderr)
+
+
+
+def file_bytes(root):
+    """Every file below @root (metadata.json too) with its bytes."""
+    out = {}
+    for base, _, files in os.walk(root):
+        for name in files:
+            path = os.path.join(base, name)
+            with open(path, "rb") as f:
+                out[os.path.relpath(path, root)] = f.read()
+    return out
+
+
+class Apart(Base):
+    """Each job gets its own output folder, and no output is ever written
+    over or into the folders of the input files (issue 15 items 1, 2)."""
+
+    def refused(self, args, message, cwd=None):
+        """trial-process refuses with exit 2 and @message, writing nothing:
+        every file under the test folder keeps its bytes."""
+        before = file_bytes(self.tmp)
+        proc = run(*args, cwd=cwd)
+        self.assertEqual((proc.returncode, proc.stdout), (2, ""), proc.stderr)
+        self.assertEqual(proc.stderr, f"trial-process: {message}\n")
+        self.assertEqual(file_bytes(self.tmp), before)
+
+    def test_same_trial_name_refused(self):
+        for s in ("s1", "s2"):
+            make_sample(self.p(s, "trial_1"), "--size", "32x24", "--frames",
+                        "2", "--seed", s[1])
+        out = self.p("out")
+        a, b = self.p("s1", "trial_1"), self.p("s2", "trial_1")
+        self.refused(
+            [a, b + "/", "-o", out],
+            f"'{a}' and '{b}/' are both named 'trial_1': their outputs would "
+            f"mix in '{out}/trial_1'; convert them with different -o")
+        self.assertFalse(os.path.exists(out))
+        # Every shard refuses, not only the one holding both.
+        for shard in ("1/2", "2/2"):
+            proc = run(a, b, "-o", out, "--shard", shard)
+            self.assertEqual(proc.returncode, 2, proc.stderr)
+        self.assertFalse(os.path.exists(out))
+        # The same trial twice is one output folder too.
+        self.refused(
+            [a, a, "-o", out],
+            f"'{a}' and '{a}' are both named 'trial_1': their outputs would "
+            f"mix in '{out}/trial_1'; convert them with different -o")
+        # Apart, both convert, each as itself.
+        run(a, "-o", out, check_status=0)
+        run(b, "-o", self.p("out2"), check_status=0)
+        self.assertEqual(self.metadata(out, "trial_1", "cam1")["trial_path"], a)
+
+    def test_default_output_inside_the_trial(self):
+        """The issue's case: trial_input/trial_1 converted from its parent
+        with the default -o trial_input writes into the trial itself."""
+        trial = self.p("trial_input", "trial_1")
+        make_sample(trial, "--size", "32x24", "--frames", "2", "--depth", "npy")
+        self.refused(
+            ["trial_input/trial_1"],
+            "output folder 'trial_input/trial_1/cam1' is inside "
+            "'trial_input/trial_1', a folder of the input files of "
+            "'trial_input/trial_1'; choose another -o", cwd=self.tmp)
+        src = np.load(os.path.join(trial, "cam1", "depth", "frame_000000.npy"))
+        self.assertEqual(src.dtype, np.dtype("<u2"))
+
+    def test_single_camera_16bit_png_kept(self):
+        trial = self.p("trial_input", "trial_1")
+        make_sample(trial, "--layout", "single", "--size", "32x24", "--frames",
+                    "2", "--depth", "png")
+        # -o the trial's parent through a symbolic link
+        os.symlink(self.p("trial_input"), self.p("link"))
+        self.refused(
+            [trial, "-o", self.p("link")],
+            f"output folder '{self.p('link')}/trial_1/single_camera' is "
+            f"inside '{trial}', a folder of the input files of '{trial}'; "
+            "choose another -o")
+
+    def test_dot_dot_after_a_link(self):
+        """'link/..' is the parent of the link's target, not the folder
+        holding the link: -o 'l/..' with l -> trial/cam1 is the trial."""
+        trial = self.p("trial_input", "trial_1")
+        make_sample(trial, "--size", "32x24", "--frames", "2")
+        os.symlink(os.path.join(trial, "cam1"), self.p("l"))
+        self.refused(
+            [trial, "-o", self.p("l", "..")],
+            f"output folder '{self.p('l', '..')}/trial_1/cam1' is inside "
+            f"'{trial}', a folder of the input files of '{trial}'; choose "
+            "another -o")
+
+    def test_input_inside_the_output(self):
+        """A trial stored inside the output folder of a job."""
+        out = self.p("out")
+        trial = os.path.join(out, "t", "cam1", "t")
+        make_sample(trial, "--size", "32x24", "--frames", "2")
+        self.refused(
+            [trial, "-o", out],
+            f"'{trial}', a folder of the input files of '{trial}', is inside "
+            f"the output folder '{out}/t'; choose another -o")
+
+    def test_stream_folder_linked_elsewhere(self):
+        """A trial whose depth folder is a link to another disk's folder:
+        -o inside that folder is refused too."""
+        trial = self.p("t")
+        make_sample(trial, "--size", "32x24", "--frames", "2")
+        shutil.move(os.path.join(trial, "cam1", "depth"), self.p("disk2"))
+        os.symlink(self.p("disk2"), os.path.join(trial, "cam1", "depth"))
+        self.refused(
+            [trial, "-o", self.p("disk2", "out")],
+            f"output folder '{self.p('disk2', 'out')}/t/cam1' is inside "
+            f"'{trial}/cam1/depth', a folder of the input files of '{trial}'; "
+            "choose another -o")
+
+    def test_bind_mount(self):
+        """The same folder under a second name by a bind mount (root only):
+        the device and inode give it away."""
+        trial = self.p("t")
+        make_sample(trial, "--size", "32x24", "--frames", "2")
+        os.makedirs(self.p("bind"))
+        if subprocess.run(["mount", "--bind", self.tmp, self.p("bind")],
+                          stderr=subprocess.DEVNULL).returncode != 0:
+            self.skipTest("mount --bind needs root")
+        try:
+            self.refused(
+                [trial, "-o", self.p("bind", "t")],
+                f"output folder '{self.p('bind', 't')}/t/cam1' is inside "
+                f"'{trial}', a folder of the input files of '{trial}'; "
+                "choose another -o")
+        finally:
+            subprocess.run(["umount", self.p("bind")], check=True)
+
+
+class Lock(Base):
+    """One writer per job: a second trial-process on the same output is
+    refused at once and touches nothing (issue 15 item 3)."""
+
+    LOCK = ".trial-process.lock"
+
+    def hold_lock(self, job):
+        """A process holding the lock of @job, as another trial-process
+        does (a POSIX record lock); it lets go when its stdin closes. Not
+        this process: closing any descriptor of the file here, even to read
+        it, would release the lock."""
+        holder = subprocess.Popen(
+            [sys.executable, "-c",
+             "import fcntl, sys\n"
+             "f = open(sys.argv[1], 'a')\n"
+             "fcntl.lockf(f, fcntl.LOCK_EX | fcntl.LOCK_NB)\n"
+             "print('locked', flush=True)\n"
+             "sys.stdin.read()\n", os.path.join(job, self.LOCK)],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        self.assertEqual(holder.stdout.readline(), "locked\n")
+        self.addCleanup(holder.stdout.close)
+        self.addCleanup(holder.wait, 60)
+        self.addCleanup(holder.stdin.close)
+        return holder
+
+    def test_held_lock_refused_names_the_holder(self):
+        trial = self.p("t")
+        make_sample(trial, "--size", "32x24", "--frames", "3")
+        out = self.p("out")
+        job = os.path.join(out, "t", "cam1")
+        os.makedirs(os.path.join(job, "color"))
+        # Another writer's state: its temporary file and metadata.json.
+        for name, data in (("color/.frame_000001.png.tmp-ab12CD", "partial"),
+                           ("metadata.json", "{}")):
+            with open(os.path.join(job, name), "w") as f:
+                f.write(data)
+        holder = self.hold_lock(job)
+        before = file_bytes(self.tmp)
+        for args in ([], ["--resume"]):
+            proc = run(trial, "-o", out, *args)
+            self.assertEqual((proc.returncode, proc.stdout), (2, ""))
+            self.assertEqual(
+                proc.stderr,
+                f"trial-process: '{job}' is being written by process "
+                f"{holder.pid} (it holds '{job}/{self.LOCK}'); this job "
+                "is left alone\n")
+            self.assertEqual(file_bytes(self.tmp), before)
+        holder.stdin.close()
+        holder.wait(60)
+        # Released: the stale temporary goes, the lock file is not an output.
+        run(trial, "-o", out, check_status=0)
+        self.assertEqual(sorted(os.listdir(job)),
+                         ["color", "depth", "metadata.json"])
+        self.assertEqual(leftovers(out), [])
+        self.assertEqual(run("--summarize", out).returncode, 0)
+
+    def test_other_jobs_still_run(self):
+        for name in ("a", "b"):
+            make_sample(self.p(name), "--size", "32x24", "--frames", "2")
+        out = self.p("out")
+        job = os.path.join(out, "a", "cam1")
+        os.makedirs(job)
+        holder = self.hold_lock(job)
+        proc = run(self.p("a"), self.p("b"), "-o", out, "-q")
+        holder.stdin.close()
+        holder.wait(60)
+        self.assertEqual(proc.returncode, 2, proc.stderr)
+        self.assertEqual(os.listdir(job), [self.LOCK])
+        self.assertTrue(self.metadata(out, "b", "cam1")["complete"])
+
+    def test_second_instance_while_first_writes(self):
+        """The issue's case: --resume started while another run writes the
+        same job. The first is paused (SIGSTOP) after frame 5 is on disk."""
+        trial = self.p("t")
+        make_sample(trial, "--size", "640x480", "--frames", "60")
+        out = self.p("out")
+        color = os.path.join(out, "t", "cam1", "color")
+        first = subprocess.Popen([TRIAL_PROCESS, trial, "-o", out, "-j", "1",
+                                  "--color-mode", "reencode", "-q"])
+        try:
+            deadline = time.monotonic() + 60
+            while not os.path.exists(os.path.join(color, "frame_000005.png")):
+                self.assertIsNone(first.poll(), "the first run ended early")
+                self.assertLess(time.monotonic(), deadline)
+                time.sleep(0.01)
+            first.send_signal(signal.SIGSTOP)
+            self.assertIsNone(first.poll(), "the first run ended early")
+            before = file_bytes(out)
+            proc = run(trial, "-o", out, "--resume", timeout=60)
+            self.assertEqual(proc.returncode, 2, proc.stderr)
+            self.assertIn(f"is being written by process {first.pid} ",
+                          proc.stderr)
+            self.assertEqual(file_bytes(out), before)
+        finally:
+            first.send_signal(signal.SIGCONT)
+        self.assertEqual(first.wait(60), 0)
+        meta = self.metadata(out, "t", "cam1")
+        self.assertEqual((meta["complete"], meta["successful"]), (True, 60))
+        self.assertEqual(frame_numbers(color, "png"), list(range(60)))
+        self.assertEqual(leftovers(out), [])
+
+    def test_stale_lock_file_taken_over(self):
+        """A run killed with -9 leaves its lock file; it holds no lock."""
+        trial = self.p("t")
+        make_sample(trial, "--size", "32x24", "--frames", "2")
+        out = self.p("out")
+        job = os.path.join(out, "t", "cam1")
+        os.makedirs(job)
+        with open(os.path.join(job, self.LOCK), "w") as f:
+            f.write("12345\n")
+        run(trial, "-o", out, check_status=0)
+        self.assertFalse(os.path.exists(os.path.join(job, self.LOCK)))
+
+
+class Limits(Base):
+    """Options out of range are usage errors; every way of stopping a run
+    leaves a metadata.json that says so (issue 15 item 10)."""
+
+    def usage_error(self, args, message):
+        proc = run(*args)
+        self.assertEqual((proc.returncode, proc.stdout, proc.stderr),
+                         (2, "", f"trial-process: {message}\n"))
+        self.assertFalse(os.path.exists(self.p("out")))
+
+    def test_out_of_range_options(self):
+        trial = self.p("t")
+        make_sample(trial, "--size", "32x24", "--frames", "2")
+        out = self.p("out")
+        self.usage_error([trial, "-o", out, "--threads", "100000"],
+                         "--threads must be 0-1024 (0: one per processor), "
+                         "not 100000")
+        self.usage_error([trial, "-o", out, "--start", "-3"],
+                         "--start must be a frame number >= 0, not -3")
+        self.usage_error([trial, "-o", out, "--start", "-1"],
+                         "--start must be a frame number >= 0, not -1")
+        self.usage_error([trial, "-o", out, "--stop", "-3"],
+                         "--stop must be a frame number >= 0, not -3")
+        run(trial, "-o", out, "-j", "1024", "--start", "0", "--stop", "0",
+            check_status=0)
+        self.assertEqual(self.metadata(out, "t", "cam1")["num_workers"], 1024)
+
+    def test_output_is_a_file(self):
+        trial = self.p("t")
+        make_sample(trial, "--size", "32x24", "--frames", "2")
+        with open(self.p("file"), "w") as f:
+            f.write("keep")
+        proc = run(trial, "-o", self.p("file"))
+        self.assertEqual((proc.returncode, proc.stdout, proc.stderr),
+                         (2, "", f"trial-process: -o '{self.p('file')}' is a "
+                          "file, expected a folder\n"))
+        with open(self.p("file")) as f:
+            self.assertEqual(f.read(), "keep")
+
+    def wait_delivered(self, proc, sig):
+        """Until @sig is no longer pending for @proc (its handler has run),
+        or @proc has ended: signals sent together would merge into one."""
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with open(f"/proc/{proc.pid}/status") as f:
+                    fields = dict(line.split(":\t", 1) for line in f)
+            except (FileNotFoundError, ProcessLookupError):
+                return
+            pending = int(fields["ShdPnd"], 16) | int(fields["SigPnd"], 16)
+            if fields["State"].startswith("Z") \
+                    or not pending & (1 << (sig - 1)):
+                return
+            self.assertLess(time.monotonic(), deadline)
+            time.sleep(0.001)
+
+    def interrupt(self, *signals):
+        """Sends @signals one after the other (each once the one before it
+        was delivered) once frame 5 is on disk; the exit status and
+        metadata.json."""
+        trial = self.p("t")
+        make_sample(trial, "--size", "640x480", "--frames", "200")
+        out = self.p("out")
+        color = os.path.join(out, "t", "cam1", "color")
+        proc = subprocess.Popen([TRIAL_PROCESS, trial, "-o", out, "-j", "1",
+                                 "--color-mode", "reencode", "-q"])
+        deadline = time.monotonic() + 60
+        while not os.path.exists(os.path.join(color, "frame_000005.png")):
+            self.assertIsNone(proc.poll(), "trial-process ended early")
+            self.assertLess(time.monotonic(), deadline)
+            time.sleep(0.01)
+        for sig in signals:
+            proc.send_signal(sig)
+            self.wait_delivered(proc, sig)
+        status = proc.wait(60)
+        meta = self.metadata(out, "t", "cam1")
+        written = min(len(frame_numbers(os.path.join(out, "t/cam1", stream),
+                                        ext))
+                      for stream, ext in (("color", "png"), ("depth", "npy")))
+        self.assertLessEqual(meta["successful"], written)
+        self.assertGreaterEqual(meta["successful"], 0)
+        return status, meta
+
+    def test_sighup_marks_interrupted(self):
+        status, meta = self.interrupt(signal.SIGHUP)
+        self.assertEqual(status, 130)
+        self.assertEqual((meta["complete"], meta["interrupted"]),
+                         (False, True))
+
+    def test_second_ctrl_c_leaves_metadata(self):
+        status, meta = self.interrupt(signal.SIGINT, signal.SIGINT)
+        self.assertEqual(status, 130)
+        self.assertEqual((meta["complete"], meta["interrupted"]),
+                         (False, True))
+        self.assertEqual(run("--summarize", self.p("out")).returncode, 3)
 
 
 if __name__ == "__main__":
