@@ -7,8 +7,11 @@
 #     sanitizer);
 #  4. each libFuzzer target for FUZZ_SECONDS (default 30) when clang is
 #     installed (tests/fuzz/run.sh).
-# Ends with the line "N passed, N failed[, N skipped]" (each meson test and
-# each fuzz target counts once); exits non-zero when any failed.
+# Ends with the line "N passed, N failed, N skipped" (scripts/count-tests.py:
+# each TAP test case, each other meson test and each fuzz target counts
+# once), after a line for each failure and skip; exits non-zero when any
+# failed, when the fuzz stage failed or left a target without its result
+# line, or, under CI=true, when anything was skipped.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
@@ -40,9 +43,14 @@ TSAN_OPTIONS="halt_on_error=1:suppressions=$PWD/tests/tsan.supp" \
 
 logs=(build/meson-logs/testlog.json build-asan/meson-logs/testlog.json
   build-tsan/meson-logs/testlog.json)
+# Every tests/fuzz/fuzz-*.c is a target that must print its result line:
+# a fuzz stage that cannot set up or build prints none and fails the run.
+fuzz_targets=$(cd tests/fuzz && ls fuzz-*.c | sed 's/^fuzz-//; s/\.c$//')
 if command -v clang >/dev/null; then
   tests/fuzz/run.sh "${FUZZ_SECONDS:-30}" build-fuzz | tee build/fuzz.log
-  logs+=(--fuzz build/fuzz.log)
+  logs+=(--fuzz build/fuzz.log "${PIPESTATUS[0]}" "$fuzz_targets")
+else
+  logs+=(--fuzz - 0 "$fuzz_targets")
 fi
 
 /usr/bin/python3 scripts/count-tests.py "${logs[@]}"

@@ -18,4 +18,12 @@ void trial_test_write (const gchar * dir, const gchar * relpath,
 /* The whole contents of @path; fails the test on error. */
 GBytes *trial_test_read (const gchar * path);
 
+/* A prerequisite of the running test is missing: under CI=true (where
+ * scripts/setup.sh --test installs everything) fails the test naming @what;
+ * otherwise prints "SKIP: @what" and exits 77, which meson reports as
+ * skipped. gst-check has no per-test skip, so a test that calls this runs as
+ * a meson test of its own (GST_CHECKS=its name, CK_FORK=no:
+ * tests/check/meson.build); anywhere else it fails. */
+void trial_test_missing (const gchar * what);
+
 G_END_DECLS
