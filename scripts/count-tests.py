@@ -5,7 +5,10 @@
 or, under CI=true, when anything was skipped (CI installs everything the
 suite needs: a skip there means a test did not run).
 
-    count-tests.py TESTLOG.json... [--fuzz LOG STATUS "TARGET..."]
+    count-tests.py TESTLOG.json [--expect TEST]... ... [--fuzz LOG STATUS "TARGET..."]
+
+--expect TEST: the meson test TEST must be in the TESTLOG.json before it
+(a test that means something only in that build must not silently drop out).
 
 A meson test that speaks TAP (the Python tests, tests/tap.py) counts once
 per test case: "ok", "not ok" and "ok # SKIP" lines; a whole file skipped
@@ -71,12 +74,15 @@ def count_tap(entry, lines):
 
 
 def count_meson(path):
+    """Counts one testlog.json; returns the names of the tests in it."""
     global passed
+    names = set()
     with open(path, encoding="utf-8") as log:
         for line in log:
             if not line.strip():
                 continue
             entry = json.loads(line)
+            names.add(entry["name"].rpartition(" / ")[2])
             lines = (entry.get("stdout") or "").splitlines()
             if any(TAP_PLAN.match(l) or l.startswith("TAP version")
                    for l in lines):
@@ -90,6 +96,7 @@ def count_meson(path):
                                 else "exit status 77"))
             else:
                 failed.append((entry["name"], f"meson result {entry['result']}"))
+    return names
 
 
 def count_fuzz(path, status, targets):
@@ -124,14 +131,19 @@ def count_fuzz(path, status, targets):
 
 
 args = sys.argv[1:]
+log, names = None, set()
 while args:
     arg = args.pop(0)
     if arg == "--fuzz":
-        log, status, targets = args[:3]
+        fuzz_log, status, targets = args[:3]
         del args[:3]
-        count_fuzz(log, int(status), targets.split())
+        count_fuzz(fuzz_log, int(status), targets.split())
+    elif arg == "--expect":
+        name = args.pop(0)
+        if name not in names:
+            failed.append((f"{log}: {name}", "did not run"))
     else:
-        count_meson(arg)
+        log, names = arg, count_meson(arg)
 
 for name, reason in failed:
     print(f"FAILED: {name}: {reason}")
