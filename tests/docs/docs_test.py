@@ -3,7 +3,8 @@
 `<!-- docs-test: run -->` in README.md and docs/user-guide.md is run by
 bash -e in a fresh temporary folder, with `build/` (and `$PWD/build/`)
 replaced by this build dir. `bash scripts/...` lines (apt and a build of
-their own) are left out. Then what each block made is checked.
+their own) are left out. Then what each block made is checked: the files
+it names and their pixels and values, read with Pillow and numpy.
 
     docs_test.py SOURCE_ROOT BUILD_DIR"""
 import json
@@ -13,7 +14,18 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import unittest
 
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+import tap  # noqa: E402  tests/tap.py
+
+try:
+    import numpy as np
+    from PIL import Image
+except ImportError as exc:
+    tap.skip_all(f"{exc} (apt install python3-numpy python3-pil)")
+
+ROOT = BUILD = None
 MARK = "<!-- docs-test: run -->"
 
 
@@ -59,56 +71,80 @@ def run_block(block, build, env):
     return tmp, proc
 
 
-def check(condition, what):
-    if not condition:
-        raise AssertionError(what)
+class QuickStart(unittest.TestCase):
+    """Each marked block exits 0 and makes what the docs say it makes."""
 
-
-def main():
-    root, build = sys.argv[1], os.path.abspath(sys.argv[2])
-    env = sanitizer_env(build)
-    readme = marked_blocks(os.path.join(root, "README.md"))
-    guide = marked_blocks(os.path.join(root, "docs/user-guide.md"))
-    check(len(readme) == 1, f"README.md: {len(readme)} marked blocks, expected 1")
-    check(len(guide) == 1, f"user-guide.md: {len(guide)} marked blocks, expected 1")
-
-    failures = 0
-    for name, block, verify in (("README.md", readme[0], verify_readme),
-                                ("docs/user-guide.md", guide[0], verify_guide)):
-        print(f"{name}:")
-        tmp, proc = run_block(block, build, env)
+    def run_marked(self, name, verify):
+        blocks = marked_blocks(os.path.join(ROOT, name))
+        self.assertEqual(len(blocks), 1, f"{name}: marked blocks")
+        tmp, proc = run_block(blocks[0], BUILD, sanitizer_env(BUILD))
         try:
-            check(proc.returncode == 0, f"exit status {proc.returncode}")
-            verify(tmp, proc.stdout)
-            print("  ok")
-        except AssertionError as exc:
-            failures += 1
-            print(f"  FAIL: {exc}\nstdout:\n{proc.stdout}\nstderr:\n{proc.stderr}")
+            self.assertEqual(proc.returncode, 0,
+                             f"stdout:\n{proc.stdout}\nstderr:\n{proc.stderr}")
+            verify(self, tmp, proc.stdout)
         finally:
             shutil.rmtree(tmp)
-    return 1 if failures else 0
+
+    def test_readme(self):
+        self.run_marked("README.md", verify_readme)
+
+    def test_user_guide(self):
+        self.run_marked("docs/user-guide.md", verify_guide)
 
 
-def verify_readme(tmp, stdout):
-    """The gst-launch-1.0 line converts every frame of the sample."""
-    color = sorted(os.listdir(os.path.join(tmp, "sample/trial_1/cam1/color")))
+def verify_readme(test, tmp, stdout):
+    """The gst-launch-1.0 line converts every frame of the sample: each PNG
+    has the source's pixels (read by Pillow), each .npy the source's
+    millimetres / 1000 as float32 (numpy)."""
+    src = os.path.join(tmp, "sample/trial_1/cam1")
+    color = sorted(os.listdir(os.path.join(src, "color")))
+    test.assertEqual(len(color), 30)
     for stream, ext in (("color", ".png"), ("depth", ".npy")):
-        folder = os.path.join(tmp, "out", stream)
-        got = sorted(os.listdir(folder))
-        check(got == [c.replace(".png", ext) for c in color],
-              f"out/{stream}: {got}, expected one file per source frame")
-    check("Got EOS" in stdout, "gst-launch-1.0 did not reach EOS")
+        got = sorted(os.listdir(os.path.join(tmp, "out", stream)))
+        test.assertEqual(got, [c.replace(".png", ext) for c in color],
+                         f"out/{stream}: one file per source frame")
+    for name in color:
+        with Image.open(os.path.join(src, "color", name)) as im:
+            want = np.asarray(im.convert("RGB"))
+        with Image.open(os.path.join(tmp, "out/color", name)) as im:
+            test.assertEqual(im.mode, "RGB", name)
+            np.testing.assert_array_equal(np.asarray(im), want, name)
+        raw = np.fromfile(os.path.join(src, "depth", name[:-4] + ".raw"),
+                          "<u2").reshape(want.shape[:2])
+        got = np.load(os.path.join(tmp, "out/depth", name[:-4] + ".npy"))
+        test.assertEqual(got.dtype, np.dtype("<f4"), name)
+        np.testing.assert_array_equal(
+            got, raw.astype(np.float32) / np.float32(1000), name)
+    test.assertIn("Got EOS", stdout, "gst-launch-1.0 did not reach EOS")
 
 
-def verify_guide(tmp, stdout):
-    """The quick start converts the 50 frames and cat shows metadata.json."""
+def verify_guide(test, tmp, stdout):
+    """The quick start converts the 50 frames and cat shows their
+    metadata.json; the converted files are the trial's frames 0-49."""
     meta = json.loads(stdout[stdout.index("{"):])
-    check(meta["total_frames"] == 50 and meta["successful"] == 50
-          and meta["failed"] == 0, f"metadata.json: {meta}")
-    check(meta["trial_name"] == "my_trial", f"trial_name {meta['trial_name']}")
+    test.assertEqual((meta["total_frames"], meta["successful"],
+                      meta["failed"], meta["frame_range"]),
+                     (50, 50, 0, [0, 49]), f"metadata.json: {meta}")
+    test.assertEqual(meta["trial_name"], "my_trial")
     out = os.path.join(tmp, "trial_input/my_trial/cam1")
-    check(len(os.listdir(os.path.join(out, "depth"))) == 50, "not 50 .npy files")
+    names = [f"frame_{n:06d}" for n in range(50)]
+    test.assertEqual(sorted(os.listdir(os.path.join(out, "color"))),
+                     [n + ".png" for n in names])
+    test.assertEqual(sorted(os.listdir(os.path.join(out, "depth"))),
+                     [n + ".npy" for n in names])
+    src = os.path.join(tmp, "my_trial/cam1")
+    for n in names:
+        with Image.open(os.path.join(src, "color", n + ".png")) as im:
+            want = np.asarray(im.convert("RGB"))
+        with Image.open(os.path.join(out, "color", n + ".png")) as im:
+            np.testing.assert_array_equal(np.asarray(im), want, n)
+        raw = np.fromfile(os.path.join(src, "depth", n + ".raw"),
+                          "<u2").reshape(want.shape[:2])
+        np.testing.assert_array_equal(
+            np.load(os.path.join(out, "depth", n + ".npy")),
+            raw.astype(np.float32) / np.float32(1000), n)
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    ROOT, BUILD = sys.argv[1], os.path.abspath(sys.argv[2])
+    tap.main(sys.argv[3:])

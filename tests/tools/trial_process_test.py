@@ -17,12 +17,14 @@ import time
 import unittest
 import zlib
 
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+import tap  # noqa: E402  tests/tap.py
+
 try:
     import numpy as np
     from PIL import Image
-except ImportError as exc:  # meson reads 77 as "skipped"
-    print(f"skipped: {exc}")
-    sys.exit(77)
+except ImportError as exc:
+    tap.skip_all(f"{exc} (apt install python3-numpy python3-pil)")
 
 TRIAL_PROCESS = os.environ["TRIAL_PROCESS"]
 MAKE_SAMPLE = os.environ["TRIAL_MAKE_SAMPLE"]
@@ -385,7 +387,7 @@ class Failures(Base):
         os.mkdir(full)
         if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=256k", "tmpfs",
                            full], stderr=subprocess.DEVNULL).returncode != 0:
-            self.skipTest("cannot mount a small tmpfs here")
+            tap.missing("mounting a small tmpfs (needs root)")
         trial = self.p("t")
         make_sample(trial, "--frames", "8")
         proc = run(trial, "-o", full, check_status=3)
@@ -543,7 +545,7 @@ class Preview(Base):
 
     def test_preview_output_identical(self):
         if shutil.which("xvfb-run") is None:
-            self.skipTest("xvfb-run is not installed")
+            tap.missing("xvfb-run (apt install xvfb xauth)")
         trial = self.p("t")
         make_sample(trial, "--size", "160x120", "--frames", "40")
         run(trial, "-o", self.p("plain"), check_status=0)
@@ -608,7 +610,7 @@ class ClusterScripts(Base):
 
     def test_gnu_parallel(self):
         if shutil.which("parallel") is None:
-            self.skipTest("GNU parallel is not installed")
+            tap.missing("GNU parallel (apt install parallel)")
         listing = self.make_trials()
         out = self.p("out")
         proc = subprocess.run(
@@ -1266,4 +1268,4 @@ class Limits(Base):
 
 
 if __name__ == "__main__":
-    unittest.main(argv=[sys.argv[0], *sys.argv[1:]], verbosity=2)
+    tap.main(sys.argv[1:])
