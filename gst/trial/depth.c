@@ -103,9 +103,10 @@ gst_trial_depth_probe_shape (GstTrialDepthFormat format, const guint8 * data,
     case GST_TRIAL_DEPTH_RAW:
       if (!gst_trial_raw_guess_shape (size, width, height)) {
         g_set_error (error, GST_TRIAL_ERROR, GST_TRIAL_ERROR_SIZE_MISMATCH,
-            "depth file '%s' is %" G_GSIZE_FORMAT " bytes, which is none of "
-            "480x640, 720x1280, 1080x1920 or a square of uint16; give the "
-            "depth shape explicitly", name, size);
+            "depth file '%s' is %" G_GSIZE_FORMAT " bytes, which is the "
+            "uint16 size of no RealSense depth mode and of no square; set "
+            "the shape with trial-process --depth-size WxH (trialsrc "
+            "depth-width and depth-height)", name, size);
         return FALSE;
       }
       return TRUE;

@@ -21,6 +21,7 @@
 #include "gst/trial/error.h"
 #include "gst/trial/jpeg.h"
 #include "gst/trial/png.h"
+#include "gst/trial/raw.h"
 
 /* Digits of a frame number: at most 18, so every number fits a gint64. */
 #define MAX_FRAME_DIGITS 18
@@ -633,8 +634,80 @@ read_color_size (GstTrialLayout * layout, guint index)
   }
 }
 
+/* The shape of a .raw of @size bytes: the color frames' when it is theirs
+ * (depth registered to color; the fixed list would miss uncommon sizes and
+ * read 480x640 portrait frames as landscape), else by its size alone.
+ * @square says the size names no known shape and was taken as a square. */
+static gboolean
+raw_shape_for_size (const GstTrialLayout * layout, guint64 size,
+    guint * width, guint * height, gboolean * square)
+{
+  *square = FALSE;
+  if (layout->color_width > 0
+      && size == (guint64) layout->color_width * layout->color_height * 2) {
+    *width = layout->color_width;
+    *height = layout->color_height;
+    return TRUE;
+  }
+  if (size > G_MAXSIZE || !gst_trial_raw_guess_shape (size, width, height))
+    return FALSE;
+  /* no known shape is square: guess_shape found none and took a square */
+  *square = *width == *height;
+  return TRUE;
+}
+
+/* .raw files have no header: their shape comes from their size. The sizes
+ * of up to MAX_DEPTH_PROBES .raw files vote (one stat each, no read), so one
+ * odd file, such as a truncated frame whose size happens to be a square,
+ * does not decide the shape of the whole trial. At equal votes a known
+ * shape beats a square, then the earlier file wins. */
+static void
+decide_raw_shape (GstTrialLayout * layout)
+{
+  guint64 sizes[MAX_DEPTH_PROBES];
+  guint votes[MAX_DEPTH_PROBES];
+  gboolean squares[MAX_DEPTH_PROBES];
+  guint i, j, n = 0, tried = 0, best = G_MAXUINT;
+  guint width, height;
+
+  for (i = 0; i < layout->frames->len && tried < MAX_DEPTH_PROBES; i++) {
+    const GstTrialFrame *frame = gst_trial_layout_get_frame (layout, i);
+    g_autofree gchar *path = NULL;
+    GStatBuf st;
+    gboolean square;
+
+    if (frame->depth_format != GST_TRIAL_DEPTH_RAW)
+      continue;
+    tried++;
+    path = gst_trial_layout_dup_depth_path (layout, i);
+    if (g_stat (path, &st) != 0 || !S_ISREG (st.st_mode)
+        || !raw_shape_for_size (layout, st.st_size, &width, &height, &square))
+      continue;
+    for (j = 0; j < n && sizes[j] != (guint64) st.st_size; j++);
+    if (j == n) {
+      sizes[n] = st.st_size;
+      squares[n] = square;
+      votes[n++] = 0;
+    }
+    votes[j]++;
+  }
+  for (j = 0; j < n; j++) {
+    if (best == G_MAXUINT || votes[j] > votes[best]
+        || (votes[j] == votes[best] && squares[best] && !squares[j]))
+      best = j;
+  }
+  if (best != G_MAXUINT) {
+    gboolean square;
+
+    raw_shape_for_size (layout, sizes[best], &width, &height, &square);
+    layout->depth_width = width;
+    layout->depth_height = height;
+  }
+}
+
 /* Shape and scale from the first depth file that reads and probes; one
- * file read when it does. Needs the color size read first. */
+ * file read when it does (.raw shapes: decide_raw_shape). Needs the color
+ * size read first. */
 static void
 decide_depth (GstTrialLayout * layout, const GstTrialScanOptions * options)
 {
@@ -657,6 +730,11 @@ decide_depth (GstTrialLayout * layout, const GstTrialScanOptions * options)
     }
   }
 
+  if (need_shape && layout->depth_format == GST_TRIAL_DEPTH_RAW) {
+    decide_raw_shape (layout);
+    need_shape = FALSE;
+  }
+
   for (i = 0; i < layout->frames->len && tried < MAX_DEPTH_PROBES
       && (need_shape || need_scale); i++) {
     const GstTrialFrame *frame = gst_trial_layout_get_frame (layout, i);
@@ -675,15 +753,7 @@ decide_depth (GstTrialLayout * layout, const GstTrialScanOptions * options)
         &whole);
     if (data == NULL || !whole)
       continue;
-    /* Depth is usually registered to the color frames: a .raw of exactly
-     * their size takes their shape (the fixed list below would miss
-     * uncommon sizes, and read 480x640 portrait frames as landscape). */
-    if (need_shape && frame->depth_format == GST_TRIAL_DEPTH_RAW
-        && layout->color_width > 0
-        && size == (gsize) layout->color_width * layout->color_height * 2) {
-      width = layout->color_width;
-      height = layout->color_height;
-    } else if (need_shape && !gst_trial_depth_probe_shape (frame->depth_format,
+    if (need_shape && !gst_trial_depth_probe_shape (frame->depth_format,
             data, size, path, &width, &height, NULL))
       continue;
     if (need_scale && !gst_trial_depth_decide_scale (frame->depth_format,

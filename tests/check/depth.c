@@ -148,9 +148,10 @@ GST_START_TEST (test_probe_raw)
           "Depth/_Depth_0231.raw", &w, &h, &error));
   g_assert_error (error, GST_TRIAL_ERROR, GST_TRIAL_ERROR_SIZE_MISMATCH);
   fail_unless_equals_string (error->message, "depth file "
-      "'Depth/_Depth_0231.raw' is 1000 bytes, which is none of 480x640, "
-      "720x1280, 1080x1920 or a square of uint16; give the depth shape "
-      "explicitly");
+      "'Depth/_Depth_0231.raw' is 1000 bytes, which is the uint16 size of "
+      "no RealSense depth mode and of no square; set the shape with "
+      "trial-process --depth-size WxH (trialsrc depth-width and "
+      "depth-height)");
   g_clear_error (&error);
 }
 

@@ -1069,6 +1069,46 @@ GST_START_TEST (test_depth_raw_shape_from_color)
 
 GST_END_TEST;
 
+/* RealSense records depth at 848x480 by default, whatever the color size. */
+GST_START_TEST (test_depth_raw_realsense_mode)
+{
+  g_autoptr (GstTrialLayout) layout = NULL;
+
+  write_png ("t/cam1/color/frame_000001.png", 640, 480);
+  write_raw ("t/cam1/depth/frame_000001.raw", 848, 480);
+  layout = scan_ok ("t", NULL);
+  fail_unless_equals_int (gst_trial_layout_get_depth_width (layout), 848);
+  fail_unless_equals_int (gst_trial_layout_get_depth_height (layout), 480);
+}
+
+GST_END_TEST;
+
+/* A first .raw whose size only happens to be a square (400x400) does not
+ * decide the shape of a trial whose other files are 848x480. */
+GST_START_TEST (test_depth_raw_shape_from_several_files)
+{
+  g_autoptr (GstTrialLayout) layout = NULL;
+  g_autoptr (GstTrialLayout) alone = NULL;
+
+  touch ("t/cam1/color/frame_000001.png", "t/cam1/color/frame_000002.png",
+      "t/cam1/color/frame_000003.png", NULL);
+  write_raw ("t/cam1/depth/frame_000001.raw", 400, 400);
+  write_raw ("t/cam1/depth/frame_000002.raw", 848, 480);
+  write_raw ("t/cam1/depth/frame_000003.raw", 848, 480);
+  layout = scan_ok ("t", NULL);
+  fail_unless_equals_int (gst_trial_layout_get_depth_width (layout), 848);
+  fail_unless_equals_int (gst_trial_layout_get_depth_height (layout), 480);
+
+  /* a square that every file agrees on is the seed's square */
+  touch ("s/cam1/color/frame_000001.png", NULL);
+  write_raw ("s/cam1/depth/frame_000001.raw", 400, 400);
+  alone = scan_ok ("s", NULL);
+  fail_unless_equals_int (gst_trial_layout_get_depth_width (alone), 400);
+  fail_unless_equals_int (gst_trial_layout_get_depth_height (alone), 400);
+}
+
+GST_END_TEST;
+
 /* A frame symlinked to a FIFO must not block the scan (found by fuzzing). */
 GST_START_TEST (test_fifo_frames_do_not_block)
 {
@@ -1241,6 +1281,8 @@ layout_suite (void)
   tcase_add_test (files, test_color_size);
   tcase_add_test (files, test_depth_raw_shape_and_scale);
   tcase_add_test (files, test_depth_raw_shape_from_color);
+  tcase_add_test (files, test_depth_raw_realsense_mode);
+  tcase_add_test (files, test_depth_raw_shape_from_several_files);
   tcase_add_test (files, test_fifo_frames_do_not_block);
   tcase_add_test (files, test_depth_npy_metres);
   tcase_add_test (files, test_depth_probe_skips_bad_files);

@@ -401,6 +401,85 @@ class DepthFiles(Base):
             np.testing.assert_array_equal(got, expected)
 
 
+class Formats(Base):
+    """Issue 15: depth shapes, per-frame formats and units, and the inputs
+    a well-kept library decodes. Expected values come from numpy / Pillow
+    applied to the bytes written here."""
+
+    def depth_out(self, job, n):
+        return np.load(os.path.join(job, b"depth", b"frame_%06d.npy" % n))
+
+    def put_raw_depth(self, trial, frames, width, height):
+        """Depth frames of width x height uint16 millimetres; returns them."""
+        rng = np.random.default_rng(15)
+        values = {}
+        for n in frames:
+            values[n] = rng.integers(0, 10000, (height, width), dtype="<u2")
+            self.put(trial, RAW % n, values[n].tobytes())
+        return values
+
+    def test_realsense_848x480_depth_without_option(self):
+        # color 32x24, depth at the D4xx default: no option needed
+        trial = self.trial("--depth", "raw")
+        values = self.put_raw_depth(trial, [1, 2, 3, 4], 848, 480)
+        proc, meta, job = self.process(trial)
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        self.assertEqual(meta["failed"], 0)
+        for n, v in values.items():
+            got = self.depth_out(job, n)
+            self.assertEqual(got.shape, (480, 848))
+            np.testing.assert_array_equal(
+                got, v.astype(np.float32) / np.float32(1000.0))
+
+    def test_depth_size_option(self):
+        # 100x50 is no RealSense mode and no square
+        trial = self.trial("--depth", "raw")
+        values = self.put_raw_depth(trial, [1, 2, 3, 4], 100, 50)
+        proc, meta, job = self.process(trial)
+        self.assertEqual(proc.returncode, 1)
+        self.assertEqual(meta["failed"], 4)
+        for f in meta["failed_frames"]:
+            self.assertEqual(f["stream"], "depth")
+            self.assertIn("is 10000 bytes, which is the uint16 size of no "
+                          "RealSense depth mode and of no square; set the "
+                          "shape with trial-process --depth-size WxH",
+                          f["reason"])
+        proc, meta, job = self.process(trial, args=("--depth-size", "100x50"))
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        for n, v in values.items():
+            np.testing.assert_array_equal(
+                self.depth_out(job, n),
+                v.astype(np.float32) / np.float32(1000.0))
+        # a forced shape the files do not have fails each frame, clearly
+        proc, meta, job = self.process(trial, args=("--depth-size", "50x100"))
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        self.assertEqual(self.depth_out(job, 1).shape, (100, 50))
+        for bad in ("100", "100x", "x50", "0x50", "100x50x2", "-1x50",
+                    "16385x1", "ax50", "100X50"):
+            proc, meta, _ = self.process(trial, args=("--depth-size", bad))
+            self.assertEqual(proc.returncode, 2, bad)
+            self.assertIn("--depth-size must be WxH with each side 1 to "
+                          "16384, not '%s'" % bad, proc.stderr.decode())
+            self.assertIsNone(meta)
+
+    def test_coincidental_square_first_raw(self):
+        # frame 1's depth is 200x200 (a damaged recording), the others are
+        # 848x480: the trial's shape is 848x480 and frame 1 fails
+        trial = self.trial("--depth", "raw")
+        values = self.put_raw_depth(trial, [2, 3, 4], 848, 480)
+        self.put(trial, RAW % 1, b"\0" * (2 * 200 * 200))
+        proc, meta, job = self.process(trial)
+        self.assertEqual(proc.returncode, 1, proc.stderr)
+        self.assertEqual([(f["frame"], f["stream"]) for f in
+                          meta["failed_frames"]], [(1, "depth")])
+        self.assertIn("is 80000 bytes, expected 814080 (480x848 uint16)",
+                      meta["failed_frames"][0]["reason"])
+        for n, v in values.items():
+            np.testing.assert_array_equal(
+                self.depth_out(job, n),
+                v.astype(np.float32) / np.float32(1000.0))
+
+
 class Layouts(Base):
     """Missing, duplicate, unreadable and looping entries in the folders."""
 
