@@ -17,8 +17,12 @@
  * Each pad pushes the file bytes as they are, one buffer per frame:
  * `color` as image/png, image/jpeg or image/bmp; `depth` as
  * video/x-raw,format=GRAY16_LE (.raw), application/x-npy (.npy) or image/png
- * (16-bit .png), always with depth-scale (metres per unit). Caps carry width,
- * height and framerate. GST_BUFFER_OFFSET is the frame number from the file
+ * (16-bit .png), always with depth-scale (metres per unit) and, unless
+ * the depth-scale property set it, depth-scale-dtype: the numpy dtype ("u2",
+ * "f8", ...) the scale was decided on; a frame of another dtype follows its
+ * own unit rule. The caps name the first frame's format: each frame's own
+ * file decides how trialconvert reads it (the file name travels in a
+ * GstTrialFrameMeta). Caps carry width, height and framerate. GST_BUFFER_OFFSET is the frame number from the file
  * name, the PTS is the frame's index in the (start-frame, stop-frame) list
  * divided by framerate.
  *

@@ -162,6 +162,55 @@ gst_trial_depth_decide_scale (GstTrialDepthFormat format,
   return depth_no_file (error);
 }
 
+gboolean
+gst_trial_depth_probe_dtype (GstTrialDepthFormat format, const guint8 * data,
+    gsize size, const gchar * name, GstTrialDtype * dtype, GError ** error)
+{
+  GstTrialNpyInfo info;
+  GstTrialPngHeader header;
+
+  g_return_val_if_fail (data != NULL || size == 0, FALSE);
+  g_return_val_if_fail (name != NULL && dtype != NULL, FALSE);
+
+  switch (format) {
+    case GST_TRIAL_DEPTH_NONE:
+      return depth_no_file (error);
+    case GST_TRIAL_DEPTH_RAW:
+      *dtype = GST_TRIAL_DTYPE_U2;
+      return TRUE;
+    case GST_TRIAL_DEPTH_PNG:
+      if (!depth_png_header (data, size, name, &header, error))
+        return FALSE;
+      *dtype = GST_TRIAL_DTYPE_U2;
+      return TRUE;
+    case GST_TRIAL_DEPTH_NPY:
+      if (!depth_npy_parse (data, size, name, &info, error))
+        return FALSE;
+      *dtype = info.dtype;
+      return TRUE;
+  }
+  return depth_no_file (error);
+}
+
+gboolean
+gst_trial_depth_frame_scale (GstTrialDepthFormat format, const guint8 * data,
+    gsize size, const gchar * name, GstTrialDtype trial_dtype,
+    gdouble trial_scale, gdouble * scale, GError ** error)
+{
+  GstTrialDtype dtype;
+
+  g_return_val_if_fail (scale != NULL, FALSE);
+
+  if (!gst_trial_depth_probe_dtype (format, data, size, name, &dtype, error))
+    return FALSE;
+  if (dtype == trial_dtype) {
+    *scale = trial_scale;
+    return TRUE;
+  }
+  return gst_trial_depth_decide_scale (format, data, size, name, scale,
+      error);
+}
+
 static gboolean
 depth_check_shape (const gchar * name, guint file_width, guint file_height,
     guint width, guint height, GError ** error)

@@ -140,6 +140,8 @@ struct _GstTrialLayout
   guint depth_width;
   guint depth_height;
   gdouble depth_scale;
+  gboolean depth_scale_forced;  /* given in the options: for every frame */
+  GstTrialDtype depth_scale_dtype;      /* else: decided on this dtype */
 };
 
 /* How many depth files are tried before the shape is left undecided. */
@@ -721,6 +723,8 @@ decide_depth (GstTrialLayout * layout, const GstTrialScanOptions * options)
   layout->depth_height = need_shape ? 0 : options->depth_height;
   layout->depth_scale = need_scale ? DEFAULT_DEPTH_SCALE :
       options->depth_scale;
+  layout->depth_scale_forced = !need_scale;
+  layout->depth_scale_dtype = GST_TRIAL_DTYPE_U2;
 
   for (i = 0; i < layout->frames->len; i++) {
     const GstTrialFrame *frame = gst_trial_layout_get_frame (layout, i);
@@ -744,6 +748,7 @@ decide_depth (GstTrialLayout * layout, const GstTrialScanOptions * options)
     gboolean whole = FALSE;
     guint width = 0, height = 0;
     gdouble scale = 0.0;
+    GstTrialDtype dtype = GST_TRIAL_DTYPE_U2;
 
     if (frame->depth_format == GST_TRIAL_DEPTH_NONE)
       continue;
@@ -756,15 +761,19 @@ decide_depth (GstTrialLayout * layout, const GstTrialScanOptions * options)
     if (need_shape && !gst_trial_depth_probe_shape (frame->depth_format,
             data, size, path, &width, &height, NULL))
       continue;
-    if (need_scale && !gst_trial_depth_decide_scale (frame->depth_format,
-            data, size, path, &scale, NULL))
+    if (need_scale && (!gst_trial_depth_decide_scale (frame->depth_format,
+                data, size, path, &scale, NULL)
+            || !gst_trial_depth_probe_dtype (frame->depth_format, data, size,
+                path, &dtype, NULL)))
       continue;
     if (need_shape) {
       layout->depth_width = width;
       layout->depth_height = height;
     }
-    if (need_scale)
+    if (need_scale) {
       layout->depth_scale = scale;
+      layout->depth_scale_dtype = dtype;
+    }
     break;
   }
 }
@@ -1428,6 +1437,57 @@ gst_trial_layout_get_depth_scale (const GstTrialLayout * layout)
   g_return_val_if_fail (layout != NULL, 0.0);
 
   return layout->depth_scale;
+}
+
+gboolean
+gst_trial_layout_get_depth_scale_dtype (const GstTrialLayout * layout,
+    GstTrialDtype * dtype)
+{
+  g_return_val_if_fail (layout != NULL && dtype != NULL, FALSE);
+
+  if (layout->depth_scale_forced)
+    return FALSE;
+  *dtype = layout->depth_scale_dtype;
+  return TRUE;
+}
+
+gboolean
+gst_trial_color_format_from_name (const gchar * name,
+    GstTrialColorFormat * format)
+{
+  gsize len, ext_len;
+  guint i;
+
+  g_return_val_if_fail (name != NULL && format != NULL, FALSE);
+
+  len = strlen (name);
+  for (i = 0; i < G_N_ELEMENTS (color_exts); i++) {
+    ext_len = strlen (color_exts[i].ext);
+    if (len > ext_len && strcmp (name + len - ext_len,
+            color_exts[i].ext) == 0) {
+      *format = color_exts[i].format;
+      return TRUE;
+    }
+  }
+  return FALSE;
+}
+
+GstTrialDepthFormat
+gst_trial_depth_format_from_name (const gchar * name)
+{
+  gsize len, ext_len;
+  guint i;
+
+  g_return_val_if_fail (name != NULL, GST_TRIAL_DEPTH_NONE);
+
+  len = strlen (name);
+  for (i = 0; i < G_N_ELEMENTS (depth_exts); i++) {
+    ext_len = strlen (depth_exts[i].ext);
+    if (len > ext_len && strcmp (name + len - ext_len,
+            depth_exts[i].ext) == 0)
+      return depth_exts[i].format;
+  }
+  return GST_TRIAL_DEPTH_NONE;
 }
 
 gboolean

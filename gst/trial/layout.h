@@ -117,6 +117,19 @@ GstTrialDepthFormat gst_trial_layout_get_depth_format (const GstTrialLayout * la
 guint gst_trial_layout_get_depth_width (const GstTrialLayout * layout);
 guint gst_trial_layout_get_depth_height (const GstTrialLayout * layout);
 gdouble gst_trial_layout_get_depth_scale (const GstTrialLayout * layout);
+/* The dtype the scale was decided on (U2 when no depth file was readable:
+ * RealSense millimetres); FALSE when the scale was given in the options and
+ * holds for every frame. Frames of another dtype follow their own rule:
+ * gst_trial_depth_frame_scale(). */
+gboolean gst_trial_layout_get_depth_scale_dtype (const GstTrialLayout * layout,
+    GstTrialDtype * dtype);
+
+/* The format of a file by its name's extension, as the scan reads it
+ * (case-sensitive): each frame's own file decides how it is read. */
+gboolean gst_trial_color_format_from_name (const gchar * name,
+    GstTrialColorFormat * format);
+/* NONE for a name that is no depth file. */
+GstTrialDepthFormat gst_trial_depth_format_from_name (const gchar * name);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (GstTrialLayout, gst_trial_layout_unref)
 

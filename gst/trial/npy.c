@@ -393,23 +393,53 @@ npy_descr_error (const NpyHeader * h, gint code, const gchar * problem,
   return FALSE;
 }
 
+/* In GstTrialDtype order; the names are numpy's type codes. */
+static const struct
+{
+  const gchar *name;
+  GstTrialDtype dtype;
+  guint itemsize;
+} types[] = {
+  {"u1", GST_TRIAL_DTYPE_U1, 1},
+  {"u2", GST_TRIAL_DTYPE_U2, 2},
+  {"i2", GST_TRIAL_DTYPE_I2, 2},
+  {"i4", GST_TRIAL_DTYPE_I4, 4},
+  {"f4", GST_TRIAL_DTYPE_F4, 4},
+  {"f8", GST_TRIAL_DTYPE_F8, 8},
+};
+
+const gchar *
+gst_trial_dtype_to_string (GstTrialDtype dtype)
+{
+  guint i;
+
+  for (i = 0; i < G_N_ELEMENTS (types); i++) {
+    if (types[i].dtype == dtype)
+      return types[i].name;
+  }
+  return "unknown";
+}
+
+gboolean
+gst_trial_dtype_from_string (const gchar * name, GstTrialDtype * dtype)
+{
+  guint i;
+
+  g_return_val_if_fail (dtype != NULL, FALSE);
+
+  for (i = 0; name != NULL && i < G_N_ELEMENTS (types); i++) {
+    if (strcmp (types[i].name, name) == 0) {
+      *dtype = types[i].dtype;
+      return TRUE;
+    }
+  }
+  return FALSE;
+}
+
 static gboolean
 npy_parse_descr (const NpyHeader * h, GstTrialNpyInfo * info,
     GError ** error)
 {
-  static const struct
-  {
-    const gchar *name;
-    GstTrialDtype dtype;
-    guint itemsize;
-  } types[] = {
-    {"u1", GST_TRIAL_DTYPE_U1, 1},
-    {"u2", GST_TRIAL_DTYPE_U2, 2},
-    {"i2", GST_TRIAL_DTYPE_I2, 2},
-    {"i4", GST_TRIAL_DTYPE_I4, 4},
-    {"f4", GST_TRIAL_DTYPE_F4, 4},
-    {"f8", GST_TRIAL_DTYPE_F8, 8},
-  };
   const guint8 *s = h->descr;
   gsize len = h->descr_len;
   guint8 order = '=';

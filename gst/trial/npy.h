@@ -31,6 +31,12 @@ typedef struct
   gsize data_size;              /* height * width * itemsize */
 } GstTrialNpyInfo;
 
+/* numpy's type code of @dtype ("u2", "f8", ...), and back: FALSE for a
+ * name that is none of ours. */
+const gchar *gst_trial_dtype_to_string (GstTrialDtype dtype);
+gboolean gst_trial_dtype_from_string (const gchar * name,
+    GstTrialDtype * dtype);
+
 /* Longest header accepted (numpy itself limits headers to 10000 bytes). */
 #define GST_TRIAL_NPY_MAX_HEADER 10000
 

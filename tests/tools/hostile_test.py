@@ -479,6 +479,109 @@ class Formats(Base):
                 self.depth_out(job, n),
                 v.astype(np.float32) / np.float32(1000.0))
 
+    # -- item 7: each frame's own file decides how it is read --------------
+    def both_outputs(self, job, stream, n):
+        """trial-process's and the elements' output file of frame n."""
+        ext = "png" if stream == "color" else "npy"
+        return (os.path.join(job, stream.encode(), b"frame_%06d.%s" % (
+            n, ext.encode())),
+            self.p("launch", stream[0], "%06d.%s" % (n, ext)))
+
+    def image_file(self, fmt, seed, **kw):
+        src = np.random.default_rng(seed).integers(0, 256, SIZE + (3,),
+                                                   dtype=np.uint8)
+        buf = io.BytesIO()
+        Image.fromarray(src).save(buf, fmt, **kw)
+        return buf.getvalue()
+
+    def assert_color_is(self, job, n, data):
+        with Image.open(io.BytesIO(data)) as im:
+            expected = np.asarray(im.convert("RGB"))
+        for path in self.both_outputs(job, "color", n):
+            with Image.open(path) as im:
+                self.assertEqual(im.mode, "RGB")
+                np.testing.assert_array_equal(np.asarray(im), expected)
+
+    def test_jpeg_and_bmp_among_png_color(self):
+        trial = self.trial()
+        jpeg = self.image_file("JPEG", 21)
+        bmp = self.image_file("BMP", 22)
+        os.remove(os.path.join(trial, COLOR % 2))
+        os.remove(os.path.join(trial, COLOR % 3))
+        self.put(trial, JPEG % 2, jpeg)
+        self.put(trial, "cam1/color/frame_%06d.bmp" % 3, bmp)
+        job = self.expect_frames(trial, [1, 2, 3, 4])
+        self.assert_color_is(job, 2, jpeg)
+        self.assert_color_is(job, 3, bmp)
+
+    def test_png_among_jpeg_color(self):
+        trial = self.trial("--color", "jpeg")
+        png = self.image_file("PNG", 23)
+        os.remove(os.path.join(trial, JPEG % 3))
+        self.put(trial, COLOR % 3, png)
+        job = self.expect_frames(trial, [1, 2, 3, 4])
+        self.assert_color_is(job, 3, png)
+
+    def assert_depth_is(self, job, n, expected):
+        for path in self.both_outputs(job, "depth", n):
+            got = np.load(path)
+            self.assertEqual(got.dtype, np.dtype("<f4"))
+            np.testing.assert_array_equal(got, expected)
+
+    def test_npy_among_raw_depth(self):
+        trial = self.trial("--depth", "raw")
+        os.remove(os.path.join(trial, RAW % 2))
+        self.put(trial, NPY % 2, npy_bytes(npy_header("<u2"),
+                                           DEPTH_VALUES.tobytes()))
+        job = self.expect_frames(trial, [1, 2, 3, 4])
+        self.assert_depth_is(job, 2, DEPTH_VALUES.astype(np.float32)
+                             / np.float32(1000.0))
+
+    def test_raw_among_npy_depth(self):
+        trial = self.trial("--depth", "npy")
+        os.remove(os.path.join(trial, NPY % 3))
+        self.put(trial, RAW % 3, DEPTH_VALUES.astype("<u2").tobytes())
+        job = self.expect_frames(trial, [1, 2, 3, 4])
+        self.assert_depth_is(job, 3, DEPTH_VALUES.astype(np.float32)
+                             / np.float32(1000.0))
+
+    # -- item 9: a frame of another dtype keeps its own units --------------
+    def put_npy(self, trial, n, values):
+        path = os.path.join(trial, RAW % n)
+        if os.path.exists(path):
+            os.remove(path)
+        self.put(trial, NPY % n, npy_bytes(npy_header(values.dtype.str),
+                                           values.tobytes()))
+
+    def test_float_metres_npy_among_raw_millimetres(self):
+        trial = self.trial("--depth", "raw")
+        metres = np.random.default_rng(31).uniform(0.2, 4.0, SIZE)
+        self.put_npy(trial, 2, metres.astype("<f8"))
+        job = self.expect_frames(trial, [1, 2, 3, 4])
+        self.assert_depth_is(job, 2, metres.astype(np.float32))
+
+    def test_float_millimetres_npy_among_raw(self):
+        trial = self.trial("--depth", "raw")
+        mm = np.random.default_rng(32).uniform(200.0, 4000.0, SIZE)
+        self.put_npy(trial, 3, mm.astype("<f4"))
+        job = self.expect_frames(trial, [1, 2, 3, 4])
+        self.assert_depth_is(job, 3, mm.astype(np.float32)
+                             / np.float32(1000.0))
+
+    def test_uint16_npy_among_float_metres(self):
+        trial = self.trial("--depth", "npy")
+        rng = np.random.default_rng(33)
+        metres = {n: rng.uniform(0.2, 4.0, SIZE).astype("<f4")
+                  for n in (1, 2, 4)}
+        for n, v in metres.items():
+            self.put_npy(trial, n, v)
+        self.put_npy(trial, 3, DEPTH_VALUES.astype("<u2"))
+        job = self.expect_frames(trial, [1, 2, 3, 4])
+        for n, v in metres.items():
+            self.assert_depth_is(job, n, v)
+        self.assert_depth_is(job, 3, DEPTH_VALUES.astype(np.float32)
+                             / np.float32(1000.0))
+
 
 class Layouts(Base):
     """Missing, duplicate, unreadable and looping entries in the folders."""
