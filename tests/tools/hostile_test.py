@@ -582,6 +582,51 @@ class Formats(Base):
         self.assert_depth_is(job, 3, DEPTH_VALUES.astype(np.float32)
                              / np.float32(1000.0))
 
+    # -- item 12: inputs a well-kept library decodes -----------------------
+    def test_cmyk_jpeg_and_palette_bmps(self):
+        trial = self.trial()
+        rng = np.random.default_rng(41)
+        cmyk = io.BytesIO()
+        Image.fromarray(rng.integers(0, 256, SIZE + (4,), dtype=np.uint8),
+                        "CMYK").save(cmyk, "JPEG", quality=90)
+        p8 = io.BytesIO()
+        Image.fromarray(rng.integers(0, 256, SIZE + (3,), dtype=np.uint8)
+                        ).convert("P").save(p8, "BMP")
+        p1 = io.BytesIO()
+        Image.fromarray(rng.integers(0, 2, SIZE, dtype=np.uint8) * 255
+                        ).convert("1").save(p1, "BMP")
+        files = {2: (JPEG, cmyk.getvalue()),
+                 3: ("cam1/color/frame_%06d.bmp", p8.getvalue()),
+                 4: ("cam1/color/frame_%06d.bmp", p1.getvalue())}
+        for n, (name, data) in files.items():
+            os.remove(os.path.join(trial, COLOR % n))
+            self.put(trial, name % n, data)
+        with Image.open(io.BytesIO(files[3][1])) as im:
+            self.assertEqual((im.mode, im.info.get("compression")), ("P", 0))
+        with Image.open(io.BytesIO(files[4][1])) as im:
+            self.assertEqual(im.mode, "1")
+        job = self.expect_frames(trial, [1, 2, 3, 4])
+        for n, (_, data) in files.items():
+            self.assert_color_is(job, n, data)
+
+    def test_npy_bool_int8_uint32_int64(self):
+        trial = self.trial("--depth", "npy")
+        rng = np.random.default_rng(42)
+        frames = {
+            1: rng.integers(0, 60000, SIZE).astype("<u4"),
+            2: rng.integers(-128, 128, SIZE).astype("|i1"),
+            3: rng.integers(-5, 2 ** 40, SIZE).astype(">i8"),
+            4: rng.integers(0, 2, SIZE).astype("|b1"),
+        }
+        for n, v in frames.items():
+            self.put_npy(trial, n, v)
+        job = self.expect_frames(trial, [1, 2, 3, 4])
+        for n, v in frames.items():
+            # numpy: the seed's unit rule on each dtype's first frame
+            f = v.astype(np.float32)
+            self.assert_depth_is(job, n, f / np.float32(1000.0)
+                                 if v.max() > 100 else f)
+
 
 class Layouts(Base):
     """Missing, duplicate, unreadable and looping entries in the folders."""
