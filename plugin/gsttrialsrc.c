@@ -173,6 +173,27 @@ post_layout_message (GstTrialSrc * self, const GstTrialLayout * layout)
       gst_message_new_element (GST_OBJECT (self), s));
 }
 
+/* Color files numbered beyond 63 bits are no frames: said once, so that
+ * they are not left out in silence. */
+static void
+warn_numbers_too_large (GstTrialSrc * self, const GstTrialLayout * layout)
+{
+  const gchar *first = NULL;
+  guint n = gst_trial_layout_get_n_numbers_too_large (layout, &first);
+  g_autofree gchar *dir = NULL;
+  g_autofree gchar *name = NULL;
+
+  if (n == 0)
+    return;
+  dir = g_filename_display_name (gst_trial_layout_get_color_dir (layout));
+  name = g_filename_display_name (first);
+  GST_ELEMENT_WARNING (self, RESOURCE, READ,
+      ("%u color file%s in '%s' %s a frame number larger than %"
+          G_GINT64_FORMAT " and %s not converted, e.g. '%s'", n,
+          n == 1 ? "" : "s", dir, n == 1 ? "has" : "have", G_MAXINT64,
+          n == 1 ? "is" : "are", name), (NULL));
+}
+
 /* Scans the trial (once per start) and hands the result to both streams.
  * FALSE after posting an error message. */
 static gboolean
@@ -236,6 +257,7 @@ gst_trial_src_open (GstTrialSrc * self)
       gst_trial_layout_get_first_frame (layout),
       gst_trial_layout_get_last_frame (layout));
   post_layout_message (self, layout);
+  warn_numbers_too_large (self, layout);
 
   for (i = 0; i < N_STREAMS; i++)
     gst_trial_src_stream_configure (self->streams[i], layout, fps_n, fps_d,

@@ -23,7 +23,7 @@
 #include "gst/trial/png.h"
 #include "gst/trial/raw.h"
 
-/* Digits of a frame number: at most 18, so every number fits a gint64. */
+/* Digits of a frame number in a name form (frame_%06d): at most 18. */
 #define MAX_FRAME_DIGITS 18
 
 /* A frame's file name is usually its folder's first name with another
@@ -112,7 +112,7 @@ frame_file_path (const gchar * dir, const NameForm * form, const gchar * name,
  * link their own copy of this static library, and one hands its scans to
  * the other (trialsrc's layout property): a copy built from other sources
  * may lay the struct out differently, so it must not read this one. */
-#define LAYOUT_ABI_VERSION 2    /* bump when this struct or FrameEntry changes */
+#define LAYOUT_ABI_VERSION 3    /* bump when this struct or FrameEntry changes */
 #define LAYOUT_ABI (0x7a1a0000u ^ (LAYOUT_ABI_VERSION << 20) ^ \
     (guint32) (sizeof (struct _GstTrialLayout) << 8) ^ \
     (guint32) sizeof (FrameEntry))
@@ -140,6 +140,8 @@ struct _GstTrialLayout
   guint depth_width;
   guint depth_height;
   gdouble depth_scale;
+  guint n_too_large;            /* color files numbered beyond 63 bits */
+  gchar *too_large_name;        /* the first of them by name */
   gboolean depth_scale_forced;  /* given in the options: for every frame */
   GstTrialDtype depth_scale_dtype;      /* else: decided on this dtype */
 };
@@ -367,11 +369,14 @@ typedef struct
   guint n_numbered;             /* numbered files, in the range or not */
   gint64 min;
   gint64 max;
+  guint n_too_large;            /* numbered beyond G_MAXINT64 */
+  gchar *too_large_name;        /* the first of them by strcmp */
 } ColorListing;
 
-/* A color frame is "<anything>_<1-18 digits><color extension>"; the
- * extension is case-sensitive, as the seed's glob was. Returns the index in
- * color_exts, or -1. */
+/* A color frame is "<anything>_<digits><color extension>" whose number
+ * fits in 63 bits (leading zeros do not count); the extension is
+ * case-sensitive, as the seed's glob was. Returns the index in color_exts,
+ * -1 when the name is no frame's, -2 when its number is too large. */
 static gint
 parse_color_name (const gchar * name, gsize len, gint64 * number,
     gsize * prefix_len, gsize * n_digits)
@@ -394,11 +399,15 @@ parse_color_name (const gchar * name, gsize len, gint64 * number,
   start = dot;
   while (start > 0 && g_ascii_isdigit (name[start - 1]))
     start--;
-  if (start == dot || start == 0 || name[start - 1] != '_'
-      || dot - start > MAX_FRAME_DIGITS)
+  if (start == dot || start == 0 || name[start - 1] != '_')
     return -1;
-  for (k = start; k < dot; k++)
-    value = value * 10 + (name[k] - '0');
+  for (k = start; k < dot; k++) {
+    gint digit = name[k] - '0';
+
+    if (value > (G_MAXINT64 - digit) / 10)
+      return -2;
+    value = value * 10 + digit;
+  }
 
   *number = value;
   *prefix_len = start;
@@ -415,6 +424,15 @@ collect_color_file (const gchar * name, gsize len, gpointer user_data)
   gint ext;
 
   ext = parse_color_name (name, len, &file.number, &prefix_len, &n_digits);
+  if (ext == -2) {
+    listing->n_too_large++;
+    if (listing->too_large_name == NULL
+        || strcmp (name, listing->too_large_name) < 0) {
+      g_free (listing->too_large_name);
+      listing->too_large_name = g_strndup (name, len);
+    }
+    return;
+  }
   if (ext < 0)
     return;
 
@@ -793,6 +811,7 @@ gst_trial_layout_clear (gpointer data)
   g_strfreev (layout->cameras);
   g_free (layout->color_dir);
   g_free (layout->depth_dir);
+  g_free (layout->too_large_name);
   g_clear_pointer (&layout->frames, g_array_unref);
   g_clear_pointer (&layout->names, g_string_chunk_free);
   name_form_clear (&layout->color_form);
@@ -1020,6 +1039,16 @@ set_no_frames_error (const ColorListing * colors, const gchar * color_dir,
   g_autofree gchar *from = NULL;
   g_autofree gchar *to = NULL;
 
+  if (colors->n_numbered == 0 && colors->n_too_large > 0) {
+    g_autofree gchar *name =
+        g_filename_display_name (colors->too_large_name);
+
+    g_set_error (error, GST_TRIAL_ERROR, GST_TRIAL_ERROR_NO_FRAMES,
+        "no color frames in '%s': %u color file%s a frame number larger "
+        "than %" G_GINT64_FORMAT ", e.g. '%s'", display, colors->n_too_large,
+        colors->n_too_large == 1 ? " has" : "s have", G_MAXINT64, name);
+    return;
+  }
   if (colors->n_numbered == 0) {
     g_set_error (error, GST_TRIAL_ERROR, GST_TRIAL_ERROR_NO_FRAMES,
         "no color frames in '%s': expected .png, .jpg, .jpeg or .bmp files "
@@ -1155,9 +1184,13 @@ gst_trial_layout_scan (const gchar * path, const GstTrialScanOptions * options,
   colors.names = scratch;
   colors.files = files;
   if (!list_folder (layout->color_dir, FALSE, collect_color_file, &colors,
-          error))
+          error)) {
+    g_free (colors.too_large_name);
     return NULL;
+  }
   g_array_sort (files, compare_color_files);
+  layout->n_too_large = colors.n_too_large;
+  layout->too_large_name = colors.too_large_name;
 
   build_frames (layout, files, depth, &depth_patterns);
   if (layout->frames->len == 0) {
@@ -1437,6 +1470,17 @@ gst_trial_layout_get_depth_scale (const GstTrialLayout * layout)
   g_return_val_if_fail (layout != NULL, 0.0);
 
   return layout->depth_scale;
+}
+
+guint
+gst_trial_layout_get_n_numbers_too_large (const GstTrialLayout * layout,
+    const gchar ** first_name)
+{
+  g_return_val_if_fail (layout != NULL, 0);
+
+  if (first_name != NULL)
+    *first_name = layout->too_large_name;
+  return layout->n_too_large;
 }
 
 gboolean

@@ -98,6 +98,13 @@ gchar *gst_trial_layout_dup_color_path (const GstTrialLayout * layout,
 /* Full path of the depth file of frame @index, NULL when it has none. */
 gchar *gst_trial_layout_dup_depth_path (const GstTrialLayout * layout,
     guint index);
+/* Color files whose frame number is larger than G_MAXINT64: they are no
+ * frames, and are reported rather than skipped in silence. @first_name (may
+ * be NULL) is set to the first of them by name (a file name in the file
+ * system's encoding, owned by @layout), NULL when there is none. */
+guint gst_trial_layout_get_n_numbers_too_large (const GstTrialLayout * layout,
+    const gchar ** first_name);
+
 /* Index of the first frame whose number is >= @number (n_frames if none). */
 guint gst_trial_layout_find_frame (const GstTrialLayout * layout,
     gint64 number);

@@ -627,6 +627,28 @@ class Formats(Base):
             self.assert_depth_is(job, n, f / np.float32(1000.0)
                                  if v.max() > 100 else f)
 
+    # -- item 10: frame numbers beyond 63 bits are reported -----------------
+    def test_frame_number_beyond_63_bits_reported(self):
+        trial = self.trial()
+        big = "cam1/color/frame_99999999999999999999.png"
+        self.put(trial, big, self.get(trial, COLOR % 1))
+        message = ("1 color file in '%s' has a frame number larger than "
+                   "9223372036854775807 and is not converted, e.g. "
+                   "'frame_99999999999999999999.png'"
+                   % os.path.join(trial, "cam1", "color"))
+        proc, meta, job = self.process(trial)
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        self.assertIn("warning: " + message, proc.stderr.decode())
+        self.assertEqual(meta["total_frames"], 4)
+        self.assertEqual(numbers(os.path.join(job, b"color"), ".png"),
+                         [1, 2, 3, 4])
+        if GST_LAUNCH:
+            proc, out = self.launch(trial)
+            self.assertEqual(proc.returncode, 0, proc.stderr)
+            self.assertIn(message, proc.stdout + proc.stderr)
+            self.assertEqual(numbers(os.path.join(out, b"c"), ".png"),
+                             [1, 2, 3, 4])
+
 
 class Layouts(Base):
     """Missing, duplicate, unreadable and looping entries in the folders."""
