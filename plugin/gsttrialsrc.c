@@ -535,17 +535,20 @@ gst_trial_src_class_init (GstTrialSrcClass * klass)
   g_object_class_install_property (gobject_class, PROP_DEPTH_WIDTH,
       g_param_spec_uint ("depth-width", "Depth width",
           "Width of the depth frames in pixels, used with depth-height "
-          "(0 = from the first depth file)", 0, GST_TRIAL_MAX_DIMENSION, 0,
+          "(0 = from the depth files: their header, or the size of the .raw "
+          "files)", 0, GST_TRIAL_MAX_DIMENSION, 0,
           flags));
   g_object_class_install_property (gobject_class, PROP_DEPTH_HEIGHT,
       g_param_spec_uint ("depth-height", "Depth height",
           "Height of the depth frames in pixels, used with depth-width "
-          "(0 = from the first depth file)", 0, GST_TRIAL_MAX_DIMENSION, 0,
+          "(0 = from the depth files: their header, or the size of the .raw "
+          "files)", 0, GST_TRIAL_MAX_DIMENSION, 0,
           flags));
   g_object_class_install_property (gobject_class, PROP_DEPTH_SCALE,
       g_param_spec_double ("depth-scale", "Depth scale",
-          "Metres per depth unit (0 = decided once from the first depth file: "
-          "0.001 for millimetre sources)", 0.0, 1000.0, 0.0, flags));
+          "Metres per depth unit for every frame (0 = decided once from the "
+          "first depth file: 0.001 for millimetre sources; a frame of "
+          "another dtype follows its own rule)", 0.0, 1000.0, 0.0, flags));
   g_object_class_install_property (gobject_class, PROP_IS_LIVE,
       g_param_spec_boolean ("is-live", "Is live",
           "Act as a live source: push frames at framerate by the clock "

@@ -2,8 +2,9 @@
  *
  * gst_trial_layout_scan() applies the rules of TRIAL_FORMAT.md §1 once:
  * structure, camera, color and depth folders, the file of every frame (each
- * folder is listed exactly once), the depth format, shape and scale (from the
- * first readable depth file). After it returns nothing is listed, globbed or
+ * folder is listed exactly once), the depth format, shape (.raw: from the
+ * sizes of several files) and scale (from the first readable depth file).
+ * After it returns nothing is listed, globbed or
  * stat()ed per frame. The result is refcounted and never changes, so any
  * thread may read it. */
 #pragma once
@@ -35,7 +36,7 @@ typedef struct
                                  * trial takes only GST_TRIAL_SINGLE_CAMERA */
   gint64 start_frame;           /* inclusive, -1 = from the first */
   gint64 stop_frame;            /* inclusive, -1 = to the last */
-  guint depth_width;            /* 0 = decided from the first depth file; */
+  guint depth_width;            /* 0 = decided from the depth files; */
   guint depth_height;           /* used only when both are set */
   gdouble depth_scale;          /* metres per unit, 0 = decided (depth.h) */
 } GstTrialScanOptions;
