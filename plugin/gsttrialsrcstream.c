@@ -131,6 +131,7 @@ make_caps (GstTrialSrcStream * self, const GstTrialLayout * layout,
     height = gst_trial_layout_get_color_height (layout);
   } else {
     gdouble scale = gst_trial_layout_get_depth_scale (layout);
+    GstTrialDtype dtype;
 
     switch (gst_trial_layout_get_depth_format (layout)) {
       case GST_TRIAL_DEPTH_NPY:
@@ -152,6 +153,12 @@ make_caps (GstTrialSrcStream * self, const GstTrialLayout * layout,
     /* downstream needs a unit even when no depth file told us one */
     gst_structure_set (s, "depth-scale", G_TYPE_DOUBLE,
         scale > 0.0 ? scale : 0.001, NULL);
+    /* a frame of another dtype follows its own unit rule
+     * (gst_trial_depth_frame_scale); without the field the scale was given
+     * and holds for every frame */
+    if (gst_trial_layout_get_depth_scale_dtype (layout, &dtype))
+      gst_structure_set (s, "depth-scale-dtype", G_TYPE_STRING,
+          gst_trial_dtype_to_string (dtype), NULL);
   }
 
   if (width > 0 && height > 0 && width <= G_MAXINT && height <= G_MAXINT)

@@ -401,6 +401,84 @@ GST_START_TEST (test_progressive)
 
 GST_END_TEST;
 
+/* A W x H JPEG of one CMYK colour, stored in @space (JCS_CMYK or JCS_YCCK)
+ * the way Photoshop and libjpeg store it: inverted, with an Adobe marker. */
+static GBytes *
+write_cmyk (J_COLOR_SPACE space, const guint8 cmyk[4])
+{
+  struct jpeg_compress_struct cinfo;
+  struct jpeg_error_mgr jerr;
+  guint8 row[W * 4];
+  unsigned char *buffer = NULL;
+  unsigned long length = 0;
+  GBytes *bytes;
+  guint i;
+
+  for (i = 0; i < sizeof row; i++)
+    row[i] = 255 - cmyk[i % 4];
+  cinfo.err = jpeg_std_error (&jerr);
+  jpeg_create_compress (&cinfo);
+  jpeg_mem_dest (&cinfo, &buffer, &length);
+  cinfo.image_width = W;
+  cinfo.image_height = H;
+  cinfo.input_components = 4;
+  cinfo.in_color_space = JCS_CMYK;
+  jpeg_set_defaults (&cinfo);
+  jpeg_set_colorspace (&cinfo, space);
+  jpeg_set_quality (&cinfo, 100, TRUE);
+  jpeg_start_compress (&cinfo, TRUE);
+  while (cinfo.next_scanline < H) {
+    JSAMPROW r = row;
+
+    jpeg_write_scanlines (&cinfo, &r, 1);
+  }
+  jpeg_finish_compress (&cinfo);
+  jpeg_destroy_compress (&cinfo);
+  bytes = g_bytes_new (buffer, length);
+  free (buffer);
+  return bytes;
+}
+
+/* CMYK and YCCK JPEGs convert as Pillow converts CMYK: each of R, G, B is
+ * (255 - K) * (255 - C|M|Y) / 255 (values worked out by hand below). */
+GST_START_TEST (test_cmyk_and_ycck)
+{
+  static const struct
+  {
+    guint8 cmyk[4];
+    guint8 rgb[3];
+  } colours[] = {
+    {{0, 255, 255, 0}, {255, 0, 0}},
+    {{0, 0, 0, 255}, {0, 0, 0}},
+    {{0, 0, 0, 0}, {255, 255, 255}},
+    /* 255 - 64 = 191; 191 - 128 * 191 / 255 = 95; 191; 0 */
+    {{128, 0, 255, 64}, {95, 191, 0}},
+  };
+  static const J_COLOR_SPACE spaces[] = { JCS_CMYK, JCS_YCCK };
+  guint c, sp, i, k;
+
+  for (sp = 0; sp < G_N_ELEMENTS (spaces); sp++) {
+    for (c = 0; c < G_N_ELEMENTS (colours); c++) {
+      g_autoptr (GBytes) jpeg = write_cmyk (spaces[sp], colours[c].cmyk);
+      g_autoptr (GstTrialImage) rgb = decode (jpeg, GST_TRIAL_PIXEL_RGB8);
+      g_autoptr (GstTrialImage) bgr = decode (jpeg, GST_TRIAL_PIXEL_BGR8);
+
+      for (i = 0; i < W * H; i++) {
+        for (k = 0; k < 3; k++) {
+          gint got = rgb->data[3 * i + k];
+
+          fail_unless (ABS (got - colours[c].rgb[k]) <= 2, "space %d, "
+              "colour %u, pixel %u channel %u: %d, expected %u",
+              spaces[sp], c, i, k, got, colours[c].rgb[k]);
+          assert_equals_int (bgr->data[3 * i + 2 - k], got);
+        }
+      }
+    }
+  }
+}
+
+GST_END_TEST;
+
 /* An abbreviated stream with tables only (SOI, DQT, DHT, EOI). */
 GST_START_TEST (test_tables_only)
 {
@@ -449,6 +527,7 @@ jpeg_suite (void)
   tcase_add_test (tc, test_unsupported_formats);
   tcase_add_test (tc, test_progressive);
   tcase_add_test (tc, test_tables_only);
+  tcase_add_test (tc, test_cmyk_and_ycck);
   return s;
 }
 

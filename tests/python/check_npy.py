@@ -127,7 +127,9 @@ class NpyAgainstNumpy(unittest.TestCase):
 
     def test_npy_inputs(self):
         dtypes = ["|u1", "<u2", ">u2", "<i2", ">i2", "<i4", ">i4",
-                  "<f4", ">f4", "<f8", ">f8"]
+                  "<f4", ">f4", "<f8", ">f8",
+                  # issue 15 item 12
+                  "|i1", "<u4", ">u4", "<i8", ">i8", "|b1"]
         for version in [(1, 0), (2, 0), (3, 0)]:
             for dtype in dtypes:
                 arr = self.sample(dtype)
@@ -170,7 +172,8 @@ class NpyAgainstNumpy(unittest.TestCase):
             (np.zeros((2, 3, 4), "<u2"), "has 3 dimensions, expected 2"),
             (np.zeros(5, "<u2"), "shape (5,) has 1 dimension"),
             (np.zeros((2, 2), "<c8"), "dtype '<c8' is not supported"),
-            (np.zeros((2, 2), "<u4"), "dtype '<u4' is not supported"),
+            (np.zeros((2, 2), "<u8"), "dtype '<u8' is not supported"),
+            (np.zeros((2, 2), "<f2"), "dtype '<f2' is not supported"),
             (np.array([[1, None]], dtype=object), "holds Python objects"),
             (np.zeros((2, 2), dtype=[("x", "<f4")]),
              "structured dtypes are not supported"),

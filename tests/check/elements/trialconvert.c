@@ -912,6 +912,134 @@ GST_START_TEST (test_depth_npy_buffers_recycled)
 
 GST_END_TEST;
 
+/* A 2x2 .npy of @descr ("<u2", "<f8") holding @values. */
+static GBytes *
+npy_2x2 (const gchar * descr, const gdouble values[4])
+{
+  g_autofree gchar *dict = g_strdup_printf ("{'descr': '%s', "
+      "'fortran_order': False, 'shape': (2, 2), }", descr);
+  gboolean f8 = strcmp (descr, "<f8") == 0;
+  gsize item = f8 ? 8 : 2;
+  gsize header = 10 + strlen (dict) + 1;
+  gsize padded = (header + 63) / 64 * 64;
+  guint8 *b = g_malloc (padded + 4 * item);
+  guint i;
+
+  memcpy (b, "\x93NUMPY\x01\x00", 8);
+  put_le (b + 8, padded - 10, 2);
+  memcpy (b + 10, dict, strlen (dict));
+  memset (b + 10 + strlen (dict), ' ', padded - header);
+  b[padded - 1] = '\n';
+  for (i = 0; i < 4; i++) {
+    if (f8) {
+      guint64 bits;
+
+      memcpy (&bits, &values[i], 8);
+      bits = GUINT64_TO_LE (bits);
+      memcpy (b + padded + 8 * i, &bits, 8);
+    } else {
+      put_le (b + padded + 2 * i, (guint) values[i], 2);
+    }
+  }
+  return g_bytes_new_take (b, padded + 4 * item);
+}
+
+/* Pushes @npy and checks the 2x2 float32 metres that come out. */
+static void
+assert_npy_out (GstHarness * h, GBytes * npy, const gfloat want[4])
+{
+  GstBuffer *buffer;
+  GstTrialNpyInfo info;
+  GstMapInfo map;
+  guint i;
+
+  gst_harness_push (h, frame_buffer (npy, 1, 0));
+  buffer = pull (h);
+  gst_buffer_map (buffer, &map, GST_MAP_READ);
+  fail_unless (gst_trial_npy_parse (map.data, map.size, &info, NULL));
+  for (i = 0; i < 4; i++) {
+    gfloat got;
+
+    memcpy (&got, map.data + info.data_offset + 4 * i, 4);
+    fail_unless (memcmp (&got, &want[i], 4) == 0, "value %u: %.9g, "
+        "expected %.9g", i, got, want[i]);
+  }
+  gst_buffer_unmap (buffer, &map);
+  gst_buffer_unref (buffer);
+}
+
+/* Issue 15 item 9: a frame whose dtype is not the one the stream's units
+ * were decided on follows its own dtype's rule (uint16 is millimetres,
+ * other dtypes millimetres when their maximum exceeds 100), never the
+ * other dtype's units. */
+GST_START_TEST (test_depth_units_by_frame_dtype)
+{
+  const gdouble mm[4] = { 1000, 2000, 0, 65535 };
+  const gdouble metres[4] = { 1.5, 0.25, 3.0, 0.0 };
+  const gdouble f8_mm[4] = { 1500, 250, 3000, 0 };
+  const gfloat mm_out[4] = { 1.0f, 2.0f, 0.0f, 65535.0f / 1000.0f };
+  const gfloat metres_out[4] = { 1.5f, 0.25f, 3.0f, 0.0f };
+  const gfloat f8_mm_as_metres[4] = { 1500.0f, 250.0f, 3000.0f, 0.0f };
+  const gfloat metres_as_mm[4] = { 1.5f / 1000.0f, 0.25f / 1000.0f,
+    3.0f / 1000.0f, 0.0f
+  };
+  GstHarness *h;
+
+  /* trialsrc's caps: decided on uint16 */
+  h = harness_new ("application/x-npy, width=2, height=2, framerate=30/1, "
+      "depth-scale=(double)0.001, depth-scale-dtype=u2", NULL, NULL, NULL);
+  assert_npy_out (h, npy_2x2 ("<u2", mm), mm_out);
+  assert_npy_out (h, npy_2x2 ("<f8", metres), metres_out);
+  assert_npy_out (h, npy_2x2 ("<f8", f8_mm), metres_out);
+  gst_harness_teardown (h);
+
+  /* no depth-scale: the first buffer decides (float64 metres); a later
+   * float64 frame takes that decision, a uint16 one its own */
+  h = harness_new ("application/x-npy, width=2, height=2, framerate=30/1",
+      NULL, NULL, NULL);
+  assert_npy_out (h, npy_2x2 ("<f8", metres), metres_out);
+  assert_npy_out (h, npy_2x2 ("<f8", f8_mm), f8_mm_as_metres);
+  assert_npy_out (h, npy_2x2 ("<u2", mm), mm_out);
+  gst_harness_teardown (h);
+
+  /* depth-scale alone was given by the user: every frame */
+  h = harness_new ("application/x-npy, width=2, height=2, framerate=30/1, "
+      "depth-scale=(double)0.001", NULL, NULL, NULL);
+  assert_npy_out (h, npy_2x2 ("<f8", metres), metres_as_mm);
+  assert_npy_out (h, npy_2x2 ("<u2", mm), mm_out);
+  gst_harness_teardown (h);
+}
+
+GST_END_TEST;
+
+static GstBuffer *named (GstBuffer * buffer, const gchar * path);
+
+/* Issue 15 item 7: a .raw among .npy frames is read as .raw, by the name
+ * trialsrc put in the frame meta, with the caps' shape. */
+GST_START_TEST (test_depth_format_by_frame_file)
+{
+  const guint8 raw[8] = { 0xe8, 0x03, 0xd0, 0x07, 0, 0, 0xff, 0xff };
+  const gfloat mm_out[4] = { 1.0f, 2.0f, 0.0f, 65535.0f / 1000.0f };
+  GstHarness *h = harness_new ("application/x-npy, width=2, height=2, "
+      "framerate=30/1, depth-scale=(double)0.001, depth-scale-dtype=u2",
+      NULL, NULL, NULL);
+  GstBuffer *buffer;
+  GstMapInfo map;
+  GstTrialNpyInfo info;
+
+  gst_harness_push (h, named (frame_buffer (g_bytes_new (raw, sizeof raw), 1,
+              0), "t/cam1/depth/frame_000001.raw"));
+  buffer = pull (h);
+  gst_buffer_map (buffer, &map, GST_MAP_READ);
+  fail_unless (gst_trial_npy_parse (map.data, map.size, &info, NULL));
+  fail_unless (memcmp (map.data + info.data_offset, mm_out, 16) == 0);
+  gst_buffer_unmap (buffer, &map);
+  gst_buffer_unref (buffer);
+  gst_harness_teardown (h);
+}
+
+GST_END_TEST;
+
 GST_START_TEST (test_depth_npy_and_png_inputs)
 {
   g_autoptr (GstTrialImage) depth = sample_depth (40, 30, 12);
@@ -2022,6 +2150,8 @@ trialconvert_suite (void)
   tcase_add_test (tc, test_depth_raw_to_npy);
   tcase_add_test (tc, test_depth_npy_buffers_recycled);
   tcase_add_test (tc, test_depth_npy_and_png_inputs);
+  tcase_add_test (tc, test_depth_units_by_frame_dtype);
+  tcase_add_test (tc, test_depth_format_by_frame_file);
   tcase_add_test (tc, test_depth_gray16);
   tcase_add_test (tc, test_depth_colormap);
   tcase_add_test (tc, test_corrupt_png_is_gap);

@@ -462,7 +462,8 @@ GST_START_TEST (test_multi_camera_raw)
           o.n_frames, 0, 30, 1), 0);
   check_caps (run, COLOR, "image/png, width=64, height=48, framerate=30/1");
   check_caps (run, DEPTH, "video/x-raw, format=GRAY16_LE, width=64, "
-      "height=48, framerate=30/1, depth-scale=(double)0.001");
+      "height=48, framerate=30/1, depth-scale=(double)0.001, "
+      "depth-scale-dtype=u2");
   fail_unless_equals_int (run->warnings->len, 0);
 
   s = only_layout (run);
@@ -642,17 +643,18 @@ GST_START_TEST (test_single_camera_depth_formats)
   } cases[] = {
     {GST_TRIAL_DEPTH_RAW, GST_TRIAL_SAMPLE_DEPTH_IN_DEPTH, 0, 0, 0.0,
         "video/x-raw, format=GRAY16_LE, width=64, height=48, framerate=15/2, "
-          "depth-scale=(double)0.001", "raw"},
+          "depth-scale=(double)0.001, depth-scale-dtype=u2", "raw"},
     /* a shape set by the properties wins over the one of the files */
     {GST_TRIAL_DEPTH_RAW, GST_TRIAL_SAMPLE_DEPTH_SWAPPED, 32, 96, 0.0,
         "video/x-raw, format=GRAY16_LE, width=32, height=96, framerate=15/2, "
-          "depth-scale=(double)0.001", "raw"},
+          "depth-scale=(double)0.001, depth-scale-dtype=u2", "raw"},
+    /* a scale set by the property holds for every frame: no dtype */
     {GST_TRIAL_DEPTH_NPY, GST_TRIAL_SAMPLE_DEPTH_IN_DEPTH, 0, 0, 0.25,
         "application/x-npy, width=64, height=48, framerate=15/2, "
           "depth-scale=(double)0.25", "npy"},
     {GST_TRIAL_DEPTH_PNG, GST_TRIAL_SAMPLE_DEPTH_IN_DEPTH, 0, 0, 0.0,
         "image/png, width=64, height=48, framerate=15/2, "
-          "depth-scale=(double)0.001", "png"},
+          "depth-scale=(double)0.001, depth-scale-dtype=u2", "png"},
   };
   guint c;
 
@@ -870,7 +872,7 @@ GST_START_TEST (test_no_depth_folder)
   fail_unless_equals_int (check_stream (run, DEPTH, &o, trial, 0, numbers,
           o.n_frames, 0, 30, 1), o.n_frames);
   check_caps (run, DEPTH, "video/x-raw, format=GRAY16_LE, framerate=30/1, "
-      "depth-scale=(double)0.001");
+      "depth-scale=(double)0.001, depth-scale-dtype=u2");
   check_string_field (only_layout (run), "depth-format", "none");
   fail_unless_equals_int (run->warnings->len, o.n_frames);
   for (i = 0; i < o.n_frames; i++)
