@@ -36,8 +36,10 @@
  * Seeking works on both pads in TIME and in DEFAULT format, where DEFAULT is
  * the frame number: a seek to frame N starts at the first frame whose number
  * is >= N (the stop of a seek is exclusive, unlike stop-frame). A TIME seek
- * starts at the frame shown at that time. With is-live the frames are paced
- * by the clock at framerate, timestamped in running time, and not seekable.
+ * starts at the frame shown at that time. A reverse seek (rate < 0) is
+ * refused before anything is flushed: playback goes on where it was. With
+ * is-live the frames are paced by the clock at framerate, timestamped in
+ * running time, and not seekable.
  *
  * ## Example launch line
  * |[

@@ -238,8 +238,10 @@ main (int argc, char **argv)
           "auto: copy intact 8-bit RGB PNGs as they are (default); "
           "reencode: always decode and encode", "auto|reencode"},
     {"verify", 0, 0, G_OPTION_ARG_STRING, &verify,
-          "What auto checks before copying a PNG: chunks: every CRC-32 and "
-          "IEND (default); data: also inflates the image data (slower)",
+          "What auto checks before copying a PNG: data: every CRC-32, IEND "
+          "and the image data inflated, so every copy decodes (default); "
+          "chunks: CRC-32s and IEND only (faster, copies PNGs an encoder "
+          "wrote wrongly)",
         "chunks|data"},
     {"compression-level", 0, 0, G_OPTION_ARG_INT, &level,
         "zlib level of written PNGs, 0-9 (default: 1)", "N"},
@@ -396,7 +398,7 @@ main (int argc, char **argv)
   options.start_frame = start;
   options.stop_frame = stop;
   options.color_mode = color_mode ? color_mode : "auto";
-  options.verify = verify ? verify : "chunks";
+  options.verify = verify ? verify : "data";
   options.compression_level = level;
   options.resume = resume;
   options.preview = preview || preview_sink != NULL;

@@ -823,6 +823,43 @@ GST_START_TEST (test_trailing_garbage)
 
 GST_END_TEST;
 
+/* gst_trial_png_verify_prefix() accepts bytes after IEND and says where
+ * the PNG ends; everything before IEND is checked as by verify. */
+GST_START_TEST (test_verify_prefix)
+{
+  g_autoptr (GByteArray) a = valid_png (1);
+  gsize clean = a->len, png_size;
+  GstTrialPngHeader header;
+  GError *err = NULL;
+  guint level;
+
+  for (level = GST_TRIAL_PNG_VERIFY_CHUNKS; level <= GST_TRIAL_PNG_VERIFY_DATA;
+      level++) {
+    g_byte_array_set_size (a, clean);
+    png_size = 0;
+    fail_unless (gst_trial_png_verify_prefix (a->data, a->len, level,
+            &header, &png_size, &err), "%s", err ? err->message : "");
+    assert_equals_uint64 (png_size, clean);
+
+    g_byte_array_append (a, (const guint8 *) "garbage", 7);
+    png_size = 0;
+    fail_unless (gst_trial_png_verify_prefix (a->data, a->len, level,
+            &header, &png_size, &err), "%s", err ? err->message : "");
+    assert_equals_uint64 (png_size, clean);
+    fail_unless (gst_trial_png_verify (a->data, clean, level, NULL, NULL));
+
+    /* a damaged PNG before the trailing bytes still fails */
+    a->data[clean - 12 - 5] ^= 0x01;
+    fail_if (gst_trial_png_verify_prefix (a->data, a->len, level, &header,
+            &png_size, &err));
+    assert_error (err, GST_TRIAL_ERROR_CORRUPT, "has a bad CRC");
+    g_clear_error (&err);
+    a->data[clean - 12 - 5] ^= 0x01;
+  }
+}
+
+GST_END_TEST;
+
 GST_START_TEST (test_huge_ihdr)
 {
   g_autoptr (GByteArray) a = valid_png (1);
@@ -1151,6 +1188,7 @@ png_suite (void)
   tcase_add_test (tc, test_corrupt_deflate);
   tcase_add_test (tc, test_corrupt_truncated);
   tcase_add_test (tc, test_trailing_garbage);
+  tcase_add_test (tc, test_verify_prefix);
   tcase_add_test (tc, test_huge_ihdr);
   tcase_add_test (tc, test_empty_and_garbage);
   tcase_add_test (tc, test_corrupt_structure);

@@ -303,7 +303,8 @@ class Failures(Base):
 
     def test_verify_levels(self):
         """A PNG whose adler32 is wrong behind valid CRCs (a faulty encoder):
-        --verify chunks (default) copies it as it is, --verify data fails it."""
+        --verify data (the default) fails it, --verify chunks copies it as it
+        is."""
         trial = self.p("t")
         make_sample(trial, "--size", "64x48", "--start", "1", "--frames", "3")
         path = os.path.join(trial, "cam1/color/frame_000002.png")
@@ -326,7 +327,7 @@ class Failures(Base):
             f.write(data)
 
         out = self.p("chunks")
-        run(trial, "-o", out, check_status=0)
+        run(trial, "-o", out, "--verify", "chunks", check_status=0)
         meta = self.metadata(out, "t", "cam1")
         self.assertEqual(meta["verify"], "chunks")
         self.assertEqual(meta["failed"], 0)
@@ -334,7 +335,7 @@ class Failures(Base):
             self.assertEqual(f.read(), bytes(data))
 
         out = self.p("data")
-        run(trial, "-o", out, "--verify", "data", check_status=1)
+        run(trial, "-o", out, check_status=1)
         meta = self.metadata(out, "t", "cam1")
         self.assertEqual(meta["verify"], "data")
         self.assertEqual([(f["frame"], f["stream"]) for f in meta["failed_frames"]],

@@ -1040,6 +1040,51 @@ GST_START_TEST (test_depth_format_by_frame_file)
 
 GST_END_TEST;
 
+/* Pool threads hand output buffers to each other through the buffer pool:
+ * a frame that fails after its .npy header was written releases its buffer
+ * on its own pool thread, and the next frame's thread takes it. Every good
+ * frame is still exactly its own .npy, every bad one a GAP; the TSan run
+ * (scripts/test.sh) also checks that no write of one thread races a write
+ * of the thread that had the buffer before. */
+GST_START_TEST (test_npy_buffers_recycled_across_threads)
+{
+  GstHarness *h = harness_new ("video/x-raw, format=GRAY16_LE, width=64, "
+      "height=48, framerate=30/1, depth-scale=(double)0.001", NULL, NULL,
+      "n-threads", 3, "max-in-flight", 12, NULL);
+  GstTrialImage *depth[4];
+  GstBuffer *input[200];
+  guint i;
+
+  for (i = 0; i < G_N_ELEMENTS (depth); i++)
+    depth[i] = sample_depth (64, 48, i);
+  /* Odd frames are 512 bytes of the 6144 a 64x48 .raw needs. All made
+   * before the first push: GLib's slice allocator (GStreamer 1.22 takes
+   * buffers from it) passes a buffer freed on the element's thread to this
+   * one without malloc and free, which TSan cannot see. */
+  for (i = 0; i < G_N_ELEMENTS (input); i++)
+    input[i] = frame_buffer (g_bytes_new (depth[i % 4]->data,
+            i % 2 == 0 ? depth[i % 4]->stride * 48 : 512), i, i);
+  for (i = 0; i < G_N_ELEMENTS (input); i++)
+    gst_harness_push (h, input[i]);
+  for (i = 0; i < G_N_ELEMENTS (input); i++) {
+    GstBuffer *buffer = pull (h);
+
+    if (i % 2 == 0) {
+      assert_frame (buffer, i, i);
+      assert_npy_metres (buffer, depth[i % 4]);
+    } else {
+      assert_gap (buffer, i, i);
+    }
+    gst_buffer_unref (buffer);
+  }
+
+  for (i = 0; i < G_N_ELEMENTS (depth); i++)
+    gst_trial_image_free (depth[i]);
+  gst_harness_teardown (h);
+}
+
+GST_END_TEST;
+
 GST_START_TEST (test_depth_npy_and_png_inputs)
 {
   g_autoptr (GstTrialImage) depth = sample_depth (40, 30, 12);
@@ -1275,6 +1320,220 @@ GST_START_TEST (test_verify_levels)
   }
 
   g_bytes_unref (bad);
+  g_bytes_unref (good);
+  gst_object_unref (bus);
+}
+
+GST_END_TEST;
+
+static void
+append_chunk (GByteArray * a, const gchar * type, const guint8 * data,
+    guint32 size)
+{
+  guint8 b[4];
+  guint32 crc = crc32 (0, (const guint8 *) type, 4);
+
+  put_be32 (b, size);
+  g_byte_array_append (a, b, 4);
+  g_byte_array_append (a, (const guint8 *) type, 4);
+  if (size > 0) {
+    g_byte_array_append (a, data, size);
+    crc = crc32 (crc, data, size);
+  }
+  put_be32 (b, crc);
+  g_byte_array_append (a, b, 4);
+}
+
+#define CRAFT_W 64
+#define CRAFT_H 48
+#define CRAFT_ROW (1 + CRAFT_W * 3)
+
+/* A 64x48 8-bit RGB PNG whose single IDAT holds @rows filtered rows (filter
+ * byte 0 unless @bad_filter_row, which gets 7) compressed by zlib, cut to
+ * @z_keep bytes when that is not 0; every CRC-32 is right, as a faulty
+ * encoder writes it. */
+static GBytes *
+craft_png (guint rows, gint bad_filter_row, gsize z_keep)
+{
+  static const guint8 signature[8] = { 137, 80, 78, 71, 13, 10, 26, 10 };
+  g_autofree guint8 *raw = g_malloc ((gsize) rows * CRAFT_ROW);
+  uLongf z_size = compressBound ((gsize) rows * CRAFT_ROW);
+  g_autofree guint8 *z = g_malloc (z_size);
+  GByteArray *a = g_byte_array_new ();
+  guint8 ihdr[13] = { 0 };
+  guint x, y;
+
+  for (y = 0; y < rows; y++) {
+    raw[y * CRAFT_ROW] = (gint) y == bad_filter_row ? 7 : 0;
+    for (x = 0; x < CRAFT_W * 3; x++)
+      raw[y * CRAFT_ROW + 1 + x] = (x * 7 + y * 13) & 0xff;
+  }
+  fail_unless (compress2 (z, &z_size, raw, (gsize) rows * CRAFT_ROW, 6) ==
+      Z_OK);
+  if (z_keep != 0)
+    z_size = z_keep;
+
+  g_byte_array_append (a, signature, sizeof (signature));
+  put_be32 (ihdr, CRAFT_W);
+  put_be32 (ihdr + 4, CRAFT_H);
+  ihdr[8] = 8;                  /* bit depth */
+  ihdr[9] = 2;                  /* RGB */
+  append_chunk (a, "IHDR", ihdr, sizeof (ihdr));
+  append_chunk (a, "IDAT", z, z_size);
+  append_chunk (a, "IEND", NULL, 0);
+  return g_byte_array_free_to_bytes (a);
+}
+
+/* One frame through a trialconvert with @mode and @verify (NULL: the
+ * defaults); the output buffer, and the warning if the frame failed. */
+static GstBuffer *
+convert_one (GBytes * png, const gchar * mode, const gchar * verify,
+    GstBus * bus)
+{
+  GstHarness *h = harness_new (NULL, NULL, bus, NULL);
+  GstBuffer *buffer;
+
+  if (mode != NULL)
+    gst_util_set_object_arg (G_OBJECT (h->element), "color-mode", mode);
+  if (verify != NULL)
+    gst_util_set_object_arg (G_OBJECT (h->element), "verify", verify);
+  gst_harness_set_src_caps_str (h, "image/png, width=64, height=48, "
+      "framerate=30/1");
+  gst_harness_push (h, frame_buffer (g_bytes_ref (png), 8, 0));
+  buffer = pull (h);
+  assert_frame (buffer, 8, 0);
+  gst_harness_teardown (h);
+  return buffer;
+}
+
+/* Issue 15, item 6: every PNG that auto passes through by default decodes
+ * to the size its IHDR says. Files whose CRCs are right but whose image
+ * data is not fail the frame in auto (the default) as in reencode;
+ * verify=chunks, the explicit opt-out, copies them as they are. */
+GST_START_TEST (test_auto_passes_only_decodable_pngs)
+{
+  const struct
+  {
+    const gchar *what;
+    guint rows;
+    gint bad_filter_row;
+    gsize z_keep;
+    const gchar *reason;
+  } cases[] = {
+    {"zlib stream cut short", CRAFT_H, -1, 500,
+        "the zlib stream does not end, expected 9264 for 64x48 pixels"},
+    {"bad filter byte", CRAFT_H, 5, 0,
+        "PNG image data is corrupt: row 5 has filter type 7, expected 0 to 4"},
+    {"too little image data", CRAFT_H - 1, -1, 0,
+          "PNG image data is incomplete: it inflates to 9071 bytes, "
+        "expected 9264 for 64x48 pixels"},
+    {"too much image data", CRAFT_H + 1, -1, 0,
+        "PNG image data inflates to more than the 9264 bytes its IHDR implies"},
+  };
+  GstBus *bus = gst_bus_new ();
+  GBytes *good = craft_png (CRAFT_H, -1, 0);
+  GstBuffer *buffer;
+  guint i;
+
+  /* the crafted file itself is a good PNG: copied by auto, no warning */
+  buffer = convert_one (good, NULL, NULL, bus);
+  fail_unless (buffer_equals_bytes (buffer, good));
+  gst_buffer_unref (buffer);
+  fail_unless (pop_warning (bus) == NULL);
+
+  for (i = 0; i < G_N_ELEMENTS (cases); i++) {
+    GBytes *bad = craft_png (cases[i].rows, cases[i].bad_filter_row,
+        cases[i].z_keep);
+
+    GST_INFO ("%s", cases[i].what);
+    fail_unless (gst_trial_png_verify (g_bytes_get_data (bad, NULL),
+            g_bytes_get_size (bad), GST_TRIAL_PNG_VERIFY_CHUNKS, NULL, NULL),
+        "%s: the CRCs must be right", cases[i].what);
+
+    buffer = convert_one (bad, NULL, NULL, bus);
+    fail_unless (GST_BUFFER_FLAG_IS_SET (buffer, GST_BUFFER_FLAG_GAP),
+        "%s: auto passed it through", cases[i].what);
+    assert_equals_uint64 (gst_buffer_get_size (buffer), 0);
+    gst_buffer_unref (buffer);
+    assert_frame_warning (bus, GST_STREAM_ERROR_DECODE, 8, "color",
+        cases[i].reason);
+
+    buffer = convert_one (bad, "reencode", NULL, bus);
+    fail_unless (GST_BUFFER_FLAG_IS_SET (buffer, GST_BUFFER_FLAG_GAP),
+        "%s: reencode converted it", cases[i].what);
+    gst_buffer_unref (buffer);
+    assert_frame_warning (bus, GST_STREAM_ERROR_DECODE, 8, "color",
+        "PNG data is corrupt: ");
+
+    buffer = convert_one (bad, NULL, "chunks", bus);
+    fail_unless (buffer_equals_bytes (buffer, bad),
+        "%s: verify=chunks does not inflate, it copies", cases[i].what);
+    gst_buffer_unref (buffer);
+    fail_unless (pop_warning (bus) == NULL);
+    g_bytes_unref (bad);
+  }
+
+  g_bytes_unref (good);
+  gst_object_unref (bus);
+}
+
+GST_END_TEST;
+
+/* Bytes after IEND are not part of the PNG: libpng stops reading at IEND,
+ * so reencode converts the image and drops them. auto agrees at either
+ * verify level: it passes the PNG through up to its IEND, not the rest. */
+GST_START_TEST (test_data_after_iend)
+{
+  GstBus *bus = gst_bus_new ();
+  GBytes *good = craft_png (CRAFT_H, -1, 0);
+  gsize size = g_bytes_get_size (good);
+  guint8 *dirty_data = g_malloc (size + 7);
+  g_autoptr (GstTrialImage) want = NULL;
+  GBytes *dirty;
+  GstBuffer *buffer;
+  const gchar *levels[] = { NULL, "data", "chunks" };
+  guint i;
+
+  memcpy (dirty_data, g_bytes_get_data (good, NULL), size);
+  memcpy (dirty_data + size, "garbage", 7);
+  dirty = g_bytes_new_take (dirty_data, size + 7);
+  want = gst_trial_png_decode (g_bytes_get_data (good, NULL), size,
+      GST_TRIAL_PIXEL_RGB8, NULL);
+  fail_unless (want != NULL);
+
+  for (i = 0; i < G_N_ELEMENTS (levels); i++) {
+    buffer = convert_one (dirty, NULL, levels[i], bus);
+    fail_if (GST_BUFFER_FLAG_IS_SET (buffer, GST_BUFFER_FLAG_GAP),
+        "auto (verify %s) failed the frame", levels[i]);
+    fail_unless (buffer_equals_bytes (buffer, good),
+        "auto (verify %s) did not copy exactly the PNG up to IEND",
+        levels[i]);
+    gst_buffer_unref (buffer);
+    fail_unless (pop_warning (bus) == NULL);
+  }
+
+  buffer = convert_one (dirty, "reencode", NULL, bus);
+  fail_if (GST_BUFFER_FLAG_IS_SET (buffer, GST_BUFFER_FLAG_GAP));
+  {
+    GstMapInfo map;
+    g_autoptr (GstTrialImage) got = NULL;
+    GError *error = NULL;
+
+    fail_unless (gst_buffer_map (buffer, &map, GST_MAP_READ));
+    fail_unless (gst_trial_png_verify (map.data, map.size,
+            GST_TRIAL_PNG_VERIFY_DATA, NULL, &error), "%s",
+        error ? error->message : "");
+    got = gst_trial_png_decode (map.data, map.size, GST_TRIAL_PIXEL_RGB8,
+        NULL);
+    gst_buffer_unmap (buffer, &map);
+    fail_unless (got != NULL);
+    fail_unless (memcmp (got->data, want->data,
+            want->stride * want->height) == 0);
+  }
+  gst_buffer_unref (buffer);
+  fail_unless (pop_warning (bus) == NULL);
+
+  g_bytes_unref (dirty);
   g_bytes_unref (good);
   gst_object_unref (bus);
 }
@@ -2149,6 +2408,7 @@ trialconvert_suite (void)
   tcase_add_test (tc, test_color_to_videoconvert);
   tcase_add_test (tc, test_depth_raw_to_npy);
   tcase_add_test (tc, test_depth_npy_buffers_recycled);
+  tcase_add_test (tc, test_npy_buffers_recycled_across_threads);
   tcase_add_test (tc, test_depth_npy_and_png_inputs);
   tcase_add_test (tc, test_depth_units_by_frame_dtype);
   tcase_add_test (tc, test_depth_format_by_frame_file);
@@ -2156,6 +2416,8 @@ trialconvert_suite (void)
   tcase_add_test (tc, test_depth_colormap);
   tcase_add_test (tc, test_corrupt_png_is_gap);
   tcase_add_test (tc, test_verify_levels);
+  tcase_add_test (tc, test_auto_passes_only_decodable_pngs);
+  tcase_add_test (tc, test_data_after_iend);
   tcase_add_test (tc, test_messages_name_the_file);
   tcase_add_test (tc, test_gap_in_gap_out);
   tcase_add_test (tc, test_size_mismatch_is_gap);

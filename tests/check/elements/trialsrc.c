@@ -1003,6 +1003,49 @@ GST_START_TEST (test_seek_range)
 
 GST_END_TEST;
 
+/* A reverse seek (rate < 0) is refused as a whole, through the pipeline
+ * and through trialsrc, and nothing is flushed: both pads then play from
+ * where they were, with their segment, every frame once. */
+GST_START_TEST (test_seek_reverse_refused)
+{
+  GstTrialSampleOptions o = small_options ();
+  g_autofree gchar *dir = NULL;
+  g_autofree gchar *trial = NULL;
+  g_autofree gint64 *numbers = NULL;
+  guint i;
+  Run *run;
+
+  o.start_frame = 0;
+  o.n_frames = 10;
+  dir = make_sample (&o);
+  trial = g_build_filename (dir, "trial_1", NULL);
+  numbers = sample_numbers (&o, 0, o.n_frames);
+
+  for (i = 0; i < 2; i++) {
+    GstElement *target;
+
+    run = run_new (trial, FALSE);
+    target = i == 0 ? run->pipeline : run->src;
+    run_preroll (run);
+    fail_if (gst_element_seek (target, -1.0, GST_FORMAT_DEFAULT,
+            GST_SEEK_FLAG_FLUSH, GST_SEEK_TYPE_SET, 0, GST_SEEK_TYPE_SET, 5));
+    fail_if (gst_element_seek (target, -1.0, GST_FORMAT_TIME,
+            GST_SEEK_FLAG_FLUSH, GST_SEEK_TYPE_SET, 0, GST_SEEK_TYPE_NONE,
+            -1));
+    fail_unless_equals_int (run->sink[COLOR].n_flushes, 0);
+    fail_unless_equals_int (run->sink[DEPTH].n_flushes, 0);
+    run_play_to_eos (run);
+    check_stream (run, COLOR, &o, trial, 0, numbers, o.n_frames, 0, 30, 1);
+    check_stream (run, DEPTH, &o, trial, 0, numbers, o.n_frames, 0, 30, 1);
+    fail_unless_equals_int (run->sink[COLOR].n_flushes, 0);
+    fail_unless_equals_int (run->sink[DEPTH].n_flushes, 0);
+    run_free (run);
+  }
+  trial_test_rm_rf (dir);
+}
+
+GST_END_TEST;
+
 /* A flushing seek while both pads stream (synced to the clock, so the
  * stream is still running): both pads restart at the sought frame. */
 GST_START_TEST (test_seek_mid_stream)
@@ -1445,6 +1488,7 @@ trialsrc_suite (void)
   tcase_add_test (tc, test_start_stop_frames);
   tcase_add_test (tc, test_seek_paused);
   tcase_add_test (tc, test_seek_range);
+  tcase_add_test (tc, test_seek_reverse_refused);
   tcase_add_test (tc, test_seek_mid_stream);
   tcase_add_test (tc, test_queries);
   tcase_add_test (tc, test_live);
