@@ -176,7 +176,7 @@ dup_string (const guint8 * value, gsize len)
 /* Parses the header fields in @p[0..@len) (at file or chunk offset @offset,
  * for messages) into @h; fields of unexpected sizes are errors. */
 static gboolean
-parse_header (GstTrialBag * bag, const guint8 * p, gsize len, guint64 offset,
+parse_fields (GstTrialBag * bag, const guint8 * p, gsize len, guint64 offset,
     Header * h, GError ** error)
 {
   gsize pos = 0;
@@ -277,6 +277,17 @@ parse_header (GstTrialBag * bag, const guint8 * p, gsize len, guint64 offset,
   return TRUE;
 }
 
+/* the same, @h holding nothing on failure */
+static gboolean
+parse_header (GstTrialBag * bag, const guint8 * p, gsize len, guint64 offset,
+    Header * h, GError ** error)
+{
+  if (parse_fields (bag, p, len, offset, h, error))
+    return TRUE;
+  header_clear (h);
+  return FALSE;
+}
+
 static gboolean
 require (GstTrialBag * bag, const Header * h, guint32 fields,
     const gchar * what, guint64 offset, GError ** error)
@@ -366,8 +377,10 @@ read_record (GstTrialBag * bag, guint64 offset, Header * h,
   }
   if (!parse_header (bag, header, header_len, offset, h, error))
     return FALSE;
-  if (!require (bag, h, F_OP, "a", offset, error))
+  if (!require (bag, h, F_OP, "a", offset, error)) {
+    header_clear (h);
     return FALSE;
+  }
   *data_pos = pos;
   *data_len = dlen;
   return TRUE;
@@ -390,9 +403,12 @@ chunk_record (GstTrialBag * bag, const guint8 * buf, gsize len, gsize offset,
   dlen = get_u32 (buf + offset + 4 + hlen);
   if (dlen > len - offset - 8 - hlen)
     return FALSE;
-  if (!parse_header (bag, buf + offset + 4, hlen, chunk_pos, h, error)
-      || !require (bag, h, F_OP, "a", chunk_pos, error))
+  if (!parse_header (bag, buf + offset + 4, hlen, chunk_pos, h, error))
     return FALSE;
+  if (!require (bag, h, F_OP, "a", chunk_pos, error)) {
+    header_clear (h);
+    return FALSE;
+  }
   *data_off = offset + 8 + hlen;
   *data_len = dlen;
   return TRUE;

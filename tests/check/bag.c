@@ -399,6 +399,13 @@ GST_START_TEST (test_errors)
       "record op 0x03, expected a chunk (0x05) as chunk info 0 says");
   g_bytes_unref (bad);
 
+  /* a field of the wrong size after a string field (once leaked it) */
+  le[0] = 8;
+  bad = patched (bytes, find (bytes, "size=", 0) - 4, le, 1);
+  assert_open_error (bad, GST_TRIAL_ERROR_CORRUPT, "bag 't.bag', offset "
+      "4117: header field 'size' is 3 bytes, expected 4");
+  g_bytes_unref (bad);
+
   /* a record header length beyond the file */
   le[0] = le[1] = le[2] = 0xff;
   le[3] = 0x00;
