@@ -10,13 +10,14 @@
 
 #include "tests/fuzz/bagwriter.h"
 
+/* @n little-endian bytes of @value (zeros past its 8) */
 static void
 put (GByteArray * a, guint64 value, guint n)
 {
   guint i;
 
   for (i = 0; i < n; i++) {
-    guint8 b = value >> (8 * i);
+    guint8 b = i < 8 ? value >> (8 * i) : 0;
 
     g_byte_array_append (a, &b, 1);
   }

@@ -7,6 +7,8 @@
  * device info, warning, and every frame of every stream in time order) and
  * each frame's pixel bytes as OUTDIR/<stream>_<n>.bin, n counting from 0 in
  * iteration order. With SEEK_NS the iteration starts at that bag time.
+ * With OUTDIR "-" nothing is written: every frame is only read and parsed
+ * (to measure time and memory on large files).
  * Exit status 1 with the GError message on stderr on failure. */
 #include <stdlib.h>
 #include <json-glib/json-glib.h>
@@ -162,6 +164,8 @@ main (int argc, char **argv)
       break;
     name = g_strdup_printf ("%s_%u.bin", s->name, count++);
     path = g_build_filename (argv[2], name, NULL);
+    if (g_str_equal (argv[2], "-"))
+      continue;
     if (!g_file_set_contents (path, (const gchar *) image.data, image.size,
             &error))
       break;
@@ -201,6 +205,10 @@ main (int argc, char **argv)
   json_builder_end_array (b);
   json_builder_end_object (b);
 
+  if (g_str_equal (argv[2], "-")) {
+    g_print ("%u frames\n", count);
+    return 0;
+  }
   root = json_builder_get_root (b);
   json_generator_set_root (gen, root);
   json_path = g_build_filename (argv[2], "info.json", NULL);
