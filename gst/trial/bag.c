@@ -795,8 +795,10 @@ scan_chunks (GstTrialBag * bag, guint64 pos, GError ** error)
     guint32 header_len;
 
     /* the last record may end anywhere, even inside its header */
-    if (bag->file_size - pos < 4 || !read_at (bag, pos, len, 4, error))
+    if (bag->file_size - pos < 4)
       break;
+    if (!read_at (bag, pos, len, 4, error))
+      return FALSE;
     header_len = get_u32 (len);
     if (header_len > GST_TRIAL_BAG_MAX_HEADER
         || bag->file_size - pos - 4 < (guint64) header_len + 4) {

@@ -399,6 +399,24 @@ GST_START_TEST (test_errors)
       "record op 0x03, expected a chunk (0x05) as chunk info 0 says");
   g_bytes_unref (bad);
 
+  /* the first index entry's offset beyond its chunk */
+  {
+    const guint8 *data = g_bytes_get_data (bytes, NULL);
+    gsize record = find_bytes (bytes, "\x04\0\0\0op=\x04", 8, 0, 0) - 4;
+    guint32 hlen = data[record] | data[record + 1] << 8;
+    const guint8 *size = data + find (bytes, "size=", 0) + 5;
+
+    memset (le, 0x7f, 4);
+    bad = patched (bytes, record + 4 + hlen + 4 + 8, le, 4);
+    g_free (message);
+    message = g_strdup_printf ("bag 't.bag', offset %" G_GSIZE_FORMAT ": "
+        "message offset 2139062143 is outside its chunk of %u bytes", record,
+        size[0] | size[1] << 8 | size[2] << 16 | (guint) size[3] << 24);
+    assert_open_error (bad, GST_TRIAL_ERROR_CORRUPT, message);
+    g_bytes_unref (bad);
+    g_clear_pointer (&message, g_free);
+  }
+
   /* a field of the wrong size after a string field (once leaked it) */
   le[0] = 8;
   bad = patched (bytes, find (bytes, "size=", 0) - 4, le, 1);
