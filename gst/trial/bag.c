@@ -612,6 +612,13 @@ read_index (GstTrialBag * bag, const Header * bag_header, GError ** error)
 
     if (!read_record (bag, pos, &h, &data_pos, &data_len, NULL, error))
       return FALSE;
+    /* connection and chunk info data is a few KB at most */
+    if (data_len > GST_TRIAL_BAG_MAX_HEADER) {
+      header_clear (&h);
+      return set_error (error, GST_TRIAL_ERROR_TOO_LARGE, bag, pos,
+          "index section record data of %u bytes, expected at most %u",
+          data_len, GST_TRIAL_BAG_MAX_HEADER);
+    }
     data = g_malloc (MAX (data_len, 1));
     if (!read_at (bag, data_pos, data, data_len, error)) {
       header_clear (&h);
@@ -704,6 +711,10 @@ read_index (GstTrialBag * bag, const Header * bag_header, GError ** error)
       if (h.ver != 1)
         return set_error (error, GST_TRIAL_ERROR_UNSUPPORTED, bag, pos,
             "index data version %u, expected 1", h.ver);
+      if (data_len > GST_TRIAL_BAG_MAX_CHUNK)
+        return set_error (error, GST_TRIAL_ERROR_TOO_LARGE, bag, pos,
+            "index data of %u bytes, expected at most %u", data_len,
+            GST_TRIAL_BAG_MAX_CHUNK);
       if (data_len / 12 < h.count || data_len != (guint64) h.count * 12)
         return set_error (error, GST_TRIAL_ERROR_CORRUPT, bag, pos,
             "index data of %u bytes, expected %" G_GUINT64_FORMAT

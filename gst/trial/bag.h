@@ -17,7 +17,8 @@
 
 G_BEGIN_DECLS
 
-/* Largest chunk (uncompressed or compressed) and record header accepted. */
+/* Largest chunk (uncompressed or compressed) and index data accepted, and
+ * largest record header and connection or chunk-info record data. */
 #define GST_TRIAL_BAG_MAX_CHUNK (256u * 1024 * 1024)
 #define GST_TRIAL_BAG_MAX_HEADER (1024u * 1024)
 

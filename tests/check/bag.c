@@ -417,6 +417,29 @@ GST_START_TEST (test_errors)
     g_clear_pointer (&message, g_free);
   }
 
+  /* a connection record of the index section with 2 MB of data */
+  {
+    gsize index_pos = 0, n;
+    guint8 *grown = g_malloc0 (size + (2u << 20));
+    guint32 hlen, dlen = 2u << 20;
+
+    memcpy (grown, g_bytes_get_data (bytes, NULL), size);
+    at = find (bytes, "index_pos=", 0) + 10;
+    for (i = 0; i < 4; i++)
+      index_pos |= (gsize) grown[at + i] << (8 * i);
+    hlen = grown[index_pos] | grown[index_pos + 1] << 8;
+    for (i = 0; i < 4; i++)
+      grown[index_pos + 4 + hlen + i] = dlen >> (8 * i);
+    n = size + (2u << 20);
+    bad = g_bytes_new_take (grown, n);
+    g_free (message);
+    message = g_strdup_printf ("bag 't.bag', offset %" G_GSIZE_FORMAT ": "
+        "index section record data of 2097152 bytes, expected at most "
+        "1048576", index_pos);
+    assert_open_error (bad, GST_TRIAL_ERROR_TOO_LARGE, message);
+    g_bytes_unref (bad);
+  }
+
   /* a field of the wrong size after a string field (once leaked it) */
   le[0] = 8;
   bad = patched (bytes, find (bytes, "size=", 0) - 4, le, 1);
