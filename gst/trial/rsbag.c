@@ -518,6 +518,21 @@ gst_trial_rs_bag_find_stream (GstTrialRsBag * rs, GstTrialRsStreamKind kind)
   return NULL;
 }
 
+const GstTrialRsStream *
+gst_trial_rs_bag_find_conn (GstTrialRsBag * rs, guint32 conn)
+{
+  guint i;
+
+  g_return_val_if_fail (rs != NULL, NULL);
+  for (i = 0; i < rs->streams->len; i++) {
+    const GstTrialRsStream *s = g_ptr_array_index (rs->streams, i);
+
+    if (s->image_conn == conn)
+      return s;
+  }
+  return NULL;
+}
+
 const gchar *
 gst_trial_rs_bag_get_device_info (GstTrialRsBag * rs, guint device,
     const gchar * key)
@@ -673,6 +688,20 @@ gst_trial_rs_image_parse (const guint8 * data, gsize size,
     return FALSE;
   }
   return TRUE;
+}
+
+void
+gst_trial_rs_image_copy (const GstTrialRsImage * image, guint8 * dest,
+    gsize dest_stride)
+{
+  gsize row = (gsize) image->width * image->bytes_per_pixel;
+  guint y;
+
+  g_return_if_fail (image != NULL && dest != NULL);
+  g_return_if_fail (dest_stride >= row);
+  for (y = 0; y < image->height; y++)
+    memcpy (dest + y * dest_stride, image->data + (gsize) y * image->step,
+        row);
 }
 
 gdouble

@@ -97,6 +97,11 @@ const GstTrialRsStream *gst_trial_rs_bag_get_stream (GstTrialRsBag * rs,
 const GstTrialRsStream *gst_trial_rs_bag_find_stream (GstTrialRsBag * rs,
     GstTrialRsStreamKind kind);
 
+/* The stream whose image messages have connection @conn (the conn of a
+ * GstTrialBagMessage), NULL if none. */
+const GstTrialRsStream *gst_trial_rs_bag_find_conn (GstTrialRsBag * rs,
+    guint32 conn);
+
 /* The value of /device_<device>/info key @key ("Name", "Serial Number",
  * ...), NULL if absent; and all its keys, in file order. */
 const gchar *gst_trial_rs_bag_get_device_info (GstTrialRsBag * rs,
@@ -140,6 +145,12 @@ typedef struct
  * message in errors (e.g. "bag 'x.bag', Color_0 frame at 1.5 s"). */
 gboolean gst_trial_rs_image_parse (const guint8 * data, gsize size,
     const gchar * what, GstTrialRsImage * image, GError ** error);
+
+/* Copies the pixels of @image row by row into @dest, rows @dest_stride
+ * bytes apart (>= width x bytes_per_pixel), dropping the row padding of
+ * the message (its step). For a copy that outlives the next read. */
+void gst_trial_rs_image_copy (const GstTrialRsImage * image, guint8 * dest,
+    gsize dest_stride);
 
 /* Metres per unit of a depth frame: the trailer if non-zero, else the
  * stream's Depth_Units, else 0.001 (the D400 default). */

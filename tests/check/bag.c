@@ -46,9 +46,10 @@ assert_frames (GstTrialRsBag * rs, guint n_frames, gboolean trailer)
   guint64 last = 0;
 
   fail_unless (depth != NULL && color != NULL);
+  fail_unless (gst_trial_rs_bag_find_conn (rs, G_MAXUINT32) == NULL);
   while (gst_trial_bag_iter_next (iter, &m, &error)) {
     GstTrialRsImage image;
-    gboolean is_depth = m.conn == depth->image_conn;
+    gboolean is_depth = gst_trial_rs_bag_find_conn (rs, m.conn) == depth;
     guint i = n / 2;
 
     fail_unless (gst_trial_rs_image_parse (m.data, m.size, "t", &image,
@@ -641,6 +642,19 @@ GST_START_TEST (test_image_parse)
       assert_equals_int (image.has_depth_scale, extra == 4);
       assert_equals_int (image.seq, 1);
       assert_equals_uint64 (image.stamp, 2000000003);
+      {
+        /* rows without the 2 bytes of padding, into a wider stride */
+        guint row = 6 * ok[i].bpp, y;
+        g_autofree guint8 *copy = g_malloc (2 * (row + 1));
+
+        for (y = 0; y < 2; y++)
+          memset ((guint8 *) image.data + y * image.step, 'a' + y, row);
+        memset (copy, 'z', 2 * (row + 1));
+        gst_trial_rs_image_copy (&image, copy, row + 1);
+        for (y = 0; y < 2 * (row + 1); y++)
+          assert_equals_int (copy[y], y % (row + 1) == row ? 'z' :
+              'a' + y / (row + 1));
+      }
     }
   }
 

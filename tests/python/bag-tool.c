@@ -151,13 +151,10 @@ main (int argc, char **argv)
   if (argc == 4)
     gst_trial_bag_iter_seek (iter, g_ascii_strtoull (argv[3], NULL, 10));
   while (gst_trial_bag_iter_next (iter, &m, &error)) {
-    const GstTrialRsStream *s = NULL;
+    const GstTrialRsStream *s = gst_trial_rs_bag_find_conn (rs, m.conn);
     GstTrialRsImage image;
     g_autofree gchar *what = NULL, *name = NULL, *path = NULL;
 
-    for (i = 0; i < n; i++)
-      if (streams[i]->image_conn == m.conn)
-        s = streams[i];
     what = g_strdup_printf ("%s frame at %" G_GUINT64_FORMAT " ns", s->name,
         m.time);
     if (!gst_trial_rs_image_parse (m.data, m.size, what, &image, &error))
