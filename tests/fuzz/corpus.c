@@ -7,6 +7,7 @@
 #include <jpeglib.h>
 
 #include "tests/fuzz/corpus.h"
+#include "tests/fuzz/bagwriter.h"
 #include "gst/trial/image.h"
 #include "gst/trial/jpeg.h"
 #include "gst/trial/npy.h"
@@ -813,6 +814,50 @@ layout_seeds (FuzzSeedFunc func, gpointer user_data)
   lay_emit (func, user_data, "garbage-files", TRUE, a);
 }
 
+/* ---- bag ---- */
+
+/* Bags of bagwriter.c: every compression, interrupted and cut, and
+ * damaged copies (the fuzzer's mutations start from valid structure). */
+static void
+bag_seeds (FuzzSeedFunc func, gpointer user_data)
+{
+  static const gchar *const compressions[] = { "none", "lz4", "bz2" };
+  guint c;
+
+  for (c = 0; c < G_N_ELEMENTS (compressions); c++) {
+    FuzzBagSpec spec = FUZZ_BAG_SPEC_INIT;
+    g_autofree gchar *name = NULL;
+    GBytes *bag;
+    gsize size;
+
+    spec.compression = compressions[c];
+    bag = fuzz_make_bag (&spec);
+    size = g_bytes_get_size (bag);
+    name = g_strdup_printf ("%s-cut-index", compressions[c]);
+    emit (func, user_data, "bag", name, FALSE,
+        g_bytes_new_from_bytes (bag, 0, size - 20));
+    g_free (name);
+    name = g_strdup_printf ("%s", compressions[c]);
+    emit (func, user_data, "bag", name, TRUE, bag);
+
+    spec.interrupted = TRUE;
+    spec.trailer = FALSE;
+    bag = fuzz_make_bag (&spec);
+    size = g_bytes_get_size (bag);
+    g_free (name);
+    name = g_strdup_printf ("%s-interrupted-cut", compressions[c]);
+    emit (func, user_data, "bag", name, TRUE,
+        g_bytes_new_from_bytes (bag, 0, size - 30));
+    g_free (name);
+    name = g_strdup_printf ("%s-interrupted", compressions[c]);
+    emit (func, user_data, "bag", name, TRUE, bag);
+  }
+  emit (func, user_data, "bag", "magic-only", FALSE,
+      g_bytes_new_static ("#ROSBAG V2.0\n", 13));
+  emit (func, user_data, "bag", "v1.2", FALSE,
+      g_bytes_new_static ("#ROSBAG V1.2\n\0\0\0\0", 17));
+}
+
 void
 fuzz_corpus_foreach (FuzzSeedFunc func, gpointer user_data)
 {
@@ -821,4 +866,5 @@ fuzz_corpus_foreach (FuzzSeedFunc func, gpointer user_data)
   jpeg_bmp_seeds (func, user_data);
   raw_depth_seeds (func, user_data);
   layout_seeds (func, user_data);
+  bag_seeds (func, user_data);
 }

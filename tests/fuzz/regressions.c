@@ -17,6 +17,7 @@
 #include "gst/trial/layout.h"
 #include "gst/trial/npy.h"
 #include "gst/trial/png.h"
+#include "gst/trial/rsbag.h"
 
 typedef void (*BodyFunc) (const guint8 * data, gsize size);
 typedef gboolean (*AcceptsFunc) (const guint8 * data, gsize size);
@@ -85,6 +86,17 @@ layout_accepts (const guint8 * data, gsize size)
   return TRUE;
 }
 
+static gboolean
+bag_accepts (const guint8 * data, gsize size)
+{
+  g_autoptr (GBytes) bytes = g_bytes_new_static (data, size);
+  GstTrialBag *bag = gst_trial_bag_open_bytes (bytes, "seed", NULL);
+  GstTrialRsBag *rs = bag != NULL ? gst_trial_rs_bag_new (bag, NULL) : NULL;
+
+  gst_trial_rs_bag_free (rs);
+  return rs != NULL;
+}
+
 static const struct
 {
   const gchar *target;
@@ -96,6 +108,7 @@ static const struct
   {"jpeg-bmp", fuzz_jpeg_bmp_one, jpeg_bmp_accepts},
   {"raw-depth", fuzz_raw_depth_one, raw_depth_accepts},
   {"layout", fuzz_layout_one, layout_accepts},
+  {"bag", fuzz_bag_one, bag_accepts},
 };
 
 typedef struct
@@ -171,6 +184,13 @@ GST_START_TEST (test_raw_depth_seeds)
 
 GST_END_TEST;
 
+GST_START_TEST (test_bag_seeds)
+{
+  replay_seeds ("bag", 14);
+}
+
+GST_END_TEST;
+
 GST_START_TEST (test_layout_seeds)
 {
   replay_seeds ("layout", 17);
@@ -190,6 +210,7 @@ fuzz_regressions_suite (void)
   tcase_add_test (tc, test_jpeg_bmp_seeds);
   tcase_add_test (tc, test_raw_depth_seeds);
   tcase_add_test (tc, test_layout_seeds);
+  tcase_add_test (tc, test_bag_seeds);
   return s;
 }
 
