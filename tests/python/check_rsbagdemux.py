@@ -1,0 +1,185 @@
+#!/usr/bin/env python3
+"""rsbagdemux (plugin/gstrsbagdemux.c) against python3-rosbag, one meson
+test per TestCase class: every frame filesrc ! rsbagdemux gives (bytes,
+GST_BUFFER_OFFSET, PTS, caps) equals what rosbag decodes from the same
+file, on the real D435 recording (tests/data) and on bags written here by
+check_rsbag.write_bag (848x480 depth, 640x480 color, dropped color frames,
+lz4/none/bz2, with and without the depth-scale trailer); and
+gst-discoverer-1.0 reports both streams. Skipped without rosbag or
+PyGObject, failed instead under CI=true (tests/tap.py)."""
+import os
+import subprocess
+import sys
+import unittest
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.dirname(HERE))
+sys.path.insert(0, HERE)
+import tap  # noqa: E402  tests/tap.py
+
+# check_rsbag reads this at import; its bag-tool is not used here
+os.environ.setdefault("TRIAL_BAG_TOOL", "")
+import check_rsbag as rs  # noqa: E402  (skips all itself without rosbag)
+
+try:
+    import gi
+    gi.require_version("Gst", "1.0")
+    gi.require_version("GstApp", "1.0")
+    from gi.repository import Gst, GstApp  # noqa: F401
+except (ImportError, ValueError) as exc:
+    tap.skip_all(f"{exc} (apt install python3-gi gir1.2-gstreamer-1.0)")
+
+Gst.init(None)
+TIMEOUT = 120  # a hang fails the test
+
+
+def demux(path):
+    """{pad name: {"caps": Gst.Structure, "frames": [(offset, pts, bytes)]}}
+    for a run of filesrc ! rsbagdemux to the end; raises on an error."""
+    pipeline = Gst.parse_launch(
+        "filesrc name=src ! rsbagdemux name=d "
+        "appsink name=depth sync=false emit-signals=false "
+        "appsink name=color sync=false emit-signals=false")
+    pipeline.get_by_name("src").set_property("location", path)
+    out = {}
+
+    def pad_added(_demux, pad):
+        sink = pipeline.get_by_name(pad.get_name())
+        # one thread pushes both pads: a queue per pad, as for any demuxer
+        queue = Gst.ElementFactory.make("queue")
+        pipeline.add(queue)
+        queue.sync_state_with_parent()
+        pad.link(queue.get_static_pad("sink"))
+        queue.link(sink)
+
+    pipeline.get_by_name("d").connect("pad-added", pad_added)
+    pipeline.set_state(Gst.State.PLAYING)
+    bus = pipeline.get_bus()
+    try:
+        for name in ("depth", "color"):
+            sink = pipeline.get_by_name(name)
+            frames = []
+            caps = None
+            while True:
+                sample = sink.try_pull_sample(TIMEOUT * Gst.SECOND)
+                if sample is None:
+                    break
+                caps = sample.get_caps().get_structure(0)
+                buf = sample.get_buffer()
+                frames.append((buf.offset, buf.pts,
+                               buf.extract_dup(0, buf.get_size())))
+            out[name] = {"caps": caps, "frames": frames}
+        msg = bus.timed_pop_filtered(TIMEOUT * Gst.SECOND,
+                                     Gst.MessageType.EOS |
+                                     Gst.MessageType.ERROR)
+        if msg is None:
+            raise AssertionError("no EOS")
+        if msg.type == Gst.MessageType.ERROR:
+            raise AssertionError(msg.parse_error()[0].message)
+    finally:
+        pipeline.set_state(Gst.State.NULL)
+    return out
+
+
+class Base(rs.Base):
+    def check(self, path, depth_scale):
+        expected = rs.expected_frames(path)
+        got = demux(path)
+        base = expected[0]["time"]
+        for name, stream in (("depth", "Depth_0"), ("color", "Color_0")):
+            want = [f for f in expected if f["stream"] == stream]
+            frames = got[name]["frames"]
+            self.assertEqual(len(frames), len(want), name)
+            for (offset, pts, pixels), e in zip(frames, want):
+                self.assertEqual(offset, e["seq"], name)
+                self.assertEqual(pts, e["time"] - base, name)
+                row = e["width"] * rs.BPP[e["encoding"]]
+                rows = b"".join(e["pixels"][y * e["step"]:y * e["step"] + row]
+                                for y in range(e["height"]))
+                self.assertTrue(pixels == rows,
+                                f"{name} frame {e['seq']}: pixels differ")
+            caps = got[name]["caps"]
+            self.assertEqual(caps.get_value("width"), want[0]["width"])
+            self.assertEqual(caps.get_value("height"), want[0]["height"])
+        caps = got["depth"]["caps"]
+        self.assertEqual(caps.get_value("format"), "GRAY16_LE")
+        self.assertEqual(caps.get_value("depth-scale"), depth_scale)
+        return got
+
+
+class RealFileDemux(Base):
+    """The real D435 recording."""
+
+    def test_frames_and_caps(self):
+        expected = rs.expected_frames(rs.REAL_BAG)
+        trailer = [f["trailer"] for f in expected
+                   if f["stream"] == "Depth_0"][0]
+        # the trailer's scale if the file has one, else Depth_Units (0.001)
+        scale = trailer if trailer else rs.np.float32(0.001).item()
+        got = self.check(rs.REAL_BAG, scale)
+        self.assertEqual(got["color"]["caps"].get_value("format"), "RGB")
+        fx = got["color"]["caps"].get_value("intrinsics").get_value("fx")
+        self.assertAlmostEqual(fx, 613.20367431640625)
+
+
+class WrittenDemux(Base):
+    """Bags written with rosbag: 848x480 depth, 640x480 color, color
+    frames 2 and 3 dropped, the color clock a few ms off depth's."""
+
+    def test_lz4_trailer(self):
+        path = self.p("lz4.bag")
+        rs.write_bag(path, rs.Spec())
+        self.check(path, rs.np.float32(0.00025).item())
+
+    def test_none_without_trailer(self):
+        path = self.p("none.bag")
+        rs.write_bag(path, rs.Spec(compression="none", trailer=False,
+                                   units_topic="Depth Units"))
+        self.check(path, rs.np.float32(0.0001).item())
+
+    def test_bz2_bgra(self):
+        path = self.p("bz2.bag")
+        rs.write_bag(path, rs.Spec(compression="bz2", color_encoding="bgra8"))
+        got = self.check(path, rs.np.float32(0.00025).item())
+        self.assertEqual(got["color"]["caps"].get_value("format"), "BGRA")
+
+
+class Discoverer(rs.Base):
+    """gst-discoverer-1.0 opens a .bag by itself (typefinder + demuxer)."""
+
+    def discover(self, path):
+        proc = subprocess.run(["gst-discoverer-1.0", path],
+                              capture_output=True, text=True,
+                              timeout=TIMEOUT)
+        self.assertEqual(proc.returncode, 0, proc.stdout + proc.stderr)
+        return proc.stdout
+
+    def setUp(self):
+        super().setUp()
+        if subprocess.run(["sh", "-c", "command -v gst-discoverer-1.0"],
+                          capture_output=True).returncode != 0:
+            tap.missing("gst-discoverer-1.0 "
+                        "(apt install gstreamer1.0-plugins-base-apps)")
+
+    def test_real_file(self):
+        out = self.discover(rs.REAL_BAG)
+        self.assertIn("container #0: application/x-rosbag", out)
+        self.assertRegex(out, r"video #[12]: Uncompressed 8-bit RGB")
+        self.assertRegex(out, r"video #[12]: Uncompressed gray")
+        self.assertEqual(out.count("Width: 640"), 2, out)
+        self.assertIn("Seekable: yes", out)
+
+    def test_written(self):
+        path = self.p("rec.bag")
+        rs.write_bag(path, rs.Spec())
+        out = self.discover(path)
+        self.assertIn("container #0: application/x-rosbag", out)
+        self.assertIn("Width: 848", out)
+        self.assertIn("Width: 640", out)
+        self.assertIn("Frame rate: 30/1", out)
+        # last depth frame at 5 x 33.33 ms, plus one frame period
+        self.assertIn("Duration: 0:00:00.199999998", out)
+
+
+if __name__ == "__main__":
+    tap.main(sys.argv[1:])
