@@ -118,7 +118,9 @@ GST_DEBUG_CATEGORY_STATIC (gst_trial_convert_debug);
 /* PNG_COLOR_TYPE_RGB, as GstTrialPngHeader reports it */
 #define PNG_COLOR_RGB 2
 
-#define COLOR_INPUT_CAPS "image/png; image/jpeg; image/bmp"
+#define RAW_COLOR_CAPS \
+  "video/x-raw, format = (string) { RGB, BGR, RGBA, BGRA, UYVY, YUY2 }"
+#define COLOR_INPUT_CAPS "image/png; image/jpeg; image/bmp; " RAW_COLOR_CAPS
 #define DEPTH_INPUT_CAPS \
   "video/x-raw, format = (string) GRAY16_LE; application/x-npy; image/png"
 #define COLOR_OUTPUT_CAPS \
@@ -128,7 +130,7 @@ GST_DEBUG_CATEGORY_STATIC (gst_trial_convert_debug);
 
 static GstStaticPadTemplate sink_template = GST_STATIC_PAD_TEMPLATE ("sink",
     GST_PAD_SINK, GST_PAD_ALWAYS,
-    GST_STATIC_CAPS ("image/png; image/jpeg; image/bmp; "
+    GST_STATIC_CAPS (COLOR_INPUT_CAPS "; "
         "video/x-raw, format = (string) GRAY16_LE; application/x-npy"));
 
 static GstStaticPadTemplate src_template = GST_STATIC_PAD_TEMPLATE ("src",
@@ -140,6 +142,7 @@ static GstStaticCaps color_input_caps = GST_STATIC_CAPS (COLOR_INPUT_CAPS);
 static GstStaticCaps depth_input_caps = GST_STATIC_CAPS (DEPTH_INPUT_CAPS);
 static GstStaticCaps color_output_caps = GST_STATIC_CAPS (COLOR_OUTPUT_CAPS);
 static GstStaticCaps depth_output_caps = GST_STATIC_CAPS (DEPTH_OUTPUT_CAPS);
+static GstStaticCaps raw_color_caps = GST_STATIC_CAPS (RAW_COLOR_CAPS);
 static GstStaticCaps gray16_caps =
 GST_STATIC_CAPS ("video/x-raw, format = (string) GRAY16_LE");
 
@@ -148,6 +151,7 @@ typedef enum
   INPUT_PNG,
   INPUT_JPEG,
   INPUT_BMP,
+  INPUT_RAW_COLOR,              /* video/x-raw from rsbagdemux */
   INPUT_DEPTH_RAW,
   INPUT_DEPTH_NPY,
   INPUT_DEPTH_PNG,
@@ -169,6 +173,7 @@ typedef struct
   InputKind input;
   OutputKind output;
   GstVideoFormat raw_format;    /* OUTPUT_RAW */
+  GstVideoFormat in_format;     /* INPUT_RAW_COLOR */
   guint width;                  /* from the input caps, 0 = not given */
   guint height;
   gdouble depth_scale;          /* metres per unit; 0 = not decided yet */
@@ -443,6 +448,80 @@ decode_color (InputKind input, const guint8 * data, gsize size,
   }
 }
 
+/* A raw color frame (rows at GStreamer's default stride, as rsbagdemux
+ * makes them) as an image of @format, through GstVideoConverter; GRAY8 is
+ * the BT.601 luma of its RGB, as for every other input. */
+static GstTrialImage *
+raw_color_to_image (const ConvertParams * p, GstBuffer * input,
+    GstTrialPixelFormat format, GError ** error)
+{
+  static const GstVideoFormat video_formats[] = {
+    [GST_TRIAL_PIXEL_RGB8] = GST_VIDEO_FORMAT_RGB,
+    [GST_TRIAL_PIXEL_BGR8] = GST_VIDEO_FORMAT_BGR,
+    [GST_TRIAL_PIXEL_RGBA8] = GST_VIDEO_FORMAT_RGBA,
+  };
+  gboolean gray = format == GST_TRIAL_PIXEL_GRAY8;
+  GstTrialPixelFormat convert_to = gray ? GST_TRIAL_PIXEL_RGB8 : format;
+  g_autoptr (GstTrialImage) image = NULL;
+  GstVideoInfo in_info, out_info;
+  GstVideoFrame in_frame, out_frame;
+  GstVideoConverter *converter;
+  GstBuffer *out;
+
+  if (format >= G_N_ELEMENTS (video_formats) && !gray) {
+    g_set_error (error, GST_TRIAL_ERROR, GST_TRIAL_ERROR_UNSUPPORTED,
+        "cannot convert raw color to pixel format %d", format);
+    return NULL;
+  }
+  gst_video_info_set_format (&in_info, p->in_format, p->width, p->height);
+  if (gst_buffer_get_size (input) != GST_VIDEO_INFO_SIZE (&in_info)) {
+    g_set_error (error, GST_TRIAL_ERROR, GST_TRIAL_ERROR_SIZE_MISMATCH,
+        "color frame of %" G_GSIZE_FORMAT " bytes, expected %" G_GSIZE_FORMAT
+        " for %ux%u %s", gst_buffer_get_size (input),
+        GST_VIDEO_INFO_SIZE (&in_info), p->width, p->height,
+        gst_video_format_to_string (p->in_format));
+    return NULL;
+  }
+  image = gst_trial_image_new (convert_to, p->width, p->height, error);
+  if (image == NULL)
+    return NULL;
+  gst_video_info_set_format (&out_info, video_formats[convert_to], p->width,
+      p->height);
+  out_info.stride[0] = image->stride;
+  out_info.size = image->stride * image->height;
+  out = gst_buffer_new_wrapped_full (0, image->data, out_info.size, 0,
+      out_info.size, NULL, NULL);
+  if (!gst_video_frame_map (&in_frame, &in_info, input, GST_MAP_READ)) {
+    gst_buffer_unref (out);
+    g_set_error (error, GST_TRIAL_ERROR, GST_TRIAL_ERROR_IO,
+        "cannot map the color frame");
+    return NULL;
+  }
+  gst_video_frame_map (&out_frame, &out_info, out, GST_MAP_WRITE);
+  converter = gst_video_converter_new (&in_info, &out_info,
+      gst_structure_new ("options", GST_VIDEO_CONVERTER_OPT_DITHER_METHOD,
+          GST_TYPE_VIDEO_DITHER_METHOD, GST_VIDEO_DITHER_NONE, NULL));
+  gst_video_converter_frame (converter, &in_frame, &out_frame);
+  gst_video_converter_free (converter);
+  gst_video_frame_unmap (&out_frame);
+  gst_video_frame_unmap (&in_frame);
+  gst_buffer_unref (out);
+
+  if (gray) {
+    g_autoptr (GstTrialImage) luma = gst_trial_image_new (format, p->width,
+        p->height, error);
+    gsize i, n = (gsize) p->width * p->height;
+
+    if (luma == NULL)
+      return NULL;
+    for (i = 0; i < n; i++)
+      luma->data[i] = gst_trial_luma (image->data[3 * i],
+          image->data[3 * i + 1], image->data[3 * i + 2]);
+    return g_steal_pointer (&luma);
+  }
+  return g_steal_pointer (&image);
+}
+
 static GstBuffer *
 convert_color (const ConvertParams * p, GstBuffer * input,
     const guint8 * data, gsize size, GError ** error)
@@ -479,7 +558,10 @@ convert_color (const ConvertParams * p, GstBuffer * input,
 
   if (p->output == OUTPUT_RAW)
     format = pixel_format_for (p->raw_format);
-  image = decode_color (p->input, data, size, format, error);
+  if (p->input == INPUT_RAW_COLOR)
+    image = raw_color_to_image (p, input, format, error);
+  else
+    image = decode_color (p->input, data, size, format, error);
   if (image == NULL || !check_size (p, image->width, image->height, error))
     return NULL;
 
@@ -1128,9 +1210,22 @@ structure_is_depth (const GstStructure * s)
 }
 
 static gboolean
+structure_is_raw_color (const GstStructure * s)
+{
+  GstCaps *raw = gst_static_caps_get (&raw_color_caps);
+  gboolean ok = gst_structure_can_intersect (s, gst_caps_get_structure (raw,
+          0));
+
+  gst_caps_unref (raw);
+  return ok;
+}
+
+static gboolean
 structure_is_color (const GstStructure * s)
 {
   return gst_structure_has_name (s, "image/jpeg")
+      || (gst_structure_has_name (s, "video/x-raw")
+      && structure_is_raw_color (s))
       || gst_structure_has_name (s, "image/bmp")
       || (gst_structure_has_name (s, "image/png")
       && !gst_structure_has_field (s, "depth-scale"));
@@ -1208,7 +1303,12 @@ parse_input_caps (const GstStructure * s, ConvertParams * p, GError ** error)
   else if (gst_structure_has_name (s, "video/x-raw")
       && g_strcmp0 (gst_structure_get_string (s, "format"), "GRAY16_LE") == 0)
     p->input = INPUT_DEPTH_RAW;
-  else {
+  else if (gst_structure_has_name (s, "video/x-raw")
+      && structure_is_raw_color (s)) {
+    p->input = INPUT_RAW_COLOR;
+    p->in_format = gst_video_format_from_string (gst_structure_get_string (s,
+            "format"));
+  } else {
     g_set_error (error, GST_TRIAL_ERROR, GST_TRIAL_ERROR_UNSUPPORTED,
         "input %s is not a color or depth frame format",
         gst_structure_get_name (s));
@@ -1245,6 +1345,10 @@ parse_input_caps (const GstStructure * s, ConvertParams * p, GError ** error)
     }
     p->width = width;
     p->height = height;
+  } else if (p->input == INPUT_RAW_COLOR) {
+    g_set_error (error, GST_TRIAL_ERROR, GST_TRIAL_ERROR_UNSUPPORTED,
+        "raw color input needs width and height in its caps");
+    return FALSE;
   }
   return TRUE;
 }

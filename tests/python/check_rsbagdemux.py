@@ -144,6 +144,92 @@ class WrittenDemux(Base):
         self.assertEqual(got["color"]["caps"].get_value("format"), "BGRA")
 
 
+def convert(path, out):
+    """filesrc ! rsbagdemux ! trialconvert ! trialsink on both pads, from
+    gst-launch-1.0 as users run it; files named by frame number (OFFSET)."""
+    os.makedirs(out)
+    return subprocess.run(
+        ["gst-launch-1.0", "-q", "filesrc", f"location={path}", "!",
+         "rsbagdemux", "name=d",
+         "d.color", "!", "queue", "!", "trialconvert", "!", "trialsink",
+         f"location={out}/c_%06d.png",
+         "d.depth", "!", "queue", "!", "trialconvert", "!", "trialsink",
+         f"location={out}/d_%06d.npy"],
+        capture_output=True, text=True, timeout=TIMEOUT)
+
+
+class ConvertDemux(rs.Base):
+    """Item 4: trialconvert takes rsbagdemux's raw color (PNG of the same
+    RGB pixels) and GRAY16_LE depth with the bag's depth-scale (.npy float32
+    metres = raw x the bag's scale, not a guessed 0.001)."""
+
+    def check(self, path, scale):
+        from PIL import Image
+        out = self.p("out")
+        proc = convert(path, out)
+        self.assertEqual(proc.returncode, 0, proc.stdout + proc.stderr)
+        expected = rs.expected_frames(path)
+        names = sorted(os.listdir(out))
+        want = sorted([f"c_{f['seq']:06d}.png" for f in expected
+                       if f["stream"] == "Color_0"] +
+                      [f"d_{f['seq']:06d}.npy" for f in expected
+                       if f["stream"] == "Depth_0"])
+        self.assertEqual(names, want)
+        for f in expected:
+            w, h, step = f["width"], f["height"], f["step"]
+            if f["stream"] == "Depth_0":
+                raw = rs.np.frombuffer(f["pixels"], "<u2").reshape(
+                    h, step // 2)[:, :w]
+                got = rs.np.load(os.path.join(out, f"d_{f['seq']:06d}.npy"))
+                self.assertEqual(got.dtype, rs.np.float32)
+                # metres = raw x scale in float32; a scale whose inverse is
+                # whole divides by it, as numpy's depth / 1000.0 (npy.h)
+                inverse = round(1.0 / scale)
+                self.assertAlmostEqual(1.0 / scale, inverse, delta=1e-3)
+                self.assertTrue(rs.np.array_equal(
+                    got, raw.astype(rs.np.float32) / rs.np.float32(inverse)),
+                    f"depth {f['seq']}")
+            else:
+                bpp = rs.BPP[f["encoding"]]
+                px = rs.np.frombuffer(f["pixels"], "u1").reshape(
+                    h, step)[:, :w * bpp].reshape(h, w, bpp)
+                rgb = {"rgb8": px, "bgr8": px[:, :, ::-1],
+                       "rgba8": px[:, :, :3],
+                       "bgra8": px[:, :, 2::-1]}[f["encoding"]]
+                with Image.open(os.path.join(out,
+                                             f"c_{f['seq']:06d}.png")) as im:
+                    self.assertEqual(im.mode, "RGB")
+                    got = rs.np.asarray(im)
+                self.assertTrue(rs.np.array_equal(got, rgb),
+                                f"color {f['seq']}")
+
+    def setUp(self):
+        super().setUp()
+        try:
+            import PIL  # noqa: F401
+        except ImportError:
+            tap.missing("PIL (apt install python3-pil)")
+
+    def test_real_file(self):
+        self.check(rs.REAL_BAG, rs.np.float32(0.001).item())
+
+    def test_written_trailer(self):
+        path = self.p("lz4.bag")
+        rs.write_bag(path, rs.Spec())
+        self.check(path, rs.np.float32(0.00025).item())
+
+    def test_written_depth_units_bgr(self):
+        path = self.p("none.bag")
+        rs.write_bag(path, rs.Spec(compression="none", trailer=False,
+                                   color_encoding="bgr8"))
+        self.check(path, rs.np.float32(0.0001).item())
+
+    def test_written_bgra(self):
+        path = self.p("bgra.bag")
+        rs.write_bag(path, rs.Spec(color_encoding="bgra8"))
+        self.check(path, rs.np.float32(0.00025).item())
+
+
 class Discoverer(rs.Base):
     """gst-discoverer-1.0 opens a .bag by itself (typefinder + demuxer)."""
 
