@@ -7,6 +7,7 @@ check_rsbag.write_bag (848x480 depth, 640x480 color, dropped color frames,
 lz4/none/bz2, with and without the depth-scale trailer); and
 gst-discoverer-1.0 reports both streams. Skipped without rosbag or
 PyGObject, failed instead under CI=true (tests/tap.py)."""
+import json
 import os
 import subprocess
 import sys
@@ -228,6 +229,148 @@ class ConvertDemux(rs.Base):
         path = self.p("bgra.bag")
         rs.write_bag(path, rs.Spec(color_encoding="bgra8"))
         self.check(path, rs.np.float32(0.00025).item())
+
+
+TRIAL_PROCESS = os.environ.get("TRIAL_PROCESS")
+
+
+class TrialProcessBag(rs.Base):
+    """Item 5: trial-process REC.bag writes
+    OUT/REC/single_camera/{color,depth}/frame_%06d.* and metadata.json:
+    frame i = the i-th color frame in time order, with the depth frame
+    nearest in time within half a frame period; pixels and metres checked
+    against rosbag's decoding."""
+
+    def setUp(self):
+        super().setUp()
+        try:
+            import PIL  # noqa: F401
+        except ImportError:
+            tap.missing("PIL (apt install python3-pil)")
+
+    def run_tp(self, *args):
+        return subprocess.run([TRIAL_PROCESS, *args], capture_output=True,
+                              text=True, timeout=TIMEOUT)
+
+    def expected_pairs(self, path):
+        """[(color frame, depth frame or None)] by the documented rule,
+        computed here from rosbag's times."""
+        frames = rs.expected_frames(path)
+        colors = [f for f in frames if f["stream"] == "Color_0"]
+        depths = [f for f in frames if f["stream"] == "Depth_0"]
+        ct = [f["time"] for f in colors]
+        times = ct if len(ct) > 1 else [f["time"] for f in depths]
+        deltas = sorted(b - a for a, b in zip(times, times[1:]))
+        half = deltas[(len(deltas) - 1) // 2] // 2 if deltas else None
+        best = {}
+        for j, d in enumerate(depths):
+            i = min(range(len(ct)), key=lambda k: (abs(ct[k] - d["time"]), k))
+            dist = abs(ct[i] - d["time"])
+            if half is not None and dist > half:
+                continue
+            if i not in best or dist < best[i][0]:
+                best[i] = (dist, j)
+        pairs = [(c, depths[best[i][1]] if i in best else None)
+                 for i, c in enumerate(colors)]
+        return pairs, len(depths) - len(best)
+
+    def check_output(self, cam, pairs, scale, frames):
+        from PIL import Image
+        inverse = round(1.0 / scale)
+        for i in frames:
+            c, d = pairs[i]
+            w, h = c["width"], c["height"]
+            rgb = rs.np.frombuffer(c["pixels"], "u1").reshape(
+                h, c["step"])[:, :w * 3].reshape(h, w, 3)
+            with Image.open(os.path.join(cam, "color",
+                                         f"frame_{i:06d}.png")) as im:
+                self.assertTrue(rs.np.array_equal(rs.np.asarray(im), rgb),
+                                f"frame {i} color")
+            raw = rs.np.frombuffer(d["pixels"], "<u2").reshape(
+                d["height"], d["step"] // 2)[:, :d["width"]]
+            got = rs.np.load(os.path.join(cam, "depth", f"frame_{i:06d}.npy"))
+            self.assertTrue(rs.np.array_equal(
+                got, raw.astype(rs.np.float32) / rs.np.float32(inverse)),
+                f"frame {i} depth")
+
+    def metadata(self, cam):
+        with open(os.path.join(cam, "metadata.json")) as f:
+            return json.load(f)
+
+    def test_written(self):
+        path = self.p("rec.bag")
+        rs.write_bag(path, rs.Spec())
+        pairs, unpaired = self.expected_pairs(path)
+        # color 2 and 3 dropped: 4 color frames, depth 2 and 3 unpaired
+        self.assertEqual(len(pairs), 4)
+        self.assertEqual(unpaired, 2)
+        out = self.p("out")
+        proc = self.run_tp(path, "-o", out, "--json")
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        cam = os.path.join(out, "rec", "single_camera")
+        meta = self.metadata(cam)
+        self.assertEqual(json.loads(proc.stdout), meta)
+        self.assertEqual(sorted(os.listdir(os.path.join(cam, "color"))),
+                         [f"frame_{i:06d}.png" for i in range(4)])
+        self.assertEqual(sorted(os.listdir(os.path.join(cam, "depth"))),
+                         [f"frame_{i:06d}.npy" for i in range(4)])
+        self.check_output(cam, pairs, 0.00025, range(4))
+        self.assertEqual((meta["total_frames"], meta["successful"],
+                          meta["failed"], meta["unpaired_depth_frames"]),
+                         (4, 4, 0, 2))
+        self.assertEqual(meta["structure"], "bag")
+        self.assertEqual(meta["device"], {"name": "Intel RealSense D435",
+                                          "serial": "012345678901"})
+        self.assertEqual((meta["depth"]["width"], meta["depth"]["height"],
+                          meta["color"]["width"], meta["color"]["height"]),
+                         (848, 480, 640, 480))
+        self.assertEqual(meta["depth"]["depth_scale"],
+                         rs.np.float32(0.00025).item())
+        self.assertEqual(meta["color"]["intrinsics"]["coeffs"],
+                         [0.125, -0.25, 0.001, 0.002, 0.0625])
+        self.assertEqual(meta["color"]["fps"], 30)
+
+    def test_real_file(self):
+        pairs, unpaired = self.expected_pairs(rs.REAL_BAG)
+        out = self.p("out")
+        proc = self.run_tp(rs.REAL_BAG, "-o", out)
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        cam = os.path.join(out, "single_depth_color_640x480", "single_camera")
+        meta = self.metadata(cam)
+        self.assertEqual(meta["total_frames"], len(pairs))
+        self.assertEqual(meta["unpaired_depth_frames"], unpaired)
+        self.assertEqual(meta["device"]["name"], "Intel RealSense D435")
+        self.check_output(cam, pairs, 0.001, range(len(pairs)))
+
+    def test_start_stop_resume(self):
+        path = self.p("rec.bag")
+        rs.write_bag(path, rs.Spec(compression="none", trailer=False))
+        pairs, _ = self.expected_pairs(path)
+        out = self.p("out")
+        proc = self.run_tp(path, "-o", out, "--start", "1", "--stop", "2")
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        cam = os.path.join(out, "rec", "single_camera")
+        self.assertEqual(sorted(os.listdir(os.path.join(cam, "color"))),
+                         ["frame_000001.png", "frame_000002.png"])
+        self.assertEqual(self.metadata(cam)["frame_range"], [1, 2])
+        self.check_output(cam, pairs, 0.0001, [1, 2])
+        # --resume keeps what is there and writes what is missing
+        os.unlink(os.path.join(cam, "depth", "frame_000002.npy"))
+        proc = self.run_tp(path, "-o", out, "--resume")
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        self.assertEqual(sorted(os.listdir(os.path.join(cam, "depth"))),
+                         [f"frame_{i:06d}.npy" for i in range(4)])
+        self.check_output(cam, pairs, 0.0001, range(4))
+
+    def test_unreadable_bag(self):
+        path = self.p("bad.bag")
+        with open(path, "wb") as f:
+            f.write(b"#ROSBAG V2.0\n\xff\xff\xff\xff")
+        proc = self.run_tp(path, "-o", self.p("out"))
+        self.assertEqual(proc.returncode, 2)
+        self.assertEqual(proc.stderr.strip(),
+                         f"trial-process: bag '{path}', offset 13: record "
+                         "header of 4294967295 bytes, expected at most 1048576")
 
 
 class Discoverer(rs.Base):
