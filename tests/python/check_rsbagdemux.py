@@ -362,6 +362,34 @@ class TrialProcessBag(rs.Base):
                          [f"frame_{i:06d}.npy" for i in range(4)])
         self.check_output(cam, pairs, 0.0001, range(4))
 
+    def test_corrupt_chunk(self):
+        """A damaged lz4 chunk mid-recording: the frames before it are
+        written whole, then exit 3 with the reader's error in
+        metadata.json, which says incomplete."""
+        path = self.p("rec.bag")
+        rs.write_bag(path, rs.Spec(n_depth=12, dropped=()))
+        layout = rs.chunk_layout(path)
+        pos, data_pos, _ = layout[len(layout) // 2]
+        with open(path, "r+b") as f:
+            f.seek(data_pos + 5000)
+            f.write(b"\xff" * 64)
+        out = self.p("out")
+        proc = self.run_tp(path, "-o", out)
+        self.assertEqual(proc.returncode, 3, proc.stderr)
+        cam = os.path.join(out, "rec", "single_camera")
+        meta = self.metadata(cam)
+        self.assertFalse(meta["complete"])
+        self.assertTrue(meta["error"].startswith(
+            f"bag '{path}', offset {pos}: lz4 chunk: ERROR_"), meta["error"])
+        self.assertIn(meta["error"], proc.stderr)
+        written = sorted(os.listdir(os.path.join(cam, "color")))
+        self.assertGreater(len(written), 0)
+        self.assertLess(len(written), 12)
+        self.assertEqual(meta["successful"], len(
+            set(written) & {n[:-3] + "png" for n in
+                            os.listdir(os.path.join(cam, "depth"))}))
+        self.assertEqual(meta["failed"], 12 - meta["successful"])
+
     def test_unreadable_bag(self):
         path = self.p("bad.bag")
         with open(path, "wb") as f:
