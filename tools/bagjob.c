@@ -10,6 +10,7 @@
 #include "gst/trial/layout.h"
 #include "gst/trial/rsbag.h"
 #include "bagjob.h"
+#include "guard.h"
 #include "metadata.h"
 
 #define ROSBAG_MAGIC "#ROSBAG V2.0\n"
@@ -366,6 +367,7 @@ tp_bag_run (const gchar * path, const TpOptions * options,
   g_autoptr (JsonBuilder) b = json_builder_new ();
   g_autofree gchar *base = g_path_get_basename (path);
   g_autofree gchar *pipeline_error = NULL;
+  g_autoptr (TpLock) lock = NULL;
   const gchar *device_name, *serial;
   gint64 first, last, i;
   guint total = 0, successful = 0, failed = 0;
@@ -407,6 +409,13 @@ tp_bag_run (const gchar * path, const TpOptions * options,
     return 2;
   }
 
+  /* one writer per output folder, as for trial folders */
+  lock = tp_lock_acquire (job.output_dir, &error);
+  if (lock == NULL) {
+    g_printerr ("trial-process: %s\n", error->message);
+    return g_error_matches (error, TP_GUARD_ERROR, TP_GUARD_ERROR_LOCKED) ?
+        2 : 3;
+  }
   t0 = g_get_monotonic_time ();
   if (!build_pipeline (&job, path, options, &error)) {
     g_printerr ("trial-process: %s\n", error->message);

@@ -390,6 +390,38 @@ class TrialProcessBag(rs.Base):
                             os.listdir(os.path.join(cam, "depth"))}))
         self.assertEqual(meta["failed"], 12 - meta["successful"])
 
+    def test_held_lock(self):
+        """Another trial-process writing the same output: refused (exit 2),
+        naming it, nothing written."""
+        path = self.p("rec.bag")
+        rs.write_bag(path, rs.Spec(n_depth=2, dropped=()))
+        job = os.path.join(self.p("out"), "rec", "single_camera")
+        os.makedirs(job)
+        holder = subprocess.Popen(
+            [sys.executable, "-c",
+             "import fcntl, sys\n"
+             "f = open(sys.argv[1], 'a')\n"
+             "fcntl.lockf(f, fcntl.LOCK_EX | fcntl.LOCK_NB)\n"
+             "print('locked', flush=True)\n"
+             "sys.stdin.read()\n", os.path.join(job, ".trial-process.lock")],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        self.assertEqual(holder.stdout.readline(), "locked\n")
+        proc = self.run_tp(path, "-o", self.p("out"))
+        holder.stdin.close()
+        holder.wait(60)
+        holder.stdout.close()
+        self.assertEqual(proc.returncode, 2)
+        self.assertEqual(
+            proc.stderr, f"trial-process: '{job}' is being written by "
+            f"process {holder.pid} (it holds '{job}/.trial-process.lock'); "
+            "this job is left alone\n")
+        self.assertEqual(os.listdir(job), [".trial-process.lock"])
+        # released: converts, and the lock file is not an output
+        proc = self.run_tp(path, "-o", self.p("out"))
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        self.assertEqual(sorted(os.listdir(job)),
+                         ["color", "depth", "metadata.json"])
+
     def test_unreadable_bag(self):
         path = self.p("bad.bag")
         with open(path, "wb") as f:
