@@ -78,18 +78,99 @@ parse_shard (const gchar * text, guint * k, guint * n)
   return TRUE;
 }
 
-/* Every (trial, camera) job, in the order the trials were given. With --all
+/* The seed's form, process_trial.py TRIAL [CAMERA]: a positional that exists
+ * is a trial; one that does not, but is the name of a camera of the trial
+ * before it, is a camera of that trial (several may follow it); anything
+ * else is refused here, before any work. A bare name that is both a folder
+ * and a camera of the trial before it is refused as ambiguous. On success
+ * @trials holds the trials and @cameras, per trial, the cameras named after
+ * it (a GPtrArray of names, empty when none was). */
+static gboolean
+split_positionals (gchar ** args, GStrv * trials, GPtrArray ** cameras,
+    GError ** error)
+{
+  g_autoptr (GPtrArray) found = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GPtrArray) named =
+      g_ptr_array_new_with_free_func ((GDestroyNotify) g_ptr_array_unref);
+  g_autoptr (GstTrialLayout) previous = NULL;
+  GstTrialScanOptions scan = GST_TRIAL_SCAN_OPTIONS_INIT;
+  gchar **a;
+
+  for (a = args; *a; a++) {
+    g_autofree gchar *display = g_filename_display_name (*a);
+    const gchar *const *cams = previous ?
+        gst_trial_layout_get_cameras (previous) : NULL;
+    gboolean is_camera = cams && g_strv_contains (cams, *a);
+    gboolean exists = g_file_test (*a, G_FILE_TEST_EXISTS);
+
+    if (is_camera && exists) {
+      g_autofree gchar *trial = g_filename_display_name (g_ptr_array_index
+          (found, found->len - 1));
+
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+          "'%s' is both a folder here and a camera of the trial '%s' before "
+          "it; did you mean --camera %s (or ./%s to convert the folder as a "
+          "trial)?", display, trial, display, display);
+      return FALSE;
+    }
+    if (is_camera) {
+      GPtrArray *list = g_ptr_array_index (named, named->len - 1);
+      g_ptr_array_add (list, g_strdup (*a));
+      continue;
+    }
+    if (!exists && cams) {
+      g_autofree gchar *list = g_strjoinv (", ", (gchar **) cams);
+      g_autofree gchar *trial = g_filename_display_name (g_ptr_array_index
+          (found, found->len - 1));
+
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+          "'%s' is neither a trial folder nor a camera of '%s' (its cameras: "
+          "%s)", display, trial, list);
+      return FALSE;
+    }
+    if (!exists) {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+          "trial folder '%s' does not exist", display);
+      return FALSE;
+    }
+    g_ptr_array_add (found, g_strdup (*a));
+    g_ptr_array_add (named, g_ptr_array_new_with_free_func (g_free));
+    g_clear_pointer (&previous, gst_trial_layout_unref);
+    previous = gst_trial_layout_scan (*a, &scan, NULL);
+  }
+  g_ptr_array_add (found, NULL);
+  *trials = (GStrv) g_ptr_array_free (g_steal_pointer (&found), FALSE);
+  *cameras = g_steal_pointer (&named);
+  return TRUE;
+}
+
+/* Every (trial, camera) job, in the order the trials were given; a trial
+ * with cameras named after it (@named) has one job per camera. With --all
  * a trial is scanned here to know its cameras; a trial that cannot be
  * scanned is still a job (it fails in its own shard, with its reason). */
 static GArray *
-list_jobs (gchar ** trials, const gchar * camera, gboolean all)
+list_jobs (gchar ** trials, GPtrArray * named, const gchar * camera,
+    gboolean all)
 {
   GArray *specs = g_array_new (FALSE, TRUE, sizeof (JobSpec));
   gchar **t;
 
   g_array_set_clear_func (specs, job_spec_clear);
   for (t = trials; *t; t++) {
+    GPtrArray *cams = g_ptr_array_index (named, t - trials);
     JobSpec spec = { g_strdup (*t), g_strdup (camera), NULL };
+    guint c;
+
+    for (c = 0; c < cams->len; c++) {
+      JobSpec cam = { g_strdup (*t), g_strdup (g_ptr_array_index (cams, c)),
+        NULL
+      };
+      g_array_append_val (specs, cam);
+    }
+    if (cams->len > 0) {
+      job_spec_clear (&spec);
+      continue;
+    }
     if (all) {
       GstTrialScanOptions opts = GST_TRIAL_SCAN_OPTIONS_INIT;
       g_autoptr (GError) error = NULL;
@@ -192,7 +273,8 @@ main (int argc, char **argv)
 {
   g_autofree gchar *camera = NULL, *output = NULL, *color_mode = NULL,
       *verify = NULL, *shard = NULL, *preview_sink = NULL, *summarize = NULL;
-  g_auto (GStrv) trials = NULL;
+  g_auto (GStrv) args = NULL, trials = NULL;
+  g_autoptr (GPtrArray) named = NULL;
   gboolean all = FALSE, resume = FALSE, quiet = FALSE, json = FALSE,
       version = FALSE, preview = FALSE;
   gint threads = 0, level = 1;
@@ -239,7 +321,7 @@ main (int argc, char **argv)
           "Print the totals of every job below DIR (an -o folder) and list "
           "the incomplete ones and the failed frames; convert nothing", "DIR"},
     {"version", 0, 0, G_OPTION_ARG_NONE, &version, "Print the version", NULL},
-    {G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &trials, NULL,
+    {G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &args, NULL,
         "TRIAL..."},
     G_OPTION_ENTRY_NULL
   };
@@ -279,13 +361,13 @@ main (int argc, char **argv)
     return EXIT_OK;
   }
   if (summarize) {
-    if (trials && trials[0]) {
+    if (args && args[0]) {
       g_printerr ("trial-process: --summarize DIR takes no TRIAL\n");
       return EXIT_USAGE;
     }
     return tp_summarize (summarize, json);
   }
-  if (trials == NULL || trials[0] == NULL) {
+  if (args == NULL || args[0] == NULL) {
     g_printerr ("trial-process: no trial given; usage: trial-process [OPTION...] "
         "TRIAL... (see --help)\n");
     return EXIT_USAGE;
@@ -345,6 +427,20 @@ main (int argc, char **argv)
     return EXIT_USAGE;
   }
 
+  if (!split_positionals (args, &trials, &named, &error)) {
+    g_printerr ("trial-process: %s\n", error->message);
+    return EXIT_USAGE;
+  }
+  for (i = 0; i < named->len; i++) {
+    GPtrArray *cams = g_ptr_array_index (named, i);
+
+    if (cams->len > 0 && (all || camera)) {
+      g_printerr ("trial-process: a CAMERA after TRIAL and --%s exclude each "
+          "other\n", all ? "all" : "camera");
+      return EXIT_USAGE;
+    }
+  }
+
   options.output_base = output ? output : "trial_input";
   if (g_file_test (options.output_base, G_FILE_TEST_EXISTS)
       && !g_file_test (options.output_base, G_FILE_TEST_IS_DIR)) {
@@ -377,7 +473,7 @@ main (int argc, char **argv)
   sigaction (SIGHUP, &sa, NULL);
 
   /* Every job of this shard is scanned and checked before any is run. */
-  specs = list_jobs (trials, camera, all);
+  specs = list_jobs (trials, named, camera, all);
   jobs = g_ptr_array_new_with_free_func ((GDestroyNotify) tp_job_free);
   for (i = 0; i < specs->len && !interrupt.signals; i++) {
     JobSpec *spec = &g_array_index (specs, JobSpec, i);

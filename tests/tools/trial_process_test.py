@@ -1265,5 +1265,87 @@ class Limits(Base):
         self.assertEqual(run("--summarize", self.p("out")).returncode, 3)
 
 
+class SeedCommands(Base):
+    """process_trial.py's command lines: TRIAL, TRIAL CAMERA, TRIAL --all
+    (issue 18); a positional that is neither a trial nor a camera of the
+    trial before it is refused before anything is written."""
+
+    def setUp(self):
+        super().setUp()
+        make_sample(self.p("trial_1"), "--layout", "multi", "--cameras", "2",
+                    "--size", "64x48", "--frames", "4")
+        make_sample(self.p("trial_2"), "--layout", "multi", "--cameras", "2",
+                    "--size", "32x24", "--frames", "3")
+
+    def jobs(self):
+        out = self.p("trial_input")
+        if not os.path.isdir(out):
+            return []
+        return sorted(os.path.join(t, c) for t in os.listdir(out)
+                      for c in os.listdir(os.path.join(out, t)))
+
+    def seed(self, *args, status=0):
+        return run(*args, cwd=self.tmp, check_status=status)
+
+    def test_trial_alone_is_the_first_camera(self):
+        self.seed("trial_1")
+        self.assertEqual(self.jobs(), ["trial_1/cam1"])
+
+    def test_trial_camera(self):
+        proc = self.seed("trial_1", "cam2")
+        self.assertEqual(self.jobs(), ["trial_1/cam2"])
+        meta = self.metadata(self.p("trial_input"), "trial_1", "cam2")
+        self.assertEqual((meta["camera_id"], meta["successful"]), ("cam2", 4))
+        np.testing.assert_array_equal(
+            rgb_pixels(self.p("trial_input", "trial_1", "cam2", "color",
+                              "frame_000000.png")),
+            rgb_pixels(self.p("trial_1", "cam2", "color", "frame_000000.png")))
+        self.assertIn("trial_1/cam2: done, 4/4 frames ok", proc.stdout)
+
+    def test_trial_all(self):
+        self.seed("trial_1", "--all")
+        self.assertEqual(self.jobs(), ["trial_1/cam1", "trial_1/cam2"])
+
+    def test_cameras_follow_their_trial(self):
+        self.seed("trial_1", "cam2", "cam1", "trial_2", "cam2")
+        self.assertEqual(self.jobs(), ["trial_1/cam1", "trial_1/cam2",
+                                       "trial_2/cam2"])
+        proc = run("trial_1", "trial_2", "-o", "two", cwd=self.tmp,
+                   check_status=0)
+        self.assertEqual(len(proc.stdout.splitlines()), 2)
+
+    def test_unknown_camera_refused_before_work(self):
+        proc = self.seed("trial_1", "trial_2", "cam3", status=2)
+        self.assertEqual(proc.stderr,
+                         "trial-process: 'cam3' is neither a trial folder nor "
+                         "a camera of 'trial_2' (its cameras: cam1, cam2)\n")
+        self.assertEqual(proc.stdout, "")
+        self.assertEqual(self.jobs(), [])
+
+    def test_missing_trial_refused_before_work(self):
+        proc = self.seed("nothing", "trial_1", status=2)
+        self.assertEqual(proc.stderr, "trial-process: trial folder 'nothing' "
+                         "does not exist\n")
+        self.assertEqual(self.jobs(), [])
+
+    def test_folder_named_like_a_camera_is_ambiguous(self):
+        os.mkdir(self.p("cam2"))
+        proc = self.seed("trial_1", "cam2", status=2)
+        self.assertEqual(
+            proc.stderr, "trial-process: 'cam2' is both a folder here and a "
+            "camera of the trial 'trial_1' before it; did you mean --camera "
+            "cam2 (or ./cam2 to convert the folder as a trial)?\n")
+        self.assertEqual(self.jobs(), [])
+
+    def test_camera_with_all_or_camera_refused(self):
+        proc = self.seed("trial_1", "cam2", "--all", status=2)
+        self.assertEqual(proc.stderr, "trial-process: a CAMERA after TRIAL "
+                         "and --all exclude each other\n")
+        proc = self.seed("trial_1", "cam2", "--camera", "cam1", status=2)
+        self.assertEqual(proc.stderr, "trial-process: a CAMERA after TRIAL "
+                         "and --camera exclude each other\n")
+        self.assertEqual(self.jobs(), [])
+
+
 if __name__ == "__main__":
     unittest.main(argv=[sys.argv[0], *sys.argv[1:]], verbosity=2)
