@@ -37,6 +37,14 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
-[ -f build/build.ninja ] || meson setup build >/dev/null
-meson compile -C build >/dev/null
+# Quietly: meson's and ninja's output only when the build fails.
+log=$(mktemp)
+if ! { [ -f build/build.ninja ] || meson setup build; } >"$log" 2>&1 \
+    || ! meson compile -C build >>"$log" 2>&1; then
+  cat "$log" >&2
+  rm -f "$log"
+  echo "scripts/setup.sh: the build failed (meson's output above)" >&2
+  exit 1
+fi
+rm -f "$log"
 echo "Built: build/plugin/libgsttrial.so, build/tools/"

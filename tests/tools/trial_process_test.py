@@ -1347,5 +1347,31 @@ class SeedCommands(Base):
         self.assertEqual(self.jobs(), [])
 
 
+class FirstHour(Base):
+    """What a new user meets first (issue 18): trial-make-sample keeps an
+    existing trial, --help, the bar's first frame, metadata.json numbers,
+    the exit status of a missing plugin."""
+
+    def test_make_sample_refuses_a_folder_that_is_not_empty(self):
+        trial = self.p("trial_1")
+        make_sample(trial, "--size", "32x24", "--frames", "3")
+        before = tree_bytes(trial)
+        proc = subprocess.run([MAKE_SAMPLE, "--start", "231", trial],
+                              capture_output=True, text=True)
+        self.assertEqual(proc.returncode, 2)
+        self.assertEqual(proc.stderr.splitlines()[0],
+                         "trial-make-sample: '%s' is not empty; give a new "
+                         "folder, or --force to write into it" % trial)
+        self.assertEqual(tree_bytes(trial), before)
+        os.mkdir(self.p("empty"))
+        make_sample(self.p("empty"), "--size", "32x24", "--frames", "2")
+        self.assertEqual(frame_numbers(self.p("empty", "cam1", "color"),
+                                       ".png"), [0, 1])
+        make_sample(trial, "--force", "--size", "32x24", "--frames", "2",
+                    "--start", "5")
+        self.assertEqual(frame_numbers(self.p("trial_1", "cam1", "color"),
+                                       ".png"), [0, 1, 2, 5, 6])
+
+
 if __name__ == "__main__":
     unittest.main(argv=[sys.argv[0], *sys.argv[1:]], verbosity=2)
