@@ -280,15 +280,75 @@ sink_pattern (const gchar * dir, guint stream)
   return g_string_free (escaped, FALSE);
 }
 
+/* Where each element the pipeline may use comes from, for the message
+ * when it is missing. */
+static const struct
+{
+  const gchar *factory;
+  const gchar *source;
+} element_sources[] = {
+  {"trialsrc", NULL}, {"trialconvert", NULL}, {"trialsink", NULL},
+  {"tee", "GStreamer's core plugin (Debian: libgstreamer1.0-0)"},
+  {"queue", "GStreamer's core plugin (Debian: libgstreamer1.0-0)"},
+  {"capsfilter", "GStreamer's core plugin (Debian: libgstreamer1.0-0)"},
+  {"compositor", "gst-plugins-base (Debian: gstreamer1.0-plugins-base)"},
+  {"videoconvert", "gst-plugins-base (Debian: gstreamer1.0-plugins-base)"},
+  {"videoscale", "gst-plugins-base (Debian: gstreamer1.0-plugins-base)"},
+  {"ximagesink", "gst-plugins-base's ximagesink (Debian: gstreamer1.0-x)"},
+  {"autovideosink", "gst-plugins-good (Debian: gstreamer1.0-plugins-good)"},
+};
+
+static void
+set_missing (const gchar * factory, GError ** error)
+{
+  guint i;
+
+  for (i = 0; i < G_N_ELEMENTS (element_sources); i++) {
+    if (strcmp (factory, element_sources[i].factory) != 0)
+      continue;
+    if (element_sources[i].source == NULL)
+      g_set_error (error, GST_CORE_ERROR, GST_CORE_ERROR_MISSING_PLUGIN,
+          "GStreamer element '%s' not found: it is in the trial plugin, "
+          "libgsttrial.so; set GST_PLUGIN_PATH to the folder holding it "
+          "(build/plugin in a build dir), or install gst-trial", factory);
+    else
+      g_set_error (error, GST_CORE_ERROR, GST_CORE_ERROR_MISSING_PLUGIN,
+          "GStreamer element '%s' not found: it is in %s", factory,
+          element_sources[i].source);
+    return;
+  }
+  g_set_error (error, GST_CORE_ERROR, GST_CORE_ERROR_MISSING_PLUGIN,
+      "GStreamer element '%s' not found: no installed plugin has it "
+      "(gst-inspect-1.0 lists the elements there are)", factory);
+}
+
+gboolean
+tp_job_check_elements (const TpOptions * options, GError ** error)
+{
+  const gchar *preview[] = { "tee", "queue", "capsfilter", "compositor",
+    "videoconvert", "videoscale", options->preview_sink
+  };
+  guint i;
+
+  for (i = 0; i < 3 + (options->preview ? G_N_ELEMENTS (preview) : 0); i++) {
+    const gchar *factory = i < 3 ? element_sources[i].factory : preview[i - 3];
+    g_autoptr (GstElementFactory) found = gst_element_factory_find (factory);
+
+    if (found == NULL) {
+      set_missing (factory, error);
+      return FALSE;
+    }
+  }
+  return TRUE;
+}
+
 static GstElement *
 make (const gchar * factory, const gchar * name, GError ** error)
 {
   GstElement *e = gst_element_factory_make (factory, name);
 
   if (e == NULL)
-    g_set_error (error, GST_CORE_ERROR, GST_CORE_ERROR_MISSING_PLUGIN,
-        "GStreamer element '%s' not found (is GST_PLUGIN_PATH set to the "
-        "folder holding libgsttrial.so?)", factory);
+    set_missing (factory, error);
   return e;
 }
 

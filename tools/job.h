@@ -79,6 +79,11 @@ typedef struct
 gboolean tp_job_run (TpJob * job, const TpOptions * options,
     TpInterrupt * interrupt, GError ** error);
 
+/* FALSE, with a GST_CORE_ERROR_MISSING_PLUGIN error naming the first
+ * element a job with @options needs that is not installed and where it
+ * comes from. */
+gboolean tp_job_check_elements (const TpOptions * options, GError ** error);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TpJob, tp_job_free)
 
 G_END_DECLS

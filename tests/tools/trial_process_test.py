@@ -1372,6 +1372,78 @@ class FirstHour(Base):
         self.assertEqual(frame_numbers(self.p("trial_1", "cam1", "color"),
                                        ".png"), [0, 1, 2, 5, 6])
 
+    def test_help(self):
+        proc = run("--help", check_status=0, env=dict(os.environ, LC_ALL="C"))
+        self.assertEqual(proc.stderr, "")
+        self.assertEqual(run("-h").stdout, proc.stdout)
+        lines = proc.stdout.splitlines()
+        self.assertEqual(lines[:2], [
+            "Usage:",
+            "  trial-process [OPTION...] TRIAL [CAMERA...] [TRIAL "
+            "[CAMERA...]...]"])
+        self.assertEqual([n for n in lines if len(n) > 80], [])
+        options = lines[lines.index("Options:") + 1:lines.index("Exit status:") - 1]
+        names = [o.split()[1 if o.split()[0].endswith(",") else 0].split("=")[0]
+                 for o in options]
+        self.assertEqual(names, [
+            "--camera", "--all", "--output", "--threads", "--start", "--stop",
+            "--color-mode", "--verify", "--compression-level", "--resume",
+            "--preview", "--preview-sink", "--shard", "--quiet", "--json",
+            "--summarize", "--version", "--help"])
+        for line in options:  # one line each: name, then its description
+            self.assertRegex(line, r"^  (-\w, )?--[a-z-]+(=\S+)? {2,}\S")
+        for code in ("0", "1", "2", "3", "4", "130"):
+            self.assertTrue(any(n.startswith("  %-5s" % code) for n in lines),
+                            f"exit status {code} not in --help")
+        self.assertIn("  4    installation problem: a GStreamer element or "
+                      "plugin is missing", lines)
+        examples = lines[lines.index("Examples:") + 1:]
+        self.assertGreaterEqual(len(examples), 4)
+        for line in examples:
+            self.assertTrue(line.startswith("  trial-process "), line)
+        self.assertIn("  trial-process trial_1 cam2            camera cam2 "
+                      "(or --camera cam2)", examples)
+
+    def isolated_env(self, plugin_path):
+        """GStreamer finding only the plugins in plugin_path."""
+        env = dict(os.environ)
+        for var in ("GST_PLUGIN_PATH", "GST_PLUGIN_PATH_1_0"):
+            env[var] = plugin_path
+        for var in ("GST_PLUGIN_SYSTEM_PATH", "GST_PLUGIN_SYSTEM_PATH_1_0"):
+            env[var] = ""
+        for var in ("GST_REGISTRY", "GST_REGISTRY_1_0"):
+            env[var] = self.p("registry.bin")
+        return env
+
+    def test_missing_plugin_exits_4(self):
+        make_sample(self.p("t"), "--size", "32x24", "--frames", "2")
+        os.mkdir(self.p("no-plugins"))
+        proc = run(self.p("t"), "-o", self.p("out"),
+                   env=self.isolated_env(self.p("no-plugins")), check_status=4)
+        self.assertEqual(
+            proc.stderr, "trial-process: GStreamer element 'trialsrc' not "
+            "found: it is in the trial plugin, libgsttrial.so; set "
+            "GST_PLUGIN_PATH to the folder holding it (build/plugin in a "
+            "build dir), or install gst-trial\n")
+        self.assertFalse(os.path.exists(self.p("out")))
+
+    def test_missing_preview_element_names_its_package(self):
+        make_sample(self.p("t"), "--size", "32x24", "--frames", "2")
+        plugin = os.environ["GST_PLUGIN_PATH_1_0"]
+        env = dict(self.isolated_env(plugin), DISPLAY=":99")
+        proc = run(self.p("t"), "-o", self.p("out"), "--preview", env=env,
+                   check_status=4)
+        self.assertEqual(proc.stderr, "trial-process: GStreamer element 'tee' "
+                         "not found: it is in GStreamer's core plugin (Debian: "
+                         "libgstreamer1.0-0)\n")
+        proc = run(self.p("t"), "-o", self.p("out"), "--preview-sink",
+                   "nosuchsink", env=dict(os.environ, DISPLAY=":99"),
+                   check_status=4)
+        self.assertEqual(proc.stderr, "trial-process: GStreamer element "
+                         "'nosuchsink' not found: no installed plugin has it "
+                         "(gst-inspect-1.0 lists the elements there are)\n")
+        self.assertFalse(os.path.exists(self.p("out")))
+
 
 if __name__ == "__main__":
     unittest.main(argv=[sys.argv[0], *sys.argv[1:]], verbosity=2)
