@@ -550,15 +550,18 @@ draw_progress (TpJob * job, guint done, gdouble elapsed)
   gdouble fps = elapsed > 0 ? done / elapsed : 0;
   guint width = 30, filled = total ? (guint) ((guint64) done * width / total) : width;
   gchar bar[64];
-  gint eta = fps > 0 ? (gint) ((total - MIN (done, total)) / fps + 0.5) : 0;
+  /* Unknown until a frame is done: --:--, not 0:00. */
+  gint eta = fps > 0 ? (gint) ((total - MIN (done, total)) / fps + 0.5) : -1;
+  g_autofree gchar *eta_text = eta < 0 ? g_strdup ("--:--") :
+      g_strdup_printf ("%d:%02d", eta / 60, eta % 60);
 
   memset (bar, '#', filled);
   memset (bar + filled, '.', width - filled);
   bar[width] = '\0';
-  g_printerr ("\r%s/%s [%s] %u/%u frames %6.1f fps ETA %d:%02d ",
+  g_printerr ("\r%s/%s [%s] %u/%u frames %6.1f fps ETA %s ",
       gst_trial_layout_get_trial_name (job->layout),
       gst_trial_layout_get_output_camera (job->layout), bar, done, total, fps,
-      eta / 60, eta % 60);
+      eta_text);
 }
 
 /* The job's counts from its sinks (their own counts: the last
@@ -669,6 +672,9 @@ tp_job_run (TpJob * job, const TpOptions * options, TpInterrupt * interrupt,
   bus = gst_element_get_bus (pipeline);
 
   start_time = g_get_monotonic_time ();
+  /* The bar's first frame, before any frame is done. */
+  if (options->progress_bar)
+    draw_progress (job, 0, 0);
   /* A failing state change posts an ERROR message, handled below. */
   gst_element_set_state (pipeline, GST_STATE_PLAYING);
 

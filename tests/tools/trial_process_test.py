@@ -1404,6 +1404,38 @@ class FirstHour(Base):
         self.assertIn("  trial-process trial_1 cam2            camera cam2 "
                       "(or --camera cam2)", examples)
 
+    def test_progress_bar_starts_with_an_unknown_eta(self):
+        make_sample(self.p("t"), "--size", "64x48", "--frames", "12")
+        primary, secondary = pty.openpty()
+        proc = subprocess.Popen([TRIAL_PROCESS, self.p("t"), "-o",
+                                 self.p("out")], stdout=subprocess.PIPE,
+                                stderr=secondary)
+        os.close(secondary)
+        shown = b""
+        while True:
+            try:
+                chunk = os.read(primary, 4096)
+            except OSError:  # the terminal closes when the process exits
+                break
+            if not chunk:
+                break
+            shown += chunk
+        proc.communicate(timeout=60)
+        os.close(primary)
+        self.assertEqual(proc.returncode, 0)
+        frames = shown.decode().split("\r")
+        self.assertEqual(frames[0], "")
+        self.assertEqual(frames[1], "t/cam1 [..............................] "
+                         "0/12 frames    0.0 fps ETA --:-- ")
+        # the terminal writes the final "\n" as "\r\n"
+        self.assertEqual(frames[-1], "\n")
+        self.assertRegex(frames[-2], r"^t/cam1 \[#{30}\] 12/12 frames +"
+                         r"\d+\.\d fps ETA 0:00 $")
+        for frame in frames[2:-1]:
+            self.assertRegex(frame, r"ETA (--:--|\d+:\d\d) ")
+            if "ETA --:--" in frame:
+                self.assertIn(" 0/12 frames", frame)
+
     def isolated_env(self, plugin_path):
         """GStreamer finding only the plugins in plugin_path."""
         env = dict(os.environ)
