@@ -594,9 +594,10 @@ job_tally (TpJob * job, GstElement * pipeline, SinkProgress * progress,
   else
     job->successful = MIN (job->resumed_from + done,
         job->total_frames - job->failed);
+  job->converted = job->complete ? job->total_frames - job->resumed_from :
+      done;
   if (job->processing_time > 0)
-    job->processing_fps = (job->complete ?
-        job->total_frames - job->resumed_from : done) / job->processing_time;
+    job->processing_fps = job->converted / job->processing_time;
 }
 
 /* On the first signal, before the pipeline stops (which waits for the

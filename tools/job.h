@@ -47,6 +47,8 @@ typedef struct
   GArray *failures;             /* TpFailure, in the order reported */
   GHashTable *failed_set;       /* frame numbers (gint64 *) that failed */
   guint resumed_from;           /* frames already complete when resuming */
+  guint converted;              /* frames this run converted (failed ones
+                                 * included when complete) */
   gdouble processing_time;      /* seconds */
   gdouble processing_fps;
   gdouble stream_fps[2];        /* average-fps of color, depth converters */

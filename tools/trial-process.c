@@ -580,7 +580,7 @@ main (int argc, char **argv)
     }
     interrupt.may_exit = 1;
     if (json) {
-      g_autofree gchar *line = json_to_string (meta, FALSE);
+      g_autofree gchar *line = tp_json_to_string (meta, FALSE);
       /* UTF-8 as it is: g_print() would turn non-ASCII into '?' in a
        * C locale, and JSON is read by programs */
       fprintf (stdout, "%s\n", line);

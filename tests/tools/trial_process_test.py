@@ -8,6 +8,7 @@ Pillow for PNG/JPEG."""
 import json
 import os
 import pty
+import re
 import shutil
 import signal
 import subprocess
@@ -669,8 +670,7 @@ class Summary(Base):
         summary = self.json_summary(out, 0)
         metas = self.all_metadata(out)
         seconds = sum(m["processing_time_seconds"] for m in metas)
-        converted = sum(m["processing_fps"] * m["processing_time_seconds"]
-                        for m in metas)
+        converted = sum(m["converted_frames"] for m in metas)
         self.assertEqual(
             {k: v for k, v in summary.items() if "processing" not in k},
             {"root": out, "status": 0, "trials": 2, "jobs": 3,
@@ -680,7 +680,9 @@ class Summary(Base):
              "converted_frames": 17, "problems": [],
              "unreadable_folders": []})
         self.assertAlmostEqual(summary["processing_time_seconds"], seconds)
-        self.assertAlmostEqual(summary["processing_fps"], converted / seconds)
+        # rounded to 2 decimals
+        self.assertAlmostEqual(summary["processing_fps"], converted / seconds,
+                               delta=0.00501)
         proc = self.summarize(out)
         self.assertEqual(proc.returncode, 0)
         self.assertEqual(proc.stdout.splitlines(), [
@@ -1435,6 +1437,43 @@ class FirstHour(Base):
             self.assertRegex(frame, r"ETA (--:--|\d+:\d\d) ")
             if "ETA --:--" in frame:
                 self.assertIn(" 0/12 frames", frame)
+
+    def test_numbers_in_metadata_and_json(self):
+        make_sample(self.p("t"), "--layout", "multi", "--cameras", "2",
+                    "--size", "64x48", "--frames", "9")
+        proc = run(self.p("t"), "--all", "-o", self.p("out"), "--json",
+                   check_status=0)
+        lines = proc.stdout.splitlines()
+        self.assertEqual(len(lines), 2)
+        two_decimals = r"^\d+\.\d{1,2}$"
+        rates = ("processing_time_seconds", "processing_fps")
+        for line, cam in zip(lines, ("cam1", "cam2")):
+            path = self.p("out", "t", cam, "metadata.json")
+            with open(path) as f:
+                text = f.read()
+            meta = json.loads(text)
+            self.assertEqual(json.loads(line), meta)
+            for name in rates:
+                value = re.search(r'\n  "%s" : ([^,\n]*),\n' % name, text)
+                self.assertRegex(value.group(1), two_decimals)
+                self.assertIsInstance(meta[name], float)
+            for stream in ("color", "depth"):
+                value = re.search(r'\n    "%s" : ([^,\n]*),?\n' % stream, text)
+                self.assertRegex(value.group(1), two_decimals)
+            self.assertIn('\n  "depth_scale" : 0.001,\n', text)
+            for name in ("total_frames", "successful", "failed", "num_workers",
+                         "converted_frames", "bytes_written"):
+                self.assertIsInstance(meta[name], int)
+            self.assertIn('\n  "total_frames" : 9,\n', text)
+            self.assertIn('\n  "converted_frames" : 9,\n', text)
+            self.assertIn('\n  "frame_range" : [\n    0,\n    8\n  ],\n', text)
+            self.assertIn('\n  "failed_frames" : [],\n', text)
+        proc = run("--summarize", self.p("out"), "--json", check_status=0)
+        summary = json.loads(proc.stdout)
+        self.assertEqual(summary["converted_frames"], 18)
+        for name in rates:
+            value = re.search(r'\n  "%s" : ([^,\n]*),\n' % name, proc.stdout)
+            self.assertRegex(value.group(1), two_decimals)
 
     def isolated_env(self, plugin_path):
         """GStreamer finding only the plugins in plugin_path."""
