@@ -10,6 +10,7 @@ packages=(meson ninja-build pkg-config gcc libc6-dev
   libglib2.0-dev libgstreamer1.0-dev libgstreamer-plugins-base1.0-dev
   libpng-dev libjpeg62-turbo-dev zlib1g-dev libdeflate-dev libjson-glib-dev
   gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-good
+  gstreamer1.0-x
   python3 python3-numpy python3-gi gir1.2-gstreamer-1.0)
 if [ "${1:-}" = "--test" ]; then
   packages+=(valgrind clang libclang-rt-14-dev python3-pil xvfb xauth parallel

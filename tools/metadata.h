@@ -1,4 +1,5 @@
-/* trial-process: metadata.json, the record of one job (TRIAL_FORMAT.md §3). */
+/* trial-process: metadata.json, the record of one job (docs/user-guide.md,
+ * "metadata.json"). */
 #pragma once
 
 #include <json-glib/json-glib.h>

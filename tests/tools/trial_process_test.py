@@ -1475,6 +1475,72 @@ class FirstHour(Base):
             value = re.search(r'\n  "%s" : ([^,\n]*),\n' % name, proc.stdout)
             self.assertRegex(value.group(1), two_decimals)
 
+    def test_preview_shows_frame_and_fps(self):
+        self.need_xvfb()
+        make_sample(self.p("t"), "--size", "320x240", "--frames", "300",
+                    "--start", "231")
+        env = dict(os.environ, GST_DEBUG="basetextoverlay:5",
+                   GST_DEBUG_NO_COLOR="1")
+        proc = subprocess.run(
+            ["xvfb-run", "-a", "-s", "-screen 0 1024x480x24", TRIAL_PROCESS,
+             self.p("t"), "-o", self.p("out"), "--preview", "-j", "1"],
+            capture_output=True, text=True, timeout=300, env=env)
+        self.assertEqual(proc.returncode, 0, proc.stderr[-2000:])
+        # textoverlay logs each text it draws on a frame of the window
+        shown = re.findall(r"Rendering '([^']*)'", proc.stderr)
+        self.assertGreater(len(shown), 0, proc.stderr[-2000:])
+        frames = []
+        for text in shown:
+            m = re.fullmatch(r"frame (\d+)  (--|\d+\.\d) fps", text)
+            self.assertIsNotNone(m, text)
+            frames.append(int(m.group(1)))
+            if m.group(2) != "--":
+                self.assertGreater(float(m.group(2)), 0)
+        self.assertEqual(frames, sorted(frames))
+        self.assertTrue(all(231 <= f < 531 for f in frames), frames)
+        self.assertEqual(self.metadata(self.p("out"), "t", "cam1")
+                         ["successful"], 300)
+
+    def need_xvfb(self):
+        if shutil.which("xvfb-run") is None:
+            if os.environ.get("CI") == "true":
+                self.fail("xvfb-run is missing (scripts/setup.sh --test "
+                          "installs xvfb and xauth)")
+            self.skipTest("xvfb-run is not installed")
+
+    def test_example_previews(self):
+        """examples/preview.sh and trial-preview, live under Xvfb: no
+        GStreamer warning; trial-preview writes each color frame's number
+        on the window."""
+        self.need_xvfb()
+        source = os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                              "..", "..")
+        build = os.path.dirname(os.path.dirname(TRIAL_PROCESS))
+        make_sample(self.p("t"), "--size", "160x120", "--frames", "20",
+                    "--start", "231")
+        env = dict(os.environ, GST_DEBUG="basetextoverlay:5",
+                   GST_DEBUG_NO_COLOR="1")
+        for command in (
+                ["sh", os.path.join(source, "examples", "preview.sh"),
+                 self.p("t"), "160x120", "ximagesink"],
+                [os.path.join(build, "examples", "trial-preview"), "--live",
+                 "--sink", "ximagesink", self.p("t")]):
+            proc = subprocess.run(["xvfb-run", "-a", *command],
+                                  capture_output=True, text=True,
+                                  timeout=300, env=env)
+            output = proc.stdout + proc.stderr
+            self.assertEqual(proc.returncode, 0, output[-2000:])
+            # gst-launch-1.0's "WARNING: from element", trial-preview's
+            # "warning from"
+            self.assertNotIn("WARNING", output.upper(), output[-3000:])
+        shown = re.findall(r"Rendering '([^']*)'", proc.stderr)
+        frames = [int(re.fullmatch(r"frame (\d+)  (--|\d+\.\d) fps",
+                                   text).group(1)) for text in shown]
+        self.assertEqual(frames, sorted(frames))
+        self.assertGreaterEqual(frames[0], 231)
+        # the text of the last frame stays on the window to the end
+        self.assertEqual(frames[-1], 250)
+
     def isolated_env(self, plugin_path):
         """GStreamer finding only the plugins in plugin_path."""
         env = dict(os.environ)
