@@ -43,8 +43,8 @@ command_for() {
   case $name in
     tp-auto | tp-reencode)
       echo "$build/tools/trial-process $trial -o $work/out -j 1 -q --start 0 --stop $last --color-mode ${name#tp-}" ;;
-    tp-auto-data)
-      echo "$build/tools/trial-process $trial -o $work/out -j 1 -q --start 0 --stop $last --verify data" ;;
+    tp-auto-chunks)
+      echo "$build/tools/trial-process $trial -o $work/out -j 1 -q --start 0 --stop $last --verify chunks" ;;
     tp-color-auto | tp-color-reencode)
       echo "gst-launch-1.0 -q trialsrc location=$trial start-frame=0 stop-frame=$last name=s s.color ! trialconvert n-threads=1 color-mode=${name#tp-color-} ! trialsink location=$work/out/%06d.png s.depth ! fakesink" ;;
     stock)
@@ -68,15 +68,16 @@ count() {
   awk '/^(summary|totals):/ { print $2; exit }' "$file"
 }
 
-# Inclusive instructions in gst_trial_png_verify (0 where it is not called).
+# Inclusive instructions in gst_trial_png_verify or _verify_prefix (what
+# trialconvert calls); 0 where neither is called.
 verify_ir() {
   callgrind_annotate --inclusive=yes --threshold=100 "$cgdir/$1-$2.out" 2>/dev/null |
-    awk '/:gst_trial_png_verify / && !found { gsub(",", "", $1); v = $1; found = 1 }
+    awk '/:gst_trial_png_verify(_prefix)? / && !found { gsub(",", "", $1); v = $1; found = 1 }
          END { print found ? v : 0 }'
 }
 
 echo "contender,frames_a,frames_b,ir_a,ir_b,ir_per_frame,verify_ir_per_frame" >"$csv"
-for name in ${CONTENDERS:-tp-auto tp-auto-data tp-reencode tp-color-auto tp-color-reencode stock ffmpeg}; do
+for name in ${CONTENDERS:-tp-auto tp-auto-chunks tp-reencode tp-color-auto tp-color-reencode stock ffmpeg}; do
   ir_a=$(count "$name" "$a")
   ir_b=$(count "$name" "$b")
   v_a=$(verify_ir "$name" "$a")

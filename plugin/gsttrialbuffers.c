@@ -58,10 +58,66 @@ gst_trial_buffers_free (GstTrialBuffers * buffers)
   g_free (buffers);
 }
 
+/* GstBufferPool hands a buffer released on one thread to the next thread
+ * that acquires it through a lock-free queue inside libgstreamer, which
+ * ThreadSanitizer does not see (gsttrialtsan.h): the new owner's writes
+ * would look like a race with the old owner's. This subclass marks exactly
+ * that hand-over; it changes nothing else. */
+typedef struct
+{
+  GstBufferPool parent;
+} GstTrialBufferPool;
+
+typedef struct
+{
+  GstBufferPoolClass parent_class;
+} GstTrialBufferPoolClass;
+
+G_DEFINE_TYPE (GstTrialBufferPool, gst_trial_buffer_pool, GST_TYPE_BUFFER_POOL);
+
+static GstFlowReturn
+gst_trial_buffer_pool_acquire_buffer (GstBufferPool * pool,
+    GstBuffer ** buffer, GstBufferPoolAcquireParams * params)
+{
+  GstFlowReturn ret =
+      GST_BUFFER_POOL_CLASS (gst_trial_buffer_pool_parent_class)->
+      acquire_buffer (pool, buffer, params);
+
+  if (ret == GST_FLOW_OK)
+    GST_TRIAL_TSAN_ACQUIRE (*buffer);
+  return ret;
+}
+
+static void
+gst_trial_buffer_pool_release_buffer (GstBufferPool * pool,
+    GstBuffer * buffer)
+{
+  GST_TRIAL_TSAN_RELEASE (buffer);
+  GST_BUFFER_POOL_CLASS (gst_trial_buffer_pool_parent_class)->release_buffer
+      (pool, buffer);
+}
+
+static void
+gst_trial_buffer_pool_class_init (GstTrialBufferPoolClass * klass)
+{
+  GstBufferPoolClass *pool_class = GST_BUFFER_POOL_CLASS (klass);
+
+  pool_class->acquire_buffer = gst_trial_buffer_pool_acquire_buffer;
+  pool_class->release_buffer = gst_trial_buffer_pool_release_buffer;
+}
+
+static void
+gst_trial_buffer_pool_init (GstTrialBufferPool * self)
+{
+  (void) self;
+}
+
 static GstBufferPool *
 make_pool (gsize size)
 {
-  GstBufferPool *pool = gst_buffer_pool_new ();
+  GstBufferPool *pool =
+      gst_object_ref_sink (g_object_new (gst_trial_buffer_pool_get_type (),
+          NULL));
   GstStructure *config = gst_buffer_pool_get_config (pool);
   GstAllocationParams params;
 

@@ -18,12 +18,23 @@
  *   files (image/png, the default) or raw video (RGB, BGR, RGBA, GRAY8) for
  *   previews and applications. With color-mode=auto an input PNG that
  *   already is 8-bit RGB is passed through byte for byte once its chunk
- *   CRCs, its image data and IEND are verified; everything else is decoded
- *   and encoded with the given compression-level.
+ *   CRCs, IEND and (with verify=data, the default) its image data are
+ *   verified; bytes after IEND are not part of the PNG and are not passed
+ *   on, as reencode does not read them. Everything else is decoded and
+ *   encoded with the given compression-level.
  * - depth frames (video/x-raw GRAY16_LE, application/x-npy, or image/png
  *   whose caps carry depth-scale) become whole .npy files of float32 metres
  *   (application/x-npy, the default), RGB video colourised with colormap
  *   between depth-min and depth-max metres, or GRAY16_LE millimetres.
+ *
+ * Each frame is read as its own file says: a buffer whose GstTrialFrameMeta
+ * (added by trialsrc) names a .jpg among .png frames, or an .npy among .raw
+ * ones, is decoded as that, whatever the caps name. Depth units: caps
+ * depth-scale with depth-scale-dtype (trialsrc) hold for frames of that
+ * numpy dtype, a frame of another dtype follows its own rule (uint16 is
+ * millimetres; other dtypes are millimetres when their maximum exceeds
+ * 100, else metres); depth-scale alone holds for every frame; without
+ * depth-scale the first depth buffer decides as trialsrc would.
  *
  * What comes out is decided by caps negotiation: the first of the formats
  * above that downstream accepts. The output width and height are those of
@@ -80,6 +91,7 @@
 #include "gst/trial/error.h"
 #include "gst/trial/image.h"
 #include "gst/trial/jpeg.h"
+#include "gst/trial/layout.h"
 #include "gst/trial/npy.h"
 #include "gst/trial/png.h"
 #include "gst/trial/raw.h"
@@ -95,7 +107,7 @@ GST_DEBUG_CATEGORY_STATIC (gst_trial_convert_debug);
 #define DEFAULT_N_THREADS 0
 #define DEFAULT_MAX_IN_FLIGHT 0
 #define DEFAULT_COLOR_MODE GST_TRIAL_CONVERT_COLOR_MODE_AUTO
-#define DEFAULT_VERIFY GST_TRIAL_PNG_VERIFY_CHUNKS
+#define DEFAULT_VERIFY GST_TRIAL_PNG_VERIFY_DATA
 #define DEFAULT_COMPRESSION_LEVEL 1
 #define DEFAULT_COLORMAP GST_TRIAL_COLORMAP_JET
 #define DEFAULT_DEPTH_MIN 0.3
@@ -159,7 +171,9 @@ typedef struct
   GstVideoFormat raw_format;    /* OUTPUT_RAW */
   guint width;                  /* from the input caps, 0 = not given */
   guint height;
-  gdouble depth_scale;          /* metres per unit; 0 = by npy dtype */
+  gdouble depth_scale;          /* metres per unit; 0 = not decided yet */
+  gboolean scale_forced;        /* depth_scale holds for every frame */
+  GstTrialDtype scale_dtype;    /* else: the dtype it was decided on */
   GstTrialConvertColorMode color_mode;
   GstTrialPngVerify verify;
   gint compression_level;
@@ -263,7 +277,8 @@ gst_trial_convert_verify_get_type (void)
   static GType type = 0;
   static const GEnumValue values[] = {
     {GST_TRIAL_PNG_VERIFY_CHUNKS,
-        "The CRC-32 of every chunk, the chunk order and IEND", "chunks"},
+          "The CRC-32 of every chunk, the chunk order and IEND; passes image "
+          "data that does not decode", "chunks"},
     {GST_TRIAL_PNG_VERIFY_DATA,
           "As chunks, and the image data inflates to the size IHDR implies "
           "(adler32, row filters)", "data"},
@@ -447,9 +462,17 @@ convert_color (const ConvertParams * p, GstBuffer * input,
      * pixels, without a decode. Other PNGs are decoded below, which checks
      * them as it goes. */
     if (header.bit_depth == 8 && header.color_type == PNG_COLOR_RGB) {
-      if (!gst_trial_png_verify (data, size, p->verify, NULL, error)
+      gsize png_size;
+
+      if (!gst_trial_png_verify_prefix (data, size, p->verify, NULL,
+              &png_size, error)
           || !check_size (p, header.width, header.height, error))
         return NULL;
+      /* bytes after IEND are not part of the PNG: the decoder below does
+       * not read them, so reencode drops them, and so does this */
+      if (png_size < size)
+        return gst_buffer_copy_region (input, GST_BUFFER_COPY_MEMORY, 0,
+            png_size);
       return gst_buffer_ref (input);
     }
   }
@@ -487,22 +510,24 @@ depth_format_for (InputKind input)
   }
 }
 
-/* Caps without depth-scale (not from trialsrc): integer .npy arrays are
- * millimetres, float ones metres, by dtype rather than by value so that
- * every frame of a stream gets the same units. */
+/* The units of one depth frame, by the library's one rule: the trial's
+ * scale for a frame of the dtype it was decided on, the frame's own rule
+ * for another dtype (gst_trial_depth_frame_scale), never silently the
+ * units of another dtype. */
 static gboolean
-npy_scale_by_dtype (const guint8 * data, gsize size, const gchar * name,
-    gdouble * scale, GError ** error)
+depth_frame_scale (const ConvertParams * p, GstTrialDepthFormat format,
+    const guint8 * data, gsize size, const gchar * name, gdouble * scale,
+    GError ** error)
 {
-  GstTrialNpyInfo info;
-
-  if (!gst_trial_npy_parse (data, size, &info, error)) {
-    g_prefix_error (error, "depth file '%s': ", name);
-    return FALSE;
+  if (p->scale_forced) {
+    *scale = p->depth_scale;
+    return TRUE;
   }
-  *scale = info.dtype == GST_TRIAL_DTYPE_F4
-      || info.dtype == GST_TRIAL_DTYPE_F8 ? 1.0 : 0.001;
-  return TRUE;
+  if (p->depth_scale > 0.0)
+    return gst_trial_depth_frame_scale (format, data, size, name,
+        p->scale_dtype, p->depth_scale, scale, error);
+  return gst_trial_depth_decide_scale (format, data, size, name, scale,
+      error);
 }
 
 static GstBuffer *
@@ -512,7 +537,7 @@ convert_depth (const ConvertParams * p, GstTrialBuffers * buffers,
 {
   GstTrialDepthFormat format = depth_format_for (p->input);
   guint width = p->width, height = p->height;
-  gdouble scale = p->depth_scale;
+  gdouble scale;
   gsize n, header;
   guint8 *mem;
 
@@ -524,7 +549,7 @@ convert_depth (const ConvertParams * p, GstTrialBuffers * buffers,
         || !check_size (p, width, height, error))
       return NULL;
   }
-  if (scale <= 0.0 && !npy_scale_by_dtype (data, size, name, &scale, error))
+  if (!depth_frame_scale (p, format, data, size, name, &scale, error))
     return NULL;
 
   n = (gsize) width * height;
@@ -604,10 +629,44 @@ stream_error_for (const GError * error)
 }
 
 /* Fills job->output, or job->reason and job->code when the frame fails. */
+/* The input kind of one frame: its own file's, by the name trialsrc gave
+ * (a JPEG among PNGs, an .npy among .raw files), else the caps'. */
+static InputKind
+frame_input (InputKind caps_input, const gchar * path)
+{
+  GstTrialColorFormat color;
+
+  if (path == NULL)
+    return caps_input;
+  if (INPUT_IS_DEPTH (caps_input)) {
+    switch (gst_trial_depth_format_from_name (path)) {
+      case GST_TRIAL_DEPTH_RAW:
+        return INPUT_DEPTH_RAW;
+      case GST_TRIAL_DEPTH_NPY:
+        return INPUT_DEPTH_NPY;
+      case GST_TRIAL_DEPTH_PNG:
+        return INPUT_DEPTH_PNG;
+      case GST_TRIAL_DEPTH_NONE:
+        return caps_input;
+    }
+  } else if (gst_trial_color_format_from_name (path, &color)) {
+    switch (color) {
+      case GST_TRIAL_COLOR_PNG:
+        return INPUT_PNG;
+      case GST_TRIAL_COLOR_JPEG:
+        return INPUT_JPEG;
+      case GST_TRIAL_COLOR_BMP:
+        return INPUT_BMP;
+    }
+  }
+  return caps_input;
+}
+
 static void
 job_convert (Job * job)
 {
-  const ConvertParams *p = &job->params;
+  ConvertParams frame_params = job->params;
+  const ConvertParams *p = &frame_params;
   GstTrialFrameMeta *meta = gst_buffer_get_trial_frame_meta (job->input);
   g_autofree gchar *name = NULL;
   GError *error = NULL;
@@ -617,6 +676,7 @@ job_convert (Job * job)
    * they end up in GstStructure strings) */
   if (meta != NULL && meta->path == NULL)
     meta = NULL;
+  frame_params.input = frame_input (p->input, meta ? meta->path : NULL);
   name = meta != NULL ? g_filename_display_name (meta->path) :
       g_strdup_printf ("frame %" G_GUINT64_FORMAT,
       GST_BUFFER_OFFSET (job->input));
@@ -901,6 +961,35 @@ gst_trial_convert_loop (gpointer user_data)
 
 /* ---- sink pad: chain, events ---- */
 
+/* Caps without depth-scale (not from trialsrc): the units of the stream
+ * are decided once, on its first readable depth buffer, by the rule
+ * trialsrc applies to a trial's first depth file. Runs in the streaming
+ * thread, before the buffer's job copies the parameters. */
+static void
+decide_units (GstTrialConvert * self, GstBuffer * buffer)
+{
+  GstTrialFrameMeta *meta = gst_buffer_get_trial_frame_meta (buffer);
+  const gchar *path = meta != NULL ? meta->path : NULL;
+  InputKind input = frame_input (self->params.input, path);
+  GstTrialDepthFormat format = depth_format_for (input);
+  gdouble scale;
+  GstTrialDtype dtype;
+  GstMapInfo map;
+
+  if (!gst_buffer_map (buffer, &map, GST_MAP_READ))
+    return;
+  if (gst_trial_depth_decide_scale (format, map.data, map.size, "",
+          &scale, NULL)
+      && gst_trial_depth_probe_dtype (format, map.data, map.size, "",
+          &dtype, NULL)) {
+    GST_DEBUG_OBJECT (self, "depth units: %g metres per unit for %s",
+        scale, gst_trial_dtype_to_string (dtype));
+    self->params.depth_scale = scale;
+    self->params.scale_dtype = dtype;
+  }
+  gst_buffer_unmap (buffer, &map);
+}
+
 static GstFlowReturn
 gst_trial_convert_chain (GstPad * pad, GstObject * parent, GstBuffer * buffer)
 {
@@ -917,6 +1006,10 @@ gst_trial_convert_chain (GstPad * pad, GstObject * parent, GstBuffer * buffer)
     gst_buffer_unref (buffer);
     return GST_FLOW_NOT_NEGOTIATED;
   }
+
+  if (INPUT_IS_DEPTH (self->params.input) && self->params.depth_scale <= 0.0
+      && !GST_BUFFER_FLAG_IS_SET (buffer, GST_BUFFER_FLAG_GAP))
+    decide_units (self, buffer);
 
   job = job_new (self);
   job->params = self->params;
@@ -1100,6 +1193,7 @@ parse_input_caps (const GstStructure * s, ConvertParams * p, GError ** error)
 {
   gint width = 0, height = 0;
   gboolean has_scale;
+  const gchar *dtype;
 
   memset (p, 0, sizeof (*p));
   has_scale = gst_structure_get_double (s, "depth-scale", &p->depth_scale);
@@ -1127,9 +1221,18 @@ parse_input_caps (const GstStructure * s, ConvertParams * p, GError ** error)
         "metres per unit", p->depth_scale);
     return FALSE;
   }
-  /* uint16 millimetres unless the caps say otherwise; npy by dtype */
-  if (!has_scale && p->input == INPUT_DEPTH_RAW)
-    p->depth_scale = 0.001;
+  /* depth-scale alone holds for every frame; with depth-scale-dtype (from
+   * trialsrc) only for frames of that dtype. Without either the first
+   * depth buffer decides (decide_units). */
+  dtype = gst_structure_get_string (s, "depth-scale-dtype");
+  if (has_scale && dtype != NULL
+      && !gst_trial_dtype_from_string (dtype, &p->scale_dtype)) {
+    g_set_error (error, GST_TRIAL_ERROR, GST_TRIAL_ERROR_UNSUPPORTED,
+        "depth-scale-dtype '%s' in the input caps is not a dtype this "
+        "element reads", dtype);
+    return FALSE;
+  }
+  p->scale_forced = has_scale && dtype == NULL;
 
   if (gst_structure_get_int (s, "width", &width)
       && gst_structure_get_int (s, "height", &height)) {
@@ -1747,9 +1850,11 @@ gst_trial_convert_class_init (GstTrialConvertClass * klass)
   g_object_class_install_property (gobject_class, PROP_VERIFY,
       g_param_spec_enum ("verify", "Verify",
           "What color-mode=auto checks before it passes a PNG through: "
-          "chunks finds any damaged or truncated file by its CRC-32s; data "
-          "also inflates the image data, which finds files an encoder "
-          "wrote wrongly, at about 2.5 times the CPU time",
+          "data (the default) inflates the image data, so every PNG passed "
+          "through decodes; chunks only checks CRC-32s, which finds files "
+          "damaged after they were written but passes files an encoder "
+          "wrote wrongly (cut-short zlib stream, bad filter byte, wrong "
+          "amount of image data)",
           GST_TYPE_TRIAL_CONVERT_VERIFY, DEFAULT_VERIFY,
           G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
           GST_PARAM_MUTABLE_PLAYING));

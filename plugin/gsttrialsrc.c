@@ -17,8 +17,12 @@
  * Each pad pushes the file bytes as they are, one buffer per frame:
  * `color` as image/png, image/jpeg or image/bmp; `depth` as
  * video/x-raw,format=GRAY16_LE (.raw), application/x-npy (.npy) or image/png
- * (16-bit .png), always with depth-scale (metres per unit). Caps carry width,
- * height and framerate. GST_BUFFER_OFFSET is the frame number from the file
+ * (16-bit .png), always with depth-scale (metres per unit) and, unless
+ * the depth-scale property set it, depth-scale-dtype: the numpy dtype ("u2",
+ * "f8", ...) the scale was decided on; a frame of another dtype follows its
+ * own unit rule. The caps name the first frame's format: each frame's own
+ * file decides how trialconvert reads it (the file name travels in a
+ * GstTrialFrameMeta). Caps carry width, height and framerate. GST_BUFFER_OFFSET is the frame number from the file
  * name, the PTS is the frame's index in the (start-frame, stop-frame) list
  * divided by framerate.
  *
@@ -32,8 +36,10 @@
  * Seeking works on both pads in TIME and in DEFAULT format, where DEFAULT is
  * the frame number: a seek to frame N starts at the first frame whose number
  * is >= N (the stop of a seek is exclusive, unlike stop-frame). A TIME seek
- * starts at the frame shown at that time. With is-live the frames are paced
- * by the clock at framerate, timestamped in running time, and not seekable.
+ * starts at the frame shown at that time. A reverse seek (rate < 0) is
+ * refused before anything is flushed: playback goes on where it was. With
+ * is-live the frames are paced by the clock at framerate, timestamped in
+ * running time, and not seekable.
  *
  * ## Example launch line
  * |[
@@ -169,6 +175,27 @@ post_layout_message (GstTrialSrc * self, const GstTrialLayout * layout)
       gst_message_new_element (GST_OBJECT (self), s));
 }
 
+/* Color files numbered beyond 63 bits are no frames: said once, so that
+ * they are not left out in silence. */
+static void
+warn_numbers_too_large (GstTrialSrc * self, const GstTrialLayout * layout)
+{
+  const gchar *first = NULL;
+  guint n = gst_trial_layout_get_n_numbers_too_large (layout, &first);
+  g_autofree gchar *dir = NULL;
+  g_autofree gchar *name = NULL;
+
+  if (n == 0)
+    return;
+  dir = g_filename_display_name (gst_trial_layout_get_color_dir (layout));
+  name = g_filename_display_name (first);
+  GST_ELEMENT_WARNING (self, RESOURCE, READ,
+      ("%u color file%s in '%s' %s a frame number larger than %"
+          G_GINT64_FORMAT " and %s not converted, e.g. '%s'", n,
+          n == 1 ? "" : "s", dir, n == 1 ? "has" : "have", G_MAXINT64,
+          n == 1 ? "is" : "are", name), (NULL));
+}
+
 /* Scans the trial (once per start) and hands the result to both streams.
  * FALSE after posting an error message. */
 static gboolean
@@ -232,6 +259,7 @@ gst_trial_src_open (GstTrialSrc * self)
       gst_trial_layout_get_first_frame (layout),
       gst_trial_layout_get_last_frame (layout));
   post_layout_message (self, layout);
+  warn_numbers_too_large (self, layout);
 
   for (i = 0; i < N_STREAMS; i++)
     gst_trial_src_stream_configure (self->streams[i], layout, fps_n, fps_d,
@@ -509,17 +537,20 @@ gst_trial_src_class_init (GstTrialSrcClass * klass)
   g_object_class_install_property (gobject_class, PROP_DEPTH_WIDTH,
       g_param_spec_uint ("depth-width", "Depth width",
           "Width of the depth frames in pixels, used with depth-height "
-          "(0 = from the first depth file)", 0, GST_TRIAL_MAX_DIMENSION, 0,
+          "(0 = from the depth files: their header, or the size of the .raw "
+          "files)", 0, GST_TRIAL_MAX_DIMENSION, 0,
           flags));
   g_object_class_install_property (gobject_class, PROP_DEPTH_HEIGHT,
       g_param_spec_uint ("depth-height", "Depth height",
           "Height of the depth frames in pixels, used with depth-width "
-          "(0 = from the first depth file)", 0, GST_TRIAL_MAX_DIMENSION, 0,
+          "(0 = from the depth files: their header, or the size of the .raw "
+          "files)", 0, GST_TRIAL_MAX_DIMENSION, 0,
           flags));
   g_object_class_install_property (gobject_class, PROP_DEPTH_SCALE,
       g_param_spec_double ("depth-scale", "Depth scale",
-          "Metres per depth unit (0 = decided once from the first depth file: "
-          "0.001 for millimetre sources)", 0.0, 1000.0, 0.0, flags));
+          "Metres per depth unit for every frame (0 = decided once from the "
+          "first depth file: 0.001 for millimetre sources; a frame of "
+          "another dtype follows its own rule)", 0.0, 1000.0, 0.0, flags));
   g_object_class_install_property (gobject_class, PROP_IS_LIVE,
       g_param_spec_boolean ("is-live", "Is live",
           "Act as a live source: push frames at framerate by the clock "

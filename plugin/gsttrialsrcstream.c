@@ -131,6 +131,7 @@ make_caps (GstTrialSrcStream * self, const GstTrialLayout * layout,
     height = gst_trial_layout_get_color_height (layout);
   } else {
     gdouble scale = gst_trial_layout_get_depth_scale (layout);
+    GstTrialDtype dtype;
 
     switch (gst_trial_layout_get_depth_format (layout)) {
       case GST_TRIAL_DEPTH_NPY:
@@ -152,6 +153,12 @@ make_caps (GstTrialSrcStream * self, const GstTrialLayout * layout,
     /* downstream needs a unit even when no depth file told us one */
     gst_structure_set (s, "depth-scale", G_TYPE_DOUBLE,
         scale > 0.0 ? scale : 0.001, NULL);
+    /* a frame of another dtype follows its own unit rule
+     * (gst_trial_depth_frame_scale); without the field the scale was given
+     * and holds for every frame */
+    if (gst_trial_layout_get_depth_scale_dtype (layout, &dtype))
+      gst_structure_set (s, "depth-scale-dtype", G_TYPE_STRING,
+          gst_trial_dtype_to_string (dtype), NULL);
   }
 
   if (width > 0 && height > 0 && width <= G_MAXINT && height <= G_MAXINT)
@@ -409,10 +416,6 @@ gst_trial_src_stream_do_seek (GstBaseSrc * bsrc, GstSegment * segment)
   guint n_frames;
   gint fps_n, fps_d;
 
-  if (segment->rate < 0.0) {
-    GST_DEBUG_OBJECT (self, "reverse playback is not supported");
-    return FALSE;
-  }
   if (segment->start != 0 && gst_base_src_is_live (bsrc))
     return FALSE;
 
@@ -427,6 +430,46 @@ gst_trial_src_stream_do_seek (GstBaseSrc * bsrc, GstSegment * segment)
   GST_DEBUG_OBJECT (self, "seek to %" GST_TIME_FORMAT " -> index %u",
       GST_TIME_ARGS (segment->start), self->index);
   return TRUE;
+}
+
+/* Reverse playback is not supported. GstBaseSrc flushes its pad before it
+ * asks do_seek(), so such a seek is refused here, before anything is
+ * flushed: the stream goes on as if it had not been sent. */
+static gboolean
+seek_is_reverse (GstTrialSrcStream * self, GstEvent * event)
+{
+  gdouble rate;
+
+  if (GST_EVENT_TYPE (event) != GST_EVENT_SEEK)
+    return FALSE;
+  gst_event_parse_seek (event, &rate, NULL, NULL, NULL, NULL, NULL, NULL);
+  if (rate > 0.0)
+    return FALSE;
+  GST_DEBUG_OBJECT (self, "refusing a seek with rate %g: reverse playback "
+      "is not supported", rate);
+  return TRUE;
+}
+
+/* A seek sent upstream to the pad (a pipeline's seek). */
+static gboolean
+gst_trial_src_stream_event (GstBaseSrc * bsrc, GstEvent * event)
+{
+  if (seek_is_reverse (GST_TRIAL_SRC_STREAM (bsrc), event))
+    return FALSE;
+  return GST_BASE_SRC_CLASS (gst_trial_src_stream_parent_class)->event (bsrc,
+      event);
+}
+
+/* A seek sent to the element (trialsrc forwards its own this way). */
+static gboolean
+gst_trial_src_stream_send_event (GstElement * element, GstEvent * event)
+{
+  if (seek_is_reverse (GST_TRIAL_SRC_STREAM (element), event)) {
+    gst_event_unref (event);
+    return FALSE;
+  }
+  return GST_ELEMENT_CLASS (gst_trial_src_stream_parent_class)->send_event
+      (element, event);
 }
 
 /* TIME <-> DEFAULT, where DEFAULT is the frame number carried in
@@ -633,12 +676,15 @@ gst_trial_src_stream_class_init (GstTrialSrcStreamClass * klass)
       "Trial stream source", "Source/File",
       "One stream (color or depth) of trialsrc", "gst-trial");
 
+  element_class->send_event = gst_trial_src_stream_send_event;
+
   basesrc_class->start = gst_trial_src_stream_start;
   basesrc_class->stop = gst_trial_src_stream_stop;
   basesrc_class->get_caps = gst_trial_src_stream_get_caps;
   basesrc_class->is_seekable = gst_trial_src_stream_is_seekable;
   basesrc_class->do_seek = gst_trial_src_stream_do_seek;
   basesrc_class->query = gst_trial_src_stream_query;
+  basesrc_class->event = gst_trial_src_stream_event;
   basesrc_class->get_times = gst_trial_src_stream_get_times;
   pushsrc_class->create = gst_trial_src_stream_create;
 }

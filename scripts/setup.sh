@@ -13,8 +13,9 @@ packages=(meson ninja-build pkg-config gcc libc6-dev
   gstreamer1.0-x
   python3 python3-numpy python3-gi gir1.2-gstreamer-1.0)
 if [ "${1:-}" = "--test" ]; then
-  packages+=(valgrind clang libclang-rt-14-dev python3-pil xvfb xauth parallel
-    slurm-wlm munge)
+  # gstreamer1.0-x: ximagesink for the preview tests under Xvfb
+  packages+=(valgrind clang libclang-rt-14-dev python3-pil xvfb xauth
+    gstreamer1.0-x parallel slurm-wlm munge)
 fi
 
 missing=()

@@ -515,7 +515,9 @@ build_pipeline (TpJob * job, const TpOptions * options, gint64 start_frame,
   /* With the options of the job's own scan, trialsrc uses that scan
    * instead of making a second one of the same trial. */
   g_object_set (src, "location", job->trial_path, "start-frame", start_frame,
-      "stop-frame", options->stop_frame, "layout", job->layout, NULL);
+      "stop-frame", options->stop_frame, "layout", job->layout,
+      "depth-width", options->depth_width, "depth-height",
+      options->depth_height, NULL);
   if (job->camera)
     g_object_set (src, "camera", job->camera, NULL);
   gst_bin_add (GST_BIN (pipeline), src);

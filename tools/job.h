@@ -31,6 +31,8 @@ typedef struct
   gboolean preview;
   const gchar *preview_sink;    /* video sink factory for --preview */
   gboolean progress_bar;        /* draw a bar on stderr */
+  guint depth_width;            /* --depth-size, 0 = from the files */
+  guint depth_height;
 } TpOptions;
 
 typedef struct

@@ -10,6 +10,7 @@
 #include <gst/gst.h>
 
 #include "config.h"
+#include "gst/trial/error.h"
 #include "guard.h"
 #include "job.h"
 #include "metadata.h"
@@ -329,11 +330,33 @@ default_preview_sink (void)
   return "autovideosink";
 }
 
+/* --depth-size WxH: the shape of headerless .raw depth frames. */
+static gboolean
+parse_depth_size (const gchar * text, guint * width, guint * height)
+{
+  g_auto (GStrv) parts = NULL;
+  guint64 w, h;
+
+  if (text == NULL)
+    return TRUE;
+  parts = g_strsplit (text, "x", 3);
+  if (g_strv_length (parts) != 2
+      || !g_ascii_string_to_unsigned (parts[0], 10, 1,
+          GST_TRIAL_MAX_DIMENSION, &w, NULL)
+      || !g_ascii_string_to_unsigned (parts[1], 10, 1,
+          GST_TRIAL_MAX_DIMENSION, &h, NULL))
+    return FALSE;
+  *width = w;
+  *height = h;
+  return TRUE;
+}
+
 int
 main (int argc, char **argv)
 {
   g_autofree gchar *camera = NULL, *output = NULL, *color_mode = NULL,
-      *verify = NULL, *shard = NULL, *preview_sink = NULL, *summarize = NULL;
+      *verify = NULL, *shard = NULL, *preview_sink = NULL, *summarize = NULL,
+      *depth_size = NULL;
   g_auto (GStrv) args = NULL, trials = NULL;
   g_autoptr (GPtrArray) named = NULL;
   gboolean all = FALSE, resume = FALSE, quiet = FALSE, json = FALSE,
@@ -357,9 +380,11 @@ main (int argc, char **argv)
     {"color-mode", 0, 0, G_OPTION_ARG_STRING, &color_mode,
         "auto copies intact RGB PNGs (default)", "auto|reencode"},
     {"verify", 0, 0, G_OPTION_ARG_STRING, &verify,
-        "PNG check before a copy (default: chunks)", "chunks|data"},
+        "PNG check before a copy (default: data)", "chunks|data"},
     {"compression-level", 0, 0, G_OPTION_ARG_INT, &level,
         "zlib level of written PNGs, 0-9 (default 1)", "N"},
+    {"depth-size", 0, 0, G_OPTION_ARG_STRING, &depth_size,
+        "Shape of .raw depth frames (default: by size)", "WxH"},
     {"resume", 0, 0, G_OPTION_ARG_NONE, &resume,
         "Keep the frames an earlier run wrote", NULL},
     {"preview", 0, 0, G_OPTION_ARG_NONE, &preview,
@@ -466,6 +491,13 @@ main (int argc, char **argv)
     return EXIT_USAGE;
   }
 
+  if (!parse_depth_size (depth_size, &options.depth_width,
+          &options.depth_height)) {
+    g_printerr ("trial-process: --depth-size must be WxH with each side 1 to "
+        "%u, not '%s'\n", GST_TRIAL_MAX_DIMENSION, depth_size);
+    return EXIT_USAGE;
+  }
+
   if ((preview || preview_sink) && !g_getenv ("DISPLAY") && !g_getenv ("WAYLAND_DISPLAY")) {
     g_printerr ("trial-process: --preview needs a display (neither DISPLAY "
         "nor WAYLAND_DISPLAY is set)\n");
@@ -510,7 +542,7 @@ main (int argc, char **argv)
   options.start_frame = start;
   options.stop_frame = stop;
   options.color_mode = color_mode ? color_mode : "auto";
-  options.verify = verify ? verify : "chunks";
+  options.verify = verify ? verify : "data";
   options.compression_level = level;
   options.resume = resume;
   options.progress_bar = !quiet && isatty (STDERR_FILENO);
@@ -540,6 +572,8 @@ main (int argc, char **argv)
     scan.camera = spec->camera;
     scan.start_frame = start;
     scan.stop_frame = stop;
+    scan.depth_width = options.depth_width;
+    scan.depth_height = options.depth_height;
     layout = gst_trial_layout_scan (spec->trial, &scan, &job_error);
     if (layout == NULL) {
       g_printerr ("trial-process: %s\n", job_error->message);

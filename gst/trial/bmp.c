@@ -1,11 +1,14 @@
 /* gst-trial: a small, bounds-checked reader for the BMP files cameras and
- * image tools write (24/32-bit, uncompressed).
+ * image tools write (24/32-bit, and 1/4/8-bit with a palette, uncompressed).
  *
  * Layout: BITMAPFILEHEADER (14 bytes), then an info header of at least 40
  * bytes (BITMAPINFOHEADER, or V4/V5 which extend it), then for BI_BITFIELDS
  * with a 40-byte header three mask words; pixels at the file header's
  * offset, rows padded to 4 bytes, bottom-up unless the height is negative,
- * each pixel B, G, R (and a fourth byte at 32 bits, ignored). */
+ * each pixel B, G, R (and a fourth byte at 32 bits, ignored). At 1, 4 and
+ * 8 bits a palette of B, G, R, 0 entries follows the info header (biClrUsed
+ * entries, or 2^bits when 0) and each pixel is an index into it, the first
+ * pixel in the high bits of a byte. */
 #include <string.h>
 
 #include "gst/trial/bmp.h"
@@ -21,7 +24,9 @@ typedef struct
   guint width;
   guint height;
   gboolean top_down;
-  guint bytes_per_pixel;
+  guint bits;                   /* per pixel: 1, 4, 8, 24 or 32 */
+  const guint8 *palette;        /* 1-8 bits: n_colors B, G, R, 0 entries */
+  guint n_colors;
   gsize offset;                 /* of the first stored row */
   gsize row_bytes;              /* stored row, padding included */
 } BmpInfo;
@@ -85,9 +90,11 @@ bmp_parse (const guint8 * data, gsize size, BmpInfo * info, GError ** error)
         "BMP has %u planes, expected 1", planes);
     return FALSE;
   }
-  if (bit_count != 24 && bit_count != 32) {
+  if (bit_count != 1 && bit_count != 4 && bit_count != 8 && bit_count != 24
+      && bit_count != 32) {
     g_set_error (error, GST_TRIAL_ERROR, GST_TRIAL_ERROR_UNSUPPORTED,
-        "BMP has %u bits per pixel, only 24 and 32 are supported", bit_count);
+        "BMP has %u bits per pixel, only 1, 4, 8 (palette), 24 and 32 are "
+        "supported", bit_count);
     return FALSE;
   }
   if (compression == BI_BITFIELDS && bit_count == 32) {
@@ -152,10 +159,27 @@ bmp_parse (const guint8 * data, gsize size, BmpInfo * info, GError ** error)
     return FALSE;
   }
 
+  info->palette = NULL;
+  info->n_colors = 0;
+  if (bit_count <= 8) {
+    guint32 used = read_le32 (data + 46);
+    guint64 start = FILE_HEADER_SIZE + (guint64) info_size;
+
+    info->n_colors = used == 0 || used > (1u << bit_count) ?
+        1u << bit_count : used;
+    if (start + 4 * (guint64) info->n_colors > offset) {
+      g_set_error (error, GST_TRIAL_ERROR, GST_TRIAL_ERROR_CORRUPT,
+          "BMP palette of %u colors does not fit between its headers and "
+          "its pixel data at offset %u", info->n_colors, offset);
+      return FALSE;
+    }
+    info->palette = data + start;
+  }
+
   info->width = width;
   info->height = abs_height;
   info->top_down = height < 0;
-  info->bytes_per_pixel = bit_count / 8;
+  info->bits = bit_count;
   info->offset = offset;
   info->row_bytes = row_bytes;
   return TRUE;
@@ -179,13 +203,37 @@ gst_trial_bmp_read_size (const guint8 * data, gsize size, guint * width,
   return TRUE;
 }
 
+/* One row of palette indices to B, G, R triples. An index past the palette
+ * is a damaged file, not a colour to guess. */
+static gboolean
+expand_row (const BmpInfo * info, const guint8 * s, guint y, guint8 * out,
+    GError ** error)
+{
+  guint x, per_byte = 8 / info->bits, mask = (1u << info->bits) - 1;
+
+  for (x = 0; x < info->width; x++, out += 3) {
+    guint shift = (per_byte - 1 - x % per_byte) * info->bits;
+    guint index = (s[x / per_byte] >> shift) & mask;
+
+    if (index >= info->n_colors) {
+      g_set_error (error, GST_TRIAL_ERROR, GST_TRIAL_ERROR_CORRUPT,
+          "BMP pixel (%u, %u) is color %u, the palette has %u colors", x,
+          y, index, info->n_colors);
+      return FALSE;
+    }
+    memcpy (out, info->palette + 4 * index, 3);
+  }
+  return TRUE;
+}
+
 GstTrialImage *
 gst_trial_bmp_decode (const guint8 * data, gsize size,
     GstTrialPixelFormat format, GError ** error)
 {
   GstTrialImage *image;
+  g_autofree guint8 *expanded = NULL;
   BmpInfo info;
-  guint x, y;
+  guint x, y, bpp;
 
   g_return_val_if_fail (data != NULL || size == 0, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
@@ -202,16 +250,26 @@ gst_trial_bmp_decode (const guint8 * data, gsize size,
   image = gst_trial_image_new (format, info.width, info.height, error);
   if (image == NULL)
     return NULL;
+  if (info.palette != NULL)
+    expanded = g_malloc ((gsize) info.width * 3);
+  bpp = info.palette != NULL ? 3 : info.bits / 8;
 
   for (y = 0; y < info.height; y++) {
     const guint8 *s = data + info.offset + info.row_bytes *
         (info.top_down ? y : info.height - 1 - y);
     guint8 *d = image->data + image->stride * y;
 
+    if (info.palette != NULL) {
+      if (!expand_row (&info, s, y, expanded, error)) {
+        gst_trial_image_free (image);
+        return NULL;
+      }
+      s = expanded;
+    }
     switch (format) {
       case GST_TRIAL_PIXEL_BGR8:
-        if (info.bytes_per_pixel == 3) {
-          memcpy (d, s, image->stride);
+        if (bpp == 3) {
+          memcpy (d, s, (gsize) info.width * 3);
           break;
         }
         for (x = 0; x < info.width; x++, s += 4, d += 3) {
@@ -221,7 +279,7 @@ gst_trial_bmp_decode (const guint8 * data, gsize size,
         }
         break;
       case GST_TRIAL_PIXEL_RGB8:
-        for (x = 0; x < info.width; x++, s += info.bytes_per_pixel, d += 3) {
+        for (x = 0; x < info.width; x++, s += bpp, d += 3) {
           d[0] = s[2];
           d[1] = s[1];
           d[2] = s[0];
@@ -230,7 +288,7 @@ gst_trial_bmp_decode (const guint8 * data, gsize size,
       case GST_TRIAL_PIXEL_RGBA8:
         /* The fourth byte of a 32-bit BMP is unused or undefined in
          * practice (often 0), so it is not taken as alpha. */
-        for (x = 0; x < info.width; x++, s += info.bytes_per_pixel, d += 4) {
+        for (x = 0; x < info.width; x++, s += bpp, d += 4) {
           d[0] = s[2];
           d[1] = s[1];
           d[2] = s[0];
@@ -238,7 +296,7 @@ gst_trial_bmp_decode (const guint8 * data, gsize size,
         }
         break;
       case GST_TRIAL_PIXEL_GRAY8:
-        for (x = 0; x < info.width; x++, s += info.bytes_per_pixel, d++)
+        for (x = 0; x < info.width; x++, s += bpp, d++)
           *d = gst_trial_luma (s[2], s[1], s[0]);
         break;
       case GST_TRIAL_PIXEL_GRAY16:

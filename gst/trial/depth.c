@@ -103,9 +103,10 @@ gst_trial_depth_probe_shape (GstTrialDepthFormat format, const guint8 * data,
     case GST_TRIAL_DEPTH_RAW:
       if (!gst_trial_raw_guess_shape (size, width, height)) {
         g_set_error (error, GST_TRIAL_ERROR, GST_TRIAL_ERROR_SIZE_MISMATCH,
-            "depth file '%s' is %" G_GSIZE_FORMAT " bytes, which is none of "
-            "480x640, 720x1280, 1080x1920 or a square of uint16; give the "
-            "depth shape explicitly", name, size);
+            "depth file '%s' is %" G_GSIZE_FORMAT " bytes, which is the "
+            "uint16 size of no RealSense depth mode and of no square; set "
+            "the shape with trial-process --depth-size WxH (trialsrc "
+            "depth-width and depth-height)", name, size);
         return FALSE;
       }
       return TRUE;
@@ -159,6 +160,55 @@ gst_trial_depth_decide_scale (GstTrialDepthFormat format,
       return TRUE;
   }
   return depth_no_file (error);
+}
+
+gboolean
+gst_trial_depth_probe_dtype (GstTrialDepthFormat format, const guint8 * data,
+    gsize size, const gchar * name, GstTrialDtype * dtype, GError ** error)
+{
+  GstTrialNpyInfo info;
+  GstTrialPngHeader header;
+
+  g_return_val_if_fail (data != NULL || size == 0, FALSE);
+  g_return_val_if_fail (name != NULL && dtype != NULL, FALSE);
+
+  switch (format) {
+    case GST_TRIAL_DEPTH_NONE:
+      return depth_no_file (error);
+    case GST_TRIAL_DEPTH_RAW:
+      *dtype = GST_TRIAL_DTYPE_U2;
+      return TRUE;
+    case GST_TRIAL_DEPTH_PNG:
+      if (!depth_png_header (data, size, name, &header, error))
+        return FALSE;
+      *dtype = GST_TRIAL_DTYPE_U2;
+      return TRUE;
+    case GST_TRIAL_DEPTH_NPY:
+      if (!depth_npy_parse (data, size, name, &info, error))
+        return FALSE;
+      *dtype = info.dtype;
+      return TRUE;
+  }
+  return depth_no_file (error);
+}
+
+gboolean
+gst_trial_depth_frame_scale (GstTrialDepthFormat format, const guint8 * data,
+    gsize size, const gchar * name, GstTrialDtype trial_dtype,
+    gdouble trial_scale, gdouble * scale, GError ** error)
+{
+  GstTrialDtype dtype;
+
+  g_return_val_if_fail (scale != NULL, FALSE);
+
+  if (!gst_trial_depth_probe_dtype (format, data, size, name, &dtype, error))
+    return FALSE;
+  if (dtype == trial_dtype) {
+    *scale = trial_scale;
+    return TRUE;
+  }
+  return gst_trial_depth_decide_scale (format, data, size, name, scale,
+      error);
 }
 
 static gboolean

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <glib.h>
+#include "gst/trial/npy.h"
 
 G_BEGIN_DECLS
 
@@ -28,6 +29,23 @@ gboolean gst_trial_depth_probe_shape (GstTrialDepthFormat format,
  * metres -> 1.0. */
 gboolean gst_trial_depth_decide_scale (GstTrialDepthFormat format,
     const guint8 * data, gsize size, const gchar * name, gdouble * scale,
+    GError ** error);
+
+/* The dtype whose unit rule a depth file follows: U2 for .raw and 16-bit
+ * .png, the array's dtype for .npy. */
+gboolean gst_trial_depth_probe_dtype (GstTrialDepthFormat format,
+    const guint8 * data, gsize size, const gchar * name, GstTrialDtype * dtype,
+    GError ** error);
+
+/* The scale of one depth file of a trial whose scale @trial_scale was
+ * decided (gst_trial_depth_decide_scale) on a file of @trial_dtype: a file
+ * of that dtype takes @trial_scale, so every such frame of the trial gets
+ * the same units; a file of another dtype is decided by its own dtype's
+ * rule (gst_trial_depth_decide_scale on it), so a float64 metres .npy among
+ * uint16 millimetre frames stays metres. */
+gboolean gst_trial_depth_frame_scale (GstTrialDepthFormat format,
+    const guint8 * data, gsize size, const gchar * name,
+    GstTrialDtype trial_dtype, gdouble trial_scale, gdouble * scale,
     GError ** error);
 
 /* Decodes one depth file to width*height float32 metres (value * scale).

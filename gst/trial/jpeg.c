@@ -97,6 +97,7 @@ typedef struct
   struct jpeg_progress_mgr progress;
   /* Allocated between setjmp and a possible longjmp, so kept here. */
   GstTrialImage *image;
+  guint8 *cmyk_row;             /* one CMYK row, for CMYK/YCCK files */
   JSAMPROW rows[16];
 } JpegReader;
 
@@ -198,10 +199,60 @@ color_space_for (GstTrialPixelFormat format)
   }
 }
 
+/* round (a * b / 255) for a, b in 0..255, exactly as Pillow computes it */
+static inline guint
+muldiv255 (guint a, guint b)
+{
+  guint t = a * b + 128;
+
+  return ((t >> 8) + t) >> 8;
+}
+
+/* One row of CMYK (libjpeg's output for CMYK and YCCK files) to @format,
+ * as Pillow converts CMYK to RGB: each channel (255 - K) * (255 - C) / 255.
+ * Adobe files (those with an Adobe marker, which is what Photoshop and
+ * libjpeg write for CMYK) store the channels inverted. */
+static void
+cmyk_row_to (const guint8 * s, guint width, gboolean inverted,
+    GstTrialPixelFormat format, guint8 * d)
+{
+  guint x, i, bpp = gst_trial_pixel_format_bpp (format);
+
+  for (x = 0; x < width; x++, s += 4, d += bpp) {
+    guint cmyk[4], rgb[3];
+
+    for (i = 0; i < 4; i++)
+      cmyk[i] = inverted ? 255 - s[i] : s[i];
+    for (i = 0; i < 3; i++)
+      rgb[i] = (255 - cmyk[3]) - muldiv255 (cmyk[i], 255 - cmyk[3]);
+    switch (format) {
+      case GST_TRIAL_PIXEL_BGR8:
+        d[0] = rgb[2];
+        d[1] = rgb[1];
+        d[2] = rgb[0];
+        break;
+      case GST_TRIAL_PIXEL_GRAY8:
+        d[0] = gst_trial_luma (rgb[0], rgb[1], rgb[2]);
+        break;
+      case GST_TRIAL_PIXEL_RGBA8:
+        d[3] = 0xff;
+        /* fall through */
+      default:
+        d[0] = rgb[0];
+        d[1] = rgb[1];
+        d[2] = rgb[2];
+        break;
+    }
+  }
+}
+
 static GstTrialImage *
 decode_with (JpegReader * r, const guint8 * data, gsize size,
     GstTrialPixelFormat format, GError ** error)
 {
+  gboolean cmyk;
+  guint want_components;
+
   j_decompress_ptr cinfo = &r->cinfo;
 
   cinfo->err = &r->err.pub;
@@ -210,23 +261,28 @@ decode_with (JpegReader * r, const guint8 * data, gsize size,
     jpeg_destroy_decompress (&r->cinfo);
     reader_set_error (r, error);
     g_clear_pointer (&r->image, gst_trial_image_free);
+    g_clear_pointer (&r->cmyk_row, g_free);
     return NULL;
   }
 
   if (!reader_read_header (r, data, size, error))
     return NULL;
-  if (cinfo->jpeg_color_space != JCS_GRAYSCALE
+  /* libjpeg-turbo turns YCCK into CMYK; CMYK to RGB is ours */
+  cmyk = cinfo->jpeg_color_space == JCS_CMYK
+      || cinfo->jpeg_color_space == JCS_YCCK;
+  if (!cmyk && cinfo->jpeg_color_space != JCS_GRAYSCALE
       && cinfo->jpeg_color_space != JCS_YCbCr
       && cinfo->jpeg_color_space != JCS_RGB) {
     g_set_error (error, GST_TRIAL_ERROR, GST_TRIAL_ERROR_UNSUPPORTED,
-        "JPEG has %d color components in color space %d (CMYK/YCCK), "
-        "expected grayscale, YCbCr or RGB", cinfo->num_components,
-        cinfo->jpeg_color_space);
+        "JPEG has %d color components in an unknown color space (%d), "
+        "expected grayscale, YCbCr, RGB, CMYK or YCCK",
+        cinfo->num_components, cinfo->jpeg_color_space);
     jpeg_destroy_decompress (cinfo);
     return NULL;
   }
 
-  cinfo->out_color_space = color_space_for (format);
+  cinfo->out_color_space = cmyk ? JCS_CMYK : color_space_for (format);
+  want_components = cmyk ? 4 : gst_trial_pixel_format_bpp (format);
   /* Allocated before decompressing so a failure costs no decoding work. */
   r->image = gst_trial_image_new (format, cinfo->image_width,
       cinfo->image_height, error);
@@ -239,18 +295,29 @@ decode_with (JpegReader * r, const guint8 * data, gsize size,
   /* Guards the row writes below against a color space mapping mistake. */
   if (cinfo->output_width != r->image->width
       || cinfo->output_height != r->image->height
-      || (guint) cinfo->output_components !=
-      gst_trial_pixel_format_bpp (format)) {
+      || (guint) cinfo->output_components != want_components) {
     g_set_error (error, GST_TRIAL_ERROR, GST_TRIAL_ERROR_UNSUPPORTED,
         "JPEG decoder produced %ux%u pixels with %d components, expected "
         "%ux%u with %u", cinfo->output_width, cinfo->output_height,
         cinfo->output_components, r->image->width, r->image->height,
-        gst_trial_pixel_format_bpp (format));
+        want_components);
     jpeg_destroy_decompress (cinfo);
     g_clear_pointer (&r->image, gst_trial_image_free);
     return NULL;
   }
 
+  if (cmyk) {
+    r->cmyk_row = g_malloc ((gsize) cinfo->output_width * 4);
+    while (cinfo->output_scanline < cinfo->output_height) {
+      guint8 *d = r->image->data +
+          (gsize) cinfo->output_scanline * r->image->stride;
+
+      jpeg_read_scanlines (cinfo, &r->cmyk_row, 1);
+      cmyk_row_to (r->cmyk_row, cinfo->output_width,
+          cinfo->saw_Adobe_marker, format, d);
+    }
+    g_clear_pointer (&r->cmyk_row, g_free);
+  }
   while (cinfo->output_scanline < cinfo->output_height) {
     guint i, n = MIN (G_N_ELEMENTS (r->rows),
         cinfo->output_height - cinfo->output_scanline);

@@ -21,8 +21,9 @@
 #include "gst/trial/error.h"
 #include "gst/trial/jpeg.h"
 #include "gst/trial/png.h"
+#include "gst/trial/raw.h"
 
-/* Digits of a frame number: at most 18, so every number fits a gint64. */
+/* Digits of a frame number in a name form (frame_%06d): at most 18. */
 #define MAX_FRAME_DIGITS 18
 
 /* A frame's file name is usually its folder's first name with another
@@ -111,7 +112,7 @@ frame_file_path (const gchar * dir, const NameForm * form, const gchar * name,
  * link their own copy of this static library, and one hands its scans to
  * the other (trialsrc's layout property): a copy built from other sources
  * may lay the struct out differently, so it must not read this one. */
-#define LAYOUT_ABI_VERSION 2    /* bump when this struct or FrameEntry changes */
+#define LAYOUT_ABI_VERSION 3    /* bump when this struct or FrameEntry changes */
 #define LAYOUT_ABI (0x7a1a0000u ^ (LAYOUT_ABI_VERSION << 20) ^ \
     (guint32) (sizeof (struct _GstTrialLayout) << 8) ^ \
     (guint32) sizeof (FrameEntry))
@@ -139,6 +140,10 @@ struct _GstTrialLayout
   guint depth_width;
   guint depth_height;
   gdouble depth_scale;
+  guint n_too_large;            /* color files numbered beyond 63 bits */
+  gchar *too_large_name;        /* the first of them by name */
+  gboolean depth_scale_forced;  /* given in the options: for every frame */
+  GstTrialDtype depth_scale_dtype;      /* else: decided on this dtype */
 };
 
 /* How many depth files are tried before the shape is left undecided. */
@@ -364,11 +369,14 @@ typedef struct
   guint n_numbered;             /* numbered files, in the range or not */
   gint64 min;
   gint64 max;
+  guint n_too_large;            /* numbered beyond G_MAXINT64 */
+  gchar *too_large_name;        /* the first of them by strcmp */
 } ColorListing;
 
-/* A color frame is "<anything>_<1-18 digits><color extension>"; the
- * extension is case-sensitive, as the seed's glob was. Returns the index in
- * color_exts, or -1. */
+/* A color frame is "<anything>_<digits><color extension>" whose number
+ * fits in 63 bits (leading zeros do not count); the extension is
+ * case-sensitive, as the seed's glob was. Returns the index in color_exts,
+ * -1 when the name is no frame's, -2 when its number is too large. */
 static gint
 parse_color_name (const gchar * name, gsize len, gint64 * number,
     gsize * prefix_len, gsize * n_digits)
@@ -391,11 +399,15 @@ parse_color_name (const gchar * name, gsize len, gint64 * number,
   start = dot;
   while (start > 0 && g_ascii_isdigit (name[start - 1]))
     start--;
-  if (start == dot || start == 0 || name[start - 1] != '_'
-      || dot - start > MAX_FRAME_DIGITS)
+  if (start == dot || start == 0 || name[start - 1] != '_')
     return -1;
-  for (k = start; k < dot; k++)
-    value = value * 10 + (name[k] - '0');
+  for (k = start; k < dot; k++) {
+    gint digit = name[k] - '0';
+
+    if (value > (G_MAXINT64 - digit) / 10)
+      return -2;
+    value = value * 10 + digit;
+  }
 
   *number = value;
   *prefix_len = start;
@@ -412,6 +424,15 @@ collect_color_file (const gchar * name, gsize len, gpointer user_data)
   gint ext;
 
   ext = parse_color_name (name, len, &file.number, &prefix_len, &n_digits);
+  if (ext == -2) {
+    listing->n_too_large++;
+    if (listing->too_large_name == NULL
+        || strcmp (name, listing->too_large_name) < 0) {
+      g_free (listing->too_large_name);
+      listing->too_large_name = g_strndup (name, len);
+    }
+    return;
+  }
   if (ext < 0)
     return;
 
@@ -633,8 +654,80 @@ read_color_size (GstTrialLayout * layout, guint index)
   }
 }
 
+/* The shape of a .raw of @size bytes: the color frames' when it is theirs
+ * (depth registered to color; the fixed list would miss uncommon sizes and
+ * read 480x640 portrait frames as landscape), else by its size alone.
+ * @square says the size names no known shape and was taken as a square. */
+static gboolean
+raw_shape_for_size (const GstTrialLayout * layout, guint64 size,
+    guint * width, guint * height, gboolean * square)
+{
+  *square = FALSE;
+  if (layout->color_width > 0
+      && size == (guint64) layout->color_width * layout->color_height * 2) {
+    *width = layout->color_width;
+    *height = layout->color_height;
+    return TRUE;
+  }
+  if (size > G_MAXSIZE || !gst_trial_raw_guess_shape (size, width, height))
+    return FALSE;
+  /* no known shape is square: guess_shape found none and took a square */
+  *square = *width == *height;
+  return TRUE;
+}
+
+/* .raw files have no header: their shape comes from their size. The sizes
+ * of up to MAX_DEPTH_PROBES .raw files vote (one stat each, no read), so one
+ * odd file, such as a truncated frame whose size happens to be a square,
+ * does not decide the shape of the whole trial. At equal votes a known
+ * shape beats a square, then the earlier file wins. */
+static void
+decide_raw_shape (GstTrialLayout * layout)
+{
+  guint64 sizes[MAX_DEPTH_PROBES];
+  guint votes[MAX_DEPTH_PROBES];
+  gboolean squares[MAX_DEPTH_PROBES];
+  guint i, j, n = 0, tried = 0, best = G_MAXUINT;
+  guint width, height;
+
+  for (i = 0; i < layout->frames->len && tried < MAX_DEPTH_PROBES; i++) {
+    const GstTrialFrame *frame = gst_trial_layout_get_frame (layout, i);
+    g_autofree gchar *path = NULL;
+    GStatBuf st;
+    gboolean square;
+
+    if (frame->depth_format != GST_TRIAL_DEPTH_RAW)
+      continue;
+    tried++;
+    path = gst_trial_layout_dup_depth_path (layout, i);
+    if (g_stat (path, &st) != 0 || !S_ISREG (st.st_mode)
+        || !raw_shape_for_size (layout, st.st_size, &width, &height, &square))
+      continue;
+    for (j = 0; j < n && sizes[j] != (guint64) st.st_size; j++);
+    if (j == n) {
+      sizes[n] = st.st_size;
+      squares[n] = square;
+      votes[n++] = 0;
+    }
+    votes[j]++;
+  }
+  for (j = 0; j < n; j++) {
+    if (best == G_MAXUINT || votes[j] > votes[best]
+        || (votes[j] == votes[best] && squares[best] && !squares[j]))
+      best = j;
+  }
+  if (best != G_MAXUINT) {
+    gboolean square;
+
+    raw_shape_for_size (layout, sizes[best], &width, &height, &square);
+    layout->depth_width = width;
+    layout->depth_height = height;
+  }
+}
+
 /* Shape and scale from the first depth file that reads and probes; one
- * file read when it does. Needs the color size read first. */
+ * file read when it does (.raw shapes: decide_raw_shape). Needs the color
+ * size read first. */
 static void
 decide_depth (GstTrialLayout * layout, const GstTrialScanOptions * options)
 {
@@ -648,6 +741,8 @@ decide_depth (GstTrialLayout * layout, const GstTrialScanOptions * options)
   layout->depth_height = need_shape ? 0 : options->depth_height;
   layout->depth_scale = need_scale ? DEFAULT_DEPTH_SCALE :
       options->depth_scale;
+  layout->depth_scale_forced = !need_scale;
+  layout->depth_scale_dtype = GST_TRIAL_DTYPE_U2;
 
   for (i = 0; i < layout->frames->len; i++) {
     const GstTrialFrame *frame = gst_trial_layout_get_frame (layout, i);
@@ -655,6 +750,11 @@ decide_depth (GstTrialLayout * layout, const GstTrialScanOptions * options)
       layout->depth_format = frame->depth_format;
       break;
     }
+  }
+
+  if (need_shape && layout->depth_format == GST_TRIAL_DEPTH_RAW) {
+    decide_raw_shape (layout);
+    need_shape = FALSE;
   }
 
   for (i = 0; i < layout->frames->len && tried < MAX_DEPTH_PROBES
@@ -666,6 +766,7 @@ decide_depth (GstTrialLayout * layout, const GstTrialScanOptions * options)
     gboolean whole = FALSE;
     guint width = 0, height = 0;
     gdouble scale = 0.0;
+    GstTrialDtype dtype = GST_TRIAL_DTYPE_U2;
 
     if (frame->depth_format == GST_TRIAL_DEPTH_NONE)
       continue;
@@ -675,26 +776,22 @@ decide_depth (GstTrialLayout * layout, const GstTrialScanOptions * options)
         &whole);
     if (data == NULL || !whole)
       continue;
-    /* Depth is usually registered to the color frames: a .raw of exactly
-     * their size takes their shape (the fixed list below would miss
-     * uncommon sizes, and read 480x640 portrait frames as landscape). */
-    if (need_shape && frame->depth_format == GST_TRIAL_DEPTH_RAW
-        && layout->color_width > 0
-        && size == (gsize) layout->color_width * layout->color_height * 2) {
-      width = layout->color_width;
-      height = layout->color_height;
-    } else if (need_shape && !gst_trial_depth_probe_shape (frame->depth_format,
+    if (need_shape && !gst_trial_depth_probe_shape (frame->depth_format,
             data, size, path, &width, &height, NULL))
       continue;
-    if (need_scale && !gst_trial_depth_decide_scale (frame->depth_format,
-            data, size, path, &scale, NULL))
+    if (need_scale && (!gst_trial_depth_decide_scale (frame->depth_format,
+                data, size, path, &scale, NULL)
+            || !gst_trial_depth_probe_dtype (frame->depth_format, data, size,
+                path, &dtype, NULL)))
       continue;
     if (need_shape) {
       layout->depth_width = width;
       layout->depth_height = height;
     }
-    if (need_scale)
+    if (need_scale) {
       layout->depth_scale = scale;
+      layout->depth_scale_dtype = dtype;
+    }
     break;
   }
 }
@@ -714,6 +811,7 @@ gst_trial_layout_clear (gpointer data)
   g_strfreev (layout->cameras);
   g_free (layout->color_dir);
   g_free (layout->depth_dir);
+  g_free (layout->too_large_name);
   g_clear_pointer (&layout->frames, g_array_unref);
   g_clear_pointer (&layout->names, g_string_chunk_free);
   name_form_clear (&layout->color_form);
@@ -941,6 +1039,16 @@ set_no_frames_error (const ColorListing * colors, const gchar * color_dir,
   g_autofree gchar *from = NULL;
   g_autofree gchar *to = NULL;
 
+  if (colors->n_numbered == 0 && colors->n_too_large > 0) {
+    g_autofree gchar *name =
+        g_filename_display_name (colors->too_large_name);
+
+    g_set_error (error, GST_TRIAL_ERROR, GST_TRIAL_ERROR_NO_FRAMES,
+        "no color frames in '%s': %u color file%s a frame number larger "
+        "than %" G_GINT64_FORMAT ", e.g. '%s'", display, colors->n_too_large,
+        colors->n_too_large == 1 ? " has" : "s have", G_MAXINT64, name);
+    return;
+  }
   if (colors->n_numbered == 0) {
     g_set_error (error, GST_TRIAL_ERROR, GST_TRIAL_ERROR_NO_FRAMES,
         "no color frames in '%s': expected .png, .jpg, .jpeg or .bmp files "
@@ -1076,9 +1184,13 @@ gst_trial_layout_scan (const gchar * path, const GstTrialScanOptions * options,
   colors.names = scratch;
   colors.files = files;
   if (!list_folder (layout->color_dir, FALSE, collect_color_file, &colors,
-          error))
+          error)) {
+    g_free (colors.too_large_name);
     return NULL;
+  }
   g_array_sort (files, compare_color_files);
+  layout->n_too_large = colors.n_too_large;
+  layout->too_large_name = colors.too_large_name;
 
   build_frames (layout, files, depth, &depth_patterns);
   if (layout->frames->len == 0) {
@@ -1358,6 +1470,68 @@ gst_trial_layout_get_depth_scale (const GstTrialLayout * layout)
   g_return_val_if_fail (layout != NULL, 0.0);
 
   return layout->depth_scale;
+}
+
+guint
+gst_trial_layout_get_n_numbers_too_large (const GstTrialLayout * layout,
+    const gchar ** first_name)
+{
+  g_return_val_if_fail (layout != NULL, 0);
+
+  if (first_name != NULL)
+    *first_name = layout->too_large_name;
+  return layout->n_too_large;
+}
+
+gboolean
+gst_trial_layout_get_depth_scale_dtype (const GstTrialLayout * layout,
+    GstTrialDtype * dtype)
+{
+  g_return_val_if_fail (layout != NULL && dtype != NULL, FALSE);
+
+  if (layout->depth_scale_forced)
+    return FALSE;
+  *dtype = layout->depth_scale_dtype;
+  return TRUE;
+}
+
+gboolean
+gst_trial_color_format_from_name (const gchar * name,
+    GstTrialColorFormat * format)
+{
+  gsize len, ext_len;
+  guint i;
+
+  g_return_val_if_fail (name != NULL && format != NULL, FALSE);
+
+  len = strlen (name);
+  for (i = 0; i < G_N_ELEMENTS (color_exts); i++) {
+    ext_len = strlen (color_exts[i].ext);
+    if (len > ext_len && strcmp (name + len - ext_len,
+            color_exts[i].ext) == 0) {
+      *format = color_exts[i].format;
+      return TRUE;
+    }
+  }
+  return FALSE;
+}
+
+GstTrialDepthFormat
+gst_trial_depth_format_from_name (const gchar * name)
+{
+  gsize len, ext_len;
+  guint i;
+
+  g_return_val_if_fail (name != NULL, GST_TRIAL_DEPTH_NONE);
+
+  len = strlen (name);
+  for (i = 0; i < G_N_ELEMENTS (depth_exts); i++) {
+    ext_len = strlen (depth_exts[i].ext);
+    if (len > ext_len && strcmp (name + len - ext_len,
+            depth_exts[i].ext) == 0)
+      return depth_exts[i].format;
+  }
+  return GST_TRIAL_DEPTH_NONE;
 }
 
 gboolean

@@ -2,8 +2,9 @@
  *
  * gst_trial_layout_scan() applies the rules of docs/trial-format.md once:
  * structure, camera, color and depth folders, the file of every frame (each
- * folder is listed exactly once), the depth format, shape and scale (from the
- * first readable depth file). After it returns nothing is listed, globbed or
+ * folder is listed exactly once), the depth format, shape (.raw: from the
+ * sizes of several files) and scale (from the first readable depth file).
+ * After it returns nothing is listed, globbed or
  * stat()ed per frame. The result is refcounted and never changes, so any
  * thread may read it. */
 #pragma once
@@ -35,7 +36,7 @@ typedef struct
                                  * trial takes only GST_TRIAL_SINGLE_CAMERA */
   gint64 start_frame;           /* inclusive, -1 = from the first */
   gint64 stop_frame;            /* inclusive, -1 = to the last */
-  guint depth_width;            /* 0 = decided from the first depth file; */
+  guint depth_width;            /* 0 = decided from the depth files; */
   guint depth_height;           /* used only when both are set */
   gdouble depth_scale;          /* metres per unit, 0 = decided (depth.h) */
 } GstTrialScanOptions;
@@ -98,6 +99,13 @@ gchar *gst_trial_layout_dup_color_path (const GstTrialLayout * layout,
 /* Full path of the depth file of frame @index, NULL when it has none. */
 gchar *gst_trial_layout_dup_depth_path (const GstTrialLayout * layout,
     guint index);
+/* Color files whose frame number is larger than G_MAXINT64: they are no
+ * frames, and are reported rather than skipped in silence. @first_name (may
+ * be NULL) is set to the first of them by name (a file name in the file
+ * system's encoding, owned by @layout), NULL when there is none. */
+guint gst_trial_layout_get_n_numbers_too_large (const GstTrialLayout * layout,
+    const gchar ** first_name);
+
 /* Index of the first frame whose number is >= @number (n_frames if none). */
 guint gst_trial_layout_find_frame (const GstTrialLayout * layout,
     gint64 number);
@@ -117,6 +125,19 @@ GstTrialDepthFormat gst_trial_layout_get_depth_format (const GstTrialLayout * la
 guint gst_trial_layout_get_depth_width (const GstTrialLayout * layout);
 guint gst_trial_layout_get_depth_height (const GstTrialLayout * layout);
 gdouble gst_trial_layout_get_depth_scale (const GstTrialLayout * layout);
+/* The dtype the scale was decided on (U2 when no depth file was readable:
+ * RealSense millimetres); FALSE when the scale was given in the options and
+ * holds for every frame. Frames of another dtype follow their own rule:
+ * gst_trial_depth_frame_scale(). */
+gboolean gst_trial_layout_get_depth_scale_dtype (const GstTrialLayout * layout,
+    GstTrialDtype * dtype);
+
+/* The format of a file by its name's extension, as the scan reads it
+ * (case-sensitive): each frame's own file decides how it is read. */
+gboolean gst_trial_color_format_from_name (const gchar * name,
+    GstTrialColorFormat * format);
+/* NONE for a name that is no depth file. */
+GstTrialDepthFormat gst_trial_depth_format_from_name (const gchar * name);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (GstTrialLayout, gst_trial_layout_unref)
 

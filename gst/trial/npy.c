@@ -393,23 +393,57 @@ npy_descr_error (const NpyHeader * h, gint code, const gchar * problem,
   return FALSE;
 }
 
+/* The dtypes read; the names are numpy's type codes. */
+static const struct
+{
+  const gchar *name;
+  GstTrialDtype dtype;
+  guint itemsize;
+} types[] = {
+  {"u1", GST_TRIAL_DTYPE_U1, 1},
+  {"u2", GST_TRIAL_DTYPE_U2, 2},
+  {"i2", GST_TRIAL_DTYPE_I2, 2},
+  {"i4", GST_TRIAL_DTYPE_I4, 4},
+  {"f4", GST_TRIAL_DTYPE_F4, 4},
+  {"f8", GST_TRIAL_DTYPE_F8, 8},
+  {"i1", GST_TRIAL_DTYPE_I1, 1},
+  {"u4", GST_TRIAL_DTYPE_U4, 4},
+  {"i8", GST_TRIAL_DTYPE_I8, 8},
+  {"b1", GST_TRIAL_DTYPE_B1, 1},
+};
+
+const gchar *
+gst_trial_dtype_to_string (GstTrialDtype dtype)
+{
+  guint i;
+
+  for (i = 0; i < G_N_ELEMENTS (types); i++) {
+    if (types[i].dtype == dtype)
+      return types[i].name;
+  }
+  return "unknown";
+}
+
+gboolean
+gst_trial_dtype_from_string (const gchar * name, GstTrialDtype * dtype)
+{
+  guint i;
+
+  g_return_val_if_fail (dtype != NULL, FALSE);
+
+  for (i = 0; name != NULL && i < G_N_ELEMENTS (types); i++) {
+    if (strcmp (types[i].name, name) == 0) {
+      *dtype = types[i].dtype;
+      return TRUE;
+    }
+  }
+  return FALSE;
+}
+
 static gboolean
 npy_parse_descr (const NpyHeader * h, GstTrialNpyInfo * info,
     GError ** error)
 {
-  static const struct
-  {
-    const gchar *name;
-    GstTrialDtype dtype;
-    guint itemsize;
-  } types[] = {
-    {"u1", GST_TRIAL_DTYPE_U1, 1},
-    {"u2", GST_TRIAL_DTYPE_U2, 2},
-    {"i2", GST_TRIAL_DTYPE_I2, 2},
-    {"i4", GST_TRIAL_DTYPE_I4, 4},
-    {"f4", GST_TRIAL_DTYPE_F4, 4},
-    {"f8", GST_TRIAL_DTYPE_F8, 8},
-  };
   const guint8 *s = h->descr;
   gsize len = h->descr_len;
   guint8 order = '=';
@@ -429,7 +463,8 @@ npy_parse_descr (const NpyHeader * h, GstTrialNpyInfo * info,
   }
   if (i == G_N_ELEMENTS (types))
     return npy_descr_error (h, GST_TRIAL_ERROR_UNSUPPORTED,
-        "is not supported (expected u1, u2, i2, i4, f4 or f8)", error);
+        "is not supported (expected b1, i1, u1, u2, i2, u4, i4, i8, f4 or "
+        "f8)", error);
   if (order == '|' && types[i].itemsize > 1)
     return npy_descr_error (h, GST_TRIAL_ERROR_UNSUPPORTED,
         "has no byte order ('|' is only for 1-byte types)", error);
@@ -630,6 +665,45 @@ npy_ld_i4be (const guint8 * s, gsize k)
 }
 
 static inline gfloat
+npy_ld_i1 (const guint8 * s, gsize k)
+{
+  return (gint8) s[k];
+}
+
+/* numpy's bool is one byte, 0 or 1; any other byte is True as well */
+static inline gfloat
+npy_ld_b1 (const guint8 * s, gsize k)
+{
+  return s[k] != 0;
+}
+
+/* Integers wider than float32's 24-bit mantissa are cast in one step, as
+ * numpy's astype(float32) does (through double would round twice). */
+static inline gfloat
+npy_ld_u4le (const guint8 * s, gsize k)
+{
+  return (gfloat) npy_u32le (s + 4 * k);
+}
+
+static inline gfloat
+npy_ld_u4be (const guint8 * s, gsize k)
+{
+  return (gfloat) npy_u32be (s + 4 * k);
+}
+
+static inline gfloat
+npy_ld_i8le (const guint8 * s, gsize k)
+{
+  return (gfloat) (gint64) npy_u64le (s + 8 * k);
+}
+
+static inline gfloat
+npy_ld_i8be (const guint8 * s, gsize k)
+{
+  return (gfloat) (gint64) npy_u64be (s + 8 * k);
+}
+
+static inline gfloat
 npy_ld_f4le (const guint8 * s, gsize k)
 {
   return npy_f4 (npy_u32le (s + 4 * k));
@@ -727,6 +801,24 @@ gst_trial_npy_convert_f32 (GstTrialDtype dtype, gboolean big_endian,
       else
         NPY_CONVERT (npy_ld_f8le);
       break;
+    case GST_TRIAL_DTYPE_I1:
+      NPY_CONVERT (npy_ld_i1);
+      break;
+    case GST_TRIAL_DTYPE_B1:
+      NPY_CONVERT (npy_ld_b1);
+      break;
+    case GST_TRIAL_DTYPE_U4:
+      if (big_endian)
+        NPY_CONVERT (npy_ld_u4be);
+      else
+        NPY_CONVERT (npy_ld_u4le);
+      break;
+    case GST_TRIAL_DTYPE_I8:
+      if (big_endian)
+        NPY_CONVERT (npy_ld_i8be);
+      else
+        NPY_CONVERT (npy_ld_i8le);
+      break;
   }
 }
 
@@ -761,6 +853,14 @@ npy_value (const GstTrialNpyInfo * info, const guint8 * p)
       return npy_f4 (be ? npy_u32be (p) : npy_u32le (p));
     case GST_TRIAL_DTYPE_F8:
       return npy_f8 (be ? npy_u64be (p) : npy_u64le (p));
+    case GST_TRIAL_DTYPE_I1:
+      return (gint8) p[0];
+    case GST_TRIAL_DTYPE_B1:
+      return p[0] != 0;
+    case GST_TRIAL_DTYPE_U4:
+      return be ? npy_u32be (p) : npy_u32le (p);
+    case GST_TRIAL_DTYPE_I8:
+      return (gdouble) (gint64) (be ? npy_u64be (p) : npy_u64le (p));
   }
   return 0.0;
 }

@@ -2,7 +2,8 @@
  *
  * A hand-written parser, because no C library reads .npy: small,
  * bounds-checked and fuzzed. Accepts format versions 1.0, 2.0 and 3.0, 2-D
- * C-order arrays of u1, u2, i2, i4, f4 or f8 in either byte order. Writes
+ * C-order arrays of b1 (bool), i1, u1, u2, i2, u4, i4, i8, f4 or f8 in
+ * either byte order (not u8, f2, complex, strings or objects). Writes
  * version 1.0, '<f4', C order, header padded to 64 bytes as numpy does. */
 #pragma once
 
@@ -18,6 +19,10 @@ typedef enum
   GST_TRIAL_DTYPE_I4,
   GST_TRIAL_DTYPE_F4,
   GST_TRIAL_DTYPE_F8,
+  GST_TRIAL_DTYPE_I1,
+  GST_TRIAL_DTYPE_U4,
+  GST_TRIAL_DTYPE_I8,
+  GST_TRIAL_DTYPE_B1,           /* numpy bool: 0 or 1 */
 } GstTrialDtype;
 
 typedef struct
@@ -30,6 +35,12 @@ typedef struct
   gsize data_offset;            /* where the array data starts */
   gsize data_size;              /* height * width * itemsize */
 } GstTrialNpyInfo;
+
+/* numpy's type code of @dtype ("u2", "f8", ...), and back: FALSE for a
+ * name that is none of ours. */
+const gchar *gst_trial_dtype_to_string (GstTrialDtype dtype);
+gboolean gst_trial_dtype_from_string (const gchar * name,
+    GstTrialDtype * dtype);
 
 /* Longest header accepted (numpy itself limits headers to 10000 bytes). */
 #define GST_TRIAL_NPY_MAX_HEADER 10000

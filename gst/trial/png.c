@@ -528,9 +528,13 @@ idat_check_run (IdatCheck * c, const guint8 * data, IdatRun * run,
   return ok;
 }
 
-gboolean
-gst_trial_png_verify (const guint8 * data, gsize size,
-    GstTrialPngVerify level, GstTrialPngHeader * header, GError ** error)
+/* The chunk walk of both verify calls: @png_size (may be NULL) gets the
+ * offset just past IEND; bytes after it are an error unless
+ * @allow_trailing. */
+static gboolean
+verify_walk (const guint8 * data, gsize size, GstTrialPngVerify level,
+    gboolean allow_trailing, GstTrialPngHeader * header, gsize * png_size,
+    GError ** error)
 {
   g_autofree IdatCheck *check = NULL;
   GstTrialPngHeader h;
@@ -538,9 +542,6 @@ gst_trial_png_verify (const guint8 * data, gsize size,
   gboolean seen_plte = FALSE, seen_idat = FALSE, idat_done = FALSE;
   gboolean ok = FALSE;
   gsize pos;
-
-  g_return_val_if_fail (data != NULL || size == 0, FALSE);
-  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
   if (!parse_ihdr (data, size, &h, error))
     return FALSE;
@@ -632,7 +633,7 @@ gst_trial_png_verify (const guint8 * data, gsize size,
           goto fail;
         }
         pos += CHUNK_OVERHEAD;
-        if (pos != size) {
+        if (pos != size && !allow_trailing) {
           g_set_error (error, GST_TRIAL_ERROR, GST_TRIAL_ERROR_CORRUPT,
               "PNG has %" G_GSIZE_FORMAT " bytes of trailing data after "
               "its IEND chunk", size - pos);
@@ -676,6 +677,8 @@ gst_trial_png_verify (const guint8 * data, gsize size,
 
   if (header != NULL)
     *header = h;
+  if (png_size != NULL)
+    *png_size = pos;
   ok = TRUE;
   goto out;
 
@@ -694,6 +697,28 @@ out:
   if (check != NULL && check->zs_ready)
     inflateEnd (&check->zs);
   return ok;
+}
+
+gboolean
+gst_trial_png_verify (const guint8 * data, gsize size,
+    GstTrialPngVerify level, GstTrialPngHeader * header, GError ** error)
+{
+  g_return_val_if_fail (data != NULL || size == 0, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  return verify_walk (data, size, level, FALSE, header, NULL, error);
+}
+
+gboolean
+gst_trial_png_verify_prefix (const guint8 * data, gsize size,
+    GstTrialPngVerify level, GstTrialPngHeader * header, gsize * png_size,
+    GError ** error)
+{
+  g_return_val_if_fail (data != NULL || size == 0, FALSE);
+  g_return_val_if_fail (png_size != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  return verify_walk (data, size, level, TRUE, header, png_size, error);
 }
 
 /* ---- libpng glue shared by decoding and encoding ---- */

@@ -27,9 +27,11 @@ typedef enum
 {
   /* The container: signature, IHDR first, each chunk's length in bounds and
    * its CRC-32 correct, PLTE and IDAT where they belong, no unknown critical
-   * chunk, IEND last with nothing after it. A damaged or truncated file
-   * fails (a changed byte anywhere breaks a CRC-32); the compressed image
-   * data is not inflated. */
+   * chunk, IEND last with nothing after it. A file damaged or truncated
+   * after it was written fails (a changed byte anywhere breaks a CRC-32);
+   * the compressed image data is not inflated, so a file written wrongly
+   * before its CRCs were computed passes: a zlib stream cut short, a bad
+   * filter byte, too little or too much image data. */
   GST_TRIAL_PNG_VERIFY_CHUNKS,
   /* CHUNKS, and the IDAT stream inflates (adler32 checked) to exactly the
    * size IHDR implies with a valid filter byte on every row: also refuses
@@ -49,6 +51,14 @@ typedef enum
  * the zlib stream (the image itself is intact then). */
 gboolean gst_trial_png_verify (const guint8 * data, gsize size,
     GstTrialPngVerify level, GstTrialPngHeader * header, GError ** error);
+
+/* As gst_trial_png_verify(), but bytes after IEND are allowed: they are not
+ * part of the PNG (libpng stops reading at IEND, and so does
+ * gst_trial_png_decode()). On success *@png_size is the size of the PNG,
+ * up to the end of its IEND chunk. */
+gboolean gst_trial_png_verify_prefix (const guint8 * data, gsize size,
+    GstTrialPngVerify level, GstTrialPngHeader * header, gsize * png_size,
+    GError ** error);
 
 /* Decodes any PNG (1-16 bit, gray, gray+alpha, RGB, RGBA, palette,
  * interlaced) to @format. 8-bit targets: 16-bit samples reduced by dropping

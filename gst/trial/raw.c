@@ -9,8 +9,14 @@
 gboolean
 gst_trial_raw_guess_shape (gsize size, guint * width, guint * height)
 {
-  /* the RealSense resolutions, in the seed's order */
-  static const guint known[][2] = { {640, 480}, {1280, 720}, {1920, 1080} };
+  /* the seed's resolutions in its order, then the RealSense D4xx depth
+   * modes (TRIAL_FORMAT.md §2). No two have the same pixel count, and they
+   * come before the square: 480x270 and 256x144 are as many pixels as
+   * 360x360 and 192x192. */
+  static const guint known[][2] = {
+    {640, 480}, {1280, 720}, {1920, 1080},
+    {848, 480}, {640, 360}, {480, 270}, {424, 240}, {256, 144},
+  };
   gsize pixels;
   guint i, side;
 

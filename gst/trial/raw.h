@@ -5,9 +5,11 @@
 
 G_BEGIN_DECLS
 
-/* Shape from a file size, as the seed tool did: the first of 480x640,
- * 720x1280, 1080x1920 whose uint16 size matches, else a square. FALSE when
- * none matches (the seed then silently used 480x640; we do not). */
+/* Shape from a file size: as the seed tool did, the first of 480x640,
+ * 720x1280, 1080x1920 whose uint16 size matches, then the other RealSense
+ * depth modes (848x480, 640x360, 480x270, 424x240, 256x144, width x height),
+ * else a square. FALSE when none matches (the seed then silently used
+ * 480x640; we do not). */
 gboolean gst_trial_raw_guess_shape (gsize size, guint * width,
     guint * height);
 

@@ -211,6 +211,97 @@ GST_START_TEST (test_known_values)
 
 GST_END_TEST;
 
+/* A W x H palette BMP at @bits (1, 4 or 8) with @n_colors colors: pixel
+ * (x, y) is color (x + 2 * y) % n_colors, color i is (R, G, B) =
+ * (40 i, 255 - 20 i, 7 i) mod 256. */
+static GByteArray *
+make_palette_bmp (guint bits, guint n_colors)
+{
+  guint offset = 14 + 40 + 4 * n_colors;
+  guint row = (W * bits + 31) / 32 * 4;
+  GByteArray *a = g_byte_array_new ();
+  guint i, x, y;
+
+  g_byte_array_set_size (a, offset + row * H);
+  memset (a->data, 0, a->len);
+  a->data[0] = 'B';
+  a->data[1] = 'M';
+  put_le32 (a->data + 2, a->len);
+  put_le32 (a->data + 10, offset);
+  put_le32 (a->data + 14, 40);
+  put_le32 (a->data + 18, W);
+  put_le32 (a->data + 22, H);
+  put_le16 (a->data + 26, 1);
+  put_le16 (a->data + 28, bits);
+  put_le32 (a->data + 46, n_colors);
+  for (i = 0; i < n_colors; i++) {
+    guint8 *c = a->data + 54 + 4 * i;
+
+    c[0] = (7 * i) & 0xff;
+    c[1] = (255 - 20 * i) & 0xff;
+    c[2] = (40 * i) & 0xff;
+  }
+  for (y = 0; y < H; y++) {
+    guint8 *r = a->data + offset + row * (H - 1 - y);
+
+    for (x = 0; x < W; x++) {
+      guint index = (x + 2 * y) % n_colors;
+      guint bit = x * bits;
+
+      r[bit / 8] |= index << (8 - bits - bit % 8);
+    }
+  }
+  return a;
+}
+
+GST_START_TEST (test_palette)
+{
+  static const guint depths[][2] = { {1, 2}, {4, 16}, {4, 5}, {8, 256},
+  {8, 3}
+  };
+  guint d, x, y;
+
+  for (d = 0; d < G_N_ELEMENTS (depths); d++) {
+    g_autoptr (GByteArray) a = make_palette_bmp (depths[d][0], depths[d][1]);
+    g_autoptr (GstTrialImage) rgb = NULL;
+    GError *err = NULL;
+
+    rgb = gst_trial_bmp_decode (a->data, a->len, GST_TRIAL_PIXEL_RGB8, &err);
+    fail_unless (rgb != NULL, "%u bits: %s", depths[d][0],
+        err ? err->message : "?");
+    for (y = 0; y < H; y++) {
+      for (x = 0; x < W; x++) {
+        guint i = (x + 2 * y) % depths[d][1];
+        const guint8 *p = rgb->data + y * rgb->stride + 3 * x;
+
+        fail_unless (p[0] == ((40 * i) & 0xff)
+            && p[1] == ((255 - 20 * i) & 0xff) && p[2] == ((7 * i) & 0xff),
+            "%u bits, pixel (%u, %u): %u %u %u, expected color %u",
+            depths[d][0], x, y, p[0], p[1], p[2], i);
+      }
+    }
+  }
+}
+
+GST_END_TEST;
+
+/* An index past a short palette is a damaged file. */
+GST_START_TEST (test_palette_index_out_of_range)
+{
+  g_autoptr (GByteArray) a = make_palette_bmp (8, 3);
+  GError *err = NULL;
+
+  /* bottom-up: the first stored row is y = 2 */
+  a->data[54 + 4 * 3 + 1] = 7;
+  fail_if (gst_trial_bmp_decode (a->data, a->len, GST_TRIAL_PIXEL_RGB8,
+          &err));
+  assert_error (err, GST_TRIAL_ERROR_CORRUPT, "BMP pixel (1, 2) is color 7, "
+      "the palette has 3 colors");
+  g_clear_error (&err);
+}
+
+GST_END_TEST;
+
 static void
 check_rejected (GByteArray * a, gint code, const gchar * substring)
 {
@@ -262,8 +353,12 @@ GST_START_TEST (test_malformed)
   put_le32 (a->data + 30, 3);
   check_rejected (a, GST_TRIAL_ERROR_UNSUPPORTED, "compression 3 at 24 bits");
   put_le32 (a->data + 30, 0);
+  put_le16 (a->data + 28, 16);
+  check_rejected (a, GST_TRIAL_ERROR_UNSUPPORTED, "16 bits per pixel");
+  /* 8 bits needs a palette (256 colors here) before the pixels */
   put_le16 (a->data + 28, 8);
-  check_rejected (a, GST_TRIAL_ERROR_UNSUPPORTED, "8 bits per pixel");
+  check_rejected (a, GST_TRIAL_ERROR_CORRUPT, "BMP palette of 256 colors "
+      "does not fit between its headers and its pixel data at offset 54");
   put_le16 (a->data + 28, 24);
   put_le16 (a->data + 26, 2);
   check_rejected (a, GST_TRIAL_ERROR_CORRUPT, "2 planes");
@@ -339,6 +434,8 @@ bmp_suite (void)
   tcase_add_test (tc, test_32bit_top_down);
   tcase_add_test (tc, test_32bit_bitfields);
   tcase_add_test (tc, test_known_values);
+  tcase_add_test (tc, test_palette);
+  tcase_add_test (tc, test_palette_index_out_of_range);
   tcase_add_test (tc, test_malformed);
   tcase_add_test (tc, test_every_truncation);
   tcase_add_test (tc, test_gray16_unsupported);

@@ -1,5 +1,6 @@
 /* gst-trial tests: depth colourising (colormap.c). */
 #include <math.h>
+#include <string.h>
 #include <gst/check/gstcheck.h>
 
 #include "gst/trial/colormap.h"
@@ -122,10 +123,35 @@ GST_START_TEST (test_empty_range)
 
 GST_END_TEST;
 
+/* n = 0 writes nothing (NULL arrays allowed); NULL arrays with n > 0 are a
+ * programming error: a critical, and nothing written. */
 GST_START_TEST (test_nothing_to_do)
 {
+  const gfloat metres[] = { 0.5f };
+  guint8 rgb[6];
+  guint i;
+
   gst_trial_colormap_apply (GST_TRIAL_COLORMAP_JET, NULL, 0, 0.0f, 1.0f,
       NULL);
+  memset (rgb, 0xa5, sizeof rgb);
+  gst_trial_colormap_apply (GST_TRIAL_COLORMAP_JET, metres, 0, 0.0f, 1.0f,
+      rgb);
+  for (i = 0; i < sizeof rgb; i++)
+    assert_equals_int (rgb[i], 0xa5);
+
+  ASSERT_CRITICAL (gst_trial_colormap_apply (GST_TRIAL_COLORMAP_JET, NULL, 1,
+          0.0f, 1.0f, rgb));
+  ASSERT_CRITICAL (gst_trial_colormap_apply (GST_TRIAL_COLORMAP_JET, metres,
+          1, 0.0f, 1.0f, NULL));
+  for (i = 0; i < sizeof rgb; i++)
+    assert_equals_int (rgb[i], 0xa5);
+
+  /* n = 1 writes exactly 3 bytes */
+  gst_trial_colormap_apply (GST_TRIAL_COLORMAP_GRAY, metres, 1, 0.0f, 1.0f,
+      rgb);
+  assert_rgb (rgb, 128, 128, 128, "0.5 of [0, 1]");
+  for (i = 3; i < sizeof rgb; i++)
+    assert_equals_int (rgb[i], 0xa5);
 }
 
 GST_END_TEST;

@@ -148,9 +148,10 @@ GST_START_TEST (test_probe_raw)
           "Depth/_Depth_0231.raw", &w, &h, &error));
   g_assert_error (error, GST_TRIAL_ERROR, GST_TRIAL_ERROR_SIZE_MISMATCH);
   fail_unless_equals_string (error->message, "depth file "
-      "'Depth/_Depth_0231.raw' is 1000 bytes, which is none of 480x640, "
-      "720x1280, 1080x1920 or a square of uint16; give the depth shape "
-      "explicitly");
+      "'Depth/_Depth_0231.raw' is 1000 bytes, which is the uint16 size of "
+      "no RealSense depth mode and of no square; set the shape with "
+      "trial-process --depth-size WxH (trialsrc depth-width and "
+      "depth-height)");
   g_clear_error (&error);
 }
 
@@ -291,6 +292,75 @@ GST_START_TEST (test_decide_scale)
   fail_if (gst_trial_depth_decide_scale (GST_TRIAL_DEPTH_NONE, NULL, 0,
           "none", &scale, &error));
   g_assert_error (error, GST_TRIAL_ERROR, GST_TRIAL_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+}
+
+GST_END_TEST;
+
+static gdouble
+frame_scale (GstTrialDepthFormat format, GBytes * bytes,
+    GstTrialDtype trial_dtype, gdouble trial_scale)
+{
+  gdouble scale = -1.0;
+  GError *error = NULL;
+
+  fail_unless (gst_trial_depth_frame_scale (format, DATA (bytes),
+          SIZE (bytes), "frame", trial_dtype, trial_scale, &scale, &error),
+      "%s", error ? error->message : "?");
+  return scale;
+}
+
+/* Issue 15 item 9: the trial's scale for frames of its dtype, each other
+ * dtype's own rule otherwise. */
+GST_START_TEST (test_frame_scale)
+{
+  const guint16 small_u2[2] = { 3, 5 };
+  const gfloat metres[3] = { 0.0f, 1.5f, 3.25f };
+  const gfloat millimetres[3] = { 0.0f, 800.0f, 2500.0f };
+  const gdouble f8_metres[2] = { 0.5, 4.0 };
+  g_autoptr (GBytes) raw = make_raw (mm, 6);
+  g_autoptr (GBytes) png = make_png16 (3, 2, mm);
+  g_autoptr (GBytes) u2 = make_npy ("<u2", 1, 2, small_u2, 4);
+  g_autoptr (GBytes) f4_m = make_npy ("<f4", 1, 3, metres, 12);
+  g_autoptr (GBytes) f4_mm = make_npy ("<f4", 1, 3, millimetres, 12);
+  g_autoptr (GBytes) f8_m = make_npy ("<f8", 2, 1, f8_metres, 16);
+  g_autoptr (GBytes) corrupt = make_npy ("<f8", 2, 1, f8_metres, 15);
+  GstTrialDtype dtype;
+  gdouble scale;
+  GError *error = NULL;
+
+  /* the dtype whose rule a file follows */
+  fail_unless (gst_trial_depth_probe_dtype (GST_TRIAL_DEPTH_RAW, DATA (raw),
+          SIZE (raw), "r", &dtype, NULL) && dtype == GST_TRIAL_DTYPE_U2);
+  fail_unless (gst_trial_depth_probe_dtype (GST_TRIAL_DEPTH_PNG, DATA (png),
+          SIZE (png), "p", &dtype, NULL) && dtype == GST_TRIAL_DTYPE_U2);
+  fail_unless (gst_trial_depth_probe_dtype (GST_TRIAL_DEPTH_NPY, DATA (f8_m),
+          SIZE (f8_m), "n", &dtype, NULL) && dtype == GST_TRIAL_DTYPE_F8);
+
+  /* a trial decided on float32 metres: float32 millimetres follow it (the
+   * decision is per trial), uint16 and float64 are decided by their own */
+  fail_unless (frame_scale (GST_TRIAL_DEPTH_NPY, f4_mm, GST_TRIAL_DTYPE_F4,
+          1.0) == 1.0);
+  fail_unless (frame_scale (GST_TRIAL_DEPTH_NPY, u2, GST_TRIAL_DTYPE_F4,
+          1.0) == 0.001);
+  fail_unless (frame_scale (GST_TRIAL_DEPTH_RAW, raw, GST_TRIAL_DTYPE_F4,
+          1.0) == 0.001);
+  fail_unless (frame_scale (GST_TRIAL_DEPTH_NPY, f8_m, GST_TRIAL_DTYPE_F4,
+          0.001) == 1.0);
+  /* a trial of uint16 millimetres: float metres stay metres */
+  fail_unless (frame_scale (GST_TRIAL_DEPTH_NPY, f4_m, GST_TRIAL_DTYPE_U2,
+          0.001) == 1.0);
+  fail_unless (frame_scale (GST_TRIAL_DEPTH_NPY, f4_mm, GST_TRIAL_DTYPE_U2,
+          0.001) == 0.001);
+  fail_unless (frame_scale (GST_TRIAL_DEPTH_PNG, png, GST_TRIAL_DTYPE_U2,
+          0.001) == 0.001);
+
+  fail_if (gst_trial_depth_frame_scale (GST_TRIAL_DEPTH_NPY, DATA (corrupt),
+          SIZE (corrupt), "c.npy", GST_TRIAL_DTYPE_U2, 0.001, &scale,
+          &error));
+  g_assert_error (error, GST_TRIAL_ERROR, GST_TRIAL_ERROR_CORRUPT);
+  fail_unless (g_str_has_prefix (error->message, "depth file 'c.npy': npy "
+          "data is 15 bytes"), "%s", error->message);
   g_clear_error (&error);
 }
 
@@ -521,6 +591,7 @@ depth_suite (void)
   tcase_add_test (tc, test_probe_npy_and_png);
   tcase_add_test (tc, test_png_must_be_gray16);
   tcase_add_test (tc, test_decide_scale);
+  tcase_add_test (tc, test_frame_scale);
   tcase_add_test (tc, test_u16le_to_f32_exact);
   tcase_add_test (tc, test_to_f32);
   tcase_add_test (tc, test_to_f32_shape_mismatch);

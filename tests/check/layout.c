@@ -343,7 +343,6 @@ GST_START_TEST (test_color_names)
       "t/cam1/color/frame.png", "t/cam1/color/frame_12a.png",
       "t/cam1/color/frame_.png", "t/cam1/color/frame_000015.PNG",
       "t/cam1/color/frame_000016.png.bak", "t/cam1/color/notes.txt",
-      "t/cam1/color/frame_1234567890123456789.png",
       "t/cam1/color/000017.png", "t/cam1/color/.png",
       "t/cam1/color/frame_000018.png/inside.png", NULL);
 
@@ -361,6 +360,48 @@ GST_START_TEST (test_color_names)
       "t/cam1/color/x_123456789012345678.png", PNG, NULL, NONE);
   fail_unless (gst_trial_layout_get_last_frame (layout) ==
       G_GINT64_CONSTANT (123456789012345678));
+}
+
+GST_END_TEST;
+
+/* Issue 15 item 10: every number that fits in 63 bits is a frame, with
+ * any number of digits; larger ones are counted and named, not skipped in
+ * silence. */
+GST_START_TEST (test_color_numbers_beyond_63_bits)
+{
+  g_autoptr (GstTrialLayout) layout = NULL;
+  g_autoptr (GstTrialLayout) none = NULL;
+  const gchar *too_large = NULL;
+  GError *error = NULL;
+  g_autofree gchar *u = tmp_path ("u");
+
+  touch ("t/cam1/color/frame_000001.png",
+      "t/cam1/color/frame_0000000000000000000002.png",
+      "t/cam1/color/frame_1234567890123456789.png",
+      "t/cam1/color/frame_9223372036854775807.png",
+      "t/cam1/color/frame_9223372036854775808.png",
+      "t/cam1/color/frame_99999999999999999999.png", NULL);
+  layout = scan_ok ("t", NULL);
+  fail_unless_equals_int (gst_trial_layout_get_n_frames (layout), 4);
+  assert_frame (layout, 1, 2, "t/cam1/color/frame_0000000000000000000002.png",
+      PNG, NULL, NONE);
+  assert_frame (layout, 2, G_GINT64_CONSTANT (1234567890123456789),
+      "t/cam1/color/frame_1234567890123456789.png", PNG, NULL, NONE);
+  assert_frame (layout, 3, G_MAXINT64,
+      "t/cam1/color/frame_9223372036854775807.png", PNG, NULL, NONE);
+  fail_unless_equals_int (gst_trial_layout_get_n_numbers_too_large (layout,
+          &too_large), 2);
+  /* the first by name, whatever order the folder lists them in */
+  fail_unless_equals_string (too_large, "frame_9223372036854775808.png");
+
+  touch ("u/cam1/color/frame_99999999999999999999.png", NULL);
+  none = gst_trial_layout_scan (u, NULL, &error);
+  fail_unless (none == NULL);
+  g_assert_error (error, GST_TRIAL_ERROR, GST_TRIAL_ERROR_NO_FRAMES);
+  fail_unless (strstr (error->message, "1 color file has a frame number "
+          "larger than 9223372036854775807, e.g. "
+          "'frame_99999999999999999999.png'") != NULL, "%s", error->message);
+  g_clear_error (&error);
 }
 
 GST_END_TEST;
@@ -1069,6 +1110,46 @@ GST_START_TEST (test_depth_raw_shape_from_color)
 
 GST_END_TEST;
 
+/* RealSense records depth at 848x480 by default, whatever the color size. */
+GST_START_TEST (test_depth_raw_realsense_mode)
+{
+  g_autoptr (GstTrialLayout) layout = NULL;
+
+  write_png ("t/cam1/color/frame_000001.png", 640, 480);
+  write_raw ("t/cam1/depth/frame_000001.raw", 848, 480);
+  layout = scan_ok ("t", NULL);
+  fail_unless_equals_int (gst_trial_layout_get_depth_width (layout), 848);
+  fail_unless_equals_int (gst_trial_layout_get_depth_height (layout), 480);
+}
+
+GST_END_TEST;
+
+/* A first .raw whose size only happens to be a square (400x400) does not
+ * decide the shape of a trial whose other files are 848x480. */
+GST_START_TEST (test_depth_raw_shape_from_several_files)
+{
+  g_autoptr (GstTrialLayout) layout = NULL;
+  g_autoptr (GstTrialLayout) alone = NULL;
+
+  touch ("t/cam1/color/frame_000001.png", "t/cam1/color/frame_000002.png",
+      "t/cam1/color/frame_000003.png", NULL);
+  write_raw ("t/cam1/depth/frame_000001.raw", 400, 400);
+  write_raw ("t/cam1/depth/frame_000002.raw", 848, 480);
+  write_raw ("t/cam1/depth/frame_000003.raw", 848, 480);
+  layout = scan_ok ("t", NULL);
+  fail_unless_equals_int (gst_trial_layout_get_depth_width (layout), 848);
+  fail_unless_equals_int (gst_trial_layout_get_depth_height (layout), 480);
+
+  /* a square that every file agrees on is the seed's square */
+  touch ("s/cam1/color/frame_000001.png", NULL);
+  write_raw ("s/cam1/depth/frame_000001.raw", 400, 400);
+  alone = scan_ok ("s", NULL);
+  fail_unless_equals_int (gst_trial_layout_get_depth_width (alone), 400);
+  fail_unless_equals_int (gst_trial_layout_get_depth_height (alone), 400);
+}
+
+GST_END_TEST;
+
 /* A frame symlinked to a FIFO must not block the scan (found by fuzzing). */
 GST_START_TEST (test_fifo_frames_do_not_block)
 {
@@ -1214,6 +1295,7 @@ layout_suite (void)
   tcase_add_test (scan, test_multi_camera_depth_names);
   tcase_add_test (scan, test_color_names);
   tcase_add_test (scan, test_color_duplicates);
+  tcase_add_test (scan, test_color_numbers_beyond_63_bits);
   tcase_add_test (scan, test_frames_sorted_with_gaps);
   tcase_add_test (scan, test_frame_range);
   tcase_add_test (scan, test_frame_range_empty);
@@ -1241,6 +1323,8 @@ layout_suite (void)
   tcase_add_test (files, test_color_size);
   tcase_add_test (files, test_depth_raw_shape_and_scale);
   tcase_add_test (files, test_depth_raw_shape_from_color);
+  tcase_add_test (files, test_depth_raw_realsense_mode);
+  tcase_add_test (files, test_depth_raw_shape_from_several_files);
   tcase_add_test (files, test_fifo_frames_do_not_block);
   tcase_add_test (files, test_depth_npy_metres);
   tcase_add_test (files, test_depth_probe_skips_bad_files);

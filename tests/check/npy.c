@@ -130,8 +130,26 @@ encode (GstTrialDtype dtype, gboolean big_endian, gdouble v, guint8 * dst)
   gint16 i2;
   gint32 i4;
   gfloat f4;
+  gint8 i1;
+  guint32 u4;
+  gint64 i8;
 
   switch (dtype) {
+    case GST_TRIAL_DTYPE_B1:
+      dst[0] = v != 0.0;
+      return dst[0];
+    case GST_TRIAL_DTYPE_I1:
+      i1 = (gint8) v;
+      dst[0] = (guint8) i1;
+      return i1;
+    case GST_TRIAL_DTYPE_U4:
+      u4 = (guint32) v;
+      store (dst, &u4, 4, big_endian);
+      return (gfloat) u4;
+    case GST_TRIAL_DTYPE_I8:
+      i8 = (gint64) v;
+      store (dst, &i8, 8, big_endian);
+      return (gfloat) i8;
     case GST_TRIAL_DTYPE_U1:
       u1 = (guint8) v;
       dst[0] = u1;
@@ -167,6 +185,12 @@ static const gdouble dtype_values[][6] = {
   [GST_TRIAL_DTYPE_I4] = {-2147483648.0, -1, 0, 16777217, 1234567, 2147483647},
   [GST_TRIAL_DTYPE_F4] = {-1.5, -0.0, 0.25, 1.2345, 1e30, 3.0},
   [GST_TRIAL_DTYPE_F8] = {-1.5, 0.1, 1.2345, 1e300, -1e-300, 2500.5},
+  [GST_TRIAL_DTYPE_I1] = {-128, -1, 0, 1, 100, 127},
+  /* 4294967295 and 16777217 are no float32: they round like numpy's cast */
+  [GST_TRIAL_DTYPE_U4] = {0, 1, 16777217, 70000, 4000000000.0, 4294967295.0},
+  [GST_TRIAL_DTYPE_I8] = {-9223372036854775808.0, -1, 0, 16777217,
+      9007199254740992.0, 123456789012.0},
+  [GST_TRIAL_DTYPE_B1] = {0, 1, 1, 0, 1, 0},
 };
 
 GST_START_TEST (test_parse_all_dtypes)
@@ -188,6 +212,12 @@ GST_START_TEST (test_parse_all_dtypes)
     {">f4", GST_TRIAL_DTYPE_F4, 4, TRUE},
     {"<f8", GST_TRIAL_DTYPE_F8, 8, FALSE},
     {">f8", GST_TRIAL_DTYPE_F8, 8, TRUE},
+    {"|i1", GST_TRIAL_DTYPE_I1, 1, FALSE},
+    {"<u4", GST_TRIAL_DTYPE_U4, 4, FALSE},
+    {">u4", GST_TRIAL_DTYPE_U4, 4, TRUE},
+    {"<i8", GST_TRIAL_DTYPE_I8, 8, FALSE},
+    {">i8", GST_TRIAL_DTYPE_I8, 8, TRUE},
+    {"|b1", GST_TRIAL_DTYPE_B1, 1, FALSE},
   };
   guint c, i;
 
@@ -373,10 +403,10 @@ GST_START_TEST (test_parse_rejections)
     {"object", 1, 0, HDR ("|O", "False", "(2, 3)"), 48,
           GST_TRIAL_ERROR_UNSUPPORTED,
         "npy header: dtype '|O' holds Python objects"},
-    {"u4", 1, 0, HDR ("<u4", "False", "(2, 3)"), 24,
+    {"u8", 1, 0, HDR ("<u8", "False", "(2, 3)"), 48,
           GST_TRIAL_ERROR_UNSUPPORTED,
-        "npy header: dtype '<u4' is not supported (expected u1, u2, i2, i4, "
-        "f4 or f8)"},
+        "npy header: dtype '<u8' is not supported (expected b1, i1, u1, u2, "
+        "i2, u4, i4, i8, f4 or f8)"},
     {"unicode", 1, 0, HDR ("<U8", "False", "(2, 3)"), 192,
         GST_TRIAL_ERROR_UNSUPPORTED, "dtype '<U8' is not supported"},
     {"empty descr", 1, 0, HDR ("", "False", "(2, 3)"), 12,

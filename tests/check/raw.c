@@ -36,6 +36,19 @@ GST_START_TEST (test_guess_known_shapes)
 
 GST_END_TEST;
 
+/* RealSense D4xx depth modes (TRIAL_FORMAT.md §2), whatever the color size;
+ * 480x270 and 256x144 have as many pixels as 360x360 and 192x192. */
+GST_START_TEST (test_guess_realsense_depth_modes)
+{
+  assert_guess (2 * 848 * 480, 848, 480);
+  assert_guess (2 * 640 * 360, 640, 360);
+  assert_guess (2 * 480 * 270, 480, 270);
+  assert_guess (2 * 424 * 240, 424, 240);
+  assert_guess (2 * 256 * 144, 256, 144);
+}
+
+GST_END_TEST;
+
 GST_START_TEST (test_guess_square)
 {
   assert_guess (2, 1, 1);
@@ -143,6 +156,7 @@ raw_suite (void)
 
   suite_add_tcase (s, tc);
   tcase_add_test (tc, test_guess_known_shapes);
+  tcase_add_test (tc, test_guess_realsense_depth_modes);
   tcase_add_test (tc, test_guess_square);
   tcase_add_test (tc, test_guess_no_match);
   tcase_add_test (tc, test_check_ok);

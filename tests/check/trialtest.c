@@ -1,5 +1,6 @@
 /* gst-trial tests: helpers shared by the suites. */
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 #include <glib/gstdio.h>
 #include <gst/check/gstcheck.h>
@@ -61,4 +62,17 @@ trial_test_read (const gchar * path)
   fail_unless (g_file_get_contents (path, &contents, &size, &error),
       "read %s: %s", path, error ? error->message : "?");
   return g_bytes_new_take (contents, size);
+}
+
+void
+trial_test_missing (const gchar * what)
+{
+  fail_if (g_strcmp0 (g_getenv ("CI"), "true") == 0,
+      "missing under CI=true: %s", what);
+  fail_unless (g_strcmp0 (g_getenv ("CK_FORK"), "no") == 0
+      && g_getenv ("GST_CHECKS") != NULL,
+      "cannot skip (%s): a test that can skip must run as a meson test of "
+      "its own, with GST_CHECKS=its name and CK_FORK=no", what);
+  g_printerr ("SKIP: %s\n", what);
+  exit (77);
 }

@@ -3,7 +3,8 @@
 `<!-- docs-test: run -->` in README.md and docs/user-guide.md is run by
 bash -e in a fresh temporary folder, with `build/` (and `$PWD/build/`)
 replaced by this build dir. `bash scripts/...` lines (apt and a build of
-their own) are left out. Then what each block made is checked.
+their own) are left out. Then what each block made is checked: the files
+it names and their pixels and values, read with Pillow and numpy.
 
 As a user follows them, each block runs after scripts/demo.sh (run with
 --no-setup on this build dir, in the same folder, a git repository holding
@@ -19,7 +20,18 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import unittest
 
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+import tap  # noqa: E402  tests/tap.py
+
+try:
+    import numpy as np
+    from PIL import Image
+except ImportError as exc:
+    tap.skip_all(f"{exc} (apt install python3-numpy python3-pil)")
+
+ROOT = BUILD = None
 MARK = "<!-- docs-test: run -->"
 
 
@@ -66,14 +78,14 @@ def git(tmp, *args):
                           text=True, check=True).stdout
 
 
-def run_demo(root, build, env):
+def run_demo(build, env):
     """A folder as a checkout after scripts/demo.sh: a git repository with
     .gitignore and scripts/demo.sh committed, the demo run in it."""
     tmp = tempfile.mkdtemp(prefix="gst-trial-docs-")
     os.mkdir(os.path.join(tmp, "scripts"))
-    shutil.copy(os.path.join(root, "scripts/demo.sh"),
+    shutil.copy(os.path.join(ROOT, "scripts/demo.sh"),
                 os.path.join(tmp, "scripts"))
-    shutil.copy(os.path.join(root, ".gitignore"), tmp)
+    shutil.copy(os.path.join(ROOT, ".gitignore"), tmp)
     git(tmp, "init", "-q")
     git(tmp, "add", ".")
     git(tmp, "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm",
@@ -82,24 +94,6 @@ def run_demo(root, build, env):
                           env=dict(env, BUILD=build), capture_output=True,
                           text=True, timeout=600)
     return tmp, proc
-
-
-def verify_demo(tmp, proc):
-    """Small, says where it writes, ends with what to look at next."""
-    check(proc.returncode == 0, f"scripts/demo.sh exited {proc.returncode}")
-    check(proc.stderr == "", f"scripts/demo.sh wrote on stderr: {proc.stderr}")
-    check("to sample/trial_1" in proc.stdout
-          and "sample/trial_input/" in proc.stdout,
-          "scripts/demo.sh does not say where it writes")
-    check("every job complete, no failed frame" in proc.stdout,
-          "the demo's conversion is not complete")
-    lines = proc.stdout.rstrip("\n").splitlines()
-    check("Look next at:" in lines and "metadata.json" in proc.stdout
-          and lines[-1].strip().startswith("README.md"),
-          "scripts/demo.sh does not end with what to look at next")
-    size = sum(os.path.getsize(os.path.join(b, n))
-               for b, _, fs in os.walk(os.path.join(tmp, "sample")) for n in fs)
-    check(size < 64e6, f"the demo wrote {size / 1e6:.0f} MB, expected < 64 MB")
 
 
 def run_block(block, build, env, tmp):
@@ -119,69 +113,107 @@ def run_block(block, build, env, tmp):
     return tmp, proc
 
 
-def check(condition, what):
-    if not condition:
-        raise AssertionError(what)
+class QuickStart(unittest.TestCase):
+    """Each marked block exits 0 and makes what the docs say it makes."""
 
-
-def main():
-    root, build = sys.argv[1], os.path.abspath(sys.argv[2])
-    env = sanitizer_env(build)
-    readme = marked_blocks(os.path.join(root, "README.md"))
-    guide = marked_blocks(os.path.join(root, "docs/user-guide.md"))
-    check(len(readme) == 1, f"README.md: {len(readme)} marked blocks, expected 1")
-    check(len(guide) == 1, f"user-guide.md: {len(guide)} marked blocks, expected 1")
-
-    failures = 0
-    for name, block, verify in (("README.md", readme[0], verify_readme),
-                                ("docs/user-guide.md", guide[0], verify_guide)):
-        print(f"{name}:")
-        tmp, demo = run_demo(root, build, env)
-        proc = None
+    def run_marked(self, name, verify):
+        blocks = marked_blocks(os.path.join(ROOT, name))
+        self.assertEqual(len(blocks), 1, f"{name}: marked blocks")
+        env = sanitizer_env(BUILD)
+        tmp, demo = run_demo(BUILD, env)
         try:
-            verify_demo(tmp, demo)
+            verify_demo(self, tmp, demo)
             trial = tree_digest(os.path.join(tmp, "sample/trial_1"))
-            tmp, proc = run_block(block, build, env, tmp)
-            check(proc.returncode == 0, f"exit status {proc.returncode}")
-            verify(tmp, proc.stdout)
-            check(tree_digest(os.path.join(tmp, "sample/trial_1")) == trial,
-                  "the block changed the demo's sample/trial_1")
-            status = git(tmp, "status", "--porcelain", "--untracked-files=all")
-            check(status == "", f"git status after the demo and the block:\n"
-                  f"{status}")
-            print("  ok")
-        except AssertionError as exc:
-            failures += 1
-            print(f"  FAIL: {exc}\ndemo stdout:\n{demo.stdout}\ndemo stderr:"
-                  f"\n{demo.stderr}")
-            if proc is not None:
-                print(f"stdout:\n{proc.stdout}\nstderr:\n{proc.stderr}")
+            tmp, proc = run_block(blocks[0], BUILD, env, tmp)
+            self.assertEqual(proc.returncode, 0,
+                             f"stdout:\n{proc.stdout}\nstderr:\n{proc.stderr}")
+            verify(self, tmp, proc.stdout)
+            self.assertEqual(tree_digest(os.path.join(tmp, "sample/trial_1")),
+                             trial, "the block changed the demo's trial")
+            self.assertEqual(
+                git(tmp, "status", "--porcelain", "--untracked-files=all"),
+                "", "git status after the demo and the block")
         finally:
             shutil.rmtree(tmp)
-    return 1 if failures else 0
+
+    def test_readme(self):
+        self.run_marked("README.md", verify_readme)
+
+    def test_user_guide(self):
+        self.run_marked("docs/user-guide.md", verify_guide)
 
 
-def verify_readme(tmp, stdout):
-    """The gst-launch-1.0 line converts every frame of the sample."""
-    color = sorted(os.listdir(os.path.join(tmp, "sample/first_try/cam1/color")))
+def verify_demo(test, tmp, proc):
+    """Small, says where it writes, ends with what to look at next."""
+    test.assertEqual(proc.returncode, 0,
+                     f"scripts/demo.sh:\n{proc.stdout}\n{proc.stderr}")
+    test.assertEqual(proc.stderr, "", "scripts/demo.sh wrote on stderr")
+    test.assertIn("to sample/trial_1", proc.stdout)
+    test.assertIn("sample/trial_input/", proc.stdout)
+    test.assertIn("every job complete, no failed frame", proc.stdout)
+    lines = proc.stdout.rstrip("\n").splitlines()
+    test.assertIn("Look next at:", lines)
+    test.assertIn("metadata.json", proc.stdout)
+    test.assertTrue(lines[-1].strip().startswith("README.md"), lines[-1])
+    size = sum(os.path.getsize(os.path.join(b, n))
+               for b, _, fs in os.walk(os.path.join(tmp, "sample")) for n in fs)
+    test.assertLess(size, 64e6, "bytes the demo wrote")
+
+
+def verify_readme(test, tmp, stdout):
+    """The gst-launch-1.0 line converts every frame of the sample: each PNG
+    has the source's pixels (read by Pillow), each .npy the source's
+    millimetres / 1000 as float32 (numpy)."""
+    src = os.path.join(tmp, "sample/first_try/cam1")
+    out = os.path.join(tmp, "sample/first_try_out")
+    color = sorted(os.listdir(os.path.join(src, "color")))
+    test.assertEqual(len(color), 30)
     for stream, ext in (("color", ".png"), ("depth", ".npy")):
-        folder = os.path.join(tmp, "sample/first_try_out", stream)
-        got = sorted(os.listdir(folder))
-        check(got == [c.replace(".png", ext) for c in color],
-              f"sample/first_try_out/{stream}: {got}, expected one file per "
-              "source frame")
-    check("Got EOS" in stdout, "gst-launch-1.0 did not reach EOS")
+        got = sorted(os.listdir(os.path.join(out, stream)))
+        test.assertEqual(got, [c.replace(".png", ext) for c in color],
+                         f"{out}/{stream}: one file per source frame")
+    for name in color:
+        with Image.open(os.path.join(src, "color", name)) as im:
+            want = np.asarray(im.convert("RGB"))
+        with Image.open(os.path.join(out, "color", name)) as im:
+            test.assertEqual(im.mode, "RGB", name)
+            np.testing.assert_array_equal(np.asarray(im), want, name)
+        raw = np.fromfile(os.path.join(src, "depth", name[:-4] + ".raw"),
+                          "<u2").reshape(want.shape[:2])
+        got = np.load(os.path.join(out, "depth", name[:-4] + ".npy"))
+        test.assertEqual(got.dtype, np.dtype("<f4"), name)
+        np.testing.assert_array_equal(
+            got, raw.astype(np.float32) / np.float32(1000), name)
+    test.assertIn("Got EOS", stdout, "gst-launch-1.0 did not reach EOS")
 
 
-def verify_guide(tmp, stdout):
-    """The quick start converts the 50 frames and cat shows metadata.json."""
+def verify_guide(test, tmp, stdout):
+    """The quick start converts the 50 frames and cat shows their
+    metadata.json; the converted files are the trial's frames 0-49."""
     meta = json.loads(stdout[stdout.index("{"):])
-    check(meta["total_frames"] == 50 and meta["successful"] == 50
-          and meta["failed"] == 0, f"metadata.json: {meta}")
-    check(meta["trial_name"] == "my_trial", f"trial_name {meta['trial_name']}")
+    test.assertEqual((meta["total_frames"], meta["successful"],
+                      meta["failed"], meta["frame_range"]),
+                     (50, 50, 0, [0, 49]), f"metadata.json: {meta}")
+    test.assertEqual(meta["trial_name"], "my_trial")
     out = os.path.join(tmp, "sample/trial_input/my_trial/cam1")
-    check(len(os.listdir(os.path.join(out, "depth"))) == 50, "not 50 .npy files")
+    names = [f"frame_{n:06d}" for n in range(50)]
+    test.assertEqual(sorted(os.listdir(os.path.join(out, "color"))),
+                     [n + ".png" for n in names])
+    test.assertEqual(sorted(os.listdir(os.path.join(out, "depth"))),
+                     [n + ".npy" for n in names])
+    src = os.path.join(tmp, "sample/my_trial/cam1")
+    for n in names:
+        with Image.open(os.path.join(src, "color", n + ".png")) as im:
+            want = np.asarray(im.convert("RGB"))
+        with Image.open(os.path.join(out, "color", n + ".png")) as im:
+            np.testing.assert_array_equal(np.asarray(im), want, n)
+        raw = np.fromfile(os.path.join(src, "depth", n + ".raw"),
+                          "<u2").reshape(want.shape[:2])
+        np.testing.assert_array_equal(
+            np.load(os.path.join(out, "depth", n + ".npy")),
+            raw.astype(np.float32) / np.float32(1000), n)
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    ROOT, BUILD = sys.argv[1], os.path.abspath(sys.argv[2])
+    tap.main(sys.argv[3:])

@@ -13,12 +13,14 @@ import sys
 import tempfile
 import unittest
 
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+import tap  # noqa: E402  tests/tap.py
+
 try:
     import numpy as np
     from PIL import Image
-except ImportError as exc:  # meson reads 77 as "skipped"
-    print(f"skipped: {exc}")
-    sys.exit(77)
+except ImportError as exc:
+    tap.skip_all(f"{exc} (apt install python3-numpy python3-pil)")
 
 SOURCE_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(
     os.path.abspath(__file__))))
@@ -196,7 +198,8 @@ class PythonFrames(Base):
             import gi
             gi.require_version("Gst", "1.0")
         except (ImportError, ValueError) as exc:
-            self.skipTest(f"no PyGObject for GStreamer: {exc}")
+            tap.missing(f"PyGObject for GStreamer: {exc} "
+                        "(apt install python3-gi gir1.2-gstreamer-1.0)")
 
     def test_arrays_equal_source(self):
         trial = self.make_trial()
@@ -248,7 +251,7 @@ class Preview(Base):
 
     def test_screenshot(self):
         if shutil.which("xvfb-run") is None:
-            self.skipTest("no xvfb-run (apt install xvfb xauth)")
+            tap.missing("xvfb-run (apt install xvfb xauth)")
         out = os.path.join(self.tmp, "preview.png")
         env = dict(os.environ, BUILD=BUILD_DIR)
         proc = subprocess.run(
@@ -278,9 +281,4 @@ class Preview(Base):
 
 
 if __name__ == "__main__":
-    case = sys.argv.pop(1)
-    suite = unittest.defaultTestLoader.loadTestsFromTestCase(globals()[case])
-    result = unittest.TextTestRunner(verbosity=2).run(suite)
-    if not result.wasSuccessful():
-        sys.exit(1)
-    sys.exit(77 if len(result.skipped) == result.testsRun else 0)
+    tap.main(sys.argv[1:])

@@ -223,6 +223,41 @@ fuzz_make_jpeg (guint width, guint height, gboolean gray,
   return bytes;
 }
 
+/* A CMYK (@ycck: YCCK) JPEG, the kind Photoshop writes. */
+static GBytes *
+make_cmyk_jpeg (guint width, guint height, gboolean ycck)
+{
+  struct jpeg_compress_struct cinfo;
+  struct jpeg_error_mgr jerr;
+  unsigned char *buffer = NULL;
+  unsigned long length = 0;
+  g_autofree guint8 *row = g_malloc ((gsize) width * 4);
+  JSAMPROW rows[1] = { row };
+  GBytes *bytes;
+  guint x;
+
+  cinfo.err = jpeg_std_error (&jerr);
+  jpeg_create_compress (&cinfo);
+  jpeg_mem_dest (&cinfo, &buffer, &length);
+  cinfo.image_width = width;
+  cinfo.image_height = height;
+  cinfo.input_components = 4;
+  cinfo.in_color_space = JCS_CMYK;
+  jpeg_set_defaults (&cinfo);
+  jpeg_set_colorspace (&cinfo, ycck ? JCS_YCCK : JCS_CMYK);
+  jpeg_start_compress (&cinfo, TRUE);
+  while (cinfo.next_scanline < height) {
+    for (x = 0; x < width * 4; x++)
+      row[x] = (x * 31 + cinfo.next_scanline * 17) & 0xff;
+    jpeg_write_scanlines (&cinfo, rows, 1);
+  }
+  jpeg_finish_compress (&cinfo);
+  jpeg_destroy_compress (&cinfo);
+  bytes = g_bytes_new (buffer, length);
+  free (buffer);
+  return bytes;
+}
+
 /* ---- BMP ---- */
 
 static void
@@ -311,7 +346,7 @@ npy_seeds (FuzzSeedFunc func, gpointer user_data)
 {
   static const gchar *const descrs[] = {
     "|u1", "<u2", ">u2", "<i2", ">i2", "<i4", ">i4", "<f4", ">f4", "<f8",
-    ">f8",
+    ">f8", "|i1", "<u4", ">u4", "<i8", ">i8", "|b1",
   };
   static const guint8 body12[24] = { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12 };
   static const gchar bad_magic[] = "\x93NUMPZ\x01\x00\x10\x00{}";
@@ -489,6 +524,10 @@ jpeg_bmp_seeds (FuzzSeedFunc func, gpointer user_data)
       prefixed (8, 0, FALSE, fuzz_make_jpeg (4, 4, FALSE, FALSE)));
   emit (func, user_data, "jpeg-bmp", "bmp8-palette", FALSE,
       prefixed (1, 0, FALSE, fuzz_make_bmp (4, 2, 8, FALSE, 40, FALSE)));
+  emit (func, user_data, "jpeg-bmp", "jpeg-cmyk", TRUE,
+      prefixed (0, 0, FALSE, make_cmyk_jpeg (9, 5, FALSE)));
+  emit (func, user_data, "jpeg-bmp", "jpeg-ycck-gray8", TRUE,
+      prefixed (3 << 1, 0, FALSE, make_cmyk_jpeg (5, 9, TRUE)));
 }
 
 static void

@@ -15,13 +15,17 @@ dtype_itemsize (GstTrialDtype dtype)
 {
   switch (dtype) {
     case GST_TRIAL_DTYPE_U1:
+    case GST_TRIAL_DTYPE_I1:
+    case GST_TRIAL_DTYPE_B1:
       return 1;
     case GST_TRIAL_DTYPE_U2:
     case GST_TRIAL_DTYPE_I2:
       return 2;
     case GST_TRIAL_DTYPE_I4:
+    case GST_TRIAL_DTYPE_U4:
     case GST_TRIAL_DTYPE_F4:
       return 4;
+    case GST_TRIAL_DTYPE_I8:
     case GST_TRIAL_DTYPE_F8:
       return 8;
   }

@@ -18,12 +18,14 @@ import time
 import unittest
 import zlib
 
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+import tap  # noqa: E402  tests/tap.py
+
 try:
     import numpy as np
     from PIL import Image
-except ImportError as exc:  # meson reads 77 as "skipped"
-    print(f"skipped: {exc}")
-    sys.exit(77)
+except ImportError as exc:
+    tap.skip_all(f"{exc} (apt install python3-numpy python3-pil)")
 
 TRIAL_PROCESS = os.environ["TRIAL_PROCESS"]
 MAKE_SAMPLE = os.environ["TRIAL_MAKE_SAMPLE"]
@@ -302,7 +304,8 @@ class Failures(Base):
 
     def test_verify_levels(self):
         """A PNG whose adler32 is wrong behind valid CRCs (a faulty encoder):
-        --verify chunks (default) copies it as it is, --verify data fails it."""
+        --verify data (the default) fails it, --verify chunks copies it as it
+        is."""
         trial = self.p("t")
         make_sample(trial, "--size", "64x48", "--start", "1", "--frames", "3")
         path = os.path.join(trial, "cam1/color/frame_000002.png")
@@ -325,7 +328,7 @@ class Failures(Base):
             f.write(data)
 
         out = self.p("chunks")
-        run(trial, "-o", out, check_status=0)
+        run(trial, "-o", out, "--verify", "chunks", check_status=0)
         meta = self.metadata(out, "t", "cam1")
         self.assertEqual(meta["verify"], "chunks")
         self.assertEqual(meta["failed"], 0)
@@ -333,7 +336,7 @@ class Failures(Base):
             self.assertEqual(f.read(), bytes(data))
 
         out = self.p("data")
-        run(trial, "-o", out, "--verify", "data", check_status=1)
+        run(trial, "-o", out, check_status=1)
         meta = self.metadata(out, "t", "cam1")
         self.assertEqual(meta["verify"], "data")
         self.assertEqual([(f["frame"], f["stream"]) for f in meta["failed_frames"]],
@@ -386,7 +389,7 @@ class Failures(Base):
         os.mkdir(full)
         if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=256k", "tmpfs",
                            full], stderr=subprocess.DEVNULL).returncode != 0:
-            self.skipTest("cannot mount a small tmpfs here")
+            tap.missing("mounting a small tmpfs (needs root)")
         trial = self.p("t")
         make_sample(trial, "--frames", "8")
         proc = run(trial, "-o", full, check_status=3)
@@ -544,7 +547,7 @@ class Preview(Base):
 
     def test_preview_output_identical(self):
         if shutil.which("xvfb-run") is None:
-            self.skipTest("xvfb-run is not installed")
+            tap.missing("xvfb-run (apt install xvfb xauth)")
         trial = self.p("t")
         make_sample(trial, "--size", "160x120", "--frames", "40")
         run(trial, "-o", self.p("plain"), check_status=0)
@@ -609,7 +612,7 @@ class ClusterScripts(Base):
 
     def test_gnu_parallel(self):
         if shutil.which("parallel") is None:
-            self.skipTest("GNU parallel is not installed")
+            tap.missing("GNU parallel (apt install parallel)")
         listing = self.make_trials()
         out = self.p("out")
         proc = subprocess.run(
@@ -1389,7 +1392,8 @@ class FirstHour(Base):
                  for o in options]
         self.assertEqual(names, [
             "--camera", "--all", "--output", "--threads", "--start", "--stop",
-            "--color-mode", "--verify", "--compression-level", "--resume",
+            "--color-mode", "--verify", "--compression-level", "--depth-size",
+            "--resume",
             "--preview", "--preview-sink", "--shard", "--quiet", "--json",
             "--summarize", "--version", "--help"])
         for line in options:  # one line each: name, then its description
@@ -1503,10 +1507,7 @@ class FirstHour(Base):
 
     def need_xvfb(self):
         if shutil.which("xvfb-run") is None:
-            if os.environ.get("CI") == "true":
-                self.fail("xvfb-run is missing (scripts/setup.sh --test "
-                          "installs xvfb and xauth)")
-            self.skipTest("xvfb-run is not installed")
+            tap.missing("xvfb-run (apt install xvfb xauth)")
 
     def test_example_previews(self):
         """examples/preview.sh and trial-preview, live under Xvfb: no
@@ -1583,4 +1584,4 @@ class FirstHour(Base):
 
 
 if __name__ == "__main__":
-    unittest.main(argv=[sys.argv[0], *sys.argv[1:]], verbosity=2)
+    tap.main(sys.argv[1:])

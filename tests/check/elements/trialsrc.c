@@ -462,7 +462,8 @@ GST_START_TEST (test_multi_camera_raw)
           o.n_frames, 0, 30, 1), 0);
   check_caps (run, COLOR, "image/png, width=64, height=48, framerate=30/1");
   check_caps (run, DEPTH, "video/x-raw, format=GRAY16_LE, width=64, "
-      "height=48, framerate=30/1, depth-scale=(double)0.001");
+      "height=48, framerate=30/1, depth-scale=(double)0.001, "
+      "depth-scale-dtype=u2");
   fail_unless_equals_int (run->warnings->len, 0);
 
   s = only_layout (run);
@@ -642,17 +643,18 @@ GST_START_TEST (test_single_camera_depth_formats)
   } cases[] = {
     {GST_TRIAL_DEPTH_RAW, GST_TRIAL_SAMPLE_DEPTH_IN_DEPTH, 0, 0, 0.0,
         "video/x-raw, format=GRAY16_LE, width=64, height=48, framerate=15/2, "
-          "depth-scale=(double)0.001", "raw"},
+          "depth-scale=(double)0.001, depth-scale-dtype=u2", "raw"},
     /* a shape set by the properties wins over the one of the files */
     {GST_TRIAL_DEPTH_RAW, GST_TRIAL_SAMPLE_DEPTH_SWAPPED, 32, 96, 0.0,
         "video/x-raw, format=GRAY16_LE, width=32, height=96, framerate=15/2, "
-          "depth-scale=(double)0.001", "raw"},
+          "depth-scale=(double)0.001, depth-scale-dtype=u2", "raw"},
+    /* a scale set by the property holds for every frame: no dtype */
     {GST_TRIAL_DEPTH_NPY, GST_TRIAL_SAMPLE_DEPTH_IN_DEPTH, 0, 0, 0.25,
         "application/x-npy, width=64, height=48, framerate=15/2, "
           "depth-scale=(double)0.25", "npy"},
     {GST_TRIAL_DEPTH_PNG, GST_TRIAL_SAMPLE_DEPTH_IN_DEPTH, 0, 0, 0.0,
         "image/png, width=64, height=48, framerate=15/2, "
-          "depth-scale=(double)0.001", "png"},
+          "depth-scale=(double)0.001, depth-scale-dtype=u2", "png"},
   };
   guint c;
 
@@ -870,7 +872,7 @@ GST_START_TEST (test_no_depth_folder)
   fail_unless_equals_int (check_stream (run, DEPTH, &o, trial, 0, numbers,
           o.n_frames, 0, 30, 1), o.n_frames);
   check_caps (run, DEPTH, "video/x-raw, format=GRAY16_LE, framerate=30/1, "
-      "depth-scale=(double)0.001");
+      "depth-scale=(double)0.001, depth-scale-dtype=u2");
   check_string_field (only_layout (run), "depth-format", "none");
   fail_unless_equals_int (run->warnings->len, o.n_frames);
   for (i = 0; i < o.n_frames; i++)
@@ -996,6 +998,49 @@ GST_START_TEST (test_seek_range)
   check_stream (run, COLOR, &o, trial, 0, numbers + 5, 4, 5, 30, 1);
   check_stream (run, DEPTH, &o, trial, 0, numbers + 5, 4, 5, 30, 1);
   run_free (run);
+  trial_test_rm_rf (dir);
+}
+
+GST_END_TEST;
+
+/* A reverse seek (rate < 0) is refused as a whole, through the pipeline
+ * and through trialsrc, and nothing is flushed: both pads then play from
+ * where they were, with their segment, every frame once. */
+GST_START_TEST (test_seek_reverse_refused)
+{
+  GstTrialSampleOptions o = small_options ();
+  g_autofree gchar *dir = NULL;
+  g_autofree gchar *trial = NULL;
+  g_autofree gint64 *numbers = NULL;
+  guint i;
+  Run *run;
+
+  o.start_frame = 0;
+  o.n_frames = 10;
+  dir = make_sample (&o);
+  trial = g_build_filename (dir, "trial_1", NULL);
+  numbers = sample_numbers (&o, 0, o.n_frames);
+
+  for (i = 0; i < 2; i++) {
+    GstElement *target;
+
+    run = run_new (trial, FALSE);
+    target = i == 0 ? run->pipeline : run->src;
+    run_preroll (run);
+    fail_if (gst_element_seek (target, -1.0, GST_FORMAT_DEFAULT,
+            GST_SEEK_FLAG_FLUSH, GST_SEEK_TYPE_SET, 0, GST_SEEK_TYPE_SET, 5));
+    fail_if (gst_element_seek (target, -1.0, GST_FORMAT_TIME,
+            GST_SEEK_FLAG_FLUSH, GST_SEEK_TYPE_SET, 0, GST_SEEK_TYPE_NONE,
+            -1));
+    fail_unless_equals_int (run->sink[COLOR].n_flushes, 0);
+    fail_unless_equals_int (run->sink[DEPTH].n_flushes, 0);
+    run_play_to_eos (run);
+    check_stream (run, COLOR, &o, trial, 0, numbers, o.n_frames, 0, 30, 1);
+    check_stream (run, DEPTH, &o, trial, 0, numbers, o.n_frames, 0, 30, 1);
+    fail_unless_equals_int (run->sink[COLOR].n_flushes, 0);
+    fail_unless_equals_int (run->sink[DEPTH].n_flushes, 0);
+    run_free (run);
+  }
   trial_test_rm_rf (dir);
 }
 
@@ -1443,6 +1488,7 @@ trialsrc_suite (void)
   tcase_add_test (tc, test_start_stop_frames);
   tcase_add_test (tc, test_seek_paused);
   tcase_add_test (tc, test_seek_range);
+  tcase_add_test (tc, test_seek_reverse_refused);
   tcase_add_test (tc, test_seek_mid_stream);
   tcase_add_test (tc, test_queries);
   tcase_add_test (tc, test_live);
