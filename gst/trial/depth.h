@@ -1,5 +1,5 @@
 /* gst-trial: depth frames of any source format to float32 metres or uint16
- * millimetres, with the units decided once per trial (TRIAL_FORMAT.md §2). */
+ * millimetres, with the units decided once per trial (docs/trial-format.md). */
 #pragma once
 
 #include <glib.h>

@@ -1,6 +1,6 @@
 /* gst-trial: one scan of a trial folder -> an immutable description.
  *
- * gst_trial_layout_scan() applies the rules of TRIAL_FORMAT.md §1 once:
+ * gst_trial_layout_scan() applies the rules of docs/trial-format.md once:
  * structure, camera, color and depth folders, the file of every frame (each
  * folder is listed exactly once), the depth format, shape (.raw: from the
  * sizes of several files) and scale (from the first readable depth file).
