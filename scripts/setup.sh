@@ -10,7 +10,8 @@ packages=(meson ninja-build pkg-config gcc libc6-dev
   libglib2.0-dev libgstreamer1.0-dev libgstreamer-plugins-base1.0-dev
   libpng-dev libjpeg62-turbo-dev zlib1g-dev libdeflate-dev libjson-glib-dev
   gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-good
-  python3 python3-numpy python3-gi gir1.2-gstreamer-1.0)
+  python3 python3-numpy python3-gi gir1.2-gstreamer-1.0
+  gobject-introspection libgirepository1.0-dev)
 if [ "${1:-}" = "--test" ]; then
   # gstreamer1.0-x: ximagesink for the preview tests under Xvfb
   packages+=(valgrind clang libclang-rt-14-dev python3-pil xvfb xauth
@@ -40,4 +41,4 @@ fi
 
 [ -f build/build.ninja ] || meson setup build >/dev/null
 meson compile -C build >/dev/null
-echo "Built: build/plugin/libgsttrial.so, build/tools/"
+echo "Built: build/plugin/libgsttrial.so, build/gst/trial/libgsttrial-1.0.so (+ GstTrial-1.0.typelib), build/tools/"

@@ -4,7 +4,8 @@
 # finds the three elements there), trial-process and trial-make-sample in
 # bin/, the shared libgsttrial-1.0.so.0 (which the plugin and the tools
 # link) with its headers and gst-trial-1.0.pc, with which a small program
-# compiles, links, writes and scans a trial and reads a GstTrialFrameMeta.
+# compiles, links, writes and scans a trial and reads a GstTrialFrameMeta,
+# and GstTrial-1.0.gir/.typelib, through which Python scans that trial.
 #
 # Usage: install-test.sh BUILD_DIR CC
 set -u
@@ -103,5 +104,33 @@ out=$("$tmp/use" "$tmp/trial") || fail "the program failed"
 [ "$out" = "2 $tmp/trial/cam1/color/frame_000002.png" ] || fail "the program printed '$out', expected '2 $tmp/trial/cam1/color/frame_000002.png'"
 [ -f "$tmp/trial/cam1/depth/frame_000002.raw" ] || fail "the program wrote no trial"
 
+# GObject introspection: the .gir for bindings' tools, the .typelib that
+# Python loads from the installed libgsttrial.
+missing () {
+  if [ "${CI:-}" = true ]; then
+    fail "missing under CI=true: $*"
+  else
+    echo "SKIP: $*"
+  fi
+}
+if [ -f "$build/gst/trial/GstTrial-1.0.typelib" ]; then
+  typelib=$dest$libdir/girepository-1.0/GstTrial-1.0.typelib
+  [ -f "$typelib" ] || fail "GstTrial-1.0.typelib not installed in $libdir/girepository-1.0"
+  [ -f "$root/share/gir-1.0/GstTrial-1.0.gir" ] || fail "GstTrial-1.0.gir not installed in share/gir-1.0"
+  if /usr/bin/python3 -c 'import gi' 2>/dev/null; then
+    out=$(GI_TYPELIB_PATH="$dest$libdir/girepository-1.0" /usr/bin/python3 -c '
+import sys, gi
+gi.require_version("GstTrial", "1.0")
+from gi.repository import GstTrial
+layout = GstTrial.Layout.scan_camera(sys.argv[1], None, -1, -1)
+print(layout.get_n_frames(), layout.get_frame(2).number, layout.dup_color_path(2))
+' "$tmp/trial" 2>&1) || fail "Python cannot use the installed GstTrial: $out"
+    [ "$out" = "3 2 $tmp/trial/cam1/color/frame_000002.png" ] || fail "Python printed '$out'"
+  else
+    missing "python3-gi: the installed typelib is not loaded from Python (apt install python3-gi)"
+  fi
+else
+  missing "the build has no GstTrial-1.0.typelib (apt install gobject-introspection libgirepository1.0-dev)"
+fi
 
 exit $status
