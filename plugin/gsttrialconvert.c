@@ -89,6 +89,7 @@
 #include "gst/trial/colormap.h"
 #include "gst/trial/depth.h"
 #include "gst/trial/error.h"
+#include "gst/trial/framemeta.h"
 #include "gst/trial/image.h"
 #include "gst/trial/jpeg.h"
 #include "gst/trial/layout.h"
@@ -97,7 +98,6 @@
 #include "gst/trial/raw.h"
 #include "gsttrialbuffers.h"
 #include "gsttrialconvert.h"
-#include "gsttrialframemeta.h"
 #include "gsttrialpool.h"
 #include "gsttrialtsan.h"
 

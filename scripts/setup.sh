@@ -12,7 +12,8 @@ packages=(meson ninja-build pkg-config gcc libc6-dev
   liblz4-dev libbz2-dev
   gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-good
   gstreamer1.0-x
-  python3 python3-numpy python3-gi gir1.2-gstreamer-1.0)
+  python3 python3-numpy python3-gi gir1.2-gstreamer-1.0
+  gobject-introspection libgirepository1.0-dev)
 if [ "${1:-}" = "--test" ]; then
   # gstreamer1.0-x: ximagesink for the preview tests under Xvfb
   packages+=(valgrind clang libclang-rt-14-dev python3-pil xvfb xauth
@@ -51,4 +52,4 @@ if ! { [ -f build/build.ninja ] || meson setup build; } >"$log" 2>&1 \
   exit 1
 fi
 rm -f "$log"
-echo "Built: build/plugin/libgsttrial.so, build/tools/"
+echo "Built: build/plugin/libgsttrial.so, build/gst/trial/libgsttrial-1.0.so (+ GstTrial-1.0.typelib), build/tools/"

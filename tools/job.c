@@ -512,14 +512,18 @@ build_pipeline (TpJob * job, const TpOptions * options, gint64 start_frame,
 
   if (!(src = make ("trialsrc", "src", error)))
     return NULL;
-  /* With the options of the job's own scan, trialsrc uses that scan
-   * instead of making a second one of the same trial. */
-  g_object_set (src, "location", job->trial_path, "start-frame", start_frame,
-      "stop-frame", options->stop_frame, "layout", job->layout,
-      "depth-width", options->depth_width, "depth-height",
-      options->depth_height, NULL);
-  if (job->camera)
-    g_object_set (src, "camera", job->camera, NULL);
+  /* A run from the start streams the job's own scan as it is, with no
+   * second scan of the trial; a resumed run starts at a later frame, which
+   * trialsrc scans from. */
+  if (start_frame == options->start_frame) {
+    g_object_set (src, "layout", job->layout, NULL);
+  } else {
+    g_object_set (src, "location", job->trial_path, "start-frame",
+        start_frame, "stop-frame", options->stop_frame, "depth-width",
+        options->depth_width, "depth-height", options->depth_height, NULL);
+    if (job->camera)
+      g_object_set (src, "camera", job->camera, NULL);
+  }
   gst_bin_add (GST_BIN (pipeline), src);
   if (options->preview) {
     if (!(compositor = add_preview_window (GST_BIN (pipeline), options,

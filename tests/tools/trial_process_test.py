@@ -217,6 +217,23 @@ class Outputs(Base):
         for cam in ("cam1", "cam2", "cam3"):
             self.assertEqual(self.metadata(out, "t", cam)["successful"], 3)
 
+    def test_one_scan_per_job(self):
+        """trialsrc streams the layout trial-process scanned (its `layout`
+        property) and scans nothing itself: its debug log says so once per
+        job, and the range and camera of that scan are what is written."""
+        trial = self.p("t")
+        make_sample(trial, "--cameras", "2", "--size", "32x24", "--frames",
+                    "5")
+        env = dict(os.environ, GST_DEBUG="trialsrc:5", GST_DEBUG_NO_COLOR="1")
+        proc = run(trial, "--all", "--start", "1", "--stop", "3", "-o",
+                   self.p("out"), "-q", env=env, check_status=0)
+        streamed = [l for l in proc.stderr.splitlines()
+                    if "streaming the layout the application scanned" in l]
+        self.assertEqual(len(streamed), 2, proc.stderr[-2000:])
+        for cam in ("cam1", "cam2"):
+            self.assertEqual(frame_numbers(self.p("out", "t", cam, "color"),
+                                           ".png"), [1, 2, 3])
+
     def test_json_is_utf8_in_any_locale(self):
         trial = self.p("tête")
         make_sample(trial, "--size", "32x24", "--frames", "2")

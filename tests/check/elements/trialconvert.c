@@ -9,12 +9,12 @@
 #include <gst/video/video.h>
 
 #include "gst/trial/colormap.h"
+#include "gst/trial/framemeta.h"
 #include "gst/trial/image.h"
 #include "gst/trial/jpeg.h"
 #include "gst/trial/npy.h"
 #include "gst/trial/png.h"
 #include "gst/trial/sample.h"
-#include "plugin/gsttrialframemeta.h"
 #include "plugin/gsttrialtsan.h"
 
 #define FPS 30
@@ -1598,12 +1598,8 @@ GST_END_TEST;
 static GstBuffer *
 named (GstBuffer * buffer, const gchar * path)
 {
-  const GstMetaInfo *info = gst_meta_get_info ("GstTrialFrameMeta");
-  GstTrialFrameMeta *meta;
-
-  fail_unless (info != NULL, "the plugin did not register its meta");
-  meta = (GstTrialFrameMeta *) gst_buffer_add_meta (buffer, info, NULL);
-  meta->path = g_strdup (path);
+  fail_unless (gst_buffer_add_trial_frame_meta (buffer,
+          GST_BUFFER_OFFSET (buffer), path) != NULL);
   return buffer;
 }
 
