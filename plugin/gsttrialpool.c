@@ -1,5 +1,31 @@
 /* gst-trial: GstTrialPool, the worker pool trialconvert elements share
- * through a GstContext (see gsttrialpool.h). */
+ * through a GstContext (see gsttrialpool.h).
+ *
+ * Why not core GstSharedTaskPool (1.20+, shared through the same context
+ * the way video-converter.c shares a GstTaskPool with its
+ * GstParallelizedTaskRunner)? Its contract does not fit how trialconvert
+ * hands work over (checked against gsttaskpool.c of GStreamer 1.22):
+ *
+ * - Before gst_task_pool_prepare() and after gst_task_pool_cleanup(),
+ *   gst_task_pool_push() on a GstSharedTaskPool returns NULL without an
+ *   error and never runs the function. trialconvert counts every frame it
+ *   hands over and waits for that count to reach zero before it stops, so
+ *   a frame dropped in silence hangs the state change. Pools in the
+ *   context are shared by elements, pipelines and applications that start
+ *   and stop independently; nobody owns prepare and cleanup. GstTrialPool
+ *   is ready when it exists and lives as long as a reference to it.
+ * - Each push allocates a SharedTaskData with its own GMutex and GCond for
+ *   gst_task_pool_join(), and the handle must be disposed of
+ *   (gst_task_pool_dispose_handle) or joined. trialconvert never joins a
+ *   frame: results come back through its ordered queue
+ *   (gsttrialorderedqueue.c), which needs only the one queue lock.
+ * - Its GThreadPool is not exclusive: threads are started on demand and
+ *   returned to GLib's global set, and gst_shared_task_pool_set_max_threads
+ *   may change the count while running. n-threads here is the count of
+ *   threads started with the pool and reported in trial-stats, which
+ *   latency and the in-flight window (2 * n-threads + 2) are sized on.
+ * Ordered output, the window and the per-element work are not the pool's
+ * business either way; they live in the element and its queue. */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
 #endif
