@@ -302,7 +302,6 @@ stream_error_for (const GError * error)
   return GST_STREAM_ERROR_DECODE;
 }
 
-/* Fills job->output, or job->reason and job->code when the frame fails. */
 /* .npy outputs go into GstTrialBuffers' recycled memory: the memory
  * handed to the converter is the mapped buffer. */
 typedef struct
