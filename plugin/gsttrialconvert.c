@@ -84,7 +84,6 @@
 #include "config.h"
 #endif
 
-#include <string.h>
 #include <gst/video/video.h>
 
 #include "gst/trial/colormap.h"
