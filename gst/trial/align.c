@@ -7,8 +7,8 @@
  * multiply-add is fused. Changing the grouping of any expression changes
  * pixels (tests/python/check_align.py notices).
  *
- * Steps 2-5 run over one depth row at a time into arrays of corner pixels,
- * loops without branches that the compiler vectorizes; the scatter (step 7)
+ * Steps 2-5 run over one depth row at a time, four pixels per vector
+ * (without branches), into arrays of corner pixels; the scatter (step 7)
  * is scalar. Each band of depth rows scatters into a buffer of its own,
  * holding v - 1 (so the empty value 0xffff is the largest and the nearest
  * surface is a plain minimum); the buffers are merged by minimum, which
@@ -17,6 +17,9 @@
 
 #include <math.h>
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "gst/trial/error.h"
 
@@ -25,8 +28,7 @@
 #define NO_PIXEL G_MININT
 
 /* float32 round to nearest, ties to even (the default rounding mode), for
- * |x| < 2^22: what cvtps does, without a libm call the loop cannot
- * vectorize. */
+ * |x| < 2^22: what cvtps does, where there is no SSE2. */
 #define ROUND_MAGIC 12582912.0f /* 1.5 * 2^23 */
 
 typedef enum
@@ -52,7 +54,7 @@ struct _GstTrialAligner
   /* per band: a color-sized buffer of v - 1 minima, and one depth row of
    * corner pixels (x0, y0, x1, y1) */
   guint16 **band_min;
-  gint **band_corners;
+  gint32 **band_corners;
 
   GThreadPool *pool;            /* n_bands - 1 workers, NULL for one band */
   GMutex lock;
@@ -310,133 +312,259 @@ uses_rectangles (const GstTrialIntrinsics * d, const GstTrialIntrinsics * c)
 
 /* ---- steps 2-5: one row of corners ---- */
 
-/* The color pixel of a corner, or NO_PIXEL. @r is u + 0.5 (NaN when not
- * @valid, which must not reach the cast); clamping it to
- * [-2, size + 1] before rounding keeps every pixel inside the image and
- * every comparison with the image's edges as it was. */
-static inline gint
-to_pixel (gboolean valid, gfloat r, gfloat size)
-{
-  gfloat safe = valid ? r : 0.0f;
-  gfloat clamped = safe < -2.0f ? -2.0f : (safe > size + 1.0f ? size + 1.0f
-      : safe);
-  gfloat rounded = (clamped + ROUND_MAGIC) - ROUND_MAGIC;
+/* Four lanes of float32 / int32, as GCC and clang's vector extensions:
+ * element-wise IEEE operations, so each lane computes exactly what the
+ * scalar expression would (SSE2 on x86-64, NEON on ARM). */
+typedef gfloat v4f __attribute__ ((vector_size (16)));
+typedef gint32 v4i __attribute__ ((vector_size (16)));
 
-  return valid ? (gint) rounded : NO_PIXEL;
+static inline v4f
+splat (gfloat x)
+{
+  return (v4f) {
+  x, x, x, x};
 }
 
-static inline __attribute__((always_inline))
-     void project_row (const GstTrialAligner * a, const guint16 * depth,
-    const gfloat * mx, const gfloat * my, guint n, gint * cx, gint * cy,
-    gboolean distort)
+static inline v4f
+select4 (v4i mask, v4f yes, v4f no)
 {
-  const gfloat *r = a->extrinsics.rotation, *t = a->extrinsics.translation;
-  const gfloat *c = a->color.coeffs;
-  const gfloat s = a->scale, fx = a->color.fx, fy = a->color.fy;
-  const gfloat ppx = a->color.ppx, ppy = a->color.ppy;
-  const gfloat cw = a->color.width, ch = a->color.height;
+  return (v4f) ((mask & (v4i) yes) | (~mask & (v4i) no));
+}
+
+/* The color pixels of four corners, NO_PIXEL where not @valid; @r is
+ * u + 0.5, NaN or beyond the int32 range when not valid. */
+static inline v4i
+to_pixel (v4i valid, v4f r, gfloat size)
+{
+  v4i none = { NO_PIXEL, NO_PIXEL, NO_PIXEL, NO_PIXEL };
+#ifdef __SSE2__
+  /* cvtps itself, as librealsense: ties to even */
+  v4i pixel = (v4i) _mm_cvtps_epi32 ((__m128) r);
+
+  (void) size;
+#else
+  /* the same rounding without it: clamping to [-2, size + 1] first keeps
+   * every comparison with the image's edges as it was and makes the
+   * 1.5 * 2^23 trick exact */
+  v4f safe = select4 (valid, r, splat (0.0f));
+  v4f lo = splat (-2.0f), hi = splat (size + 1.0f);
+  v4f clamped = select4 (safe < lo, lo, select4 (safe > hi, hi, safe));
+  v4f rounded = (clamped + ROUND_MAGIC) - ROUND_MAGIC;
+  v4i pixel = __builtin_convertvector (rounded, v4i);
+#endif
+
+  return (pixel & valid) | (none & ~valid);
+}
+
+/* The calibration in vector registers, loaded once per row: stores to the
+ * corner arrays could alias the aligner's fields, so the compiler would
+ * reload them for every vector otherwise. */
+typedef struct
+{
+  v4f r[9], t[3], c[5];
+  v4f scale, fx, fy, ppx, ppy;
+  gfloat width, height;
+  v4i last_x, last_y;           /* color width - 1, height - 1 */
+} Lanes;
+
+static void
+load_lanes (const GstTrialAligner * a, Lanes * l)
+{
   guint i;
 
-  for (i = 0; i < n; i++) {
-    gfloat z = (gfloat) depth[i] * s;
-    gfloat px = z * mx[i], py = z * my[i];
-    gfloat X = r[0] * px + (r[3] * py + (r[6] * z + t[0]));
-    gfloat Y = r[1] * px + (r[4] * py + (r[7] * z + t[1]));
-    gfloat Z = r[2] * px + (r[5] * py + (r[8] * z + t[2]));
-    gfloat ca = X / Z, cb = Y / Z, u, w;
-    gboolean valid;
+  for (i = 0; i < 9; i++)
+    l->r[i] = splat (a->extrinsics.rotation[i]);
+  for (i = 0; i < 3; i++)
+    l->t[i] = splat (a->extrinsics.translation[i]);
+  for (i = 0; i < 5; i++)
+    l->c[i] = splat (a->color.coeffs[i]);
+  l->scale = splat (a->scale);
+  l->fx = splat (a->color.fx);
+  l->fy = splat (a->color.fy);
+  l->ppx = splat (a->color.ppx);
+  l->ppy = splat (a->color.ppy);
+  l->width = a->color.width;
+  l->height = a->color.height;
+  l->last_x = (v4i) {
+  0, 0, 0, 0} + (gint32) (a->color.width - 1);
+  l->last_y = (v4i) {
+  0, 0, 0, 0} + (gint32) (a->color.height - 1);
+}
 
-    if (distort) {
-      gfloat r2 = ca * ca + cb * cb;
-      gfloat f = 1.0f + (c[0] * r2 + (c[1] * (r2 * r2)
-              + c[4] * (r2 * (r2 * r2))));
-      gfloat af = ca * f, bf = cb * f;
-      gfloat q = c[3] * (r2 + 2.0f * (af * af));
+/* One corner of four depth pixels: its color pixel (*ix, *iy) and
+ * whether it lands anywhere (the result). */
+static inline __attribute__((always_inline))
+     v4i project4 (const Lanes * l, v4f z, const gfloat * mx,
+    const gfloat * my, v4i * ix, v4i * iy, gboolean distort)
+{
+  const v4f *r = l->r, *t = l->t, *c = l->c;
+  const v4f limit = splat (2147483648.0f);
+  v4f px, py, X, Y, Z, ca, cb, u, w, vx, vy;
+  v4i valid;
 
-      ca = af + (2.0f * (c[2] * (af * bf)) + q);
-      cb = bf + (2.0f * (c[3] * (af * bf)) + q);
-    }
-    u = ca * fx + ppx + 0.5f;
-    w = cb * fy + ppy + 0.5f;
-    valid = (Z > 0.0f) & (u > -2147483648.0f) & (u < 2147483648.0f)
-        & (w > -2147483648.0f) & (w < 2147483648.0f);
-    cx[i] = to_pixel (valid, u, cw);
-    cy[i] = to_pixel (valid, w, ch);
+  memcpy (&vx, mx, sizeof (vx));
+  memcpy (&vy, my, sizeof (vy));
+  px = z * vx;
+  py = z * vy;
+  X = r[0] * px + (r[3] * py + (r[6] * z + t[0]));
+  Y = r[1] * px + (r[4] * py + (r[7] * z + t[1]));
+  Z = r[2] * px + (r[5] * py + (r[8] * z + t[2]));
+  ca = X / Z;
+  cb = Y / Z;
+  if (distort) {
+    v4f r2 = ca * ca + cb * cb;
+    v4f f = 1.0f + (c[0] * r2 + (c[1] * (r2 * r2) + c[4] * (r2 * (r2 * r2))));
+    v4f af = ca * f, bf = cb * f;
+    v4f q = c[3] * (r2 + 2.0f * (af * af));
+
+    ca = af + (2.0f * (c[2] * (af * bf)) + q);
+    cb = bf + (2.0f * (c[3] * (af * bf)) + q);
   }
+  u = ca * l->fx + l->ppx + 0.5f;
+  w = cb * l->fy + l->ppy + 0.5f;
+  /* false for NaN too */
+  valid = (Z > 0.0f) & (u > -limit) & (u < limit) & (w > -limit)
+      & (w < limit);
+  *ix = to_pixel (valid, u, l->width);
+  *iy = to_pixel (valid, w, l->height);
+  return valid;
+}
+
+static inline v4i
+max4 (v4i a, v4i b)
+{
+  v4i m = a > b;
+
+  return (a & m) | (b & ~m);
+}
+
+static inline v4i
+min4 (v4i a, v4i b)
+{
+  v4i m = a < b;
+
+  return (a & m) | (b & ~m);
+}
+
+/* Steps 2-6 for four depth pixels: the rectangle of color pixels each one
+ * writes, already clipped to the image; empty (bottom -1, right -1) for
+ * depth 0 and for a corner that lands nowhere. */
+static inline __attribute__((always_inline))
+     void rectangles4 (const Lanes * l, const guint16 * depth,
+    const gfloat * mx0, const gfloat * my0, const gfloat * mx1,
+    const gfloat * my1, gint32 * rect, guint stride, gboolean rectangles,
+    gboolean distort)
+{
+  const v4i zero = { 0, 0, 0, 0 }, none = { -1, -1, -1, -1 };
+  v4i d = { depth[0], depth[1], depth[2], depth[3] };
+  v4f z = __builtin_convertvector (d, v4f) * l->scale;
+  v4i x0, y0, x1, y1, keep, left, top, right, bottom;
+
+  keep = project4 (l, z, mx0, my0, &x0, &y0, distort) & (d != zero);
+  if (rectangles) {
+    /* a corner that lands nowhere writes nothing, not the rectangle from
+     * INT_MIN that x86 would loop over (docs/align.md) */
+    keep &= project4 (l, z, mx1, my1, &x1, &y1, distort);
+  } else {
+    x1 = x0;
+    y1 = y0;
+  }
+  left = max4 (x0, zero) & keep;
+  top = max4 (y0, zero) & keep;
+  right = (min4 (x1, l->last_x) & keep) | (none & ~keep);
+  bottom = (min4 (y1, l->last_y) & keep) | (none & ~keep);
+  memcpy (rect, &left, sizeof (v4i));
+  memcpy (rect + stride, &top, sizeof (v4i));
+  memcpy (rect + 2 * stride, &right, sizeof (v4i));
+  memcpy (rect + 3 * stride, &bottom, sizeof (v4i));
+}
+
+/* rectangles4 for one row of @n depth pixels: @rect holds 4 rows of
+ * @stride >= n values, left, top, right, bottom */
+static inline __attribute__((always_inline))
+     void rectangles_row (const GstTrialAligner * a, gsize o, guint n,
+    gint32 * rect, guint stride, gboolean distort)
+{
+  const guint16 *depth = a->frame + o;
+  const gfloat *mx0 = a->mx0 + o, *my0 = a->my0 + o;
+  const gfloat *mx1 = a->rectangles ? a->mx1 + o : mx0;
+  const gfloat *my1 = a->rectangles ? a->my1 + o : my0;
+  guint16 tail_depth[4] = { 0 };
+  gfloat tail[4][4] = { {0} };
+  gint32 tail_rect[4 * 4];
+  guint i, k, rest = n % 4;
+  Lanes l;
+
+  load_lanes (a, &l);
+  for (i = 0; i + 4 <= n; i += 4)
+    rectangles4 (&l, depth + i, mx0 + i, my0 + i, mx1 + i, my1 + i,
+        rect + i, stride, a->rectangles, distort);
+  if (rest == 0)
+    return;
+  memcpy (tail_depth, depth + i, rest * sizeof (guint16));
+  memcpy (tail[0], mx0 + i, rest * sizeof (gfloat));
+  memcpy (tail[1], my0 + i, rest * sizeof (gfloat));
+  memcpy (tail[2], mx1 + i, rest * sizeof (gfloat));
+  memcpy (tail[3], my1 + i, rest * sizeof (gfloat));
+  rectangles4 (&l, tail_depth, tail[0], tail[1], tail[2], tail[3], tail_rect,
+      4, a->rectangles, distort);
+  for (k = 0; k < 4; k++)
+    memcpy (rect + k * stride + i, tail_rect + 4 * k, rest * sizeof (gint32));
 }
 
 static void
-project_row_plain (const GstTrialAligner * a, const guint16 * depth,
-    const gfloat * mx, const gfloat * my, guint n, gint * cx, gint * cy)
+rectangles_row_plain (const GstTrialAligner * a, gsize o, guint n,
+    gint32 * rect, guint stride)
 {
-  project_row (a, depth, mx, my, n, cx, cy, FALSE);
+  rectangles_row (a, o, n, rect, stride, FALSE);
 }
 
 static void
-project_row_distorted (const GstTrialAligner * a, const guint16 * depth,
-    const gfloat * mx, const gfloat * my, guint n, gint * cx, gint * cy)
+rectangles_row_distorted (const GstTrialAligner * a, gsize o, guint n,
+    gint32 * rect, guint stride)
 {
-  project_row (a, depth, mx, my, n, cx, cy, TRUE);
+  rectangles_row (a, o, n, rect, stride, TRUE);
 }
 
 /* ---- step 7: one band ---- */
-
-static inline void
-put (guint16 * buf, gsize i, guint16 v)
-{
-  if (v < buf[i])
-    buf[i] = v;
-}
 
 static void
 scatter_band (GstTrialAligner * a, guint band)
 {
   const guint dw = a->depth.width, dh = a->depth.height;
-  const gint cw = a->color.width, ch = a->color.height;
+  const gsize cw = a->color.width, ch = a->color.height;
   guint16 *buf = a->band_min[band];
-  gint *x0 = a->band_corners[band], *y0 = x0 + dw, *x1 = y0 + dw,
-      *y1 = x1 + dw;
+  gint32 *left = a->band_corners[band], *top = left + dw, *right = top + dw,
+      *bottom = right + dw;
   guint row_start = (guint) ((guint64) dh * band / a->n_bands);
   guint row_end = (guint) ((guint64) dh * (band + 1) / a->n_bands);
   guint y, x;
 
-  memset (buf, 0xff, (gsize) cw * ch * sizeof (guint16));
+  memset (buf, 0xff, cw * ch * sizeof (guint16));
   for (y = row_start; y < row_end; y++) {
     gsize o = (gsize) y * dw;
     const guint16 *row = a->frame + o;
 
-    if (a->distort_color) {
-      project_row_distorted (a, row, a->mx0 + o, a->my0 + o, dw, x0, y0);
-      if (a->rectangles)
-        project_row_distorted (a, row, a->mx1 + o, a->my1 + o, dw, x1, y1);
-    } else {
-      project_row_plain (a, row, a->mx0 + o, a->my0 + o, dw, x0, y0);
-      if (a->rectangles)
-        project_row_plain (a, row, a->mx1 + o, a->my1 + o, dw, x1, y1);
-    }
+    if (a->distort_color)
+      rectangles_row_distorted (a, o, dw, left, dw);
+    else
+      rectangles_row_plain (a, o, dw, left, dw);
 
     for (x = 0; x < dw; x++) {
       guint16 v = row[x] - 1;
-      gint left, top, right, bottom, cx, cy;
+      gint x0 = left[x], y0 = top[x], x1 = right[x], y1 = bottom[x];
+      gint cy;
 
-      if (row[x] == 0 || x0[x] == NO_PIXEL)
+      if (x1 < x0)
         continue;
-      if (!a->rectangles) {
-        if (x0[x] >= 0 && x0[x] < cw && y0[x] >= 0 && y0[x] < ch)
-          put (buf, (gsize) y0[x] * cw + x0[x], v);
-        continue;
+      for (cy = y0; cy <= y1; cy++) {
+        guint16 *p = buf + cy * cw + x0, *last = buf + cy * cw + x1;
+
+        /* 2 or 3 pixels when depth has fewer pixels per degree */
+        do
+          *p = MIN (*p, v);
+        while (++p <= last);
       }
-      /* a corner that lands nowhere writes nothing, not the rectangle
-       * from INT_MIN that x86 would loop over (docs/align.md) */
-      if (x1[x] == NO_PIXEL)
-        continue;
-      left = MAX (x0[x], 0);
-      top = MAX (y0[x], 0);
-      right = MIN (x1[x], cw - 1);
-      bottom = MIN (y1[x], ch - 1);
-      for (cy = top; cy <= bottom; cy++)
-        for (cx = left; cx <= right; cx++)
-          put (buf, (gsize) cy * cw + cx, v);
     }
   }
 }
@@ -552,10 +680,10 @@ gst_trial_aligner_new (const GstTrialIntrinsics * depth,
 
   a->n_bands = MIN (n_threads, depth->height);
   a->band_min = g_new (guint16 *, a->n_bands);
-  a->band_corners = g_new (gint *, a->n_bands);
+  a->band_corners = g_new (gint32 *, a->n_bands);
   for (b = 0; b < a->n_bands; b++) {
     a->band_min[b] = g_new (guint16, color_n);
-    a->band_corners[b] = g_new (gint, 4 * (gsize) depth->width);
+    a->band_corners[b] = g_new (gint32, 4 * (gsize) depth->width);
   }
   g_mutex_init (&a->lock);
   g_cond_init (&a->done);
