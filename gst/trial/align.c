@@ -325,11 +325,13 @@ splat (gfloat x)
   x, x, x, x};
 }
 
+#ifndef __SSE2__
 static inline v4f
 select4 (v4i mask, v4f yes, v4f no)
 {
   return (v4f) ((mask & (v4i) yes) | (~mask & (v4i) no));
 }
+#endif
 
 /* The color pixels of four corners, NO_PIXEL where not @valid; @r is
  * u + 0.5, NaN or beyond the int32 range when not valid. */
@@ -688,7 +690,10 @@ gst_trial_aligner_new (const GstTrialIntrinsics * depth,
   g_mutex_init (&a->lock);
   g_cond_init (&a->done);
   if (a->n_bands > 1)
-    a->pool = g_thread_pool_new (worker, a, a->n_bands - 1, TRUE, NULL);
+    /* shared threads: GLib keeps idle ones for the next aligner, so a
+     * caller making one aligner per recording does not start threads for
+     * each */
+    a->pool = g_thread_pool_new (worker, a, a->n_bands - 1, FALSE, NULL);
   return a;
 }
 
