@@ -17,9 +17,6 @@
 
 #include <math.h>
 #include <string.h>
-#ifdef __SSE2__
-#include <emmintrin.h>
-#endif
 
 #include "gst/trial/error.h"
 
@@ -28,7 +25,7 @@
 #define NO_PIXEL G_MININT
 
 /* float32 round to nearest, ties to even (the default rounding mode), for
- * |x| < 2^22: what cvtps does, where there is no SSE2. */
+ * |x| < 2^22: what SSE's cvtps does, in any vector width. */
 #define ROUND_MAGIC 12582912.0f /* 1.5 * 2^23 */
 
 typedef enum
@@ -312,50 +309,42 @@ uses_rectangles (const GstTrialIntrinsics * d, const GstTrialIntrinsics * c)
 
 /* ---- steps 2-5: one row of corners ---- */
 
-/* Four lanes of float32 / int32, as GCC and clang's vector extensions:
+/* LANES lanes of float32 / int32, as GCC and clang's vector extensions:
  * element-wise IEEE operations, so each lane computes exactly what the
- * scalar expression would (SSE2 on x86-64, NEON on ARM). */
-typedef gfloat v4f __attribute__ ((vector_size (16)));
-typedef gint32 v4i __attribute__ ((vector_size (16)));
+ * scalar expression would. Eight lanes are two SSE2 registers, or one AVX
+ * register in the AVX2 copy of the row functions. */
+#define LANES 8
+/* the vectors are passed only between static functions of this file */
+#pragma GCC diagnostic ignored "-Wpsabi"
+typedef gfloat v4f __attribute__ ((vector_size (4 * LANES)));
+typedef gint32 v4i __attribute__ ((vector_size (4 * LANES)));
 
 static inline v4f
 splat (gfloat x)
 {
-  return (v4f) {
-  x, x, x, x};
+  return (v4f) { 0 } + x;
 }
 
-#ifndef __SSE2__
 static inline v4f
 select4 (v4i mask, v4f yes, v4f no)
 {
   return (v4f) ((mask & (v4i) yes) | (~mask & (v4i) no));
 }
-#endif
 
 /* The color pixels of four corners, NO_PIXEL where not @valid; @r is
  * u + 0.5, NaN or beyond the int32 range when not valid. */
 static inline v4i
 to_pixel (v4i valid, v4f r, gfloat size)
 {
-  v4i none = { NO_PIXEL, NO_PIXEL, NO_PIXEL, NO_PIXEL };
-#ifdef __SSE2__
-  /* cvtps itself, as librealsense: ties to even */
-  v4i pixel = (v4i) _mm_cvtps_epi32 ((__m128) r);
-
-  (void) size;
-#else
-  /* the same rounding without it: clamping to [-2, size + 1] first keeps
-   * every comparison with the image's edges as it was and makes the
-   * 1.5 * 2^23 trick exact */
+  /* clamping to [-2, size + 1] first keeps every comparison with the
+   * image's edges as it was and makes the 1.5 * 2^23 trick exact */
   v4f safe = select4 (valid, r, splat (0.0f));
   v4f lo = splat (-2.0f), hi = splat (size + 1.0f);
   v4f clamped = select4 (safe < lo, lo, select4 (safe > hi, hi, safe));
   v4f rounded = (clamped + ROUND_MAGIC) - ROUND_MAGIC;
   v4i pixel = __builtin_convertvector (rounded, v4i);
-#endif
 
-  return (pixel & valid) | (none & ~valid);
+  return (pixel & valid) | (((v4i) { 0 } + NO_PIXEL) & ~valid);
 }
 
 /* The calibration in vector registers, loaded once per row: stores to the
@@ -387,10 +376,8 @@ load_lanes (const GstTrialAligner * a, Lanes * l)
   l->ppy = splat (a->color.ppy);
   l->width = a->color.width;
   l->height = a->color.height;
-  l->last_x = (v4i) {
-  0, 0, 0, 0} + (gint32) (a->color.width - 1);
-  l->last_y = (v4i) {
-  0, 0, 0, 0} + (gint32) (a->color.height - 1);
+  l->last_x = (v4i) { 0 } + (gint32) (a->color.width - 1);
+  l->last_y = (v4i) { 0 } + (gint32) (a->color.height - 1);
 }
 
 /* One corner of four depth pixels: its color pixel (*ix, *iy) and
@@ -457,9 +444,16 @@ static inline __attribute__((always_inline))
     const gfloat * my1, gint32 * rect, guint stride, gboolean rectangles,
     gboolean distort)
 {
-  const v4i zero = { 0, 0, 0, 0 }, none = { -1, -1, -1, -1 };
-  v4i d = { depth[0], depth[1], depth[2], depth[3] };
-  v4f z = __builtin_convertvector (d, v4f) * l->scale;
+  const v4i zero = { 0 }, none = zero - 1;
+  gint32 widened[LANES];
+  v4i d;
+  v4f z;
+  guint k;
+
+  for (k = 0; k < LANES; k++)
+    widened[k] = depth[k];
+  memcpy (&d, widened, sizeof (d));
+  z = __builtin_convertvector (d, v4f) * l->scale;
   v4i x0, y0, x1, y1, keep, left, top, right, bottom;
 
   keep = project4 (l, z, mx0, my0, &x0, &y0, distort) & (d != zero);
@@ -491,14 +485,14 @@ static inline __attribute__((always_inline))
   const gfloat *mx0 = a->mx0 + o, *my0 = a->my0 + o;
   const gfloat *mx1 = a->rectangles ? a->mx1 + o : mx0;
   const gfloat *my1 = a->rectangles ? a->my1 + o : my0;
-  guint16 tail_depth[4] = { 0 };
-  gfloat tail[4][4] = { {0} };
-  gint32 tail_rect[4 * 4];
-  guint i, k, rest = n % 4;
+  guint16 tail_depth[LANES] = { 0 };
+  gfloat tail[4][LANES] = { {0} };
+  gint32 tail_rect[4 * LANES];
+  guint i, k, rest = n % LANES;
   Lanes l;
 
   load_lanes (a, &l);
-  for (i = 0; i + 4 <= n; i += 4)
+  for (i = 0; i + LANES <= n; i += LANES)
     rectangles4 (&l, depth + i, mx0 + i, my0 + i, mx1 + i, my1 + i,
         rect + i, stride, a->rectangles, distort);
   if (rest == 0)
@@ -509,19 +503,27 @@ static inline __attribute__((always_inline))
   memcpy (tail[2], mx1 + i, rest * sizeof (gfloat));
   memcpy (tail[3], my1 + i, rest * sizeof (gfloat));
   rectangles4 (&l, tail_depth, tail[0], tail[1], tail[2], tail[3], tail_rect,
-      4, a->rectangles, distort);
+      LANES, a->rectangles, distort);
   for (k = 0; k < 4; k++)
-    memcpy (rect + k * stride + i, tail_rect + 4 * k, rest * sizeof (gint32));
+    memcpy (rect + k * stride + i, tail_rect + LANES * k,
+        rest * sizeof (gint32));
 }
 
-static void
+/* an AVX2 copy where the CPU has it (same IEEE operations, same bytes) */
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+#define ROW_CLONES __attribute__ ((target_clones ("avx2", "default")))
+#else
+#define ROW_CLONES
+#endif
+
+ROW_CLONES static void
 rectangles_row_plain (const GstTrialAligner * a, gsize o, guint n,
     gint32 * rect, guint stride)
 {
   rectangles_row (a, o, n, rect, stride, FALSE);
 }
 
-static void
+ROW_CLONES static void
 rectangles_row_distorted (const GstTrialAligner * a, gsize o, guint n,
     gint32 * rect, guint stride)
 {
