@@ -7,7 +7,7 @@
  * multiply-add is fused. Changing the grouping of any expression changes
  * pixels (tests/python/check_align.py notices).
  *
- * Steps 2-5 run over one depth row at a time, four pixels per vector
+ * Steps 2-5 run over one depth row at a time, eight pixels per vector
  * (without branches), into arrays of corner pixels; the scatter (step 7)
  * is scalar. Each band of depth rows scatters into a buffer of its own,
  * holding v - 1 (so the empty value 0xffff is the largest and the nearest
@@ -316,35 +316,35 @@ uses_rectangles (const GstTrialIntrinsics * d, const GstTrialIntrinsics * c)
 #define LANES 8
 /* the vectors are passed only between static functions of this file */
 #pragma GCC diagnostic ignored "-Wpsabi"
-typedef gfloat v4f __attribute__ ((vector_size (4 * LANES)));
-typedef gint32 v4i __attribute__ ((vector_size (4 * LANES)));
+typedef gfloat vf __attribute__ ((vector_size (4 * LANES)));
+typedef gint32 vi __attribute__ ((vector_size (4 * LANES)));
 
-static inline v4f
+static inline vf
 splat (gfloat x)
 {
-  return (v4f) { 0 } + x;
+  return (vf) { 0 } + x;
 }
 
-static inline v4f
-select4 (v4i mask, v4f yes, v4f no)
+static inline vf
+select_lanes (vi mask, vf yes, vf no)
 {
-  return (v4f) ((mask & (v4i) yes) | (~mask & (v4i) no));
+  return (vf) ((mask & (vi) yes) | (~mask & (vi) no));
 }
 
-/* The color pixels of four corners, NO_PIXEL where not @valid; @r is
+/* The color pixels of LANES corners, NO_PIXEL where not @valid; @r is
  * u + 0.5, NaN or beyond the int32 range when not valid. */
-static inline v4i
-to_pixel (v4i valid, v4f r, gfloat size)
+static inline vi
+to_pixel (vi valid, vf r, gfloat size)
 {
   /* clamping to [-2, size + 1] first keeps every comparison with the
    * image's edges as it was and makes the 1.5 * 2^23 trick exact */
-  v4f safe = select4 (valid, r, splat (0.0f));
-  v4f lo = splat (-2.0f), hi = splat (size + 1.0f);
-  v4f clamped = select4 (safe < lo, lo, select4 (safe > hi, hi, safe));
-  v4f rounded = (clamped + ROUND_MAGIC) - ROUND_MAGIC;
-  v4i pixel = __builtin_convertvector (rounded, v4i);
+  vf safe = select_lanes (valid, r, splat (0.0f));
+  vf lo = splat (-2.0f), hi = splat (size + 1.0f);
+  vf clamped = select_lanes (safe < lo, lo, select_lanes (safe > hi, hi, safe));
+  vf rounded = (clamped + ROUND_MAGIC) - ROUND_MAGIC;
+  vi pixel = __builtin_convertvector (rounded, vi);
 
-  return (pixel & valid) | (((v4i) { 0 } + NO_PIXEL) & ~valid);
+  return (pixel & valid) | (((vi) { 0 } + NO_PIXEL) & ~valid);
 }
 
 /* The calibration in vector registers, loaded once per row: stores to the
@@ -352,10 +352,10 @@ to_pixel (v4i valid, v4f r, gfloat size)
  * reload them for every vector otherwise. */
 typedef struct
 {
-  v4f r[9], t[3], c[5];
-  v4f scale, fx, fy, ppx, ppy;
+  vf r[9], t[3], c[5];
+  vf scale, fx, fy, ppx, ppy;
   gfloat width, height;
-  v4i last_x, last_y;           /* color width - 1, height - 1 */
+  vi last_x, last_y;           /* color width - 1, height - 1 */
 } Lanes;
 
 static void
@@ -376,20 +376,20 @@ load_lanes (const GstTrialAligner * a, Lanes * l)
   l->ppy = splat (a->color.ppy);
   l->width = a->color.width;
   l->height = a->color.height;
-  l->last_x = (v4i) { 0 } + (gint32) (a->color.width - 1);
-  l->last_y = (v4i) { 0 } + (gint32) (a->color.height - 1);
+  l->last_x = (vi) { 0 } + (gint32) (a->color.width - 1);
+  l->last_y = (vi) { 0 } + (gint32) (a->color.height - 1);
 }
 
-/* One corner of four depth pixels: its color pixel (*ix, *iy) and
+/* One corner of LANES depth pixels: its color pixel (*ix, *iy) and
  * whether it lands anywhere (the result). */
 static inline __attribute__((always_inline))
-     v4i project4 (const Lanes * l, v4f z, const gfloat * mx,
-    const gfloat * my, v4i * ix, v4i * iy, gboolean distort)
+     vi project_lanes (const Lanes * l, vf z, const gfloat * mx,
+    const gfloat * my, vi * ix, vi * iy, gboolean distort)
 {
-  const v4f *r = l->r, *t = l->t, *c = l->c;
-  const v4f limit = splat (2147483648.0f);
-  v4f px, py, X, Y, Z, ca, cb, u, w, vx, vy;
-  v4i valid;
+  const vf *r = l->r, *t = l->t, *c = l->c;
+  const vf limit = splat (2147483648.0f);
+  vf px, py, X, Y, Z, ca, cb, u, w, vx, vy;
+  vi valid;
 
   memcpy (&vx, mx, sizeof (vx));
   memcpy (&vy, my, sizeof (vy));
@@ -401,10 +401,10 @@ static inline __attribute__((always_inline))
   ca = X / Z;
   cb = Y / Z;
   if (distort) {
-    v4f r2 = ca * ca + cb * cb;
-    v4f f = 1.0f + (c[0] * r2 + (c[1] * (r2 * r2) + c[4] * (r2 * (r2 * r2))));
-    v4f af = ca * f, bf = cb * f;
-    v4f q = c[3] * (r2 + 2.0f * (af * af));
+    vf r2 = ca * ca + cb * cb;
+    vf f = 1.0f + (c[0] * r2 + (c[1] * (r2 * r2) + c[4] * (r2 * (r2 * r2))));
+    vf af = ca * f, bf = cb * f;
+    vf q = c[3] * (r2 + 2.0f * (af * af));
 
     ca = af + (2.0f * (c[2] * (af * bf)) + q);
     cb = bf + (2.0f * (c[3] * (af * bf)) + q);
@@ -419,63 +419,63 @@ static inline __attribute__((always_inline))
   return valid;
 }
 
-static inline v4i
-max4 (v4i a, v4i b)
+static inline vi
+max_lanes (vi a, vi b)
 {
-  v4i m = a > b;
+  vi m = a > b;
 
   return (a & m) | (b & ~m);
 }
 
-static inline v4i
-min4 (v4i a, v4i b)
+static inline vi
+min_lanes (vi a, vi b)
 {
-  v4i m = a < b;
+  vi m = a < b;
 
   return (a & m) | (b & ~m);
 }
 
-/* Steps 2-6 for four depth pixels: the rectangle of color pixels each one
+/* Steps 2-6 for LANES depth pixels: the rectangle of color pixels each one
  * writes, already clipped to the image; empty (bottom -1, right -1) for
  * depth 0 and for a corner that lands nowhere. */
 static inline __attribute__((always_inline))
-     void rectangles4 (const Lanes * l, const guint16 * depth,
+     void rectangles_lanes (const Lanes * l, const guint16 * depth,
     const gfloat * mx0, const gfloat * my0, const gfloat * mx1,
     const gfloat * my1, gint32 * rect, guint stride, gboolean rectangles,
     gboolean distort)
 {
-  const v4i zero = { 0 }, none = zero - 1;
+  const vi zero = { 0 }, none = zero - 1;
   gint32 widened[LANES];
-  v4i d;
-  v4f z;
+  vi d;
+  vf z;
   guint k;
 
   for (k = 0; k < LANES; k++)
     widened[k] = depth[k];
   memcpy (&d, widened, sizeof (d));
-  z = __builtin_convertvector (d, v4f) * l->scale;
-  v4i x0, y0, x1, y1, keep, left, top, right, bottom;
+  z = __builtin_convertvector (d, vf) * l->scale;
+  vi x0, y0, x1, y1, keep, left, top, right, bottom;
 
-  keep = project4 (l, z, mx0, my0, &x0, &y0, distort) & (d != zero);
+  keep = project_lanes (l, z, mx0, my0, &x0, &y0, distort) & (d != zero);
   if (rectangles) {
     /* a corner that lands nowhere writes nothing, not the rectangle from
      * INT_MIN that x86 would loop over (docs/align.md) */
-    keep &= project4 (l, z, mx1, my1, &x1, &y1, distort);
+    keep &= project_lanes (l, z, mx1, my1, &x1, &y1, distort);
   } else {
     x1 = x0;
     y1 = y0;
   }
-  left = max4 (x0, zero) & keep;
-  top = max4 (y0, zero) & keep;
-  right = (min4 (x1, l->last_x) & keep) | (none & ~keep);
-  bottom = (min4 (y1, l->last_y) & keep) | (none & ~keep);
-  memcpy (rect, &left, sizeof (v4i));
-  memcpy (rect + stride, &top, sizeof (v4i));
-  memcpy (rect + 2 * stride, &right, sizeof (v4i));
-  memcpy (rect + 3 * stride, &bottom, sizeof (v4i));
+  left = max_lanes (x0, zero) & keep;
+  top = max_lanes (y0, zero) & keep;
+  right = (min_lanes (x1, l->last_x) & keep) | (none & ~keep);
+  bottom = (min_lanes (y1, l->last_y) & keep) | (none & ~keep);
+  memcpy (rect, &left, sizeof (vi));
+  memcpy (rect + stride, &top, sizeof (vi));
+  memcpy (rect + 2 * stride, &right, sizeof (vi));
+  memcpy (rect + 3 * stride, &bottom, sizeof (vi));
 }
 
-/* rectangles4 for one row of @n depth pixels: @rect holds 4 rows of
+/* rectangles_lanes for one row of @n depth pixels: @rect holds 4 rows of
  * @stride >= n values, left, top, right, bottom */
 static inline __attribute__((always_inline))
      void rectangles_row (const GstTrialAligner * a, gsize o, guint n,
@@ -493,7 +493,7 @@ static inline __attribute__((always_inline))
 
   load_lanes (a, &l);
   for (i = 0; i + LANES <= n; i += LANES)
-    rectangles4 (&l, depth + i, mx0 + i, my0 + i, mx1 + i, my1 + i,
+    rectangles_lanes (&l, depth + i, mx0 + i, my0 + i, mx1 + i, my1 + i,
         rect + i, stride, a->rectangles, distort);
   if (rest == 0)
     return;
@@ -502,7 +502,7 @@ static inline __attribute__((always_inline))
   memcpy (tail[1], my0 + i, rest * sizeof (gfloat));
   memcpy (tail[2], mx1 + i, rest * sizeof (gfloat));
   memcpy (tail[3], my1 + i, rest * sizeof (gfloat));
-  rectangles4 (&l, tail_depth, tail[0], tail[1], tail[2], tail[3], tail_rect,
+  rectangles_lanes (&l, tail_depth, tail[0], tail[1], tail[2], tail[3], tail_rect,
       LANES, a->rectangles, distort);
   for (k = 0; k < 4; k++)
     memcpy (rect + k * stride + i, tail_rect + LANES * k,
