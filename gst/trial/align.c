@@ -318,6 +318,7 @@ uses_rectangles (const GstTrialIntrinsics * d, const GstTrialIntrinsics * c)
 #pragma GCC diagnostic ignored "-Wpsabi"
 typedef gfloat vf __attribute__ ((vector_size (4 * LANES)));
 typedef gint32 vi __attribute__ ((vector_size (4 * LANES)));
+typedef guint16 vu16 __attribute__ ((vector_size (2 * LANES)));
 
 static inline vf
 splat (gfloat x)
@@ -445,14 +446,14 @@ static inline __attribute__((always_inline))
     gboolean distort)
 {
   const vi zero = { 0 }, none = zero - 1;
-  gint32 widened[LANES];
+  vu16 raw;
   vi d;
   vf z;
-  guint k;
 
-  for (k = 0; k < LANES; k++)
-    widened[k] = depth[k];
-  memcpy (&d, widened, sizeof (d));
+  /* one load and a widening, not a store of 8 ints read back as one
+   * vector (store forwarding fails on that) */
+  memcpy (&raw, depth, sizeof (raw));
+  d = __builtin_convertvector (raw, vi);
   z = __builtin_convertvector (d, vf) * l->scale;
   vi x0, y0, x1, y1, keep, left, top, right, bottom;
 
