@@ -28,11 +28,21 @@
  * |x| < 2^22: what SSE's cvtps does, in any vector width. */
 #define ROUND_MAGIC 12582912.0f /* 1.5 * 2^23 */
 
+/* more threads than this are not used (the pool's threads live as long as
+ * the process) */
+#define MAX_THREADS 64
+
 typedef enum
 {
   PHASE_SCATTER,
   PHASE_MERGE,
 } Phase;
+
+typedef struct
+{
+  GstTrialAligner *aligner;
+  guint index;
+} Job;
 
 struct _GstTrialAligner
 {
@@ -53,7 +63,7 @@ struct _GstTrialAligner
   guint16 **band_min;
   gint32 **band_corners;
 
-  GThreadPool *pool;            /* n_bands - 1 workers, NULL for one band */
+  Job *jobs;                    /* n_bands, for the shared pool */
   GMutex lock;
   GCond done;
   guint pending;                /* jobs not finished; protected by lock */
@@ -605,12 +615,19 @@ run_job (GstTrialAligner * a, guint index)
     merge_slice (a, index);
 }
 
+/* One pool for every aligner of the process, its threads started once and
+ * kept: aligners come and go (one per recording), threads do not. */
+static GThreadPool *shared_pool;
+G_LOCK_DEFINE_STATIC (shared_pool);
+
 static void
 worker (gpointer data, gpointer user_data)
 {
-  GstTrialAligner *a = user_data;
+  Job *job = data;
+  GstTrialAligner *a = job->aligner;
 
-  run_job (a, GPOINTER_TO_UINT (data) - 1);
+  (void) user_data;
+  run_job (a, job->index);
   g_mutex_lock (&a->lock);
   if (--a->pending == 0)
     g_cond_signal (&a->done);
@@ -628,7 +645,7 @@ run_phase (GstTrialAligner * a, Phase phase)
   a->pending = a->n_bands - 1;
   g_mutex_unlock (&a->lock);
   for (i = 1; i < a->n_bands; i++)
-    g_thread_pool_push (a->pool, GUINT_TO_POINTER (i + 1), NULL);
+    g_thread_pool_push (shared_pool, &a->jobs[i], NULL);
   run_job (a, 0);
   g_mutex_lock (&a->lock);
   while (a->pending > 0)
@@ -683,7 +700,7 @@ gst_trial_aligner_new (const GstTrialIntrinsics * depth,
     ray_map (depth, 0.5f, a->mx1, a->my1);
   }
 
-  a->n_bands = MIN (n_threads, depth->height);
+  a->n_bands = MIN (MIN (n_threads, depth->height), MAX_THREADS);
   a->band_min = g_new (guint16 *, a->n_bands);
   a->band_corners = g_new (gint32 *, a->n_bands);
   for (b = 0; b < a->n_bands; b++) {
@@ -692,11 +709,21 @@ gst_trial_aligner_new (const GstTrialIntrinsics * depth,
   }
   g_mutex_init (&a->lock);
   g_cond_init (&a->done);
-  if (a->n_bands > 1)
-    /* shared threads: GLib keeps idle ones for the next aligner, so a
-     * caller making one aligner per recording does not start threads for
-     * each */
-    a->pool = g_thread_pool_new (worker, a, a->n_bands - 1, FALSE, NULL);
+  a->jobs = g_new (Job, a->n_bands);
+  for (b = 0; b < a->n_bands; b++) {
+    a->jobs[b].aligner = a;
+    a->jobs[b].index = b;
+  }
+  if (a->n_bands > 1) {
+    G_LOCK (shared_pool);
+    if (shared_pool == NULL)
+      shared_pool = g_thread_pool_new (worker, NULL, a->n_bands - 1, TRUE,
+          NULL);
+    else if (g_thread_pool_get_max_threads (shared_pool) < (gint) a->n_bands
+        - 1)
+      g_thread_pool_set_max_threads (shared_pool, a->n_bands - 1, NULL);
+    G_UNLOCK (shared_pool);
+  }
   return a;
 }
 
@@ -707,8 +734,7 @@ gst_trial_aligner_free (GstTrialAligner * aligner)
 
   if (aligner == NULL)
     return;
-  if (aligner->pool != NULL)
-    g_thread_pool_free (aligner->pool, TRUE, TRUE);
+  g_free (aligner->jobs);
   for (b = 0; b < aligner->n_bands; b++) {
     g_free (aligner->band_min[b]);
     g_free (aligner->band_corners[b]);

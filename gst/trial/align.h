@@ -62,8 +62,10 @@ gboolean gst_trial_extrinsics_from_quaternion (const gdouble quaternion[4],
 typedef struct _GstTrialAligner GstTrialAligner;
 
 /* Checks the calibration and precomputes the ray maps. @depth_scale is in
- * metres per depth unit. @n_threads (>= 1) is how many threads align a
- * frame: the calling one and n_threads - 1 workers owned by the aligner.
+ * metres per depth unit. @n_threads (>= 1, at most 64 are used) is how
+ * many threads align a frame: the calling one and n_threads - 1 workers of
+ * a pool that all aligners of the process share, whose threads start once
+ * and stay. One aligner aligns one frame at a time.
  * NULL and GST_TRIAL_ERROR_CORRUPT (TOO_LARGE for sizes beyond
  * GST_TRIAL_MAX_DIMENSION) when a camera has a size of 0, fx or fy not
  * positive, a value that is not finite, when the rotation is not a rotation
