@@ -57,10 +57,7 @@ if [ -w /dev/shm ]; then
 fi
 ASAN_OPTIONS=halt_on_error=1:detect_leaks=1:abort_on_error=0
 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
-# fuzz-align's worker threads come and go: GSlice's per-thread magazines
-# (freed when a thread ends) would be reported as leaks in between
-G_SLICE=always-malloc
-export ASAN_OPTIONS UBSAN_OPTIONS G_SLICE
+export ASAN_OPTIONS UBSAN_OPTIONS
 
 status=0
 for t in $targets; do
