@@ -358,7 +358,7 @@ to_pixel (vi valid, vf r, gfloat size)
   return (pixel & valid) | (((vi) { 0 } + NO_PIXEL) & ~valid);
 }
 
-/* The calibration in vector registers, loaded once per row: stores to the
+/* The calibration in vector registers, loaded once per band: stores to the
  * corner arrays could alias the aligner's fields, so the compiler would
  * reload them for every vector otherwise. */
 typedef struct
@@ -489,8 +489,8 @@ static inline __attribute__((always_inline))
 /* rectangles_lanes for one row of @n depth pixels: @rect holds 4 rows of
  * @stride >= n values, left, top, right, bottom */
 static inline __attribute__((always_inline))
-     void rectangles_row (const GstTrialAligner * a, gsize o, guint n,
-    gint32 * rect, guint stride, gboolean distort)
+     void rectangles_row (const GstTrialAligner * a, const Lanes * l,
+    gsize o, guint n, gint32 * rect, guint stride, gboolean distort)
 {
   const guint16 *depth = a->frame + o;
   const gfloat *mx0 = a->mx0 + o, *my0 = a->my0 + o;
@@ -500,11 +500,9 @@ static inline __attribute__((always_inline))
   gfloat tail[4][LANES] = { {0} };
   gint32 tail_rect[4 * LANES];
   guint i, k, rest = n % LANES;
-  Lanes l;
 
-  load_lanes (a, &l);
   for (i = 0; i + LANES <= n; i += LANES)
-    rectangles_lanes (&l, depth + i, mx0 + i, my0 + i, mx1 + i, my1 + i,
+    rectangles_lanes (l, depth + i, mx0 + i, my0 + i, mx1 + i, my1 + i,
         rect + i, stride, a->rectangles, distort);
   if (rest == 0)
     return;
@@ -513,8 +511,8 @@ static inline __attribute__((always_inline))
   memcpy (tail[1], my0 + i, rest * sizeof (gfloat));
   memcpy (tail[2], mx1 + i, rest * sizeof (gfloat));
   memcpy (tail[3], my1 + i, rest * sizeof (gfloat));
-  rectangles_lanes (&l, tail_depth, tail[0], tail[1], tail[2], tail[3], tail_rect,
-      LANES, a->rectangles, distort);
+  rectangles_lanes (l, tail_depth, tail[0], tail[1], tail[2], tail[3],
+      tail_rect, LANES, a->rectangles, distort);
   for (k = 0; k < 4; k++)
     memcpy (rect + k * stride + i, tail_rect + LANES * k,
         rest * sizeof (gint32));
@@ -528,17 +526,17 @@ static inline __attribute__((always_inline))
 #endif
 
 ROW_CLONES static void
-rectangles_row_plain (const GstTrialAligner * a, gsize o, guint n,
-    gint32 * rect, guint stride)
+rectangles_row_plain (const GstTrialAligner * a, const Lanes * l, gsize o,
+    guint n, gint32 * rect, guint stride)
 {
-  rectangles_row (a, o, n, rect, stride, FALSE);
+  rectangles_row (a, l, o, n, rect, stride, FALSE);
 }
 
 ROW_CLONES static void
-rectangles_row_distorted (const GstTrialAligner * a, gsize o, guint n,
-    gint32 * rect, guint stride)
+rectangles_row_distorted (const GstTrialAligner * a, const Lanes * l,
+    gsize o, guint n, gint32 * rect, guint stride)
 {
-  rectangles_row (a, o, n, rect, stride, TRUE);
+  rectangles_row (a, l, o, n, rect, stride, TRUE);
 }
 
 /* ---- step 7: one band ---- */
@@ -554,16 +552,18 @@ scatter_band (GstTrialAligner * a, guint band)
   guint row_start = (guint) ((guint64) dh * band / a->n_bands);
   guint row_end = (guint) ((guint64) dh * (band + 1) / a->n_bands);
   guint y, x;
+  Lanes lanes;
 
+  load_lanes (a, &lanes);
   memset (buf, 0xff, cw * ch * sizeof (guint16));
   for (y = row_start; y < row_end; y++) {
     gsize o = (gsize) y * dw;
     const guint16 *row = a->frame + o;
 
     if (a->distort_color)
-      rectangles_row_distorted (a, o, dw, left, dw);
+      rectangles_row_distorted (a, &lanes, o, dw, left, dw);
     else
-      rectangles_row_plain (a, o, dw, left, dw);
+      rectangles_row_plain (a, &lanes, o, dw, left, dw);
 
     for (x = 0; x < dw; x++) {
       guint16 v = row[x] - 1;
@@ -594,16 +594,21 @@ merge_slice (GstTrialAligner * a, guint slice)
   gsize i;
   guint b;
 
-  memcpy (out + start, a->band_min[0] + start,
-      (end - start) * sizeof (guint16));
+  const guint16 *acc = a->band_min[0];
+
+  /* the + 1 in the last pass; 0xffff + 1 is stored as 0 */
   for (b = 1; b < a->n_bands; b++) {
     const guint16 *m = a->band_min[b];
+    guint16 add = b == a->n_bands - 1;
 
     for (i = start; i < end; i++)
-      out[i] = MIN (out[i], m[i]);
+      out[i] = MIN (acc[i], m[i]) + add;
+    acc = out;
   }
-  for (i = start; i < end; i++)
-    out[i] = out[i] + 1;
+  if (a->n_bands == 1) {
+    for (i = start; i < end; i++)
+      out[i] = acc[i] + 1;
+  }
 }
 
 static void
