@@ -7,9 +7,9 @@
  * multiply-add is fused. Changing the grouping of any expression changes
  * pixels (tests/python/check_align.py notices).
  *
- * Steps 2-5 run over one depth row at a time, eight pixels per vector
- * (without branches), into arrays of corner pixels; the scatter (step 7)
- * is scalar. Each band of depth rows scatters into a buffer of its own,
+ * Steps 2-6 run over one depth row at a time, eight pixels per vector
+ * (without branches), into arrays of clipped rectangles; the scatter
+ * (step 7) is scalar. Each band of depth rows scatters into a buffer of its own,
  * holding v - 1 (so the empty value 0xffff is the largest and the nearest
  * surface is a plain minimum); the buffers are merged by minimum, which
  * gives the raster order's result whatever the order of the bands. */
@@ -31,6 +31,9 @@
 /* more threads than this are not used (the pool's threads live as long as
  * the process) */
 #define MAX_THREADS 64
+
+/* what one aligner may allocate: 2 GiB (a 16384x16384 frame is 512 MiB) */
+#define MAX_MEMORY (4u * GST_TRIAL_MAX_IMAGE_BYTES)
 
 typedef enum
 {
@@ -59,7 +62,7 @@ struct _GstTrialAligner
 
   guint n_bands;
   /* per band: a color-sized buffer of v - 1 minima, and one depth row of
-   * corner pixels (x0, y0, x1, y1) */
+   * rectangles (left, top, right, bottom) */
   guint16 **band_min;
   gint32 **band_corners;
 
@@ -666,8 +669,9 @@ gst_trial_aligner_new (const GstTrialIntrinsics * depth,
     gfloat depth_scale, guint n_threads, GError ** error)
 {
   GstTrialAligner *a;
-  gsize n, color_n;
-  guint b;
+  gsize n, color_n, need;
+  guint b, n_bands;
+  gboolean ok;
 
   g_return_val_if_fail (depth != NULL && color != NULL, NULL);
   g_return_val_if_fail (extrinsics != NULL, NULL);
@@ -684,7 +688,24 @@ gst_trial_aligner_new (const GstTrialIntrinsics * depth,
     return NULL;
   }
 
+  n = (gsize) depth->width * depth->height;
+  color_n = (gsize) color->width * color->height;
+  n_bands = MIN (MIN (n_threads, depth->height), MAX_THREADS);
+  /* ray maps for up to 2 corners, and a color-sized buffer per band */
+  need = n * 4 * sizeof (gfloat) + n_bands * color_n * sizeof (guint16);
+  if (need > MAX_MEMORY) {
+    g_set_error (error, GST_TRIAL_ERROR, GST_TRIAL_ERROR_TOO_LARGE,
+        "aligning %ux%u depth to %ux%u color with %u threads needs %"
+        G_GSIZE_FORMAT " MiB, at most %u MiB supported", depth->width,
+        depth->height, color->width, color->height, n_bands, need >> 20,
+        MAX_MEMORY >> 20);
+    return NULL;
+  }
+
   a = g_new0 (GstTrialAligner, 1);
+  g_mutex_init (&a->lock);
+  g_cond_init (&a->done);
+  a->n_bands = n_bands;
   a->depth = *depth;
   a->color = *color;
   a->extrinsics = *extrinsics;
@@ -694,26 +715,26 @@ gst_trial_aligner_new (const GstTrialIntrinsics * depth,
       color->model == GST_TRIAL_DISTORTION_MODIFIED_BROWN_CONRADY
       || color->model == GST_TRIAL_DISTORTION_INVERSE_BROWN_CONRADY;
 
-  n = (gsize) depth->width * depth->height;
-  color_n = (gsize) color->width * color->height;
-  a->mx0 = g_new (gfloat, n);
-  a->my0 = g_new (gfloat, n);
+  a->band_min = g_new0 (guint16 *, a->n_bands);
+  a->band_corners = g_new0 (gint32 *, a->n_bands);
+  ok = (a->mx0 = g_try_new (gfloat, n)) && (a->my0 = g_try_new (gfloat, n));
+  if (ok && a->rectangles)
+    ok = (a->mx1 = g_try_new (gfloat, n)) && (a->my1 = g_try_new (gfloat, n));
+  for (b = 0; ok && b < a->n_bands; b++)
+    ok = (a->band_min[b] = g_try_new (guint16, color_n)) != NULL;
+  if (!ok) {
+    g_set_error (error, GST_TRIAL_ERROR, GST_TRIAL_ERROR_TOO_LARGE,
+        "not enough memory to align %ux%u depth to %ux%u color (%"
+        G_GSIZE_FORMAT " MiB)", depth->width, depth->height, color->width,
+        color->height, need >> 20);
+    gst_trial_aligner_free (a);
+    return NULL;
+  }
   ray_map (depth, -0.5f, a->mx0, a->my0);
-  if (a->rectangles) {
-    a->mx1 = g_new (gfloat, n);
-    a->my1 = g_new (gfloat, n);
+  if (a->rectangles)
     ray_map (depth, 0.5f, a->mx1, a->my1);
-  }
-
-  a->n_bands = MIN (MIN (n_threads, depth->height), MAX_THREADS);
-  a->band_min = g_new (guint16 *, a->n_bands);
-  a->band_corners = g_new (gint32 *, a->n_bands);
-  for (b = 0; b < a->n_bands; b++) {
-    a->band_min[b] = g_new (guint16, color_n);
+  for (b = 0; b < a->n_bands; b++)
     a->band_corners[b] = g_new (gint32, 4 * (gsize) depth->width);
-  }
-  g_mutex_init (&a->lock);
-  g_cond_init (&a->done);
   a->jobs = g_new (Job, a->n_bands);
   for (b = 0; b < a->n_bands; b++) {
     a->jobs[b].aligner = a;

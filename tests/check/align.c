@@ -267,6 +267,13 @@ GST_START_TEST (test_hostile_calibrations)
   assert_rejected (&d, &d435_color, &ex, 0.001f, GST_TRIAL_ERROR_TOO_LARGE,
       "depth intrinsics: size is 640x4294967295, at most 16384x16384 "
       "supported");
+  /* within the size limits, but 5 GiB of ray maps and buffers */
+  d = d435_depth;
+  c = d435_color;
+  d.width = d.height = c.width = c.height = 16384;
+  assert_rejected (&d, &c, &ex, 0.001f, GST_TRIAL_ERROR_TOO_LARGE,
+      "aligning 16384x16384 depth to 16384x16384 color with 2 threads needs "
+      "5120 MiB, at most 2048 MiB supported");
   assert_rejected (&d435_depth, &d435_color, &ex, NAN,
       GST_TRIAL_ERROR_CORRUPT,
       "depth scale is nan, expected a positive number of metres per unit");

@@ -12,6 +12,7 @@ python3-rosbag (not installed by scripts/setup.sh) and skips without it.
 """
 import math
 import os
+import resource
 import shutil
 import subprocess
 import sys
@@ -546,6 +547,34 @@ class Hostile(AlignCase):
             self.error(frame=frame),
             "%s: depth frame is 613440 bytes, expected 614400 (640x480 "
             "uint16, the depth calibration's size)" % self.path("in.raw"))
+
+    def test_out_of_memory(self):
+        """1 GiB of ray maps with 512 MiB of address space: an error, not
+        an abort."""
+        libs = subprocess.run(["ldd", TOOL], capture_output=True,
+                              text=True).stdout
+        if "libasan" in libs or "libtsan" in libs:
+            self.skipTest("a sanitizer build reserves more address space "
+                          "than the limit")
+        dcam = dict(D435_DEPTH, width=8192, height=8192)
+        ccam = dict(D435_COLOR, width=4096, height=4096)
+        calib = self.path("calibration.ini")
+        write_calibration(calib, dcam, ccam, D435_SCALE, D435_TRANSLATION,
+                          D435_QUATERNION)
+        raw_in = self.path("in.raw")
+        open(raw_in, "wb").close()
+
+        def limit():
+            resource.setrlimit(resource.RLIMIT_AS, (512 << 20, 512 << 20))
+        proc = subprocess.run([TOOL, "align", calib, raw_in,
+                               self.path("out.raw"), "1"],
+                              capture_output=True, text=True,
+                              preexec_fn=limit)
+        self.assertEqual(proc.returncode, 1, proc.stderr)
+        self.assertEqual(proc.stderr.strip(),
+                         "not enough memory to align 8192x8192 depth to "
+                         "4096x4096 color (1056 MiB)")
+        self.assertFalse(os.path.exists(self.path("out.raw")))
 
     def test_unknown_model(self):
         self.assertEqual(
