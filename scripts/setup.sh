@@ -14,6 +14,8 @@ packages=(meson ninja-build pkg-config gcc libc6-dev
 if [ "${1:-}" = "--test" ]; then
   packages+=(valgrind clang libclang-rt-14-dev python3-pil xvfb xauth parallel
     slurm-wlm munge)
+  # the real recording's frame in tests/python/check_align.py
+  packages+=(python3-rosbag python3-sensor-msgs)
 fi
 
 missing=()

@@ -7,8 +7,9 @@ arithmetic, independently of the C code; the C side runs through
 tests/python/align-tool. Every comparison is of the aligned frame's bytes.
 
 Usage: check_align.py PATH/TO/align-tool [TestCase]. Exits 77, which meson
-reports as skipped, without numpy (1 under CI=true). The real recording's test needs
-python3-rosbag (not installed by scripts/setup.sh) and skips without it.
+reports as skipped, without numpy (1 under CI=true). The real recording's
+test needs python3-rosbag (scripts/setup.sh --test installs it; skipped
+without it, failed under CI=true) and the recording.
 """
 import math
 import os
@@ -276,7 +277,10 @@ class RealRecording(AlignCase):
     def read_bag(self):
         try:
             import rosbag
-        except ImportError:
+        except ImportError as exc:
+            if os.environ.get("CI") == "true":
+                self.fail("missing under CI=true (scripts/setup.sh --test "
+                          "installs python3-rosbag): %s" % exc)
             self.skipTest("python3-rosbag is not installed")
         if not os.path.exists(BAG):
             self.skipTest(BAG + " is not there")
