@@ -34,7 +34,7 @@ done
 plugin=$dest$libdir/gstreamer-1.0/libgsttrial.so
 [ -f "$plugin" ] || fail "plugin not installed as $plugin"
 [ -f "$dest$libdir/libgsttrial-1.0.a" ] || fail "libgsttrial-1.0.a not installed"
-for h in depth error image layout npy png raw sample; do
+for h in align depth error image layout npy png raw sample; do
   [ -f "$root/include/gst-trial-1.0/gst/trial/$h.h" ] || fail "header $h.h not installed"
 done
 pc=$dest$libdir/pkgconfig/gst-trial-1.0.pc
