@@ -20,11 +20,14 @@ sink=${3:-autovideosink}
 w=${size%x*}
 h=${size#*x}
 
+# A live source needs buffering for the latency of what follows it: a queue
+# on each branch (trialconvert's latency) and one before the sink (its
+# processing deadline); without them GStreamer warns "please add queues".
 exec gst-launch-1.0 trialsrc location="$trial" is-live=true name=s \
   compositor name=mix background=black \
     sink_0::width="$w" sink_0::height="$h" \
     sink_1::xpos="$w" sink_1::width="$w" sink_1::height="$h" \
-  ! videoconvert ! "$sink" \
-  s.color ! trialconvert ! videoconvert ! mix.sink_0 \
-  s.depth ! trialconvert colormap=turbo ! video/x-raw,format=RGB \
+  ! queue ! videoconvert ! "$sink" \
+  s.color ! queue ! trialconvert ! videoconvert ! mix.sink_0 \
+  s.depth ! queue ! trialconvert colormap=turbo ! video/x-raw,format=RGB \
     ! videoconvert ! mix.sink_1

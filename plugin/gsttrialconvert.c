@@ -1,10 +1,12 @@
 /* gst-trial: trialconvert, the element that converts color and depth frames
  * in a GLib thread pool and pushes them in input order.
  *
- * Owns: caps negotiation (what a frame becomes), the in-order job queue and
- * its src-pad task, flushing/EOS/state handling, failure reporting and the
- * trial-stats messages. The conversions themselves are libgsttrial calls;
- * the pool is GstTrialPool (gsttrialpool.c). */
+ * Owns: caps negotiation (what a frame becomes), events, queries, state
+ * changes, finding the shared pool, failure reporting and the trial-stats
+ * messages. A frame's conversion is the library's
+ * (gst/trial/converter.c), the in-order queue and its src-pad task are
+ * GstTrialOrderedQueue (gsttrialorderedqueue.c), the pool is GstTrialPool
+ * (gsttrialpool.c). */
 
 /**
  * SECTION:element-trialconvert
@@ -82,24 +84,17 @@
 #include "config.h"
 #endif
 
-#include <string.h>
 #include <gst/video/video.h>
 
-#include "gst/trial/bmp.h"
 #include "gst/trial/colormap.h"
-#include "gst/trial/depth.h"
+#include "gst/trial/converter.h"
 #include "gst/trial/error.h"
-#include "gst/trial/image.h"
-#include "gst/trial/jpeg.h"
-#include "gst/trial/layout.h"
-#include "gst/trial/npy.h"
+#include "gst/trial/framemeta.h"
 #include "gst/trial/png.h"
-#include "gst/trial/raw.h"
 #include "gsttrialbuffers.h"
 #include "gsttrialconvert.h"
-#include "gsttrialframemeta.h"
+#include "gsttrialorderedqueue.h"
 #include "gsttrialpool.h"
-#include "gsttrialtsan.h"
 
 GST_DEBUG_CATEGORY_STATIC (gst_trial_convert_debug);
 #define GST_CAT_DEFAULT gst_trial_convert_debug
@@ -114,9 +109,6 @@ GST_DEBUG_CATEGORY_STATIC (gst_trial_convert_debug);
 #define DEFAULT_DEPTH_MAX 4.0
 #define DEFAULT_STATS_INTERVAL 1000
 #define DEFAULT_MAX_ERRORS -1
-
-/* PNG_COLOR_TYPE_RGB, as GstTrialPngHeader reports it */
-#define PNG_COLOR_RGB 2
 
 #define RAW_COLOR_CAPS \
   "video/x-raw, format = (string) { RGB, BGR, RGBA, BGRA, UYVY, YUY2 }"
@@ -146,68 +138,16 @@ static GstStaticCaps raw_color_caps = GST_STATIC_CAPS (RAW_COLOR_CAPS);
 static GstStaticCaps gray16_caps =
 GST_STATIC_CAPS ("video/x-raw, format = (string) GRAY16_LE");
 
-typedef enum
-{
-  INPUT_PNG,
-  INPUT_JPEG,
-  INPUT_BMP,
-  INPUT_RAW_COLOR,              /* video/x-raw from rsbagdemux */
-  INPUT_DEPTH_RAW,
-  INPUT_DEPTH_NPY,
-  INPUT_DEPTH_PNG,
-} InputKind;
-
-#define INPUT_IS_DEPTH(kind) ((kind) >= INPUT_DEPTH_RAW)
-
-typedef enum
-{
-  OUTPUT_PNG,
-  OUTPUT_NPY,
-  OUTPUT_RAW,
-} OutputKind;
-
-/* Everything a worker needs to convert one frame, copied into each job so
- * that caps and property changes never race with running conversions. */
+/* One entry of the in-order queue, a buffer's or an event's. */
 typedef struct
 {
-  InputKind input;
-  OutputKind output;
-  GstVideoFormat raw_format;    /* OUTPUT_RAW */
-  GstVideoFormat in_format;     /* INPUT_RAW_COLOR */
-  guint width;                  /* from the input caps, 0 = not given */
-  guint height;
-  gdouble depth_scale;          /* metres per unit; 0 = not decided yet */
-  gboolean scale_forced;        /* depth_scale holds for every frame */
-  GstTrialDtype scale_dtype;    /* else: the dtype it was decided on */
-  GstTrialConvertColorMode color_mode;
-  GstTrialPngVerify verify;
-  gint compression_level;
-  GstTrialColormap colormap;
-  gfloat depth_min;
-  gfloat depth_max;
-} ConvertParams;
+  GstTrialOrderedItem item;
+  GstTrialConverterParams params;       /* copied when the buffer came */
 
-/* One entry of the in-order queue: a buffer to convert (or a GAP), or a
- * serialized event that must go out between the same buffers it came
- * between. */
-typedef struct
-{
-  GstTrialPoolJob parent;
-  GstTrialConvert *self;        /* no reference: the element waits for its
-                                   running jobs before it stops */
-  ConvertParams params;
-  GstBuffer *input;
-  GstEvent *event;
-
-  /* written by the worker before it sets done */
+  /* written by the worker before the item is done */
   GstBuffer *output;            /* NULL: failed or GAP input */
   gchar *reason;                /* why the conversion failed */
   GstStreamError code;
-
-  /* under self->lock */
-  gboolean done;
-  gboolean cancelled;           /* dropped by a flush while running: the
-                                   worker frees it */
 } Job;
 
 struct _GstTrialConvert
@@ -228,29 +168,15 @@ struct _GstTrialConvert
   gdouble depth_max;
   guint stats_interval;
   gint max_errors;
+  GstClockTime frame_duration;  /* from the input caps' framerate */
 
   /* streaming thread only */
-  ConvertParams params;
+  GstTrialConverterParams params;
   gboolean negotiated;
 
-  /* lock protects everything below up to the statistics */
-  GMutex lock;
-  GCond job_cond;               /* a job was queued or finished, or flushing */
-  GCond space_cond;             /* the queue shrank, or flushing */
-  GQueue jobs;                  /* of Job, in input order */
-  guint running;                /* jobs handed to the pool, not finished */
-  gboolean flushing;
-  gboolean src_active;
-  gboolean eos;                 /* EOS is queued or pushed */
-  GstFlowReturn srcresult;      /* last downstream flow result */
-  GstTrialPool *pool;
-  guint pool_threads;
-  guint window;                 /* most jobs queued at once */
-  GHashTable *threads;          /* GThread * that ran our jobs */
+  GstTrialOrderedQueue *queue;
   GstTrialBuffers *buffers;     /* memory of the outputs, from READY to
                                    PAUSED until PAUSED to READY */
-  gint64 start_time;            /* monotonic µs of the first buffer or 0 */
-  GstClockTime frame_duration;  /* from the input caps' framerate */
 
   /* statistics, src task only (reset before the task starts) */
   guint64 frames;
@@ -273,7 +199,6 @@ enum
   PROP_DEPTH_MAX,
   PROP_STATS_INTERVAL,
   PROP_MAX_ERRORS,
-  PROP_THREADS_USED,
 };
 
 GType
@@ -344,30 +269,7 @@ GST_ELEMENT_REGISTER_DEFINE_WITH_CODE (trialconvert, "trialconvert",
     GST_RANK_NONE, GST_TYPE_TRIAL_CONVERT,
     g_type_ensure (GST_TYPE_TRIAL_POOL));
 
-/* self->lock, with the edges ThreadSanitizer cannot see inside GLib */
-static inline void
-convert_lock (GstTrialConvert * self)
-{
-  g_mutex_lock (&self->lock);
-  GST_TRIAL_TSAN_ACQUIRE (&self->lock);
-}
-
-static inline void
-convert_unlock (GstTrialConvert * self)
-{
-  GST_TRIAL_TSAN_RELEASE (&self->lock);
-  g_mutex_unlock (&self->lock);
-}
-
-static inline void
-convert_wait (GstTrialConvert * self, GCond * cond)
-{
-  GST_TRIAL_TSAN_RELEASE (&self->lock);
-  g_cond_wait (cond, &self->lock);
-  GST_TRIAL_TSAN_ACQUIRE (&self->lock);
-}
-
-/* ---- conversions (run in pool threads; no element state touched) ---- */
+/* ---- one frame's conversion (runs in pool threads) ---- */
 
 static GstTrialPixelFormat
 pixel_format_for (GstVideoFormat format)
@@ -383,314 +285,6 @@ pixel_format_for (GstVideoFormat format)
       return GST_TRIAL_PIXEL_GRAY16;
     default:
       return GST_TRIAL_PIXEL_RGB8;
-  }
-}
-
-static gboolean
-check_size (const ConvertParams * p, guint width, guint height,
-    GError ** error)
-{
-  if (p->width == 0 || (width == p->width && height == p->height))
-    return TRUE;
-  g_set_error (error, GST_TRIAL_ERROR, GST_TRIAL_ERROR_SIZE_MISMATCH,
-      "%s frame is %ux%u pixels, expected %ux%u (the size in the caps)",
-      INPUT_IS_DEPTH (p->input) ? "depth" : "color", width, height, p->width,
-      p->height);
-  return FALSE;
-}
-
-/* Takes @pixels (tightly packed rows) into a buffer with GStreamer's
- * default row stride for @format, copying only when the two differ. */
-static GstBuffer *
-wrap_raw (GstVideoFormat format, guint width, guint height, guint8 * pixels,
-    GError ** error)
-{
-  GstVideoInfo info;
-  GstBuffer *buffer;
-  GstMapInfo map;
-  gsize row, stride;
-  guint y;
-
-  if (!gst_video_info_set_format (&info, format, width, height)) {
-    g_free (pixels);
-    g_set_error (error, GST_TRIAL_ERROR, GST_TRIAL_ERROR_TOO_LARGE,
-        "a %ux%u %s video frame is too large", width, height,
-        gst_video_format_to_string (format));
-    return NULL;
-  }
-  row = (gsize) width * GST_VIDEO_INFO_COMP_PSTRIDE (&info, 0);
-  stride = GST_VIDEO_INFO_PLANE_STRIDE (&info, 0);
-  if (stride == row)
-    return gst_buffer_new_wrapped (pixels, row * height);
-
-  buffer = gst_buffer_new_allocate (NULL, GST_VIDEO_INFO_SIZE (&info), NULL);
-  gst_buffer_map (buffer, &map, GST_MAP_WRITE);
-  for (y = 0; y < height; y++) {
-    memcpy (map.data + y * stride, pixels + y * row, row);
-    memset (map.data + y * stride + row, 0, stride - row);
-  }
-  gst_buffer_unmap (buffer, &map);
-  g_free (pixels);
-  return buffer;
-}
-
-static GstTrialImage *
-decode_color (InputKind input, const guint8 * data, gsize size,
-    GstTrialPixelFormat format, GError ** error)
-{
-  switch (input) {
-    case INPUT_JPEG:
-      return gst_trial_jpeg_decode (data, size, format, error);
-    case INPUT_BMP:
-      return gst_trial_bmp_decode (data, size, format, error);
-    default:
-      return gst_trial_png_decode (data, size, format, error);
-  }
-}
-
-/* A raw color frame (rows at GStreamer's default stride, as rsbagdemux
- * makes them) as an image of @format, through GstVideoConverter; GRAY8 is
- * the BT.601 luma of its RGB, as for every other input. */
-static GstTrialImage *
-raw_color_to_image (const ConvertParams * p, GstBuffer * input,
-    GstTrialPixelFormat format, GError ** error)
-{
-  static const GstVideoFormat video_formats[] = {
-    [GST_TRIAL_PIXEL_RGB8] = GST_VIDEO_FORMAT_RGB,
-    [GST_TRIAL_PIXEL_BGR8] = GST_VIDEO_FORMAT_BGR,
-    [GST_TRIAL_PIXEL_RGBA8] = GST_VIDEO_FORMAT_RGBA,
-  };
-  gboolean gray = format == GST_TRIAL_PIXEL_GRAY8;
-  GstTrialPixelFormat convert_to = gray ? GST_TRIAL_PIXEL_RGB8 : format;
-  g_autoptr (GstTrialImage) image = NULL;
-  GstVideoInfo in_info, out_info;
-  GstVideoFrame in_frame, out_frame;
-  GstVideoConverter *converter;
-  GstBuffer *out;
-
-  if (format >= G_N_ELEMENTS (video_formats) && !gray) {
-    g_set_error (error, GST_TRIAL_ERROR, GST_TRIAL_ERROR_UNSUPPORTED,
-        "cannot convert raw color to pixel format %d", format);
-    return NULL;
-  }
-  gst_video_info_set_format (&in_info, p->in_format, p->width, p->height);
-  if (gst_buffer_get_size (input) != GST_VIDEO_INFO_SIZE (&in_info)) {
-    g_set_error (error, GST_TRIAL_ERROR, GST_TRIAL_ERROR_SIZE_MISMATCH,
-        "color frame of %" G_GSIZE_FORMAT " bytes, expected %" G_GSIZE_FORMAT
-        " for %ux%u %s", gst_buffer_get_size (input),
-        GST_VIDEO_INFO_SIZE (&in_info), p->width, p->height,
-        gst_video_format_to_string (p->in_format));
-    return NULL;
-  }
-  image = gst_trial_image_new (convert_to, p->width, p->height, error);
-  if (image == NULL)
-    return NULL;
-  gst_video_info_set_format (&out_info, video_formats[convert_to], p->width,
-      p->height);
-  out_info.stride[0] = image->stride;
-  out_info.size = image->stride * image->height;
-  out = gst_buffer_new_wrapped_full (0, image->data, out_info.size, 0,
-      out_info.size, NULL, NULL);
-  if (!gst_video_frame_map (&in_frame, &in_info, input, GST_MAP_READ)) {
-    gst_buffer_unref (out);
-    g_set_error (error, GST_TRIAL_ERROR, GST_TRIAL_ERROR_IO,
-        "cannot map the color frame");
-    return NULL;
-  }
-  gst_video_frame_map (&out_frame, &out_info, out, GST_MAP_WRITE);
-  converter = gst_video_converter_new (&in_info, &out_info,
-      gst_structure_new ("options", GST_VIDEO_CONVERTER_OPT_DITHER_METHOD,
-          GST_TYPE_VIDEO_DITHER_METHOD, GST_VIDEO_DITHER_NONE, NULL));
-  gst_video_converter_frame (converter, &in_frame, &out_frame);
-  gst_video_converter_free (converter);
-  gst_video_frame_unmap (&out_frame);
-  gst_video_frame_unmap (&in_frame);
-  gst_buffer_unref (out);
-
-  if (gray) {
-    g_autoptr (GstTrialImage) luma = gst_trial_image_new (format, p->width,
-        p->height, error);
-    gsize i, n = (gsize) p->width * p->height;
-
-    if (luma == NULL)
-      return NULL;
-    for (i = 0; i < n; i++)
-      luma->data[i] = gst_trial_luma (image->data[3 * i],
-          image->data[3 * i + 1], image->data[3 * i + 2]);
-    return g_steal_pointer (&luma);
-  }
-  return g_steal_pointer (&image);
-}
-
-static GstBuffer *
-convert_color (const ConvertParams * p, GstBuffer * input,
-    const guint8 * data, gsize size, GError ** error)
-{
-  g_autoptr (GstTrialImage) image = NULL;
-  GstTrialPixelFormat format = GST_TRIAL_PIXEL_RGB8;
-  GstBuffer *output;
-  guint8 *pixels;
-
-  if (p->input == INPUT_PNG && p->output == OUTPUT_PNG
-      && p->color_mode == GST_TRIAL_CONVERT_COLOR_MODE_AUTO) {
-    GstTrialPngHeader header;
-
-    if (!gst_trial_png_read_header (data, size, &header, error))
-      return NULL;
-    /* Already what the output must be: verified bytes are identical
-     * pixels, without a decode. Other PNGs are decoded below, which checks
-     * them as it goes. */
-    if (header.bit_depth == 8 && header.color_type == PNG_COLOR_RGB) {
-      gsize png_size;
-
-      if (!gst_trial_png_verify_prefix (data, size, p->verify, NULL,
-              &png_size, error)
-          || !check_size (p, header.width, header.height, error))
-        return NULL;
-      /* bytes after IEND are not part of the PNG: the decoder below does
-       * not read them, so reencode drops them, and so does this */
-      if (png_size < size)
-        return gst_buffer_copy_region (input, GST_BUFFER_COPY_MEMORY, 0,
-            png_size);
-      return gst_buffer_ref (input);
-    }
-  }
-
-  if (p->output == OUTPUT_RAW)
-    format = pixel_format_for (p->raw_format);
-  if (p->input == INPUT_RAW_COLOR)
-    image = raw_color_to_image (p, input, format, error);
-  else
-    image = decode_color (p->input, data, size, format, error);
-  if (image == NULL || !check_size (p, image->width, image->height, error))
-    return NULL;
-
-  if (p->output == OUTPUT_PNG) {
-    GBytes *bytes = gst_trial_png_encode (image, p->compression_level, error);
-
-    if (bytes == NULL)
-      return NULL;
-    output = gst_buffer_new_wrapped_bytes (bytes);
-    g_bytes_unref (bytes);
-    return output;
-  }
-
-  pixels = gst_trial_image_steal_data (image, NULL);
-  return wrap_raw (p->raw_format, image->width, image->height, pixels, error);
-}
-
-static GstTrialDepthFormat
-depth_format_for (InputKind input)
-{
-  switch (input) {
-    case INPUT_DEPTH_NPY:
-      return GST_TRIAL_DEPTH_NPY;
-    case INPUT_DEPTH_PNG:
-      return GST_TRIAL_DEPTH_PNG;
-    default:
-      return GST_TRIAL_DEPTH_RAW;
-  }
-}
-
-/* The units of one depth frame, by the library's one rule: the trial's
- * scale for a frame of the dtype it was decided on, the frame's own rule
- * for another dtype (gst_trial_depth_frame_scale), never silently the
- * units of another dtype. */
-static gboolean
-depth_frame_scale (const ConvertParams * p, GstTrialDepthFormat format,
-    const guint8 * data, gsize size, const gchar * name, gdouble * scale,
-    GError ** error)
-{
-  if (p->scale_forced) {
-    *scale = p->depth_scale;
-    return TRUE;
-  }
-  if (p->depth_scale > 0.0)
-    return gst_trial_depth_frame_scale (format, data, size, name,
-        p->scale_dtype, p->depth_scale, scale, error);
-  return gst_trial_depth_decide_scale (format, data, size, name, scale,
-      error);
-}
-
-static GstBuffer *
-convert_depth (const ConvertParams * p, GstTrialBuffers * buffers,
-    GstBuffer * input, const guint8 * data, gsize size, const gchar * name,
-    GError ** error)
-{
-  GstTrialDepthFormat format = depth_format_for (p->input);
-  guint width = p->width, height = p->height;
-  gdouble scale;
-  gsize n, header;
-  guint8 *mem;
-
-  /* .raw has no header: its shape is the caps' (the conversion checks the
-   * size); the others carry their shape, which must match the caps. */
-  if (format != GST_TRIAL_DEPTH_RAW || width == 0) {
-    if (!gst_trial_depth_probe_shape (format, data, size, name, &width,
-            &height, error)
-        || !check_size (p, width, height, error))
-      return NULL;
-  }
-  if (!depth_frame_scale (p, format, data, size, name, &scale, error))
-    return NULL;
-
-  n = (gsize) width * height;
-  if (n > GST_TRIAL_MAX_IMAGE_BYTES / sizeof (gfloat)) {
-    g_set_error (error, GST_TRIAL_ERROR, GST_TRIAL_ERROR_TOO_LARGE,
-        "depth frame of %ux%u pixels is larger than the limit of %u bytes "
-        "as float32", width, height, GST_TRIAL_MAX_IMAGE_BYTES);
-    return NULL;
-  }
-
-  if (p->output == OUTPUT_NPY) {
-    GstBuffer *output;
-    GstMapInfo map;
-    gboolean ok;
-
-    header = gst_trial_npy_f32_header_size (height, width);
-    output = gst_trial_buffers_acquire (buffers, header + n * sizeof (gfloat));
-    if (output == NULL || !gst_buffer_map (output, &map, GST_MAP_WRITE)) {
-      gst_clear_buffer (&output);
-      g_set_error (error, GST_TRIAL_ERROR, GST_TRIAL_ERROR_TOO_LARGE,
-          "no memory for the %" G_GSIZE_FORMAT " bytes of the .npy of %s",
-          header + n * sizeof (gfloat), name);
-      return NULL;
-    }
-    gst_trial_npy_write_f32_header (height, width, map.data);
-    /* the header size is a multiple of 64, so the floats are aligned */
-    ok = gst_trial_depth_to_f32 (format, data, size, name, width, height,
-        scale, (gfloat *) (map.data + header), error);
-    gst_buffer_unmap (output, &map);
-    if (!ok)
-      g_clear_pointer (&output, gst_buffer_unref);
-    return output;
-  }
-
-  if (p->raw_format == GST_VIDEO_FORMAT_GRAY16_LE) {
-    /* .raw millimetres already are the output when rows need no padding */
-    if (format == GST_TRIAL_DEPTH_RAW && scale == 0.001
-        && (width * 2) % 4 == 0) {
-      if (!gst_trial_raw_check (size, width, height, name, error))
-        return NULL;
-      return gst_buffer_ref (input);
-    }
-    mem = g_malloc (n * sizeof (guint16));
-    if (!gst_trial_depth_to_u16 (format, data, size, name, width, height,
-            scale, (guint16 *) mem, error)) {
-      g_free (mem);
-      return NULL;
-    }
-    return wrap_raw (GST_VIDEO_FORMAT_GRAY16_LE, width, height, mem, error);
-  } else {
-    g_autofree gfloat *metres = g_new (gfloat, n);
-
-    if (!gst_trial_depth_to_f32 (format, data, size, name, width, height,
-            scale, metres, error))
-      return NULL;
-    mem = g_malloc (n * 3);
-    gst_trial_colormap_apply (p->colormap, metres, n, p->depth_min,
-        p->depth_max, mem);
-    return wrap_raw (GST_VIDEO_FORMAT_RGB, width, height, mem, error);
   }
 }
 
@@ -710,46 +304,80 @@ stream_error_for (const GError * error)
   return GST_STREAM_ERROR_DECODE;
 }
 
-/* Fills job->output, or job->reason and job->code when the frame fails. */
-/* The input kind of one frame: its own file's, by the name trialsrc gave
- * (a JPEG among PNGs, an .npy among .raw files), else the caps'. */
-static InputKind
-frame_input (InputKind caps_input, const gchar * path)
+/* .npy outputs go into GstTrialBuffers' recycled memory: the memory
+ * handed to the converter is the mapped buffer. */
+typedef struct
 {
-  GstTrialColorFormat color;
+  GstBuffer *buffer;
+  GstMapInfo map;
+} MappedOutput;
 
-  if (path == NULL)
-    return caps_input;
-  if (INPUT_IS_DEPTH (caps_input)) {
-    switch (gst_trial_depth_format_from_name (path)) {
-      case GST_TRIAL_DEPTH_RAW:
-        return INPUT_DEPTH_RAW;
-      case GST_TRIAL_DEPTH_NPY:
-        return INPUT_DEPTH_NPY;
-      case GST_TRIAL_DEPTH_PNG:
-        return INPUT_DEPTH_PNG;
-      case GST_TRIAL_DEPTH_NONE:
-        return caps_input;
-    }
-  } else if (gst_trial_color_format_from_name (path, &color)) {
-    switch (color) {
-      case GST_TRIAL_COLOR_PNG:
-        return INPUT_PNG;
-      case GST_TRIAL_COLOR_JPEG:
-        return INPUT_JPEG;
-      case GST_TRIAL_COLOR_BMP:
-        return INPUT_BMP;
-    }
+static guint8 *
+output_alloc (gsize size, gpointer * memory, gpointer user_data)
+{
+  GstTrialBuffers *buffers = user_data;
+  MappedOutput *out = g_new (MappedOutput, 1);
+
+  out->buffer = gst_trial_buffers_acquire (buffers, size);
+  if (out->buffer == NULL
+      || !gst_buffer_map (out->buffer, &out->map, GST_MAP_WRITE)) {
+    gst_clear_buffer (&out->buffer);
+    g_free (out);
+    return NULL;
   }
-  return caps_input;
+  *memory = out;
+  return out->map.data;
+}
+
+static GstBuffer *
+output_finish (MappedOutput * out)
+{
+  GstBuffer *buffer = out->buffer;
+
+  gst_buffer_unmap (buffer, &out->map);
+  g_free (out);
+  return buffer;
 }
 
 static void
-job_convert (Job * job)
+output_release (gpointer memory, gpointer user_data)
 {
-  ConvertParams frame_params = job->params;
-  const ConvertParams *p = &frame_params;
-  GstTrialFrameMeta *meta = gst_buffer_get_trial_frame_meta (job->input);
+  (void) user_data;
+  gst_buffer_unref (output_finish (memory));
+}
+
+/* The converter's result as a buffer: passthrough shares the input's
+ * memory. */
+static GstBuffer *
+output_buffer (GstBuffer * input, gsize input_size,
+    GstTrialConverted * converted)
+{
+  GstBuffer *output;
+
+  if (converted->passthrough == input_size)
+    return gst_buffer_ref (input);
+  if (converted->passthrough > 0)
+    return gst_buffer_copy_region (input, GST_BUFFER_COPY_MEMORY, 0,
+        converted->passthrough);
+  if (converted->memory != NULL)
+    return output_finish (converted->memory);
+  output = gst_buffer_new_wrapped_bytes (converted->bytes);
+  g_bytes_unref (converted->bytes);
+  return output;
+}
+
+/* Fills job->output, or job->reason and job->code when the frame fails. */
+static void
+job_convert (GstTrialOrderedItem * item, gpointer user_data)
+{
+  Job *job = (Job *) item;
+  GstTrialConvert *self = user_data;
+  GstBuffer *input = item->input;
+  GstTrialFrameMeta *meta = gst_buffer_get_trial_frame_meta (input);
+  GstTrialConverterAllocator allocator = { output_alloc, output_release,
+    self->buffers
+  };
+  GstTrialConverted converted;
   g_autofree gchar *name = NULL;
   GError *error = NULL;
   GstMapInfo map;
@@ -758,23 +386,22 @@ job_convert (Job * job)
    * they end up in GstStructure strings) */
   if (meta != NULL && meta->path == NULL)
     meta = NULL;
-  frame_params.input = frame_input (p->input, meta ? meta->path : NULL);
   name = meta != NULL ? g_filename_display_name (meta->path) :
-      g_strdup_printf ("frame %" G_GUINT64_FORMAT,
-      GST_BUFFER_OFFSET (job->input));
+      g_strdup_printf ("frame %" G_GUINT64_FORMAT, GST_BUFFER_OFFSET (input));
 
-  if (!gst_buffer_map (job->input, &map, GST_MAP_READ)) {
+  if (!gst_buffer_map (input, &map, GST_MAP_READ)) {
     g_set_error_literal (&error, GST_TRIAL_ERROR, GST_TRIAL_ERROR_IO,
         "the input buffer cannot be read");
   } else {
-    if (INPUT_IS_DEPTH (p->input))
-      job->output = convert_depth (p, job->self->buffers, job->input,
-          map.data, map.size, name, &error);
-    else if ((job->output = convert_color (p, job->input, map.data,
-                map.size, &error)) == NULL && meta != NULL && error != NULL)
-      g_prefix_error (&error, "color file '%s': ", name);
-    gst_buffer_unmap (job->input, &map);
+    if (gst_trial_converter_convert (&job->params,
+            meta != NULL ? meta->path : NULL, name, map.data, map.size,
+            &allocator, &converted, &error))
+      job->output = output_buffer (input, map.size, &converted);
+    gst_buffer_unmap (input, &map);
   }
+  /* in the worker's own thread: tests count the threads that converted */
+  GST_LOG_OBJECT (self, "converted frame %" G_GUINT64_FORMAT,
+      GST_BUFFER_OFFSET (input));
 
   if (job->output == NULL) {
     job->reason = g_strdup (error != NULL ? error->message :
@@ -782,95 +409,22 @@ job_convert (Job * job)
     job->code = error != NULL ? stream_error_for (error) :
         GST_STREAM_ERROR_FAILED;
     g_clear_error (&error);
-  } else if (job->output != job->input) {
-    gst_buffer_copy_into (job->output, job->input,
+  } else if (job->output != input) {
+    gst_buffer_copy_into (job->output, input,
         GST_BUFFER_COPY_FLAGS | GST_BUFFER_COPY_TIMESTAMPS, 0, -1);
   }
 }
 
-static void job_free (Job * job);
-
 static void
-gst_trial_convert_job_run (GstTrialPoolJob * pool_job)
+job_clear (GstTrialOrderedItem * item)
 {
-  Job *job = (Job *) pool_job;
-  GstTrialConvert *self = job->self;
-  gboolean cancelled, converted;
+  Job *job = (Job *) item;
 
-  /* a flush or a stop may have dropped it while it waited in the pool */
-  convert_lock (self);
-  converted = !job->cancelled;
-  convert_unlock (self);
-  if (converted)
-    job_convert (job);
-
-  convert_lock (self);
-  if (converted)
-    g_hash_table_add (self->threads, g_thread_self ());
-  self->running--;
-  cancelled = job->cancelled;
-  job->done = TRUE;
-  g_cond_broadcast (&self->job_cond);
-  convert_unlock (self);
-
-  if (cancelled)
-    job_free (job);
-}
-
-/* ---- jobs and the in-order queue ---- */
-
-static Job *
-job_new (GstTrialConvert * self)
-{
-  Job *job = g_new0 (Job, 1);
-
-  job->parent.func = gst_trial_convert_job_run;
-  job->self = self;
-  return job;
-}
-
-static void
-job_free (Job * job)
-{
-  gst_clear_buffer (&job->input);
   gst_clear_buffer (&job->output);
-  gst_clear_event (&job->event);
   g_free (job->reason);
-  g_free (job);
 }
 
-/* Empties the queue. Finished jobs are freed; running ones are marked so
- * that their worker frees them and their result never comes out. With
- * @keep_sticky, sticky events that were not pushed yet (caps, tags,
- * stream-start) are stored on the src pad so they still go out before the
- * next buffer, as gstqueue does. */
-static void
-drop_jobs_locked (GstTrialConvert * self, gboolean keep_sticky)
-{
-  Job *job;
-
-  while ((job = g_queue_pop_head (&self->jobs)) != NULL) {
-    if (keep_sticky && job->event != NULL && GST_EVENT_IS_STICKY (job->event)
-        && GST_EVENT_TYPE (job->event) != GST_EVENT_SEGMENT
-        && GST_EVENT_TYPE (job->event) != GST_EVENT_EOS)
-      gst_pad_store_sticky_event (self->srcpad, job->event);
-    if (job->done)
-      job_free (job);
-    else
-      job->cancelled = TRUE;
-  }
-  g_cond_broadcast (&self->space_cond);
-}
-
-static gboolean
-head_ready_locked (GstTrialConvert * self)
-{
-  Job *head = g_queue_peek_head (&self->jobs);
-
-  return self->srcresult == GST_FLOW_OK && head != NULL && head->done;
-}
-
-/* ---- the src pad task: pushes finished jobs in input order ---- */
+/* ---- pushing, in the src pad task ---- */
 
 static void
 gst_trial_convert_post_stats (GstTrialConvert * self, gint64 now,
@@ -891,7 +445,8 @@ gst_trial_convert_post_stats (GstTrialConvert * self, gint64 now,
       "average-fps", G_TYPE_DOUBLE, elapsed > 0.0 ?
       self->frames / elapsed : 0.0,
       "elapsed", G_TYPE_UINT64, (GstClockTime) (now - start) * GST_USECOND,
-      "n-threads", G_TYPE_INT, (gint) self->pool_threads,
+      "n-threads", G_TYPE_INT,
+      (gint) gst_trial_ordered_queue_get_pool_threads (self->queue),
       "stream", G_TYPE_STRING, self->stats_depth ? "depth" : "color", NULL);
   gst_element_post_message (GST_ELEMENT (self),
       gst_message_new_element (GST_OBJECT (self), s));
@@ -903,7 +458,8 @@ static void
 gst_trial_convert_post_frame_warning (GstTrialConvert * self, Job * job,
     gint64 frame)
 {
-  const gchar *stream = INPUT_IS_DEPTH (job->params.input) ? "depth" :
+  const gchar *stream =
+      GST_TRIAL_CONVERTER_INPUT_IS_DEPTH (job->params.input) ? "depth" :
       "color";
 
   gst_element_message_full_with_details (GST_ELEMENT (self),
@@ -920,9 +476,10 @@ static GstFlowReturn
 gst_trial_convert_push_buffer (GstTrialConvert * self, Job * job,
     gint64 start)
 {
+  GstBuffer *input = job->item.input;
   GstBuffer *output = g_steal_pointer (&job->output);
-  gint64 frame = GST_BUFFER_OFFSET_IS_VALID (job->input) ?
-      (gint64) GST_BUFFER_OFFSET (job->input) : -1;
+  gint64 frame = GST_BUFFER_OFFSET_IS_VALID (input) ?
+      (gint64) GST_BUFFER_OFFSET (input) : -1;
   gint64 now = g_get_monotonic_time ();
   guint interval;
   gint max_errors;
@@ -934,7 +491,7 @@ gst_trial_convert_push_buffer (GstTrialConvert * self, Job * job,
 
   if (self->stats_time == 0)
     self->stats_time = start;
-  self->stats_depth = INPUT_IS_DEPTH (job->params.input);
+  self->stats_depth = GST_TRIAL_CONVERTER_INPUT_IS_DEPTH (job->params.input);
   self->frames++;
 
   if (output == NULL) {
@@ -949,7 +506,7 @@ gst_trial_convert_push_buffer (GstTrialConvert * self, Job * job,
       return GST_FLOW_ERROR;
     }
     output = gst_buffer_new ();
-    gst_buffer_copy_into (output, job->input,
+    gst_buffer_copy_into (output, input,
         GST_BUFFER_COPY_FLAGS | GST_BUFFER_COPY_TIMESTAMPS, 0, -1);
     GST_BUFFER_FLAG_SET (output, GST_BUFFER_FLAG_GAP);
   }
@@ -963,14 +520,16 @@ gst_trial_convert_push_buffer (GstTrialConvert * self, Job * job,
 }
 
 static GstFlowReturn
-gst_trial_convert_push_job (GstTrialConvert * self, Job * job, gint64 start)
+gst_trial_convert_push_job (GstTrialOrderedItem * item, gint64 start,
+    gpointer user_data)
 {
+  GstTrialConvert *self = user_data;
   GstEvent *event;
 
-  if (job->input != NULL)
-    return gst_trial_convert_push_buffer (self, job, start);
+  if (item->input != NULL)
+    return gst_trial_convert_push_buffer (self, (Job *) item, start);
 
-  event = g_steal_pointer (&job->event);
+  event = g_steal_pointer (&item->event);
   if (GST_EVENT_TYPE (event) == GST_EVENT_EOS) {
     gst_trial_convert_post_stats (self, g_get_monotonic_time (),
         start > 0 ? start : g_get_monotonic_time ());
@@ -983,92 +542,25 @@ gst_trial_convert_push_job (GstTrialConvert * self, Job * job, gint64 start)
   return GST_FLOW_OK;
 }
 
-static void
-gst_trial_convert_loop_once (GstTrialConvert * self)
-{
-  GstFlowReturn ret;
-  gboolean post_error;
-  gint64 start;
-  Job *job;
-
-  convert_lock (self);
-  while (!self->flushing && !head_ready_locked (self))
-    convert_wait (self, &self->job_cond);
-  if (self->flushing) {
-    convert_unlock (self);
-    gst_pad_pause_task (self->srcpad);
-    return;
-  }
-  job = g_queue_pop_head (&self->jobs);
-  start = self->start_time;
-  g_cond_broadcast (&self->space_cond);
-  convert_unlock (self);
-
-  ret = gst_trial_convert_push_job (self, job, start);
-  job_free (job);
-  if (ret == GST_FLOW_OK)
-    return;
-
-  convert_lock (self);
-  /* FLUSHING while we flush is ours; the flush resets everything. */
-  if (self->flushing) {
-    convert_unlock (self);
-    return;
-  }
-  GST_DEBUG_OBJECT (self, "downstream returned %s", gst_flow_get_name (ret));
-  self->srcresult = ret;
-  g_cond_broadcast (&self->space_cond);
-  /* Upstream learns about the flow from chain() and reports it; after EOS
-   * nothing comes from upstream any more, so report it ourselves. */
-  post_error = self->eos && (ret == GST_FLOW_NOT_LINKED
-      || ret < GST_FLOW_EOS);
-  convert_unlock (self);
-
-  if (post_error) {
-    GST_ELEMENT_FLOW_ERROR (self, ret);
-    gst_pad_push_event (self->srcpad, gst_event_new_eos ());
-  }
-}
-
-static void
-gst_trial_convert_loop (gpointer user_data)
-{
-  GstTrialConvert *self = user_data;
-
-  gst_trial_convert_loop_once (self);
-  /* GstTask joins this thread with GLib primitives ThreadSanitizer cannot
-   * see; the deactivation that stops the task acquires this */
-  GST_TRIAL_TSAN_RELEASE (&self->srcpad);
-}
-
 /* ---- sink pad: chain, events ---- */
 
 /* Caps without depth-scale (not from trialsrc): the units of the stream
- * are decided once, on its first readable depth buffer, by the rule
- * trialsrc applies to a trial's first depth file. Runs in the streaming
+ * are decided once, on its first readable depth buffer, by the library's
+ * rule (gst_trial_converter_params_decide_units). Runs in the streaming
  * thread, before the buffer's job copies the parameters. */
 static void
 decide_units (GstTrialConvert * self, GstBuffer * buffer)
 {
   GstTrialFrameMeta *meta = gst_buffer_get_trial_frame_meta (buffer);
-  const gchar *path = meta != NULL ? meta->path : NULL;
-  InputKind input = frame_input (self->params.input, path);
-  GstTrialDepthFormat format = depth_format_for (input);
-  gdouble scale;
-  GstTrialDtype dtype;
   GstMapInfo map;
 
   if (!gst_buffer_map (buffer, &map, GST_MAP_READ))
     return;
-  if (gst_trial_depth_decide_scale (format, map.data, map.size, "",
-          &scale, NULL)
-      && gst_trial_depth_probe_dtype (format, map.data, map.size, "",
-          &dtype, NULL)) {
+  if (gst_trial_converter_params_decide_units (&self->params,
+          meta != NULL ? meta->path : NULL, map.data, map.size, NULL))
     GST_DEBUG_OBJECT (self, "depth units: %g metres per unit for %s",
-        scale, gst_trial_dtype_to_string (dtype));
-    self->params.depth_scale = scale;
-    self->params.scale_dtype = dtype;
-  }
+        self->params.depth_scale,
+        gst_trial_dtype_to_string (self->params.scale_dtype));
   gst_buffer_unmap (buffer, &map);
 }
 
@@ -1076,8 +568,7 @@ static GstFlowReturn
 gst_trial_convert_chain (GstPad * pad, GstObject * parent, GstBuffer * buffer)
 {
   GstTrialConvert *self = GST_TRIAL_CONVERT (parent);
-  GstFlowReturn ret;
-  gboolean gap;
+  GstTrialConverterParams *params;
   Job *job;
 
   (void) pad;
@@ -1089,106 +580,24 @@ gst_trial_convert_chain (GstPad * pad, GstObject * parent, GstBuffer * buffer)
     return GST_FLOW_NOT_NEGOTIATED;
   }
 
-  if (INPUT_IS_DEPTH (self->params.input) && self->params.depth_scale <= 0.0
+  if (GST_TRIAL_CONVERTER_INPUT_IS_DEPTH (self->params.input)
+      && self->params.depth_scale <= 0.0
       && !GST_BUFFER_FLAG_IS_SET (buffer, GST_BUFFER_FLAG_GAP))
     decide_units (self, buffer);
 
-  job = job_new (self);
-  job->params = self->params;
+  job = (Job *) gst_trial_ordered_queue_new_item (self->queue, buffer);
+  params = &job->params;
+  *params = self->params;
   GST_OBJECT_LOCK (self);
-  job->params.color_mode = self->color_mode;
-  job->params.verify = self->verify;
-  job->params.compression_level = self->compression_level;
-  job->params.colormap = self->colormap;
-  job->params.depth_min = self->depth_min;
-  job->params.depth_max = self->depth_max;
+  params->passthrough = self->color_mode == GST_TRIAL_CONVERT_COLOR_MODE_AUTO;
+  params->verify = self->verify;
+  params->compression_level = self->compression_level;
+  params->colormap = self->colormap;
+  params->depth_min = self->depth_min;
+  params->depth_max = self->depth_max;
   GST_OBJECT_UNLOCK (self);
-  job->input = buffer;
-  gap = GST_BUFFER_FLAG_IS_SET (buffer, GST_BUFFER_FLAG_GAP);
 
-  convert_lock (self);
-  if (self->flushing || self->srcresult != GST_FLOW_OK || self->eos) {
-    ret = self->flushing ? GST_FLOW_FLUSHING :
-        self->srcresult != GST_FLOW_OK ? self->srcresult : GST_FLOW_EOS;
-    convert_unlock (self);
-    GST_DEBUG_OBJECT (self, "refusing buffer: %s", gst_flow_get_name (ret));
-    job_free (job);
-    return ret;
-  }
-
-  if (self->start_time == 0)
-    self->start_time = g_get_monotonic_time ();
-  g_queue_push_tail (&self->jobs, job);
-  if (gap) {
-    job->done = TRUE;
-    g_cond_broadcast (&self->job_cond);
-  } else {
-    self->running++;
-    gst_trial_pool_push (self->pool, &job->parent);
-  }
-
-  while (!self->flushing && self->srcresult == GST_FLOW_OK
-      && self->jobs.length >= self->window)
-    convert_wait (self, &self->space_cond);
-  ret = self->flushing ? GST_FLOW_FLUSHING : self->srcresult;
-  convert_unlock (self);
-
-  return ret;
-}
-
-/* Queues a serialized event behind the buffers before it (the same rules
- * for a failed downstream as gstqueue). */
-static gboolean
-gst_trial_convert_queue_event (GstTrialConvert * self, GstEvent * event)
-{
-  GstEventType type = GST_EVENT_TYPE (event);
-  gboolean post_error = FALSE;
-  Job *job;
-
-  convert_lock (self);
-  if (self->flushing)
-    goto refuse;
-
-  /* STREAM_START and SEGMENT start data flow again after an EOS. */
-  if ((type == GST_EVENT_STREAM_START || type == GST_EVENT_SEGMENT)
-      && self->srcresult == GST_FLOW_EOS) {
-    self->srcresult = GST_FLOW_OK;
-    self->eos = FALSE;
-  }
-  if (self->srcresult != GST_FLOW_OK) {
-    /* Sticky events wait in the queue for a flush; EOS tells the
-     * application, since nobody upstream will. */
-    if (type == GST_EVENT_EOS) {
-      post_error = self->srcresult == GST_FLOW_NOT_LINKED
-          || self->srcresult < GST_FLOW_EOS;
-      goto refuse;
-    }
-    if (!GST_EVENT_IS_STICKY (event))
-      goto refuse;
-  }
-
-  if (type == GST_EVENT_EOS)
-    self->eos = TRUE;
-  job = job_new (self);
-  job->event = event;
-  job->done = TRUE;
-  g_queue_push_tail (&self->jobs, job);
-  g_cond_broadcast (&self->job_cond);
-  convert_unlock (self);
-  return TRUE;
-
-refuse:
-  {
-    GstFlowReturn ret = self->flushing ? GST_FLOW_FLUSHING : self->srcresult;
-
-    convert_unlock (self);
-    GST_DEBUG_OBJECT (self, "refusing %s event: %s",
-        GST_EVENT_TYPE_NAME (event), gst_flow_get_name (ret));
-    if (post_error)
-      GST_ELEMENT_FLOW_ERROR (self, ret);
-    gst_event_unref (event);
-    return FALSE;
-  }
+  return gst_trial_ordered_queue_push_buffer (self->queue, &job->item);
 }
 
 static gboolean
@@ -1210,22 +619,17 @@ structure_is_depth (const GstStructure * s)
 }
 
 static gboolean
-structure_is_raw_color (const GstStructure * s)
-{
-  GstCaps *raw = gst_static_caps_get (&raw_color_caps);
-  gboolean ok = gst_structure_can_intersect (s, gst_caps_get_structure (raw,
-          0));
-
-  gst_caps_unref (raw);
-  return ok;
-}
-
-static gboolean
 structure_is_color (const GstStructure * s)
 {
+  if (gst_structure_has_name (s, "video/x-raw")) {
+    GstCaps *raw = gst_static_caps_get (&raw_color_caps);
+    gboolean ok = gst_structure_can_intersect (s,
+        gst_caps_get_structure (raw, 0));
+
+    gst_caps_unref (raw);
+    return ok;
+  }
   return gst_structure_has_name (s, "image/jpeg")
-      || (gst_structure_has_name (s, "video/x-raw")
-      && structure_is_raw_color (s))
       || gst_structure_has_name (s, "image/bmp")
       || (gst_structure_has_name (s, "image/png")
       && !gst_structure_has_field (s, "depth-scale"));
@@ -1284,73 +688,20 @@ append_outputs (GstCaps * caps, const GstStructure * in, gboolean depth,
 }
 
 static gboolean
-parse_input_caps (const GstStructure * s, ConvertParams * p, GError ** error)
+parse_input_caps (const GstStructure * s, GstTrialConverterParams * p,
+    GError ** error)
 {
   gint width = 0, height = 0;
-  gboolean has_scale;
-  const gchar *dtype;
+  gdouble scale = 0.0;
+  gboolean has_scale, has_size;
 
-  memset (p, 0, sizeof (*p));
-  has_scale = gst_structure_get_double (s, "depth-scale", &p->depth_scale);
-  if (gst_structure_has_name (s, "image/png"))
-    p->input = has_scale ? INPUT_DEPTH_PNG : INPUT_PNG;
-  else if (gst_structure_has_name (s, "image/jpeg"))
-    p->input = INPUT_JPEG;
-  else if (gst_structure_has_name (s, "image/bmp"))
-    p->input = INPUT_BMP;
-  else if (gst_structure_has_name (s, "application/x-npy"))
-    p->input = INPUT_DEPTH_NPY;
-  else if (gst_structure_has_name (s, "video/x-raw")
-      && g_strcmp0 (gst_structure_get_string (s, "format"), "GRAY16_LE") == 0)
-    p->input = INPUT_DEPTH_RAW;
-  else if (gst_structure_has_name (s, "video/x-raw")
-      && structure_is_raw_color (s)) {
-    p->input = INPUT_RAW_COLOR;
-    p->in_format = gst_video_format_from_string (gst_structure_get_string (s,
-            "format"));
-  } else {
-    g_set_error (error, GST_TRIAL_ERROR, GST_TRIAL_ERROR_UNSUPPORTED,
-        "input %s is not a color or depth frame format",
-        gst_structure_get_name (s));
-    return FALSE;
-  }
-
-  if (has_scale && !(p->depth_scale > 0.0 && p->depth_scale < G_MAXFLOAT)) {
-    g_set_error (error, GST_TRIAL_ERROR, GST_TRIAL_ERROR_UNSUPPORTED,
-        "depth-scale %g in the input caps is not a positive number of "
-        "metres per unit", p->depth_scale);
-    return FALSE;
-  }
-  /* depth-scale alone holds for every frame; with depth-scale-dtype (from
-   * trialsrc) only for frames of that dtype. Without either the first
-   * depth buffer decides (decide_units). */
-  dtype = gst_structure_get_string (s, "depth-scale-dtype");
-  if (has_scale && dtype != NULL
-      && !gst_trial_dtype_from_string (dtype, &p->scale_dtype)) {
-    g_set_error (error, GST_TRIAL_ERROR, GST_TRIAL_ERROR_UNSUPPORTED,
-        "depth-scale-dtype '%s' in the input caps is not a dtype this "
-        "element reads", dtype);
-    return FALSE;
-  }
-  p->scale_forced = has_scale && dtype == NULL;
-
-  if (gst_structure_get_int (s, "width", &width)
-      && gst_structure_get_int (s, "height", &height)) {
-    if (width <= 0 || height <= 0 || width > GST_TRIAL_MAX_DIMENSION
-        || height > GST_TRIAL_MAX_DIMENSION) {
-      g_set_error (error, GST_TRIAL_ERROR, GST_TRIAL_ERROR_TOO_LARGE,
-          "input size %dx%d is not between 1 and %d pixels per side", width,
-          height, GST_TRIAL_MAX_DIMENSION);
-      return FALSE;
-    }
-    p->width = width;
-    p->height = height;
-  } else if (p->input == INPUT_RAW_COLOR) {
-    g_set_error (error, GST_TRIAL_ERROR, GST_TRIAL_ERROR_UNSUPPORTED,
-        "raw color input needs width and height in its caps");
-    return FALSE;
-  }
-  return TRUE;
+  has_scale = gst_structure_get_double (s, "depth-scale", &scale);
+  has_size = gst_structure_get_int (s, "width", &width)
+      && gst_structure_get_int (s, "height", &height);
+  return gst_trial_converter_params_set_input (p, gst_structure_get_name (s),
+      gst_structure_get_string (s, "format"), has_scale, scale,
+      gst_structure_get_string (s, "depth-scale-dtype"), has_size, width,
+      height, error);
 }
 
 static gboolean
@@ -1363,7 +714,7 @@ gst_trial_convert_set_caps (GstTrialConvert * self, GstCaps * incaps)
   const GstStructure *out;
   GError *error = NULL;
   GstEvent *event;
-  ConvertParams p;
+  GstTrialConverterParams p;
   gint fps_n, fps_d;
 
   if (!parse_input_caps (in, &p, &error)) {
@@ -1376,14 +727,14 @@ gst_trial_convert_set_caps (GstTrialConvert * self, GstCaps * incaps)
   /* Width and height are copied from the input caps: frames are not
    * resized, and only width/height-less raw video would be unfixed. */
   candidates = append_outputs (gst_caps_new_empty (), in,
-      INPUT_IS_DEPTH (p.input), TRUE);
+      GST_TRIAL_CONVERTER_INPUT_IS_DEPTH (p.input), TRUE);
   peer = gst_pad_peer_query_caps (self->srcpad, candidates);
   outcaps = gst_caps_intersect_full (candidates, peer,
       GST_CAPS_INTERSECT_FIRST);
   if (gst_caps_is_empty (outcaps)) {
     GST_ELEMENT_ERROR (self, CORE, NEGOTIATION,
         ("Downstream accepts nothing a %s stream of %s can be converted to%s",
-            INPUT_IS_DEPTH (p.input) ? "depth" : "color",
+            GST_TRIAL_CONVERTER_INPUT_IS_DEPTH (p.input) ? "depth" : "color",
             gst_structure_get_name (in), p.width == 0 ?
             "; raw video output needs width and height in the input caps" :
             ""),
@@ -1395,28 +746,28 @@ gst_trial_convert_set_caps (GstTrialConvert * self, GstCaps * incaps)
   outcaps = gst_caps_fixate (outcaps);
   out = gst_caps_get_structure (outcaps, 0);
   if (gst_structure_has_name (out, "image/png")) {
-    p.output = OUTPUT_PNG;
+    p.output = GST_TRIAL_CONVERTER_OUTPUT_PNG;
   } else if (gst_structure_has_name (out, "application/x-npy")) {
-    p.output = OUTPUT_NPY;
+    p.output = GST_TRIAL_CONVERTER_OUTPUT_NPY;
   } else {
-    p.output = OUTPUT_RAW;
-    p.raw_format = gst_video_format_from_string (gst_structure_get_string
-        (out, "format"));
+    p.output = GST_TRIAL_CONVERTER_OUTPUT_RAW;
+    p.raw_format = pixel_format_for (gst_video_format_from_string
+        (gst_structure_get_string (out, "format")));
   }
   GST_DEBUG_OBJECT (self, "converting %" GST_PTR_FORMAT " to %" GST_PTR_FORMAT,
       incaps, outcaps);
 
   self->params = p;
   self->negotiated = TRUE;
-  convert_lock (self);
+  GST_OBJECT_LOCK (self);
   self->frame_duration = gst_structure_get_fraction (in, "framerate", &fps_n,
       &fps_d) && fps_n > 0 && fps_d > 0 ?
       gst_util_uint64_scale_int (GST_SECOND, fps_d, fps_n) :
       GST_CLOCK_TIME_NONE;
-  convert_unlock (self);
+  GST_OBJECT_UNLOCK (self);
   event = gst_event_new_caps (outcaps);
   gst_caps_unref (outcaps);
-  return gst_trial_convert_queue_event (self, event);
+  return gst_trial_ordered_queue_push_event (self->queue, event);
 }
 
 static gboolean
@@ -1430,24 +781,11 @@ gst_trial_convert_sink_event (GstPad * pad, GstObject * parent,
     case GST_EVENT_FLUSH_START:
       /* Unblocks a push downstream first, then our waiters. */
       res = gst_pad_push_event (self->srcpad, event);
-      convert_lock (self);
-      self->flushing = TRUE;
-      g_cond_broadcast (&self->job_cond);
-      g_cond_broadcast (&self->space_cond);
-      convert_unlock (self);
-      gst_pad_pause_task (self->srcpad);
+      gst_trial_ordered_queue_flush_start (self->queue);
       return res;
     case GST_EVENT_FLUSH_STOP:
       res = gst_pad_push_event (self->srcpad, event);
-      convert_lock (self);
-      drop_jobs_locked (self, TRUE);
-      self->eos = FALSE;
-      self->srcresult = GST_FLOW_OK;
-      if (self->src_active) {
-        self->flushing = FALSE;
-        gst_pad_start_task (self->srcpad, gst_trial_convert_loop, self, NULL);
-      }
-      convert_unlock (self);
+      gst_trial_ordered_queue_flush_stop (self->queue);
       return res;
     case GST_EVENT_CAPS:{
       GstCaps *caps;
@@ -1459,7 +797,7 @@ gst_trial_convert_sink_event (GstPad * pad, GstObject * parent,
     }
     default:
       if (GST_EVENT_IS_SERIALIZED (event))
-        return gst_trial_convert_queue_event (self, event);
+        return gst_trial_ordered_queue_push_event (self->queue, event);
       return gst_pad_event_default (pad, parent, event);
   }
 }
@@ -1590,10 +928,10 @@ gst_trial_convert_latency_query (GstTrialConvert * self, GstQuery * query)
   if (!gst_pad_peer_query (self->sinkpad, query))
     return FALSE;
   gst_query_parse_latency (query, &live, &min, &max);
-  convert_lock (self);
+  GST_OBJECT_LOCK (self);
   duration = self->frame_duration;
-  window = self->window;
-  convert_unlock (self);
+  GST_OBJECT_UNLOCK (self);
+  window = gst_trial_ordered_queue_get_window (self->queue);
   if (live && GST_CLOCK_TIME_IS_VALID (duration)) {
     ours = duration * window;
     min += ours;
@@ -1640,39 +978,12 @@ gst_trial_convert_src_activate_mode (GstPad * pad, GstObject * parent,
     GstPadMode mode, gboolean active)
 {
   GstTrialConvert *self = GST_TRIAL_CONVERT (parent);
-  gboolean res;
+
+  (void) pad;
 
   if (mode != GST_PAD_MODE_PUSH)
     return FALSE;
-
-  if (active) {
-    convert_lock (self);
-    self->flushing = FALSE;
-    self->src_active = TRUE;
-    self->srcresult = GST_FLOW_OK;
-    self->eos = FALSE;
-    convert_unlock (self);
-    return gst_pad_start_task (pad, gst_trial_convert_loop, self, NULL);
-  }
-
-  convert_lock (self);
-  self->flushing = TRUE;
-  self->src_active = FALSE;
-  g_cond_broadcast (&self->job_cond);
-  g_cond_broadcast (&self->space_cond);
-  convert_unlock (self);
-
-  res = gst_pad_stop_task (pad);
-  GST_TRIAL_TSAN_ACQUIRE (&self->srcpad);
-
-  /* Jobs still in the pool are cancelled (their workers skip the work and
-   * free them); a worker must never find its job freed, so wait for them. */
-  convert_lock (self);
-  drop_jobs_locked (self, FALSE);
-  while (self->running > 0)
-    convert_wait (self, &self->job_cond);
-  convert_unlock (self);
-  return res;
+  return gst_trial_ordered_queue_activate (self->queue, active);
 }
 
 static GstTrialPool *
@@ -1744,14 +1055,10 @@ gst_trial_convert_find_pool (GstTrialConvert * self)
         gst_trial_pool_get_n_threads (pool));
   }
 
-  convert_lock (self);
-  gst_object_replace ((GstObject **) & self->pool, GST_OBJECT (pool));
-  self->pool_threads = gst_trial_pool_get_n_threads (pool);
   /* enough to keep every thread busy while finished frames wait to be
    * pushed in order */
-  self->window = max_in_flight > 0 ? max_in_flight :
-      2 * self->pool_threads + 2;
-  convert_unlock (self);
+  gst_trial_ordered_queue_set_pool (self->queue, pool, max_in_flight > 0 ?
+      max_in_flight : 2 * gst_trial_pool_get_n_threads (pool) + 2);
   gst_object_unref (pool);
 }
 
@@ -1759,10 +1066,7 @@ static void
 gst_trial_convert_reset (GstTrialConvert * self)
 {
   self->negotiated = FALSE;
-  convert_lock (self);
-  g_hash_table_remove_all (self->threads);
-  self->start_time = 0;
-  convert_unlock (self);
+  gst_trial_ordered_queue_reset (self->queue);
   self->frames = 0;
   self->failed = 0;
   self->stats_time = 0;
@@ -1788,13 +1092,10 @@ gst_trial_convert_change_state (GstElement * element,
       (element, transition);
 
   if (transition == GST_STATE_CHANGE_PAUSED_TO_READY) {
-    GstTrialPool *pool;
+    GstTrialPool *pool = gst_trial_ordered_queue_take_pool (self->queue);
 
     /* The pads are inactive and no job runs; the pool lives on in the
      * context for the next start. */
-    convert_lock (self);
-    pool = g_steal_pointer (&self->pool);
-    convert_unlock (self);
     gst_clear_object (&pool);
     g_clear_pointer (&self->buffers, gst_trial_buffers_free);
   }
@@ -1854,13 +1155,6 @@ gst_trial_convert_get_property (GObject * object, guint prop_id,
 {
   GstTrialConvert *self = GST_TRIAL_CONVERT (object);
 
-  if (prop_id == PROP_THREADS_USED) {
-    convert_lock (self);
-    g_value_set_uint (value, g_hash_table_size (self->threads));
-    convert_unlock (self);
-    return;
-  }
-
   GST_OBJECT_LOCK (self);
   switch (prop_id) {
     case PROP_N_THREADS:
@@ -1905,13 +1199,8 @@ gst_trial_convert_finalize (GObject * object)
 {
   GstTrialConvert *self = GST_TRIAL_CONVERT (object);
 
-  /* Deactivation emptied the queue and waited for every job. */
-  gst_clear_object (&self->pool);
+  gst_trial_ordered_queue_free (self->queue);
   g_clear_pointer (&self->buffers, gst_trial_buffers_free);
-  g_hash_table_unref (self->threads);
-  g_cond_clear (&self->space_cond);
-  g_cond_clear (&self->job_cond);
-  g_mutex_clear (&self->lock);
 
   G_OBJECT_CLASS (gst_trial_convert_parent_class)->finalize (object);
 }
@@ -1999,11 +1288,6 @@ gst_trial_convert_class_init (GstTrialConvertClass * klass)
           DEFAULT_MAX_ERRORS,
           G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
           GST_PARAM_MUTABLE_PLAYING));
-  g_object_class_install_property (gobject_class, PROP_THREADS_USED,
-      g_param_spec_uint ("threads-used", "Threads used",
-          "Distinct pool threads that converted frames of this element since "
-          "it started", 0, G_MAXUINT, 0,
-          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
 
   gst_element_class_add_static_pad_template (element_class, &sink_template);
   gst_element_class_add_static_pad_template (element_class, &src_template);
@@ -2050,12 +1334,9 @@ gst_trial_convert_init (GstTrialConvert * self)
   self->stats_interval = DEFAULT_STATS_INTERVAL;
   self->max_errors = DEFAULT_MAX_ERRORS;
 
-  g_mutex_init (&self->lock);
-  g_cond_init (&self->job_cond);
-  g_cond_init (&self->space_cond);
-  g_queue_init (&self->jobs);
-  self->flushing = TRUE;
-  self->srcresult = GST_FLOW_FLUSHING;
-  self->threads = g_hash_table_new (NULL, NULL);
   self->frame_duration = GST_CLOCK_TIME_NONE;
+  self->queue = gst_trial_ordered_queue_new (GST_ELEMENT (self),
+      self->srcpad, sizeof (Job), job_convert, gst_trial_convert_push_job,
+      job_clear, self);
 }
+

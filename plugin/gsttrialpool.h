@@ -25,8 +25,8 @@
  *       "pool", G_TYPE_OBJECT, pool, NULL);
  *
  * Set it before the pipeline starts: elements pick their pool on
- * READY->PAUSED. The pool's "jobs-done" property counts the jobs of all
- * elements sharing it.
+ * READY->PAUSED. The pool logs "running a job" (category trialpool, LOG
+ * level) before each job, whichever element it came from.
  *
  * A job never holds a reference to the pool or to its element: elements
  * wait for their jobs before they stop, so the last reference to a pool is

@@ -21,8 +21,9 @@
  * the depth-scale property set it, depth-scale-dtype: the numpy dtype ("u2",
  * "f8", ...) the scale was decided on; a frame of another dtype follows its
  * own unit rule. The caps name the first frame's format: each frame's own
- * file decides how trialconvert reads it (the file name travels in a
- * GstTrialFrameMeta). Caps carry width, height and framerate. GST_BUFFER_OFFSET is the frame number from the file
+ * file decides how trialconvert reads it (the frame number and file name
+ * travel in a GstTrialFrameMeta, libgsttrial's gst/trial/framemeta.h).
+ * Caps carry width, height and framerate. GST_BUFFER_OFFSET is the frame number from the file
  * name, the PTS is the frame's index in the (start-frame, stop-frame) list
  * divided by framerate.
  *
@@ -32,6 +33,11 @@
  * folder streams GAP buffers on `depth`. A folder that is not a trial (no
  * layout, no frames, unknown camera) fails the state change with an error
  * before any buffer.
+ *
+ * An application that scanned the trial itself (gst_trial_layout_scan())
+ * hands the scan over in the layout property: it is streamed as it is, and
+ * location, camera, start-frame, stop-frame and the depth properties are
+ * then not used.
  *
  * Seeking works on both pads in TIME and in DEFAULT format, where DEFAULT is
  * the frame number: a seek to frame N starts at the first frame whose number
@@ -85,7 +91,8 @@ struct _GstTrialSrc
   guint depth_height;
   gdouble depth_scale;
   gboolean is_live;
-  GstTrialLayout *given_layout; /* the application's scan, or NULL */
+  GstTrialLayout *given_layout; /* the application's scan, or NULL: when
+                                 * set, streamed as it is */
 
   /* state-change thread: the layout of the current run */
   GstTrialLayout *layout;
@@ -196,8 +203,9 @@ warn_numbers_too_large (GstTrialSrc * self, const GstTrialLayout * layout)
           n == 1 ? "is" : "are", name), (NULL));
 }
 
-/* Scans the trial (once per start) and hands the result to both streams.
- * FALSE after posting an error message. */
+/* Scans the trial (once per start), or takes the application's scan as it
+ * is, and hands the layout to both streams. FALSE after posting an error
+ * message. */
 static gboolean
 gst_trial_src_open (GstTrialSrc * self)
 {
@@ -227,19 +235,15 @@ gst_trial_src_open (GstTrialSrc * self)
   GST_OBJECT_UNLOCK (self);
   options.camera = camera;
 
-  if (!location || !*location) {
+  if (given) {
+    GST_DEBUG_OBJECT (self, "streaming the layout the application scanned "
+        "of '%s'", gst_trial_layout_get_path (given));
+    layout = g_steal_pointer (&given);
+  } else if (!location || !*location) {
     GST_ELEMENT_ERROR (self, RESOURCE, NOT_FOUND,
         ("No trial folder given: set the 'location' property"), (NULL));
     return FALSE;
-  }
-
-  if (given && gst_trial_layout_matches_scan (given, location, &options)) {
-    GST_DEBUG_OBJECT (self, "using the layout the application scanned");
-    layout = g_steal_pointer (&given);
   } else {
-    if (given)
-      GST_DEBUG_OBJECT (self, "the given layout is of another scan: "
-          "scanning");
     layout = gst_trial_layout_scan (location, &options, &error);
   }
   if (!layout) {
@@ -557,12 +561,12 @@ gst_trial_src_class_init (GstTrialSrcClass * klass)
           "(for previews); not seekable", FALSE, flags));
   g_object_class_install_property (gobject_class, PROP_LAYOUT,
       g_param_spec_boxed ("layout", "Layout",
-          "A scan the application made with gst_trial_layout_scan(), used "
-          "instead of scanning again when it was made with the same "
-          "location string, camera, start-frame, stop-frame, depth-width, "
-          "depth-height and depth-scale (else the trial is scanned as "
-          "usual); saves the time and memory of a second scan",
-          GST_TRIAL_TYPE_LAYOUT, flags));
+          "A scan the application made with gst_trial_layout_scan(), "
+          "streamed as it is instead of scanning: its trial, camera, frames "
+          "and depth shape and scale; location, camera, start-frame, "
+          "stop-frame, depth-width, depth-height and depth-scale are then "
+          "not used (NULL = scan location with those properties)",
+          GST_TYPE_TRIAL_LAYOUT, flags));
 
   gst_element_class_add_static_pad_template (element_class, &color_template);
   gst_element_class_add_static_pad_template (element_class, &depth_template);

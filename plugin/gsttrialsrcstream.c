@@ -11,8 +11,8 @@
 #include <unistd.h>
 
 #include "gst/trial/error.h"
+#include "gst/trial/framemeta.h"
 #include "gsttrialbuffers.h"
-#include "gsttrialframemeta.h"
 #include "gsttrialsrcstream.h"
 
 GST_DEBUG_CATEGORY_EXTERN (gst_trial_src_debug);
@@ -305,7 +305,7 @@ gst_trial_src_stream_create (GstPushSrc * psrc, GstBuffer ** outbuf)
     buffer = read_frame_file (self->buffers, kind_name (self->kind), path,
         &reason);
     if (buffer)
-      gst_buffer_add_trial_frame_meta (buffer, path);
+      gst_buffer_add_trial_frame_meta (buffer, frame->number, path);
   } else if (gst_trial_layout_get_depth_dir (layout))
     reason = g_strdup_printf ("no depth file for frame %" G_GINT64_FORMAT,
         frame->number);

@@ -7,7 +7,6 @@
 
 #include "gstrsbagdemux.h"
 #include "gsttrialconvert.h"
-#include "gsttrialframemeta.h"
 #include "gsttrialsink.h"
 #include "gsttrialsrc.h"
 
@@ -16,9 +15,6 @@ plugin_init (GstPlugin * plugin)
 {
   gboolean ret = FALSE;
 
-  /* registered up front, so that applications can find it by name
-   * (gst_meta_get_info ("GstTrialFrameMeta")) before any buffer has it */
-  gst_trial_frame_meta_get_info ();
   ret |= GST_ELEMENT_REGISTER (trialsrc, plugin);
   ret |= GST_ELEMENT_REGISTER (trialconvert, plugin);
   ret |= GST_ELEMENT_REGISTER (trialsink, plugin);

@@ -11,7 +11,9 @@ packages=(meson ninja-build pkg-config gcc libc6-dev
   libpng-dev libjpeg62-turbo-dev zlib1g-dev libdeflate-dev libjson-glib-dev
   liblz4-dev libbz2-dev
   gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-good
-  python3 python3-numpy python3-gi gir1.2-gstreamer-1.0)
+  gstreamer1.0-x
+  python3 python3-numpy python3-gi gir1.2-gstreamer-1.0
+  gobject-introspection libgirepository1.0-dev)
 if [ "${1:-}" = "--test" ]; then
   # gstreamer1.0-x: ximagesink for the preview tests under Xvfb
   packages+=(valgrind clang libclang-rt-14-dev python3-pil xvfb xauth
@@ -40,6 +42,14 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
-[ -f build/build.ninja ] || meson setup build >/dev/null
-meson compile -C build >/dev/null
-echo "Built: build/plugin/libgsttrial.so, build/tools/"
+# Quietly: meson's and ninja's output only when the build fails.
+log=$(mktemp)
+if ! { [ -f build/build.ninja ] || meson setup build; } >"$log" 2>&1 \
+    || ! meson compile -C build >>"$log" 2>&1; then
+  cat "$log" >&2
+  rm -f "$log"
+  echo "scripts/setup.sh: the build failed (meson's output above)" >&2
+  exit 1
+fi
+rm -f "$log"
+echo "Built: build/plugin/libgsttrial.so, build/gst/trial/libgsttrial-1.0.so (+ GstTrial-1.0.typelib), build/tools/"

@@ -12,7 +12,8 @@
  * With --preview each stream is teed before its converter into a leaky
  * one-buffer queue, thinned to PREVIEW_FPS frames a second by a pad probe,
  * converted to RGB (depth colourised) and shown side by side: the writing
- * branches never wait for the window.
+ * branches never wait for the window. A textoverlay writes on it the number
+ * of the color frame shown and the conversion's frames per second.
  */
 #include <errno.h>
 #include <string.h>
@@ -280,15 +281,76 @@ sink_pattern (const gchar * dir, guint stream)
   return g_string_free (escaped, FALSE);
 }
 
+/* Where each element the pipeline may use comes from, for the message
+ * when it is missing. */
+static const struct
+{
+  const gchar *factory;
+  const gchar *source;
+} element_sources[] = {
+  {"trialsrc", NULL}, {"trialconvert", NULL}, {"trialsink", NULL},
+  {"tee", "GStreamer's core plugin (Debian: libgstreamer1.0-0)"},
+  {"queue", "GStreamer's core plugin (Debian: libgstreamer1.0-0)"},
+  {"capsfilter", "GStreamer's core plugin (Debian: libgstreamer1.0-0)"},
+  {"compositor", "gst-plugins-base (Debian: gstreamer1.0-plugins-base)"},
+  {"videoconvert", "gst-plugins-base (Debian: gstreamer1.0-plugins-base)"},
+  {"videoscale", "gst-plugins-base (Debian: gstreamer1.0-plugins-base)"},
+  {"textoverlay", "gst-plugins-base's pango plugin (Debian: gstreamer1.0-x)"},
+  {"ximagesink", "gst-plugins-base's ximagesink (Debian: gstreamer1.0-x)"},
+  {"autovideosink", "gst-plugins-good (Debian: gstreamer1.0-plugins-good)"},
+};
+
+static void
+set_missing (const gchar * factory, GError ** error)
+{
+  guint i;
+
+  for (i = 0; i < G_N_ELEMENTS (element_sources); i++) {
+    if (strcmp (factory, element_sources[i].factory) != 0)
+      continue;
+    if (element_sources[i].source == NULL)
+      g_set_error (error, GST_CORE_ERROR, GST_CORE_ERROR_MISSING_PLUGIN,
+          "GStreamer element '%s' not found: it is in the trial plugin, "
+          "libgsttrial.so; set GST_PLUGIN_PATH to the folder holding it "
+          "(build/plugin in a build dir), or install gst-trial", factory);
+    else
+      g_set_error (error, GST_CORE_ERROR, GST_CORE_ERROR_MISSING_PLUGIN,
+          "GStreamer element '%s' not found: it is in %s", factory,
+          element_sources[i].source);
+    return;
+  }
+  g_set_error (error, GST_CORE_ERROR, GST_CORE_ERROR_MISSING_PLUGIN,
+      "GStreamer element '%s' not found: no installed plugin has it "
+      "(gst-inspect-1.0 lists the elements there are)", factory);
+}
+
+gboolean
+tp_job_check_elements (const TpOptions * options, GError ** error)
+{
+  const gchar *preview[] = { "tee", "queue", "capsfilter", "compositor",
+    "videoconvert", "videoscale", "textoverlay", options->preview_sink
+  };
+  guint i;
+
+  for (i = 0; i < 3 + (options->preview ? G_N_ELEMENTS (preview) : 0); i++) {
+    const gchar *factory = i < 3 ? element_sources[i].factory : preview[i - 3];
+    g_autoptr (GstElementFactory) found = gst_element_factory_find (factory);
+
+    if (found == NULL) {
+      set_missing (factory, error);
+      return FALSE;
+    }
+  }
+  return TRUE;
+}
+
 static GstElement *
 make (const gchar * factory, const gchar * name, GError ** error)
 {
   GstElement *e = gst_element_factory_make (factory, name);
 
   if (e == NULL)
-    g_set_error (error, GST_CORE_ERROR, GST_CORE_ERROR_MISSING_PLUGIN,
-        "GStreamer element '%s' not found (is GST_PLUGIN_PATH set to the "
-        "folder holding libgsttrial.so?)", factory);
+    set_missing (factory, error);
   return e;
 }
 
@@ -296,13 +358,22 @@ make (const gchar * factory, const gchar * name, GError ** error)
 #define PREVIEW_WIDTH 480
 #define PREVIEW_HEIGHT 360
 
+/* What the preview probe of one stream keeps. */
+typedef struct
+{
+  gint64 last;                  /* when it last let a frame through */
+  GstElement *overlay;          /* the window's textoverlay (color only) */
+  gint *fps_tenths;             /* the conversion's fps x 10, -1: unknown */
+} PreviewBranch;
+
 /* Lets through at most PREVIEW_FPS buffers a second, restamped to the
  * running time they arrive at, so the window shows the frame being
  * converted now whatever the stream's own timestamps say. */
 static GstPadProbeReturn
 preview_throttle (GstPad * pad, GstPadProbeInfo * info, gpointer user_data)
 {
-  gint64 *last = user_data;
+  PreviewBranch *branch = user_data;
+  gint64 *last = &branch->last;
   gint64 now = g_get_monotonic_time ();
   GstBuffer *buf = GST_PAD_PROBE_INFO_BUFFER (info);
   g_autoptr (GstElement) element = gst_pad_get_parent_element (pad);
@@ -312,6 +383,18 @@ preview_throttle (GstPad * pad, GstPadProbeInfo * info, gpointer user_data)
       || now - *last < G_USEC_PER_SEC / PREVIEW_FPS)
     return GST_PAD_PROBE_DROP;
   *last = now;
+
+  /* Set before the frame goes on: the window shows it with its number. */
+  if (branch->overlay && GST_BUFFER_OFFSET_IS_VALID (buf)) {
+    gint tenths = g_atomic_int_get (branch->fps_tenths);
+    g_autofree gchar *text = tenths < 0 ?
+        g_strdup_printf ("frame %" G_GUINT64_FORMAT "  -- fps",
+        GST_BUFFER_OFFSET (buf)) :
+        g_strdup_printf ("frame %" G_GUINT64_FORMAT "  %d.%d fps",
+        GST_BUFFER_OFFSET (buf), tenths / 10, tenths % 10);
+
+    g_object_set (branch->overlay, "text", text, NULL);
+  }
 
   buf = gst_buffer_make_writable (buf);
   clock = element ? gst_element_get_clock (element) : NULL;
@@ -329,7 +412,7 @@ preview_throttle (GstPad * pad, GstPadProbeInfo * info, gpointer user_data)
  * -> videoscale -> compositor pad at @xpos. Returns the tee. */
 static GstElement *
 add_preview_branch (GstBin * bin, GstElement * compositor, guint stream,
-    guint threads, gint64 * last, GError ** error)
+    guint threads, PreviewBranch * branch, GError ** error)
 {
   const gchar *factories[] = { "tee", "queue", "trialconvert", "capsfilter",
     "videoconvert", "videoscale", "capsfilter"
@@ -368,8 +451,8 @@ add_preview_branch (GstBin * bin, GstElement * compositor, guint stream,
     return NULL;
   }
   qsrc = gst_element_get_static_pad (e[1], "src");
-  gst_pad_add_probe (qsrc, GST_PAD_PROBE_TYPE_BUFFER, preview_throttle, last,
-      NULL);
+  gst_pad_add_probe (qsrc, GST_PAD_PROBE_TYPE_BUFFER, preview_throttle,
+      branch, NULL);
   sinkpad = gst_element_request_pad_simple (compositor, "sink_%u");
   g_object_set (sinkpad, "xpos", (gint) (stream * PREVIEW_WIDTH), NULL);
   srcpad = gst_element_get_static_pad (e[6], "src");
@@ -382,30 +465,36 @@ add_preview_branch (GstBin * bin, GstElement * compositor, guint stream,
   return e[0];
 }
 
-/* compositor -> 10 fps -> videoconvert -> the preview sink (sync=false). */
+/* compositor -> 10 fps -> textoverlay (frame, fps) -> videoconvert -> the
+ * preview sink (sync=false). */
 static GstElement *
 add_preview_window (GstBin * bin, const TpOptions * options, GError ** error)
 {
   g_autoptr (GstCaps) rate = gst_caps_new_simple ("video/x-raw",
       "framerate", GST_TYPE_FRACTION, PREVIEW_FPS, 1, NULL);
-  GstElement *comp, *filter, *convert, *sink;
+  GstElement *comp, *filter, *overlay, *convert, *sink;
 
   if (!(comp = make ("compositor", "preview", error)))
     return NULL;
   filter = make ("capsfilter", "preview-rate", error);
+  overlay = make ("textoverlay", "preview-text", error);
   convert = make ("videoconvert", "preview-convert", error);
   sink = make (options->preview_sink, "preview-sink", error);
-  if (!filter || !convert || !sink) {
+  if (!filter || !overlay || !convert || !sink) {
     gst_object_unref (comp);
     g_clear_object (&filter);
+    g_clear_object (&overlay);
     g_clear_object (&convert);
     g_clear_object (&sink);
     return NULL;
   }
   g_object_set (filter, "caps", rate, NULL);
+  g_object_set (overlay, "valignment", 2 /* top */ , "halignment",
+      0 /* left */ , "shaded-background", TRUE, "font-desc", "Sans 12",
+      NULL);
   g_object_set (sink, "sync", FALSE, NULL);
-  gst_bin_add_many (bin, comp, filter, convert, sink, NULL);
-  if (!gst_element_link_many (comp, filter, convert, sink, NULL)) {
+  gst_bin_add_many (bin, comp, filter, overlay, convert, sink, NULL);
+  if (!gst_element_link_many (comp, filter, overlay, convert, sink, NULL)) {
     g_set_error (error, GST_CORE_ERROR, GST_CORE_ERROR_NEGOTIATION,
         "could not link the preview window");
     return NULL;
@@ -415,7 +504,7 @@ add_preview_window (GstBin * bin, const TpOptions * options, GError ** error)
 
 static GstElement *
 build_pipeline (TpJob * job, const TpOptions * options, gint64 start_frame,
-    gint64 * preview_last, GError ** error)
+    PreviewBranch * preview, GError ** error)
 {
   g_autoptr (GstElement) pipeline = gst_pipeline_new ("trial-process");
   GstElement *src, *compositor = NULL;
@@ -423,19 +512,28 @@ build_pipeline (TpJob * job, const TpOptions * options, gint64 start_frame,
 
   if (!(src = make ("trialsrc", "src", error)))
     return NULL;
-  /* With the options of the job's own scan, trialsrc uses that scan
-   * instead of making a second one of the same trial. */
-  g_object_set (src, "location", job->trial_path, "start-frame", start_frame,
-      "stop-frame", options->stop_frame, "layout", job->layout,
-      "depth-width", options->depth_width, "depth-height",
-      options->depth_height, NULL);
-  if (job->camera)
-    g_object_set (src, "camera", job->camera, NULL);
+  /* A run from the start streams the job's own scan as it is, with no
+   * second scan of the trial; a resumed run starts at a later frame, which
+   * trialsrc scans from. */
+  if (start_frame == options->start_frame) {
+    g_object_set (src, "layout", job->layout, NULL);
+  } else {
+    g_object_set (src, "location", job->trial_path, "start-frame",
+        start_frame, "stop-frame", options->stop_frame, "depth-width",
+        options->depth_width, "depth-height", options->depth_height, NULL);
+    if (job->camera)
+      g_object_set (src, "camera", job->camera, NULL);
+  }
   gst_bin_add (GST_BIN (pipeline), src);
-  if (options->preview
-      && !(compositor = add_preview_window (GST_BIN (pipeline), options,
-              error)))
-    return NULL;
+  if (options->preview) {
+    if (!(compositor = add_preview_window (GST_BIN (pipeline), options,
+                error)))
+      return NULL;
+    /* the pipeline holds it as long as the probe may run */
+    preview[STREAM_COLOR].overlay = gst_bin_get_by_name (GST_BIN (pipeline),
+        "preview-text");
+    gst_object_unref (preview[STREAM_COLOR].overlay);
+  }
 
   for (s = 0; s < N_STREAMS; s++) {
     g_autofree gchar *cname = g_strdup_printf ("convert-%s", stream_names[s]);
@@ -462,7 +560,7 @@ build_pipeline (TpJob * job, const TpOptions * options, gint64 start_frame,
     gst_bin_add_many (GST_BIN (pipeline), convert, sink, NULL);
     if (compositor) {
       GstElement *tee = add_preview_branch (GST_BIN (pipeline), compositor, s,
-          options->threads, &preview_last[s], error);
+          options->threads, &preview[s], error);
       if (tee == NULL
           || !gst_element_link_pads (src, stream_names[s], tee, "sink"))
         return NULL;
@@ -492,25 +590,26 @@ draw_progress (TpJob * job, guint done, gdouble elapsed)
   gdouble fps = elapsed > 0 ? done / elapsed : 0;
   guint width = 30, filled = total ? (guint) ((guint64) done * width / total) : width;
   gchar bar[64];
-  gint eta = fps > 0 ? (gint) ((total - MIN (done, total)) / fps + 0.5) : 0;
+  /* Unknown until a frame is done: --:--, not 0:00. */
+  gint eta = fps > 0 ? (gint) ((total - MIN (done, total)) / fps + 0.5) : -1;
+  g_autofree gchar *eta_text = eta < 0 ? g_strdup ("--:--") :
+      g_strdup_printf ("%d:%02d", eta / 60, eta % 60);
 
   memset (bar, '#', filled);
   memset (bar + filled, '.', width - filled);
   bar[width] = '\0';
-  g_printerr ("\r%s/%s [%s] %u/%u frames %6.1f fps ETA %d:%02d ",
+  g_printerr ("\r%s/%s [%s] %u/%u frames %6.1f fps ETA %s ",
       gst_trial_layout_get_trial_name (job->layout),
       gst_trial_layout_get_output_camera (job->layout), bar, done, total, fps,
-      eta / 60, eta % 60);
+      eta_text);
 }
 
-/* The job's counts from its sinks (their own counts: the last
- * trial-progress message can be up to a progress-interval older than what
- * they wrote) and its failures so far. */
+/* The sinks' counts now (their trial-progress messages come every
+ * progress-interval). */
 static void
-job_tally (TpJob * job, GstElement * pipeline, SinkProgress * progress,
-    gboolean got_eos, gint64 start_time)
+read_sinks (GstElement * pipeline, SinkProgress * progress)
 {
-  guint s, done;
+  guint s;
 
   for (s = 0; s < N_STREAMS; s++) {
     g_autofree gchar *name = g_strdup_printf ("sink-%s", stream_names[s]);
@@ -521,6 +620,18 @@ job_tally (TpJob * job, GstElement * pipeline, SinkProgress * progress,
       g_object_get (sink, "frames", &progress[s].frames, "failed",
           &progress[s].failed, "bytes", &progress[s].bytes, NULL);
   }
+}
+
+/* The job's counts from its sinks (their own counts: the last
+ * trial-progress message can be up to a progress-interval older than what
+ * they wrote) and its failures so far. */
+static void
+job_tally (TpJob * job, GstElement * pipeline, SinkProgress * progress,
+    gboolean got_eos, gint64 start_time)
+{
+  guint done;
+
+  read_sinks (pipeline, progress);
   job->processing_time =
       (g_get_monotonic_time () - start_time) / (gdouble) G_USEC_PER_SEC;
   job->failed = g_hash_table_size (job->failed_set);
@@ -533,9 +644,10 @@ job_tally (TpJob * job, GstElement * pipeline, SinkProgress * progress,
   else
     job->successful = MIN (job->resumed_from + done,
         job->total_frames - job->failed);
+  job->converted = job->complete ? job->total_frames - job->resumed_from :
+      done;
   if (job->processing_time > 0)
-    job->processing_fps = (job->complete ?
-        job->total_frames - job->resumed_from : done) / job->processing_time;
+    job->processing_fps = job->converted / job->processing_time;
 }
 
 /* On the first signal, before the pipeline stops (which waits for the
@@ -567,7 +679,10 @@ tp_job_run (TpJob * job, const TpOptions * options, TpInterrupt * interrupt,
   g_autoptr (GstElement) pipeline = NULL;
   g_autoptr (GstBus) bus = NULL;
   SinkProgress progress[N_STREAMS] = { {0}, {0} };
-  gint64 preview_last[N_STREAMS] = { 0, 0 };
+  gint fps_tenths = -1;
+  PreviewBranch preview[N_STREAMS] = { {0, NULL, &fps_tenths},
+  {0, NULL, &fps_tenths}
+  };
   gint64 start_time = 0, last_draw = 0;
   gboolean running = TRUE, got_eos = FALSE;
   guint s, start_index = 0;
@@ -605,12 +720,15 @@ tp_job_run (TpJob * job, const TpOptions * options, TpInterrupt * interrupt,
   pipeline = build_pipeline (job, options, start_index == 0 ?
       options->start_frame :
       gst_trial_layout_get_frame (job->layout, start_index)->number,
-      preview_last, error);
+      preview, error);
   if (pipeline == NULL)
     return FALSE;
   bus = gst_element_get_bus (pipeline);
 
   start_time = g_get_monotonic_time ();
+  /* The bar's first frame, before any frame is done. */
+  if (options->progress_bar)
+    draw_progress (job, 0, 0);
   /* A failing state change posts an ERROR message, handled below. */
   gst_element_set_state (pipeline, GST_STATE_PLAYING);
 
@@ -623,6 +741,21 @@ tp_job_run (TpJob * job, const TpOptions * options, TpInterrupt * interrupt,
       job_record_interrupt (job, options, pipeline, progress, start_time,
           interrupt);
       break;
+    }
+    /* also when no message came: the time goes on */
+    if ((options->progress_bar || options->preview)
+        && now - last_draw > 100 * G_TIME_SPAN_MILLISECOND) {
+      gdouble elapsed = (now - start_time) / (gdouble) G_USEC_PER_SEC;
+
+      read_sinks (pipeline, progress);
+      done = MIN (progress[STREAM_COLOR].frames + progress[STREAM_COLOR].failed,
+          progress[STREAM_DEPTH].frames + progress[STREAM_DEPTH].failed);
+      if (options->progress_bar)
+        draw_progress (job, done, elapsed);
+      if (done > 0 && elapsed > 0)
+        g_atomic_int_set (&fps_tenths, (gint) MIN (done / elapsed * 10 + 0.5,
+                G_MAXINT));
+      last_draw = now;
     }
     if (msg == NULL)
       continue;
@@ -674,13 +807,6 @@ tp_job_run (TpJob * job, const TpOptions * options, TpInterrupt * interrupt,
       }
       default:
         break;
-    }
-
-    if (options->progress_bar && now - last_draw > 100 * G_TIME_SPAN_MILLISECOND) {
-      done = MIN (progress[STREAM_COLOR].frames + progress[STREAM_COLOR].failed,
-          progress[STREAM_DEPTH].frames + progress[STREAM_DEPTH].failed);
-      draw_progress (job, done, (now - start_time) / (gdouble) G_USEC_PER_SEC);
-      last_draw = now;
     }
   }
 

@@ -49,6 +49,8 @@ typedef struct
   GArray *failures;             /* TpFailure, in the order reported */
   GHashTable *failed_set;       /* frame numbers (gint64 *) that failed */
   guint resumed_from;           /* frames already complete when resuming */
+  guint converted;              /* frames this run converted (failed ones
+                                 * included when complete) */
   gdouble processing_time;      /* seconds */
   gdouble processing_fps;
   gdouble stream_fps[2];        /* average-fps of color, depth converters */
@@ -80,6 +82,11 @@ typedef struct
  * the job's output folder (tp_lock_acquire). */
 gboolean tp_job_run (TpJob * job, const TpOptions * options,
     TpInterrupt * interrupt, GError ** error);
+
+/* FALSE, with a GST_CORE_ERROR_MISSING_PLUGIN error naming the first
+ * element a job with @options needs that is not installed and where it
+ * comes from. */
+gboolean tp_job_check_elements (const TpOptions * options, GError ** error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TpJob, tp_job_free)
 

@@ -20,6 +20,7 @@
 #include <json-glib/json-glib.h>
 
 #include "gst/trial/output.h"
+#include "metadata.h"
 #include "summary.h"
 
 /* Outputs are <root>/<trial>/<camera>; the walk stops well below that, so a
@@ -302,9 +303,17 @@ read_fields (Job * job, JsonObject * o, gchar ** why)
     return FALSE;
   }
   job->counted = TRUE;
-  /* processing_fps is the frames of the last run over its time; those
-   * frames are not recorded on their own. */
-  job->converted = fps * job->seconds;
+  /* The frames of the last run: converted_frames, or from a metadata.json
+   * without it, processing_fps times its time. */
+  if (json_object_has_member (o, "converted_frames")) {
+    guint64 converted;
+
+    if (!get_count (o, "converted_frames", &converted, why))
+      return FALSE;
+    job->converted = converted;
+  } else {
+    job->converted = fps * job->seconds;
+  }
   if (complete)
     job->state = JOB_COMPLETE;
   else if (interrupted)
@@ -685,7 +694,6 @@ static void
 print_json (const Summary * s, const Totals * t, TpSummaryStatus status)
 {
   g_autoptr (JsonBuilder) b = json_builder_new ();
-  g_autoptr (JsonGenerator) gen = json_generator_new ();
   g_autoptr (JsonNode) root = NULL;
   g_autofree gchar *text = NULL;
   guint i;
@@ -704,10 +712,10 @@ print_json (const Summary * s, const Totals * t, TpSummaryStatus status)
   add_int (b, "damaged_outputs", t->damaged);
   add_int (b, "converted_frames", llround (t->converted));
   json_builder_set_member_name (b, "processing_time_seconds");
-  json_builder_add_double_value (b, t->seconds);
+  json_builder_add_double_value (b, tp_json_round2 (t->seconds));
   json_builder_set_member_name (b, "processing_fps");
-  json_builder_add_double_value (b, t->seconds > 0 ?
-      t->converted / t->seconds : 0.0);
+  json_builder_add_double_value (b, tp_json_round2 (t->seconds > 0 ?
+          t->converted / t->seconds : 0.0));
   json_builder_set_member_name (b, "problems");
   json_builder_begin_array (b);
   for (i = 0; i < s->jobs->len; i++) {
@@ -727,9 +735,7 @@ print_json (const Summary * s, const Totals * t, TpSummaryStatus status)
   json_builder_end_object (b);
 
   root = json_builder_get_root (b);
-  json_generator_set_root (gen, root);
-  json_generator_set_pretty (gen, TRUE);
-  text = json_generator_to_data (gen, NULL);
+  text = tp_json_to_string (root, TRUE);
   printf ("%s\n", text);
 }
 

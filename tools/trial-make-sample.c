@@ -4,7 +4,8 @@
  *   trial-make-sample [OPTIONS] DIR
  *
  * Exit status: 0 written, 1 a file or folder could not be written, 2 usage
- * error (bad option or value; the message says which). */
+ * error (bad option or value; the message says which) or DIR is not empty
+ * (without --force). */
 #include <stdlib.h>
 #include <string.h>
 #include <glib.h>
@@ -63,6 +64,16 @@ measure_folder (const gchar * path, guint64 * bytes, guint * files)
   }
 }
 
+/* TRUE when @path is a folder holding something: writing a sample there
+ * would mix its frames with those already there (issue 18). */
+static gboolean
+folder_has_entries (const gchar * path)
+{
+  g_autoptr (GDir) dir = g_dir_open (path, 0, NULL);
+
+  return dir != NULL && g_dir_read_name (dir) != NULL;
+}
+
 int
 main (int argc, char **argv)
 {
@@ -73,7 +84,7 @@ main (int argc, char **argv)
   g_autofree gchar *size = NULL;
   gint cameras = -1, frames = (gint) options.n_frames, gap_every = 0;
   gint64 start = 0, seed = options.seed;
-  gboolean swapped = FALSE, quiet = FALSE;
+  gboolean swapped = FALSE, quiet = FALSE, force = FALSE;
   GOptionEntry entries[] = {
     {"layout", 'l', 0, G_OPTION_ARG_STRING, &layout,
         "Folder layout: multi (camN/color, camN/depth; default) or single "
@@ -100,6 +111,8 @@ main (int argc, char **argv)
     {"seed", 0, 0, G_OPTION_ARG_INT64, &seed,
         "Seed, 0-4294967295: the same seed writes the same bytes (default 1)",
         "N"},
+    {"force", 'f', 0, G_OPTION_ARG_NONE, &force,
+        "Write into DIR even if it is not empty", NULL},
     {"quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet,
         "Print nothing on success", NULL},
     G_OPTION_ENTRY_NULL
@@ -115,7 +128,7 @@ main (int argc, char **argv)
   g_option_context_set_description (context,
       "Writes DIR in one of the layouts trial-process reads, with "
       "camera-like color\nframes and millimetre depth with holes, "
-      "deterministic from --seed.\n");
+      "deterministic from --seed. DIR must be new or empty (or --force).\n");
   if (!g_option_context_parse (context, &argc, &argv, &error))
     return usage_error (error->message);
   if (argc != 2)
@@ -173,6 +186,13 @@ main (int argc, char **argv)
 
   if (size != NULL && !parse_size (size, &options.width, &options.height))
     return usage_error ("--size must be WIDTHxHEIGHT, e.g. 640x480");
+
+  if (!force && folder_has_entries (argv[1])) {
+    g_autofree gchar *display = g_filename_display_name (argv[1]);
+    g_autofree gchar *message = g_strdup_printf ("'%s' is not empty; give "
+        "a new folder, or --force to write into it", display);
+    return usage_error (message);
+  }
 
   t0 = g_get_monotonic_time ();
   if (!gst_trial_sample_write (&options, argv[1], &error)) {

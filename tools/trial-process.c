@@ -24,9 +24,43 @@ enum
   EXIT_FRAMES_FAILED = 1,       /* some frames failed; the rest were written */
   EXIT_USAGE = 2,               /* bad options, or a trial that is not a trial */
   EXIT_PROCESSING = 3,          /* a job stopped on an error (e.g. disk full) */
+  EXIT_INSTALL = 4,             /* a GStreamer element is missing */
   EXIT_INTERRUPTED = 130,       /* SIGINT/SIGTERM/SIGHUP: metadata says
                                  * incomplete */
 };
+
+#define USAGE_ARGS "TRIAL [CAMERA...] [TRIAL [CAMERA...]...]"
+
+#define HELP_SUMMARY \
+  "Converts RealSense trials to OUTPUT/<trial>/<camera>/color/frame_%06d.png,\n" \
+  "depth/frame_%06d.npy (float32 metres) and metadata.json, as\n" \
+  "process_trial.py TRIAL [CAMERA|--all] did. A CAMERA after a trial converts\n" \
+  "that camera of it. trial-process --summarize DIR sums up what runs wrote."
+
+#define HELP_DESCRIPTION \
+  "Exit status:\n" \
+  "  0    every frame converted\n" \
+  "  1    some frames failed, the others were written (metadata.json lists\n" \
+  "       each failed frame and why)\n" \
+  "  2    usage error or a trial that is not a trial; or, before any work,\n" \
+  "       two trials of the same name, an output folder inside an input one\n" \
+  "       (or the other way round), or a job another trial-process is\n" \
+  "       writing (its lock file " TP_LOCK_NAME "; the other jobs run)\n" \
+  "  3    a job stopped on an error (e.g. disk full)\n" \
+  "  4    installation problem: a GStreamer element or plugin is missing\n" \
+  "  130  interrupted (metadata.json says so; --resume goes on)\n" \
+  "With --summarize: 0 every job complete; 1 every job complete, some frames\n" \
+  "failed; 2 DIR holds no job; 3 some job incomplete or its metadata.json\n" \
+  "unreadable.\n" \
+  "\n" \
+  "GStreamer's options (--gst-debug=LEVEL, ...) are accepted too.\n" \
+  "\n" \
+  "Examples:\n" \
+  "  trial-process trial_1                 the first camera, to trial_input/\n" \
+  "  trial-process trial_1 cam2            camera cam2 (or --camera cam2)\n" \
+  "  trial-process trial_1 --all -j 4      every camera, 4 threads\n" \
+  "  trial-process t1 t2 --start 231 --stop 300 -o out\n" \
+  "  trial-process --summarize out         what the runs into out/ did"
 
 /* Most threads trialconvert's n-threads takes. */
 #define MAX_THREADS 1024
@@ -118,18 +152,99 @@ parse_shard (const gchar * text, guint * k, guint * n)
   return TRUE;
 }
 
-/* Every (trial, camera) job, in the order the trials were given. With --all
+/* The seed's form, process_trial.py TRIAL [CAMERA]: a positional that exists
+ * is a trial; one that does not, but is the name of a camera of the trial
+ * before it, is a camera of that trial (several may follow it); anything
+ * else is refused here, before any work. A bare name that is both a folder
+ * and a camera of the trial before it is refused as ambiguous. On success
+ * @trials holds the trials and @cameras, per trial, the cameras named after
+ * it (a GPtrArray of names, empty when none was). */
+static gboolean
+split_positionals (gchar ** args, GStrv * trials, GPtrArray ** cameras,
+    GError ** error)
+{
+  g_autoptr (GPtrArray) found = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GPtrArray) named =
+      g_ptr_array_new_with_free_func ((GDestroyNotify) g_ptr_array_unref);
+  g_autoptr (GstTrialLayout) previous = NULL;
+  GstTrialScanOptions scan = GST_TRIAL_SCAN_OPTIONS_INIT;
+  gchar **a;
+
+  for (a = args; *a; a++) {
+    g_autofree gchar *display = g_filename_display_name (*a);
+    const gchar *const *cams = previous ?
+        gst_trial_layout_get_cameras (previous) : NULL;
+    gboolean is_camera = cams && g_strv_contains (cams, *a);
+    gboolean exists = g_file_test (*a, G_FILE_TEST_EXISTS);
+
+    if (is_camera && exists) {
+      g_autofree gchar *trial = g_filename_display_name (g_ptr_array_index
+          (found, found->len - 1));
+
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+          "'%s' is both a folder here and a camera of the trial '%s' before "
+          "it; did you mean --camera %s (or ./%s to convert the folder as a "
+          "trial)?", display, trial, display, display);
+      return FALSE;
+    }
+    if (is_camera) {
+      GPtrArray *list = g_ptr_array_index (named, named->len - 1);
+      g_ptr_array_add (list, g_strdup (*a));
+      continue;
+    }
+    if (!exists && cams) {
+      g_autofree gchar *list = g_strjoinv (", ", (gchar **) cams);
+      g_autofree gchar *trial = g_filename_display_name (g_ptr_array_index
+          (found, found->len - 1));
+
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+          "'%s' is neither a trial folder nor a camera of '%s' (its cameras: "
+          "%s)", display, trial, list);
+      return FALSE;
+    }
+    if (!exists) {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+          "trial folder '%s' does not exist", display);
+      return FALSE;
+    }
+    g_ptr_array_add (found, g_strdup (*a));
+    g_ptr_array_add (named, g_ptr_array_new_with_free_func (g_free));
+    g_clear_pointer (&previous, gst_trial_layout_unref);
+    previous = gst_trial_layout_scan (*a, &scan, NULL);
+  }
+  g_ptr_array_add (found, NULL);
+  *trials = (GStrv) g_ptr_array_free (g_steal_pointer (&found), FALSE);
+  *cameras = g_steal_pointer (&named);
+  return TRUE;
+}
+
+/* Every (trial, camera) job, in the order the trials were given; a trial
+ * with cameras named after it (@named) has one job per camera. With --all
  * a trial is scanned here to know its cameras; a trial that cannot be
  * scanned is still a job (it fails in its own shard, with its reason). */
 static GArray *
-list_jobs (gchar ** trials, const gchar * camera, gboolean all)
+list_jobs (gchar ** trials, GPtrArray * named, const gchar * camera,
+    gboolean all)
 {
   GArray *specs = g_array_new (FALSE, TRUE, sizeof (JobSpec));
   gchar **t;
 
   g_array_set_clear_func (specs, job_spec_clear);
   for (t = trials; *t; t++) {
+    GPtrArray *cams = g_ptr_array_index (named, t - trials);
     JobSpec spec = { g_strdup (*t), g_strdup (camera), NULL };
+    guint c;
+
+    for (c = 0; c < cams->len; c++) {
+      JobSpec cam = { g_strdup (*t), g_strdup (g_ptr_array_index (cams, c)),
+        NULL
+      };
+      g_array_append_val (specs, cam);
+    }
+    if (cams->len > 0) {
+      job_spec_clear (&spec);
+      continue;
+    }
     if (all) {
       GstTrialScanOptions opts = GST_TRIAL_SCAN_OPTIONS_INIT;
       g_autoptr (GError) error = NULL;
@@ -214,6 +329,33 @@ check_apart (gchar ** trials, GPtrArray * jobs, const gchar * output_base,
       (const gchar * const *) trial_outputs->pdata, error);
 }
 
+/* GOption's help of the options in @entries alone (GStreamer's long option
+ * names and the TRIAL... entry would widen its first column past 80
+ * characters), "[OPTION…]" in ASCII (GLib would print "?" for the "…" in a
+ * C locale). */
+static void
+print_help (const GOptionEntry * entries)
+{
+  g_autoptr (GOptionContext) ctx = g_option_context_new (USAGE_ARGS);
+  g_autoptr (GArray) options = g_array_new (TRUE, TRUE, sizeof (GOptionEntry));
+  g_autofree gchar *text = NULL;
+  g_auto (GStrv) parts = NULL;
+  g_autofree gchar *ascii = NULL;
+
+  for (; entries->long_name; entries++)
+    if (strcmp (entries->long_name, G_OPTION_REMAINING) != 0)
+      g_array_append_val (options, *entries);
+  g_option_context_add_main_entries (ctx, (GOptionEntry *) options->data,
+      NULL);
+  g_option_context_set_help_enabled (ctx, FALSE);
+  g_option_context_set_summary (ctx, HELP_SUMMARY);
+  g_option_context_set_description (ctx, HELP_DESCRIPTION);
+  text = g_option_context_get_help (ctx, TRUE, NULL);
+  parts = g_strsplit (text, "[OPTION\u2026]", -1);
+  ascii = g_strjoinv ("[OPTION...]", parts);
+  fputs (ascii, stdout);
+}
+
 /* ximagesink on X11 (XWayland included): autovideosink would pick
  * glimagesink, which without a GPU renders in software and costs more CPU
  * than a 10 fps preview may take from the conversion. */
@@ -254,64 +396,55 @@ main (int argc, char **argv)
   g_autofree gchar *camera = NULL, *output = NULL, *color_mode = NULL,
       *verify = NULL, *shard = NULL, *preview_sink = NULL, *summarize = NULL,
       *depth_size = NULL;
-  g_auto (GStrv) trials = NULL;
+  g_auto (GStrv) args = NULL, trials = NULL;
+  g_autoptr (GPtrArray) named = NULL;
   gboolean all = FALSE, resume = FALSE, quiet = FALSE, json = FALSE,
-      version = FALSE, preview = FALSE;
+      version = FALSE, preview = FALSE, help = FALSE;
   gint threads = 0, level = 1;
   /* G_MININT64: not given (-1 means the same to trialsrc) */
   gint64 start = G_MININT64, stop = G_MININT64;
+  /* One line each on an 80-column terminal (issue 18). */
   GOptionEntry entries[] = {
     {"camera", 'c', 0, G_OPTION_ARG_STRING, &camera,
         "Camera to convert (default: the first)", "NAME"},
     {"all", 'a', 0, G_OPTION_ARG_NONE, &all, "Convert every camera", NULL},
     {"output", 'o', 0, G_OPTION_ARG_FILENAME, &output,
-        "Output base folder (default: trial_input)", "DIR"},
+        "Output folder (default: trial_input)", "DIR"},
     {"threads", 'j', 0, G_OPTION_ARG_INT, &threads,
-        "Conversion threads shared by color and depth (default: all cores)",
-        "N"},
+        "Threads, 0-1024 (default 0: one per core)", "N"},
     {"start", 0, 0, G_OPTION_ARG_INT64, &start,
-        "First frame number to convert (inclusive)", "N"},
+        "First frame number to convert", "N"},
     {"stop", 0, 0, G_OPTION_ARG_INT64, &stop,
         "Last frame number to convert (inclusive)", "N"},
     {"color-mode", 0, 0, G_OPTION_ARG_STRING, &color_mode,
-          "auto: copy intact 8-bit RGB PNGs as they are (default); "
-          "reencode: always decode and encode", "auto|reencode"},
+        "auto copies intact RGB PNGs (default)", "auto|reencode"},
     {"verify", 0, 0, G_OPTION_ARG_STRING, &verify,
-          "What auto checks before copying a PNG: data: every CRC-32, IEND "
-          "and the image data inflated, so every copy decodes (default); "
-          "chunks: CRC-32s and IEND only (faster, copies PNGs an encoder "
-          "wrote wrongly)",
-        "chunks|data"},
+        "PNG check before a copy (default: data)", "chunks|data"},
     {"compression-level", 0, 0, G_OPTION_ARG_INT, &level,
-        "zlib level of written PNGs, 0-9 (default: 1)", "N"},
+        "zlib level of written PNGs, 0-9 (default 1)", "N"},
     {"depth-size", 0, 0, G_OPTION_ARG_STRING, &depth_size,
-        "Shape of the .raw depth frames, width x height (default: from "
-        "their size, see docs/trial-format.md)", "WxH"},
+        "Shape of .raw depth frames (default: by size)", "WxH"},
     {"resume", 0, 0, G_OPTION_ARG_NONE, &resume,
-        "Keep frames already written by an earlier run", NULL},
+        "Keep the frames an earlier run wrote", NULL},
     {"preview", 0, 0, G_OPTION_ARG_NONE, &preview,
-        "Show color and colourised depth in a window while converting", NULL},
+        "Show the frames in a window while converting", NULL},
     {"preview-sink", 0, 0, G_OPTION_ARG_STRING, &preview_sink,
-          "Video sink for --preview (default: ximagesink on X11, else "
-          "autovideosink)", "ELEMENT"},
+        "Sink of --preview (default: ximagesink)", "ELEMENT"},
     {"shard", 0, 0, G_OPTION_ARG_STRING, &shard,
-          "Convert only the K-th of N equal shares of the (trial, camera) "
-          "jobs, K from 1 (for job arrays)", "K/N"},
+        "Only the K-th of N shares of the jobs", "K/N"},
     {"quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, "Print nothing but errors",
         NULL},
     {"json", 0, 0, G_OPTION_ARG_NONE, &json,
-          "Print each job's metadata as one JSON line on stdout (with "
-          "--summarize: the summary as one JSON object)", NULL},
+        "Print metadata.json as JSON lines on stdout", NULL},
     {"summarize", 0, 0, G_OPTION_ARG_FILENAME, &summarize,
-          "Print the totals of every job below DIR (an -o folder) and list "
-          "the incomplete ones and the failed frames; convert nothing", "DIR"},
+        "Sum up the jobs below DIR; convert nothing", "DIR"},
     {"version", 0, 0, G_OPTION_ARG_NONE, &version, "Print the version", NULL},
-    {G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &trials, NULL,
-        "TRIAL..."},
+    {"help", 'h', 0, G_OPTION_ARG_NONE, &help, "Show this help", NULL},
+    {G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &args, NULL,
+        USAGE_ARGS},
     G_OPTION_ENTRY_NULL
   };
-  g_autoptr (GOptionContext) ctx =
-      g_option_context_new ("TRIAL... - convert RealSense trials");
+  g_autoptr (GOptionContext) ctx = g_option_context_new (NULL);
   g_autoptr (GError) error = NULL;
   g_autoptr (GArray) specs = NULL;
   g_autoptr (GPtrArray) jobs = NULL;
@@ -323,39 +456,30 @@ main (int argc, char **argv)
 
   g_option_context_add_main_entries (ctx, entries, NULL);
   g_option_context_add_group (ctx, gst_init_get_option_group ());
-  g_option_context_set_description (ctx,
-      "Writes OUTPUT/<trial>/<camera>/color/frame_%06d.png, "
-      "depth/frame_%06d.npy (float32 metres) and metadata.json.\n\n"
-      "Exit status: 0 every frame converted; 1 some frames failed; 2 usage "
-      "error or a trial that is not a trial; 3 a job stopped on an error "
-      "(e.g. disk full); 130 interrupted (metadata.json says incomplete).\n"
-      "Also 2, before any work: two trials with the same folder name, an "
-      "output folder inside a folder of input files (or the other way round), "
-      "or a job whose output folder another trial-process is writing (its "
-      "lock file " TP_LOCK_NAME "; that job is left alone, the others "
-      "run).\n\n"
-      "With --summarize: 0 every job complete, no failed frame; 1 every job "
-      "complete, some frames failed; 2 DIR is not a folder or holds no job; "
-      "3 some job is incomplete (interrupted, stopped, killed before it "
-      "wrote metadata.json) or its metadata.json cannot be read.");
+  /* --help is ours (print_help) */
+  g_option_context_set_help_enabled (ctx, FALSE);
   if (!g_option_context_parse (ctx, &argc, &argv, &error)) {
     g_printerr ("trial-process: %s\n", error->message);
     return EXIT_USAGE;
+  }
+  if (help) {
+    print_help (entries);
+    return EXIT_OK;
   }
   if (version) {
     g_print ("trial-process %s\n", VERSION);
     return EXIT_OK;
   }
   if (summarize) {
-    if (trials && trials[0]) {
+    if (args && args[0]) {
       g_printerr ("trial-process: --summarize DIR takes no TRIAL\n");
       return EXIT_USAGE;
     }
     return tp_summarize (summarize, json);
   }
-  if (trials == NULL || trials[0] == NULL) {
-    g_printerr ("trial-process: no trial given; usage: trial-process [OPTION...] "
-        "TRIAL... (see --help)\n");
+  if (args == NULL || args[0] == NULL) {
+    g_printerr ("trial-process: no trial given; usage: trial-process "
+        "[OPTION...] " USAGE_ARGS " (see --help)\n");
     return EXIT_USAGE;
   }
   if (all && camera) {
@@ -420,6 +544,26 @@ main (int argc, char **argv)
     return EXIT_USAGE;
   }
 
+  options.preview = preview || preview_sink != NULL;
+  options.preview_sink = preview_sink ? preview_sink : default_preview_sink ();
+  if (!tp_job_check_elements (&options, &error)) {
+    g_printerr ("trial-process: %s\n", error->message);
+    return EXIT_INSTALL;
+  }
+  if (!split_positionals (args, &trials, &named, &error)) {
+    g_printerr ("trial-process: %s\n", error->message);
+    return EXIT_USAGE;
+  }
+  for (i = 0; i < named->len; i++) {
+    GPtrArray *cams = g_ptr_array_index (named, i);
+
+    if (cams->len > 0 && (all || camera)) {
+      g_printerr ("trial-process: a CAMERA after TRIAL and --%s exclude each "
+          "other\n", all ? "all" : "camera");
+      return EXIT_USAGE;
+    }
+  }
+
   options.output_base = output ? output : "trial_input";
   if (g_file_test (options.output_base, G_FILE_TEST_EXISTS)
       && !g_file_test (options.output_base, G_FILE_TEST_IS_DIR)) {
@@ -441,8 +585,6 @@ main (int argc, char **argv)
   options.verify = verify ? verify : "data";
   options.compression_level = level;
   options.resume = resume;
-  options.preview = preview || preview_sink != NULL;
-  options.preview_sink = preview_sink ? preview_sink : default_preview_sink ();
   options.progress_bar = !quiet && isatty (STDERR_FILENO);
 
   memset (&sa, 0, sizeof sa);
@@ -452,7 +594,7 @@ main (int argc, char **argv)
   sigaction (SIGHUP, &sa, NULL);
 
   /* Every job of this shard is scanned and checked before any is run. */
-  specs = list_jobs (trials, camera, all);
+  specs = list_jobs (trials, named, camera, all);
   jobs = g_ptr_array_new_with_free_func ((GDestroyNotify) tp_job_free);
   bags = g_ptr_array_new_with_free_func (g_free);
   for (i = 0; i < specs->len && !interrupt.signals; i++) {
@@ -506,7 +648,8 @@ main (int argc, char **argv)
     }
     if (!tp_job_run (job, &options, &interrupt, &job_error)) {
       g_printerr ("trial-process: %s\n", job_error->message);
-      return EXIT_PROCESSING;
+      return g_error_matches (job_error, GST_CORE_ERROR,
+          GST_CORE_ERROR_MISSING_PLUGIN) ? EXIT_INSTALL : EXIT_PROCESSING;
     }
     meta = tp_metadata_build (job, &options);
     if (!tp_metadata_write (meta, job->output_dir, &job_error)) {
@@ -516,7 +659,7 @@ main (int argc, char **argv)
     }
     interrupt.may_exit = 1;
     if (json) {
-      g_autofree gchar *line = json_to_string (meta, FALSE);
+      g_autofree gchar *line = tp_json_to_string (meta, FALSE);
       /* UTF-8 as it is: g_print() would turn non-ASCII into '?' in a
        * C locale, and JSON is read by programs */
       fprintf (stdout, "%s\n", line);

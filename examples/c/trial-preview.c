@@ -2,50 +2,94 @@
  * in one window (the C version of examples/preview.sh):
  *
  *   trialsrc ─ color ─ trialconvert ─ videoconvert ─┐
- *            └ depth ─ trialconvert ─ videoconvert ─┴ compositor ─ videosink
+ *            └ depth ─ trialconvert ─ videoconvert ─┴ compositor ─
+ *                                           textoverlay ─ videosink
  *
  *   trial-preview [--camera camN] [--live] [--seconds N] [--sink NAME] TRIAL
  *
  * The depth panel is placed right of the color one once trialsrc has posted
  * its trial-layout message (which carries the frame size), before the first
- * frame reaches the compositor. */
+ * frame reaches the compositor. The textoverlay shows the number of the
+ * color frame (its buffer offset) and the color trialconvert's frames per
+ * second (from its trial-stats messages). */
 #include <gst/gst.h>
 
 typedef struct
 {
   GMainLoop *loop;
   gboolean failed;
+  GstElement *mix;
+  GstElement *text;
+  gint fps_tenths;              /* atomic: the color conversion's, -1 unknown */
 } App;
 
+/* The queues buffer for the latency of the converters and of the sink's
+ * processing deadline, which a live trialsrc needs (without them GStreamer
+ * warns "please add queues"). */
 #define PIPELINE_DESCRIPTION \
   "trialsrc name=src " \
-  "compositor name=mix background=black ! videoconvert ! %s name=sink " \
-  "src.color ! trialconvert ! videoconvert ! mix.sink_0 " \
-  "src.depth ! trialconvert colormap=turbo ! video/x-raw,format=RGB " \
+  "compositor name=mix background=black " \
+  "  ! textoverlay name=text valignment=top halignment=left " \
+  "    shaded-background=true font-desc=\"Sans 12\" " \
+  "  ! queue ! videoconvert ! %s name=sink " \
+  "src.color ! queue ! trialconvert name=convert-color ! videoconvert " \
+  "  ! mix.sink_0 " \
+  "src.depth ! queue ! trialconvert colormap=turbo ! video/x-raw,format=RGB " \
   "  ! videoconvert ! mix.sink_1"
 
-/* Called in the streaming thread that posts the message, so the pad is
- * placed before trialsrc pushes its first buffer. */
-static GstBusSyncReply
-place_depth_panel (GstBus * bus, GstMessage * msg, gpointer user_data)
+/* Before each color frame goes on: its number and the fps on the window. */
+static GstPadProbeReturn
+show_frame_number (GstPad * pad, GstPadProbeInfo * info, gpointer user_data)
 {
-  GstElement *mix = user_data;
+  App *app = user_data;
+  GstBuffer *buf = GST_PAD_PROBE_INFO_BUFFER (info);
+  gint tenths = g_atomic_int_get (&app->fps_tenths);
+  g_autofree gchar *text = NULL;
+
+  (void) pad;
+  if (!GST_BUFFER_OFFSET_IS_VALID (buf))
+    return GST_PAD_PROBE_OK;
+  if (tenths < 0)
+    text = g_strdup_printf ("frame %" G_GUINT64_FORMAT "  -- fps",
+        GST_BUFFER_OFFSET (buf));
+  else
+    text = g_strdup_printf ("frame %" G_GUINT64_FORMAT "  %d.%d fps",
+        GST_BUFFER_OFFSET (buf), tenths / 10, tenths % 10);
+  g_object_set (app->text, "text", text, NULL);
+  return GST_PAD_PROBE_OK;
+}
+
+/* Called in the streaming thread that posts the message, so the pad is
+ * placed before trialsrc pushes its first buffer; keeps the color
+ * converter's fps for show_frame_number(). */
+static GstBusSyncReply
+on_sync_message (GstBus * bus, GstMessage * msg, gpointer user_data)
+{
+  App *app = user_data;
   const GstStructure *s;
   guint width = 0;
   guint height = 0;
+  gdouble fps;
   GstPad *pad;
 
   (void) bus;
   if (GST_MESSAGE_TYPE (msg) != GST_MESSAGE_ELEMENT)
     return GST_BUS_PASS;
   s = gst_message_get_structure (msg);
+  if (gst_structure_has_name (s, "trial-stats")
+      && g_strcmp0 (gst_structure_get_string (s, "stream"), "color") == 0
+      && gst_structure_get_double (s, "fps", &fps) && fps > 0) {
+    g_atomic_int_set (&app->fps_tenths, (gint) MIN (fps * 10 + 0.5,
+            G_MAXINT));
+    return GST_BUS_PASS;
+  }
   if (!gst_structure_has_name (s, "trial-layout")
       || !gst_structure_get_uint (s, "width", &width)
       || !gst_structure_get_uint (s, "height", &height)
       || width == 0 || height == 0)
     return GST_BUS_PASS;
 
-  pad = gst_element_get_static_pad (mix, "sink_1");
+  pad = gst_element_get_static_pad (app->mix, "sink_1");
   if (pad != NULL) {
     /* the depth panel gets the color panel's size, whatever its own */
     g_object_set (pad, "xpos", (gint) width, "width", (gint) width, "height",
@@ -126,9 +170,10 @@ main (int argc, char **argv)
       g_option_context_new ("TRIAL - show a trial's color and depth");
   g_autoptr (GError) error = NULL;
   g_autofree gchar *description = NULL;
-  App app = { NULL, FALSE };
+  App app = { NULL, FALSE, NULL, NULL, -1 };
   GstElement *pipeline;
   GstElement *element;
+  GstPad *pad;
   GstBus *bus;
 
   g_option_context_add_main_entries (context, entries, NULL);
@@ -158,10 +203,16 @@ main (int argc, char **argv)
   gst_object_unref (element);
 
   app.loop = g_main_loop_new (NULL, FALSE);
-  element = gst_bin_get_by_name (GST_BIN (pipeline), "mix");
+  app.mix = gst_bin_get_by_name (GST_BIN (pipeline), "mix");
+  app.text = gst_bin_get_by_name (GST_BIN (pipeline), "text");
+  element = gst_bin_get_by_name (GST_BIN (pipeline), "convert-color");
+  pad = gst_element_get_static_pad (element, "src");
+  gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER, show_frame_number, &app,
+      NULL);
+  gst_object_unref (pad);
+  gst_object_unref (element);
   bus = gst_element_get_bus (pipeline);
-  gst_bus_set_sync_handler (bus, place_depth_panel, element,
-      gst_object_unref);
+  gst_bus_set_sync_handler (bus, on_sync_message, &app, NULL);
   gst_bus_add_signal_watch (bus);
   g_signal_connect (bus, "message", G_CALLBACK (on_message), &app);
   if (seconds > 0)
@@ -184,6 +235,8 @@ main (int argc, char **argv)
   gst_bus_set_sync_handler (bus, NULL, NULL, NULL);
   gst_object_unref (bus);
   gst_object_unref (pipeline);
+  gst_object_unref (app.mix);
+  gst_object_unref (app.text);
   g_main_loop_unref (app.loop);
   gst_deinit ();
   return app.failed ? 1 : 0;

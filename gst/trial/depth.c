@@ -2,6 +2,7 @@
  * to float32 metres or uint16 millimetres, and the per-trial decisions
  * (shape, units) taken from the first depth file. */
 #include <string.h>
+#include <png.h>
 
 #include "gst/trial/depth.h"
 #include "gst/trial/error.h"
@@ -9,9 +10,6 @@
 #include "gst/trial/npy.h"
 #include "gst/trial/png.h"
 #include "gst/trial/raw.h"
-
-/* PNG_COLOR_TYPE_GRAY; png.h's header struct holds libpng's numbering */
-#define DEPTH_PNG_COLOR_GRAY 0
 
 const gchar *
 gst_trial_depth_format_to_string (GstTrialDepthFormat format)
@@ -75,7 +73,7 @@ depth_png_header (const guint8 * data, gsize size, const gchar * name,
     g_prefix_error (error, "depth file '%s': ", name);
     return FALSE;
   }
-  if (header->bit_depth != 16 || header->color_type != DEPTH_PNG_COLOR_GRAY) {
+  if (header->bit_depth != 16 || header->color_type != PNG_COLOR_TYPE_GRAY) {
     g_set_error (error, GST_TRIAL_ERROR, GST_TRIAL_ERROR_UNSUPPORTED,
         "depth file '%s' is a PNG with %u-bit %s pixels, expected 16-bit "
         "grayscale",

@@ -108,21 +108,9 @@ frame_file_path (const gchar * dir, const NameForm * form, const gchar * name,
   return g_build_filename (dir, name, NULL);
 }
 
-/* The first field of every GstTrialLayout. The tool and the plugin each
- * link their own copy of this static library, and one hands its scans to
- * the other (trialsrc's layout property): a copy built from other sources
- * may lay the struct out differently, so it must not read this one. */
-#define LAYOUT_ABI_VERSION 4    /* bump when this struct or FrameEntry changes */
-#define LAYOUT_ABI (0x7a1a0000u ^ (LAYOUT_ABI_VERSION << 20) ^ \
-    (guint32) (sizeof (struct _GstTrialLayout) << 8) ^ \
-    (guint32) sizeof (FrameEntry))
-
 struct _GstTrialLayout
 {
-  guint32 abi;                  /* LAYOUT_ABI */
   gchar *path;
-  gchar *scan_path;             /* the path and options it was scanned with */
-  GstTrialScanOptions scan_options;     /* .camera owned (NULL or not "") */
   gchar *trial_name;
   GstTrialStructure structure;
   gchar *camera;                /* NULL for single_camera */
@@ -806,8 +794,6 @@ gst_trial_layout_clear (gpointer data)
   GstTrialLayout *layout = data;
 
   g_free (layout->path);
-  g_free (layout->scan_path);
-  g_free ((gchar *) layout->scan_options.camera);
   g_free (layout->trial_name);
   g_free (layout->camera);
   g_strfreev (layout->cameras);
@@ -1377,12 +1363,7 @@ gst_trial_layout_scan (const gchar * path, const GstTrialScanOptions * options,
   }
 
   layout = g_atomic_rc_box_new0 (GstTrialLayout);
-  layout->abi = LAYOUT_ABI;
   layout->path = strip_trailing_separators (path);
-  layout->scan_path = g_strdup (path);
-  layout->scan_options = *options;
-  layout->scan_options.camera = options->camera && options->camera[0] ?
-      g_strdup (options->camera) : NULL;
   canonical = g_canonicalize_filename (layout->path, NULL);
   layout->trial_name = g_path_get_basename (canonical);
   scratch = g_string_chunk_new (256 * 1024);
@@ -1448,29 +1429,20 @@ gst_trial_layout_scan (const gchar * path, const GstTrialScanOptions * options,
   return g_steal_pointer (&layout);
 }
 
-/* libgsttrial is a static library, so one process can hold two copies of
- * it (the plugin's and an application's, which hands its scans to trialsrc):
- * the second to ask finds the type the first registered. Both copies'
- * GstTrialLayout and reference counting are the same code. */
-GType
-gst_trial_layout_get_type (void)
+GstTrialLayout *
+gst_trial_layout_scan_camera (const gchar * path, const gchar * camera,
+    gint64 start_frame, gint64 stop_frame, GError ** error)
 {
-  static GType type = 0;
+  GstTrialScanOptions options = GST_TRIAL_SCAN_OPTIONS_INIT;
 
-  if (g_once_init_enter (&type)) {
-    GType t = g_type_from_name ("GstTrialLayout");
-
-    if (t == 0)
-      t = g_boxed_type_register_static ("GstTrialLayout",
-          (GBoxedCopyFunc) gst_trial_layout_ref,
-          (GBoxedFreeFunc) gst_trial_layout_unref);
-    /* the other copy may have registered it in the meantime */
-    if (t == 0)
-      t = g_type_from_name ("GstTrialLayout");
-    g_once_init_leave (&type, t);
-  }
-  return type;
+  options.camera = camera;
+  options.start_frame = start_frame;
+  options.stop_frame = stop_frame;
+  return gst_trial_layout_scan (path, &options, error);
 }
+
+G_DEFINE_BOXED_TYPE (GstTrialLayout, gst_trial_layout, gst_trial_layout_ref,
+    gst_trial_layout_unref);
 
 GstTrialLayout *
 gst_trial_layout_ref (GstTrialLayout * layout)
@@ -1790,26 +1762,4 @@ gst_trial_depth_format_from_name (const gchar * name)
       return depth_exts[i].format;
   }
   return GST_TRIAL_DEPTH_NONE;
-}
-
-gboolean
-gst_trial_layout_matches_scan (const GstTrialLayout * layout,
-    const gchar * path, const GstTrialScanOptions * options)
-{
-  static const GstTrialScanOptions defaults = GST_TRIAL_SCAN_OPTIONS_INIT;
-  const GstTrialScanOptions *o = &layout->scan_options;
-  const gchar *camera;
-
-  g_return_val_if_fail (layout != NULL && path != NULL, FALSE);
-
-  if (options == NULL)
-    options = &defaults;
-  camera = options->camera && options->camera[0] ? options->camera : NULL;
-  return layout->abi == LAYOUT_ABI && strcmp (layout->scan_path, path) == 0
-      && g_strcmp0 (o->camera, camera) == 0
-      && MAX (o->start_frame, -1) == MAX (options->start_frame, -1)
-      && MAX (o->stop_frame, -1) == MAX (options->stop_frame, -1)
-      && o->depth_width == options->depth_width
-      && o->depth_height == options->depth_height
-      && o->depth_scale == options->depth_scale;
 }

@@ -1,6 +1,6 @@
 /* gst-trial: one scan of a trial folder -> an immutable description.
  *
- * gst_trial_layout_scan() applies the rules of TRIAL_FORMAT.md §1 once:
+ * gst_trial_layout_scan() applies the rules of docs/trial-format.md once:
  * structure, camera, color and depth folders, the file of every frame (each
  * folder is listed exactly once), the depth format, shape (.raw: from the
  * sizes of several files) and scale (from the first readable depth file).
@@ -54,55 +54,146 @@ typedef struct
 
 typedef struct _GstTrialLayout GstTrialLayout;
 
-#define GST_TRIAL_TYPE_LAYOUT (gst_trial_layout_get_type ())
+/* A boxed type: copying a GstTrialLayout takes a reference. */
+#define GST_TYPE_TRIAL_LAYOUT (gst_trial_layout_get_type ())
 GType gst_trial_layout_get_type (void);
 
-/* Errors: NOT_FOUND (no such path), NOT_A_FOLDER, NO_LAYOUT (names what was
+/**
+ * gst_trial_layout_scan: (skip)
+ * @path: (type filename): the trial folder
+ * @options: (nullable): what to scan; NULL: the first camera, every frame,
+ *   depth shape and scale decided from the files
+ * @error: where to put the reason when the folder is no trial
+ *
+ * Errors: NOT_FOUND (no such path), NOT_A_FOLDER, NO_LAYOUT (names what was
  * looked for: a cam* folder holding color or Color, or a Color or color
  * folder), UNKNOWN_CAMERA (lists the
  * cameras there are), NO_FRAMES (no color file with a frame number, or none
- * in [start, stop]), IO (a folder cannot be listed). */
+ * in [start, stop]), IO (a folder cannot be listed).
+ *
+ * Returns: (transfer full): the layout, NULL on error
+ */
 GstTrialLayout *gst_trial_layout_scan (const gchar * path,
     const GstTrialScanOptions * options, GError ** error);
 
-/* TRUE when @layout is what gst_trial_layout_scan (@path, @options) was
- * called to make: the same path string and the same options. (Whether the
- * folder has changed since is not checked.) */
-gboolean gst_trial_layout_matches_scan (const GstTrialLayout * layout,
-    const gchar * path, const GstTrialScanOptions * options);
+/**
+ * gst_trial_layout_scan_camera:
+ * @path: (type filename): the trial folder
+ * @camera: (type filename) (nullable): the camera; NULL or "": the first
+ * @start_frame: the first frame number, inclusive (-1: from the first)
+ * @stop_frame: the last frame number, inclusive (-1: to the last)
+ * @error: where to put the reason when the folder is no trial
+ *
+ * gst_trial_layout_scan() with these options and the depth shape and scale
+ * decided from the files. This is the scan language bindings see (they
+ * cannot keep the string a #GstTrialScanOptions points to alive); from
+ * Python: `GstTrial.Layout.scan_camera ("trial_1", "cam2", -1, -1)`.
+ *
+ * Returns: (transfer full): the layout, NULL on error
+ */
+GstTrialLayout *gst_trial_layout_scan_camera (const gchar * path,
+    const gchar * camera, gint64 start_frame, gint64 stop_frame,
+    GError ** error);
 
+/**
+ * gst_trial_layout_ref: (skip)
+ */
 GstTrialLayout *gst_trial_layout_ref (GstTrialLayout * layout);
+/**
+ * gst_trial_layout_unref: (skip)
+ */
 void gst_trial_layout_unref (GstTrialLayout * layout);
 
+/**
+ * gst_trial_layout_get_path:
+ *
+ * Returns: (type filename): the trial folder, as given to the scan without
+ *   trailing separators
+ */
 const gchar *gst_trial_layout_get_path (const GstTrialLayout * layout);
-/* Base name of the trial folder, e.g. "trial_1". */
+/**
+ * gst_trial_layout_get_trial_name:
+ *
+ * Returns: (type filename): the base name of the trial folder, e.g.
+ *   "trial_1"
+ */
 const gchar *gst_trial_layout_get_trial_name (const GstTrialLayout * layout);
 GstTrialStructure gst_trial_layout_get_structure (const GstTrialLayout * layout);
 const gchar *gst_trial_structure_to_string (GstTrialStructure structure);
-/* The chosen camera ("cam1"); NULL for single_camera trials. */
+/**
+ * gst_trial_layout_get_camera:
+ *
+ * Returns: (type filename) (nullable): the chosen camera ("cam1"); NULL for
+ *   single_camera trials
+ */
 const gchar *gst_trial_layout_get_camera (const GstTrialLayout * layout);
-/* Folder name outputs go to: the camera, or GST_TRIAL_SINGLE_CAMERA. */
+/**
+ * gst_trial_layout_get_output_camera:
+ *
+ * Returns: (type filename): the folder name outputs go to: the camera, or
+ *   GST_TRIAL_SINGLE_CAMERA
+ */
 const gchar *gst_trial_layout_get_output_camera (const GstTrialLayout * layout);
-/* Every camera of the trial, sorted, NULL-terminated ({"single_camera"} for
- * single_camera trials). */
+/**
+ * gst_trial_layout_get_cameras:
+ *
+ * Returns: (transfer none) (array zero-terminated=1) (element-type filename):
+ *   every camera of the trial, sorted ({"single_camera"} for single_camera
+ *   trials)
+ */
 const gchar *const *gst_trial_layout_get_cameras (const GstTrialLayout * layout);
+/**
+ * gst_trial_layout_get_color_dir:
+ *
+ * Returns: (type filename): the folder of the color files
+ */
 const gchar *gst_trial_layout_get_color_dir (const GstTrialLayout * layout);
-/* NULL when the camera has no depth folder. */
+/**
+ * gst_trial_layout_get_depth_dir:
+ *
+ * Returns: (type filename) (nullable): the folder of the depth files, NULL
+ *   when the camera has none
+ */
 const gchar *gst_trial_layout_get_depth_dir (const GstTrialLayout * layout);
 
 guint gst_trial_layout_get_n_frames (const GstTrialLayout * layout);
+/**
+ * gst_trial_layout_get_frame:
+ * @index: 0 .. gst_trial_layout_get_n_frames() - 1
+ *
+ * Returns: (transfer none): frame @index, valid as long as @layout
+ */
 const GstTrialFrame *gst_trial_layout_get_frame (const GstTrialLayout * layout,
     guint index);
-/* Full path of the color file of frame @index (free with g_free()). */
+/**
+ * gst_trial_layout_dup_color_path:
+ * @index: 0 .. gst_trial_layout_get_n_frames() - 1
+ *
+ * Returns: (transfer full) (type filename): the full path of the color file
+ *   of frame @index
+ */
 gchar *gst_trial_layout_dup_color_path (const GstTrialLayout * layout,
     guint index);
-/* Full path of the depth file of frame @index, NULL when it has none. */
+/**
+ * gst_trial_layout_dup_depth_path:
+ * @index: 0 .. gst_trial_layout_get_n_frames() - 1
+ *
+ * Returns: (transfer full) (type filename) (nullable): the full path of the
+ *   depth file of frame @index, NULL when it has none
+ */
 gchar *gst_trial_layout_dup_depth_path (const GstTrialLayout * layout,
     guint index);
-/* Color files whose frame number is larger than G_MAXINT64: they are no
- * frames, and are reported rather than skipped in silence. @first_name (may
- * be NULL) is set to the first of them by name (a file name in the file
- * system's encoding, owned by @layout), NULL when there is none. */
+/**
+ * gst_trial_layout_get_n_numbers_too_large:
+ * @first_name: (out) (optional) (nullable) (transfer none) (type filename):
+ *   the first of them by name (a file name owned by @layout), NULL when
+ *   there is none
+ *
+ * Color files whose frame number is larger than G_MAXINT64: they are no
+ * frames, and are reported rather than skipped in silence.
+ *
+ * Returns: how many there are
+ */
 guint gst_trial_layout_get_n_numbers_too_large (const GstTrialLayout * layout,
     const gchar ** first_name);
 
@@ -148,18 +239,39 @@ GstTrialDepthFormat gst_trial_layout_get_depth_format (const GstTrialLayout * la
 guint gst_trial_layout_get_depth_width (const GstTrialLayout * layout);
 guint gst_trial_layout_get_depth_height (const GstTrialLayout * layout);
 gdouble gst_trial_layout_get_depth_scale (const GstTrialLayout * layout);
-/* The dtype the scale was decided on (U2 when no depth file was readable:
- * RealSense millimetres); FALSE when the scale was given in the options and
- * holds for every frame. Frames of another dtype follow their own rule:
- * gst_trial_depth_frame_scale(). */
+/**
+ * gst_trial_layout_get_depth_scale_dtype:
+ * @dtype: (out): the dtype the scale was decided on (U2 when no depth file
+ *   was readable: RealSense millimetres)
+ *
+ * Frames of another dtype follow their own rule:
+ * gst_trial_depth_frame_scale().
+ *
+ * Returns: FALSE when the scale was given in the options and holds for
+ *   every frame
+ */
 gboolean gst_trial_layout_get_depth_scale_dtype (const GstTrialLayout * layout,
     GstTrialDtype * dtype);
 
-/* The format of a file by its name's extension, as the scan reads it
- * (case-sensitive): each frame's own file decides how it is read. */
+/**
+ * gst_trial_color_format_from_name:
+ * @name: (type filename): a file name
+ * @format: (out): its format
+ *
+ * The format of a file by its name's extension, as the scan reads it
+ * (case-sensitive): each frame's own file decides how it is read.
+ *
+ * Returns: FALSE for a name that is no color file
+ */
 gboolean gst_trial_color_format_from_name (const gchar * name,
     GstTrialColorFormat * format);
-/* NONE for a name that is no depth file. */
+/**
+ * gst_trial_depth_format_from_name:
+ * @name: (type filename): a file name
+ *
+ * Returns: the depth format by the name's extension, NONE for a name that
+ *   is no depth file
+ */
 GstTrialDepthFormat gst_trial_depth_format_from_name (const gchar * name);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (GstTrialLayout, gst_trial_layout_unref)

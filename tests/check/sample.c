@@ -801,22 +801,25 @@ GST_START_TEST (test_tool)
     g_clear_pointer (&err, g_free);
   }
   {
-    /* each is a usage error: exit 2 and a message saying what is wrong */
+    /* each is a usage error: exit 2 and a message saying what is wrong;
+     * @fresh does not exist, so no case is refused for a folder that is
+     * not empty instead */
+    g_autofree gchar *fresh = g_build_filename (dir, "fresh", NULL);
     const struct
     {
       const gchar *args[6];
       const gchar *message;
     } usage[] = {
-      {{"--layout", "triple", trial, NULL}, "--layout must be multi or single"},
-      {{"--swapped", trial, NULL}, "--swapped applies to --layout single"},
-      {{"--gap-every", "1", trial, NULL}, "--gap-every must be 0"},
-      {{"--size", "64by48", trial, NULL}, "--size must be WIDTHxHEIGHT"},
-      {{"--size", "8x8", trial, NULL}, "sample size 8x8 is too small"},
-      {{"--frames", "many", trial, NULL}, "many"},
-      {{"--depth", "tiff", trial, NULL}, "--depth must be raw, npy, png"},
-      {{"--cameras", "0", trial, NULL}, "--cameras must be 1 to 99"},
-      {{"-l", "single", "-c", "2", trial, NULL}, "--cameras applies to"},
-      {{"--start", "-3", trial, NULL}, "frame numbers must lie in"},
+      {{"--layout", "triple", fresh, NULL}, "--layout must be multi or single"},
+      {{"--swapped", fresh, NULL}, "--swapped applies to --layout single"},
+      {{"--gap-every", "1", fresh, NULL}, "--gap-every must be 0"},
+      {{"--size", "64by48", fresh, NULL}, "--size must be WIDTHxHEIGHT"},
+      {{"--size", "8x8", fresh, NULL}, "sample size 8x8 is too small"},
+      {{"--frames", "many", fresh, NULL}, "many"},
+      {{"--depth", "tiff", fresh, NULL}, "--depth must be raw, npy, png"},
+      {{"--cameras", "0", fresh, NULL}, "--cameras must be 1 to 99"},
+      {{"-l", "single", "-c", "2", fresh, NULL}, "--cameras applies to"},
+      {{"--start", "-3", fresh, NULL}, "frame numbers must lie in"},
       {{NULL}, "missing the trial folder"},
       {{trial, quiet, NULL}, "exactly one trial folder"},
     };

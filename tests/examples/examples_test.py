@@ -244,6 +244,80 @@ class PythonFrames(Base):
                       proc.stderr)
 
 
+class PythonFiles(Base):
+    """examples/python/trial_files.py through GstTrial (the typelib of
+    libgsttrial, from the build dir): the cameras and every frame's files
+    from the layout it scans, then every buffer's frame number and source
+    file from its GstTrialFrameMeta, exactly."""
+
+    def setUp(self):
+        super().setUp()
+        try:
+            import gi
+            gi.require_version("Gst", "1.0")
+        except (ImportError, ValueError) as exc:
+            tap.missing(f"PyGObject for GStreamer: {exc} "
+                        "(apt install python3-gi gir1.2-gstreamer-1.0)")
+        self.lib_dir = os.path.join(BUILD_DIR, "gst", "trial")
+        if not os.path.exists(os.path.join(self.lib_dir,
+                                           "GstTrial-1.0.typelib")):
+            tap.missing("GstTrial-1.0.typelib: the build has no GObject "
+                        "introspection (apt install gobject-introspection "
+                        "libgirepository1.0-dev)")
+
+    def run_files(self, *args):
+        env = uninstrumented_env()
+        env["GI_TYPELIB_PATH"] = self.lib_dir
+        env["LD_LIBRARY_PATH"] = ":".join(
+            filter(None, [self.lib_dir, env.get("LD_LIBRARY_PATH")]))
+        return subprocess.run(
+            [sys.executable,
+             os.path.join(SOURCE_ROOT, "examples/python/trial_files.py"),
+             *args], capture_output=True, text=True, timeout=120, env=env)
+
+    def test_frames_and_meta(self):
+        trial = self.make_trial()
+        proc = self.run_files(trial)
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        numbers = [100, 101, 102, 104, 105, 106]
+        color = {n: f"{trial}/cam1/color/frame_{n:06d}.png" for n in numbers}
+        depth = {n: f"{trial}/cam1/depth/frame_{n:06d}.raw" for n in numbers
+                 if n != 104}
+        expected = ["cameras: cam1"]
+        expected += [f"frame {n}: color {color[n]} depth {depth.get(n, '-')}"
+                     for n in numbers]
+        expected += [f"color buffer {n}: {color[n]}" for n in numbers]
+        expected += [f"depth buffer {n}: {depth.get(n, 'no file (GAP)')}"
+                     for n in numbers]
+        self.assertEqual(proc.stdout.splitlines(), expected)
+
+    def test_camera(self):
+        trial = os.path.join(self.tmp, "trial_2")
+        subprocess.run([MAKE_SAMPLE, "--quiet", "--frames", "2", "--start",
+                        "7", "--cameras", "2", "--size", "16x16", trial],
+                       check=True)
+        proc = self.run_files("--camera", "cam2", trial)
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        paths = {s: [f"{trial}/cam2/{s}/frame_{n:06d}.{e}" for n in (7, 8)]
+                 for s, e in (("color", "png"), ("depth", "raw"))}
+        self.assertEqual(proc.stdout.splitlines(), [
+            "cameras: cam1 cam2",
+            f"frame 7: color {paths['color'][0]} depth {paths['depth'][0]}",
+            f"frame 8: color {paths['color'][1]} depth {paths['depth'][1]}",
+            f"color buffer 7: {paths['color'][0]}",
+            f"color buffer 8: {paths['color'][1]}",
+            f"depth buffer 7: {paths['depth'][0]}",
+            f"depth buffer 8: {paths['depth'][1]}"])
+
+    def test_not_a_trial(self):
+        missing = os.path.join(self.tmp, "missing")
+        proc = self.run_files(missing)
+        self.assertEqual(proc.returncode, 1)
+        self.assertEqual(proc.stderr.strip(),
+                         f"error: trial folder '{missing}' does not exist")
+        self.assertEqual(proc.stdout, "")
+
+
 class Preview(Base):
     """examples/c/trial-preview.c under Xvfb, through examples/screenshot.sh
     (which makes docs/images/preview.png): it runs, and what it shows is

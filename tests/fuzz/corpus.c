@@ -1,6 +1,7 @@
 /* gst-trial fuzzing: the seed corpus of every fuzz target, built at run time
  * by libpng, libjpeg, libgsttrial's own writers and small hand-written
  * builders, and the names and file templates of the layout target. */
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 #include <png.h>
@@ -8,6 +9,7 @@
 
 #include "tests/fuzz/corpus.h"
 #include "tests/fuzz/bagwriter.h"
+#include "tests/fuzz/fuzz.h"
 #include "gst/trial/image.h"
 #include "gst/trial/jpeg.h"
 #include "gst/trial/npy.h"
@@ -570,6 +572,131 @@ raw_depth_seeds (FuzzSeedFunc func, gpointer user_data)
       prefixed (3, 0, TRUE, g_byte_array_free_to_bytes (a)));
 }
 
+/* ---- the align target (encoding in fuzz-align.c) ---- */
+
+typedef struct
+{
+  guint8 sizes[4];
+  guint8 models;
+  guint8 flags;
+  gfloat depth[9], color[9];
+  gdouble quaternion[4], translation[3];
+  gfloat rotation[9], translation_f[3];
+  gfloat scale;
+} AlignSeed;
+
+static void
+put_f32 (GByteArray * a, gfloat v)
+{
+  guint32 bits;
+
+  memcpy (&bits, &v, 4);
+  bits = GUINT32_TO_LE (bits);
+  g_byte_array_append (a, (const guint8 *) &bits, 4);
+}
+
+static void
+put_f64 (GByteArray * a, gdouble v)
+{
+  guint64 bits;
+
+  memcpy (&bits, &v, 8);
+  bits = GUINT64_TO_LE (bits);
+  g_byte_array_append (a, (const guint8 *) &bits, 8);
+}
+
+static GBytes *
+align_bytes (const AlignSeed * seed)
+{
+  GByteArray *a = g_byte_array_new ();
+  guint i;
+
+  g_byte_array_append (a, seed->sizes, 4);
+  g_byte_array_append (a, &seed->models, 1);
+  g_byte_array_append (a, &seed->flags, 1);
+  for (i = 0; i < 9; i++)
+    put_f32 (a, seed->depth[i]);
+  for (i = 0; i < 9; i++)
+    put_f32 (a, seed->color[i]);
+  if (seed->flags & 1) {
+    for (i = 0; i < 9; i++)
+      put_f32 (a, seed->rotation[i]);
+    for (i = 0; i < 3; i++)
+      put_f32 (a, seed->translation_f[i]);
+  } else {
+    for (i = 0; i < 4; i++)
+      put_f64 (a, seed->quaternion[i]);
+    for (i = 0; i < 3; i++)
+      put_f64 (a, seed->translation[i]);
+  }
+  put_f32 (a, seed->scale);
+  while (a->len < FUZZ_ALIGN_HEADER)
+    put_f32 (a, 0);
+  /* a ramp of depths, 0.3 to 4 m, with holes */
+  for (i = 0; i < 64; i++)
+    put_le (a, i % 7 == 0 ? 0 : 300 + 57 * i, 2);
+  return g_byte_array_free_to_bytes (a);
+}
+
+static void
+align_seeds (FuzzSeedFunc func, gpointer user_data)
+{
+  /* the D435 of the real recording at 1/20 of its size: 32x24 */
+  const AlignSeed d435 = {
+    {31, 23, 31, 23}, 0x11, 0,
+    {19.5215729f, 19.5215729f, 16.5693939f, 12.1093674f, 0, 0, 0, 0, 0},
+    {30.6601837f, 30.6709656f, 15.9969421f, 11.9591499f, 0, 0, 0, 0, 0},
+    {-5.319880231421298e-05, 0.0064634308469817235, 0.005154853722821664,
+        0.9999658465385437},
+    {0.01431131362915039, 0.000602306448854506, 0.000610804301686585},
+    {0}, {0}, 0.001f
+  };
+  AlignSeed s;
+
+  emit (func, user_data, "align", "d435-small", TRUE, align_bytes (&d435));
+  s = d435;
+  s.models = 0x32;              /* Modified color, Inverse depth */
+  s.flags = 2 << 1;             /* 3 threads */
+  s.depth[4] = 0.11f;
+  s.depth[6] = 0.003f;
+  s.color[4] = 0.14f;
+  s.color[5] = -0.45f;
+  s.color[7] = 0.0021f;
+  emit (func, user_data, "align", "distorted-3-threads", TRUE,
+      align_bytes (&s));
+  s = d435;
+  s.sizes[0] = 7;               /* 8x2 depth: 2 rows for 4 threads */
+  s.sizes[1] = 1;
+  s.flags = 3 << 1 | 1;
+  s.rotation[0] = s.rotation[4] = s.rotation[8] = 1;
+  s.translation_f[0] = 0.0143f;
+  s.translation_f[2] = -0.5f;   /* the nearest points behind the camera */
+  emit (func, user_data, "align", "rotation-matrix-behind", TRUE,
+      align_bytes (&s));
+  s = d435;
+  s.sizes[0] = s.sizes[2] = 31;
+  s.depth[0] = s.color[0] = 30.66f;     /* the same camera: top-left only */
+  emit (func, user_data, "align", "top-left-only", TRUE, align_bytes (&s));
+
+  s = d435;
+  s.depth[0] = 0;
+  emit (func, user_data, "align", "fx-zero", FALSE, align_bytes (&s));
+  s = d435;
+  s.color[3] = NAN;
+  emit (func, user_data, "align", "ppy-nan", FALSE, align_bytes (&s));
+  s = d435;
+  s.quaternion[3] = 2;
+  emit (func, user_data, "align", "quaternion-norm-2", FALSE,
+      align_bytes (&s));
+  s = d435;
+  s.flags = 1;
+  s.rotation[0] = s.rotation[4] = s.rotation[8] = 2;
+  emit (func, user_data, "align", "not-a-rotation", FALSE, align_bytes (&s));
+  s = d435;
+  s.scale = 0;
+  emit (func, user_data, "align", "scale-zero", FALSE, align_bytes (&s));
+}
+
 /* ---- the layout target ---- */
 
 const gchar *const fuzz_layout_names[] = {
@@ -867,4 +994,5 @@ fuzz_corpus_foreach (FuzzSeedFunc func, gpointer user_data)
   raw_depth_seeds (func, user_data);
   layout_seeds (func, user_data);
   bag_seeds (func, user_data);
+  align_seeds (func, user_data);
 }

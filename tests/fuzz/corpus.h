@@ -9,7 +9,7 @@
 G_BEGIN_DECLS
 
 /* @target is the fuzz target's name without "fuzz-" ("npy", "png",
- * "raw-depth", "jpeg-bmp", "layout"); @valid says whether the target's main
+ * "raw-depth", "jpeg-bmp", "layout", "align"); @valid says whether the target's main
  * call accepts the seed (regressions.c checks that it does). */
 typedef void (*FuzzSeedFunc) (const gchar * target, const gchar * name,
     gboolean valid, GBytes * data, gpointer user_data);

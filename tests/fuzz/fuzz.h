@@ -7,6 +7,7 @@
 #pragma once
 
 #include <glib.h>
+#include "gst/trial/align.h"
 #include "gst/trial/error.h"
 
 G_BEGIN_DECLS
@@ -17,11 +18,24 @@ void fuzz_raw_depth_one (const guint8 * data, gsize size);
 void fuzz_jpeg_bmp_one (const guint8 * data, gsize size);
 void fuzz_layout_one (const guint8 * data, gsize size);
 void fuzz_bag_one (const guint8 * data, gsize size);
+void fuzz_align_one (const guint8 * data, gsize size);
 
 /* Builds the trial folder that the layout input @data describes (see
  * corpus.h) inside the empty folder @dir; returns the path to scan. */
 gchar *fuzz_layout_build (const guint8 * data, gsize size,
     const gchar * dir);
+
+/* The header of fuzz-align's input (fuzz-align.c), before the frame: 6
+ * bytes, 18 float32, then 7 float64 (or 12 float32, 12 bytes fewer), then
+ * a float32. */
+#define FUZZ_ALIGN_HEADER (6 + 18 * 4 + 7 * 8 + 4)
+
+/* Reads a fuzz-align input's calibration; FALSE when the quaternion itself
+ * is refused. */
+gboolean fuzz_align_parse (const guint8 * data, gsize size,
+    GstTrialIntrinsics * depth, GstTrialIntrinsics * color,
+    GstTrialExtrinsics * extrinsics, gfloat * scale, guint * threads,
+    GError ** error);
 
 /* A broken promise of libgsttrial's headers is a bug even when nothing
  * crashes: abort, so libFuzzer keeps the input and gst-check fails. */

@@ -97,6 +97,24 @@ bag_accepts (const guint8 * data, gsize size)
   return rs != NULL;
 }
 
+/* the calibration is accepted */
+static gboolean
+align_accepts (const guint8 * data, gsize size)
+{
+  GstTrialIntrinsics depth, color;
+  GstTrialExtrinsics ex;
+  gfloat scale;
+  guint threads;
+  GstTrialAligner *aligner;
+
+  if (!fuzz_align_parse (data, size, &depth, &color, &ex, &scale, &threads,
+          NULL))
+    return FALSE;
+  aligner = gst_trial_aligner_new (&depth, &color, &ex, scale, threads, NULL);
+  gst_trial_aligner_free (aligner);
+  return aligner != NULL;
+}
+
 static const struct
 {
   const gchar *target;
@@ -109,6 +127,7 @@ static const struct
   {"raw-depth", fuzz_raw_depth_one, raw_depth_accepts},
   {"layout", fuzz_layout_one, layout_accepts},
   {"bag", fuzz_bag_one, bag_accepts},
+  {"align", fuzz_align_one, align_accepts},
 };
 
 typedef struct
@@ -198,6 +217,13 @@ GST_START_TEST (test_layout_seeds)
 
 GST_END_TEST;
 
+GST_START_TEST (test_align_seeds)
+{
+  replay_seeds ("align", 9);
+}
+
+GST_END_TEST;
+
 static Suite *
 fuzz_regressions_suite (void)
 {
@@ -211,6 +237,7 @@ fuzz_regressions_suite (void)
   tcase_add_test (tc, test_raw_depth_seeds);
   tcase_add_test (tc, test_layout_seeds);
   tcase_add_test (tc, test_bag_seeds);
+  tcase_add_test (tc, test_align_seeds);
   return s;
 }
 

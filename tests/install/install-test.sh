@@ -2,8 +2,10 @@
 # gst-trial test: `meson install` into a temporary DESTDIR puts everything
 # where its users look: the plugin in the GStreamer plugin dir (gst-inspect
 # finds the three elements there), trial-process and trial-make-sample in
-# bin/, and libgsttrial with its headers and gst-trial-1.0.pc, with which a
-# small program compiles, links and writes a trial.
+# bin/, the shared libgsttrial-1.0.so.0 (which the plugin and the tools
+# link) with its headers and gst-trial-1.0.pc, with which a small program
+# compiles, links, writes and scans a trial and reads a GstTrialFrameMeta,
+# and GstTrial-1.0.gir/.typelib, through which Python scans that trial.
 #
 # Usage: install-test.sh BUILD_DIR CC
 set -u
@@ -33,12 +35,22 @@ for f in "bin/trial-process" "bin/trial-make-sample"; do
 done
 plugin=$dest$libdir/gstreamer-1.0/libgsttrial.so
 [ -f "$plugin" ] || fail "plugin not installed as $plugin"
-[ -f "$dest$libdir/libgsttrial-1.0.a" ] || fail "libgsttrial-1.0.a not installed"
-for h in depth error image layout npy png raw sample; do
-  [ -f "$root/include/gst-trial-1.0/gst/trial/$h.h" ] || fail "header $h.h not installed"
+lib=$dest$libdir/libgsttrial-1.0.so
+[ -f "$lib.0" ] || fail "libgsttrial-1.0.so.0 not installed"
+[ "$(readlink "$lib")" = libgsttrial-1.0.so.0 ] || fail "libgsttrial-1.0.so is not a link to libgsttrial-1.0.so.0"
+[ -z "$(find "$dest" -name 'libgsttrial-1.0.a')" ] || fail "a static libgsttrial-1.0.a is installed"
+# one copy of the library per process: the plugin and the tools link it
+for f in "$plugin" "$root/bin/trial-process" "$root/bin/trial-make-sample"; do
+  objdump -p "$f" 2>/dev/null | grep -q 'NEEDED *libgsttrial-1.0.so.0$' \
+    || fail "$f does not link libgsttrial-1.0.so.0"
+done
+for h in align bag bmp colormap depth error framemeta image jpeg layout npy output png raw rsbag sample; do
+  [ -f "$root/include/gstreamer-1.0/gst/trial/$h.h" ] || fail "header $h.h not installed"
 done
 pc=$dest$libdir/pkgconfig/gst-trial-1.0.pc
 [ -f "$pc" ] || fail "gst-trial-1.0.pc not installed"
+# from here on, what is installed runs from the DESTDIR
+export LD_LIBRARY_PATH="$dest$libdir"
 
 # The installed plugin, and only it, has the elements.
 out=$(env -u GST_PLUGIN_PATH_1_0 -u GST_PLUGIN_LOADING_WHITELIST GST_PLUGIN_PATH="$dest$libdir/gstreamer-1.0" \
@@ -48,6 +60,8 @@ for e in trialsrc trialconvert trialsink; do
 done
 
 cat > "$tmp/use.c" <<'EOS'
+#include <gst/trial/framemeta.h>
+#include <gst/trial/layout.h>
 #include <gst/trial/sample.h>
 
 int
@@ -55,17 +69,28 @@ main (int argc, char **argv)
 {
   GstTrialSampleOptions options = GST_TRIAL_SAMPLE_OPTIONS_INIT;
   g_autoptr (GError) error = NULL;
+  g_autoptr (GstTrialLayout) layout = NULL;
+  g_autoptr (GstBuffer) buffer = NULL;
+  g_autofree gchar *path = NULL;
+  GstTrialFrameMeta *meta;
 
+  gst_init (NULL, NULL);
   options.n_frames = 3;
   options.width = 16;
   options.height = 16;
   if (argc != 2)
     return 2;
-  if (!gst_trial_sample_write (&options, argv[1], &error)) {
+  if (!gst_trial_sample_write (&options, argv[1], &error)
+      || !(layout = gst_trial_layout_scan (argv[1], NULL, &error))) {
     g_printerr ("%s\n", error->message);
     return 1;
   }
-  g_print ("%" G_GINT64_FORMAT "\n", gst_trial_sample_frame_number (&options, 2));
+  path = gst_trial_layout_dup_color_path (layout, 2);
+  buffer = gst_buffer_new ();
+  gst_buffer_add_trial_frame_meta (buffer,
+      gst_trial_layout_get_frame (layout, 2)->number, path);
+  meta = gst_buffer_get_trial_frame_meta (buffer);
+  g_print ("%" G_GINT64_FORMAT " %s\n", meta->number, meta->path);
   return 0;
 }
 EOS
@@ -76,7 +101,36 @@ flags=$(PKG_CONFIG_PATH="$tmp/pc" pkg-config --cflags --libs gst-trial-1.0) || f
 # shellcheck disable=SC2086
 "$cc" -o "$tmp/use" "$tmp/use.c" $flags || fail "a program using gst-trial-1.0.pc does not build"
 out=$("$tmp/use" "$tmp/trial") || fail "the program failed"
-[ "$out" = 2 ] || fail "frame number '$out', expected 2"
+[ "$out" = "2 $tmp/trial/cam1/color/frame_000002.png" ] || fail "the program printed '$out', expected '2 $tmp/trial/cam1/color/frame_000002.png'"
 [ -f "$tmp/trial/cam1/depth/frame_000002.raw" ] || fail "the program wrote no trial"
+
+# GObject introspection: the .gir for bindings' tools, the .typelib that
+# Python loads from the installed libgsttrial.
+missing () {
+  if [ "${CI:-}" = true ]; then
+    fail "missing under CI=true: $*"
+  else
+    echo "SKIP: $*"
+  fi
+}
+if [ -f "$build/gst/trial/GstTrial-1.0.typelib" ]; then
+  typelib=$dest$libdir/girepository-1.0/GstTrial-1.0.typelib
+  [ -f "$typelib" ] || fail "GstTrial-1.0.typelib not installed in $libdir/girepository-1.0"
+  [ -f "$root/share/gir-1.0/GstTrial-1.0.gir" ] || fail "GstTrial-1.0.gir not installed in share/gir-1.0"
+  if /usr/bin/python3 -c 'import gi' 2>/dev/null; then
+    out=$(GI_TYPELIB_PATH="$dest$libdir/girepository-1.0" /usr/bin/python3 -c '
+import sys, gi
+gi.require_version("GstTrial", "1.0")
+from gi.repository import GstTrial
+layout = GstTrial.Layout.scan_camera(sys.argv[1], None, -1, -1)
+print(layout.get_n_frames(), layout.get_frame(2).number, layout.dup_color_path(2))
+' "$tmp/trial" 2>&1) || fail "Python cannot use the installed GstTrial: $out"
+    [ "$out" = "3 2 $tmp/trial/cam1/color/frame_000002.png" ] || fail "Python printed '$out'"
+  else
+    missing "python3-gi: the installed typelib is not loaded from Python (apt install python3-gi)"
+  fi
+else
+  missing "the build has no GstTrial-1.0.typelib (apt install gobject-introspection libgirepository1.0-dev)"
+fi
 
 exit $status

@@ -9,6 +9,7 @@ gst-discoverer-1.0 reports both streams. Skipped without rosbag or
 PyGObject, failed instead under CI=true (tests/tap.py)."""
 import json
 import os
+import shutil
 import subprocess
 import sys
 import unittest
@@ -159,6 +160,23 @@ def convert(path, out):
         capture_output=True, text=True, timeout=TIMEOUT)
 
 
+def yuv422_to_rgb(px, uyvy):
+    """BT.601 limited range in integers, as converter.c documents it:
+    R = (298 (Y - 16) + 409 (V - 128) + 128) >> 8, ..."""
+    q = px.reshape(px.shape[0], -1, 4).astype(rs.np.int32)
+    if uyvy:
+        u, y0, v, y1 = q[..., 0], q[..., 1], q[..., 2], q[..., 3]
+    else:
+        y0, u, y1, v = q[..., 0], q[..., 1], q[..., 2], q[..., 3]
+    out = rs.np.empty((px.shape[0], q.shape[1] * 2, 3), rs.np.int32)
+    for k, y in ((0, y0), (1, y1)):
+        c, d, e = 298 * (y - 16) + 128, u - 128, v - 128
+        out[:, k::2, 0] = (c + 409 * e) >> 8
+        out[:, k::2, 1] = (c - 100 * d - 208 * e) >> 8
+        out[:, k::2, 2] = (c + 516 * d) >> 8
+    return rs.np.clip(out, 0, 255).astype(rs.np.uint8)
+
+
 class ConvertDemux(rs.Base):
     """Item 4: trialconvert takes rsbagdemux's raw color (PNG of the same
     RGB pixels) and GRAY16_LE depth with the bag's depth-scale (.npy float32
@@ -194,9 +212,12 @@ class ConvertDemux(rs.Base):
                 bpp = rs.BPP[f["encoding"]]
                 px = rs.np.frombuffer(f["pixels"], "u1").reshape(
                     h, step)[:, :w * bpp].reshape(h, w, bpp)
-                rgb = {"rgb8": px, "bgr8": px[:, :, ::-1],
-                       "rgba8": px[:, :, :3],
-                       "bgra8": px[:, :, 2::-1]}[f["encoding"]]
+                if f["encoding"] in ("yuv422", "YUYV"):
+                    rgb = yuv422_to_rgb(px, f["encoding"] == "yuv422")
+                else:
+                    rgb = {"rgb8": px, "bgr8": px[:, :, ::-1],
+                           "rgba8": px[:, :, :3],
+                           "bgra8": px[:, :, 2::-1]}[f["encoding"]]
                 with Image.open(os.path.join(out,
                                              f"c_{f['seq']:06d}.png")) as im:
                     self.assertEqual(im.mode, "RGB")
@@ -224,6 +245,14 @@ class ConvertDemux(rs.Base):
         rs.write_bag(path, rs.Spec(compression="none", trailer=False,
                                    color_encoding="bgr8"))
         self.check(path, rs.np.float32(0.0001).item())
+
+    def test_written_yuv(self):
+        for encoding in ("yuv422", "YUYV"):
+            with self.subTest(encoding=encoding):
+                path = self.p(f"{encoding}.bag")
+                rs.write_bag(path, rs.Spec(color_encoding=encoding))
+                self.check(path, rs.np.float32(0.00025).item())
+                shutil.rmtree(self.p("out"))
 
     def test_written_bgra(self):
         path = self.p("bgra.bag")

@@ -134,6 +134,8 @@ class Base(unittest.TestCase):
 
     def trial(self, *args):
         path = self.p("t")
+        # a new trial each time: trial-make-sample keeps one that is there
+        shutil.rmtree(path, ignore_errors=True)
         make_sample(path, *args)
         return path
 

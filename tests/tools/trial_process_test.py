@@ -8,6 +8,7 @@ Pillow for PNG/JPEG."""
 import json
 import os
 import pty
+import re
 import shutil
 import signal
 import subprocess
@@ -216,6 +217,23 @@ class Outputs(Base):
         for cam in ("cam1", "cam2", "cam3"):
             self.assertEqual(self.metadata(out, "t", cam)["successful"], 3)
 
+    def test_one_scan_per_job(self):
+        """trialsrc streams the layout trial-process scanned (its `layout`
+        property) and scans nothing itself: its debug log says so once per
+        job, and the range and camera of that scan are what is written."""
+        trial = self.p("t")
+        make_sample(trial, "--cameras", "2", "--size", "32x24", "--frames",
+                    "5")
+        env = dict(os.environ, GST_DEBUG="trialsrc:5", GST_DEBUG_NO_COLOR="1")
+        proc = run(trial, "--all", "--start", "1", "--stop", "3", "-o",
+                   self.p("out"), "-q", env=env, check_status=0)
+        streamed = [l for l in proc.stderr.splitlines()
+                    if "streaming the layout the application scanned" in l]
+        self.assertEqual(len(streamed), 2, proc.stderr[-2000:])
+        for cam in ("cam1", "cam2"):
+            self.assertEqual(frame_numbers(self.p("out", "t", cam, "color"),
+                                           ".png"), [1, 2, 3])
+
     def test_json_is_utf8_in_any_locale(self):
         trial = self.p("tête")
         make_sample(trial, "--size", "32x24", "--frames", "2")
@@ -421,7 +439,7 @@ class Resume(Base):
 
     def test_kill_and_resume(self):
         """SIGKILL right after both files of frame 19 are renamed, then a
-        --resume killed after its 10th color file, then a last --resume."""
+        --resume killed after its 10th file, then a last --resume."""
         need_shim(self)
         trial = self.p("t")
         make_sample(trial, "--size", "64x48", "--frames", "60")
@@ -441,14 +459,18 @@ class Resume(Base):
             self.assertEqual(got[stream], list(range(len(got[stream]))))
         self.assertFalse(os.path.exists(os.path.join(job, "metadata.json")))
 
-        color = len(got["color"])
+        # killed after its 10th file of either stream: at least 40 are
+        # left to write (one stream stopped at frame 19), however far the
+        # other had gone
+        before = len(got["color"]) + len(got["depth"])
         proc = run(trial, "-o", out, "-j", "1", "--resume", "-q",
-                   env=shim_env(MATCH=os.path.join(job, "color", ""),
+                   env=shim_env(MATCH=os.path.join(job, ""),
                                 SIGNAL_AFTER=10, SIGNAL=int(signal.SIGKILL)))
         self.assertEqual(proc.returncode, -signal.SIGKILL, proc.stderr)
         got = self.stream_files(job)
-        self.assertEqual(got["color"], list(range(color + 10)))
-        self.assertEqual(got["depth"], list(range(len(got["depth"]))))
+        for stream in got:
+            self.assertEqual(got[stream], list(range(len(got[stream]))))
+        self.assertEqual(len(got["color"]) + len(got["depth"]), before + 10)
         self.assertFalse(os.path.exists(os.path.join(job, "metadata.json")))
 
         run(trial, "-o", out, "--resume", check_status=0, env=plain_env())
@@ -672,8 +694,7 @@ class Summary(Base):
         summary = self.json_summary(out, 0)
         metas = self.all_metadata(out)
         seconds = sum(m["processing_time_seconds"] for m in metas)
-        converted = sum(m["processing_fps"] * m["processing_time_seconds"]
-                        for m in metas)
+        converted = sum(m["converted_frames"] for m in metas)
         self.assertEqual(
             {k: v for k, v in summary.items() if "processing" not in k},
             {"root": out, "status": 0, "trials": 2, "jobs": 3,
@@ -683,7 +704,9 @@ class Summary(Base):
              "converted_frames": 17, "problems": [],
              "unreadable_folders": []})
         self.assertAlmostEqual(summary["processing_time_seconds"], seconds)
-        self.assertAlmostEqual(summary["processing_fps"], converted / seconds)
+        # rounded to 2 decimals
+        self.assertAlmostEqual(summary["processing_fps"], converted / seconds,
+                               delta=0.00501)
         proc = self.summarize(out)
         self.assertEqual(proc.returncode, 0)
         self.assertEqual(proc.stdout.splitlines(), [
@@ -1266,6 +1289,319 @@ class Limits(Base):
         self.assertEqual((meta["complete"], meta["interrupted"]),
                          (False, True))
         self.assertEqual(run("--summarize", self.p("out")).returncode, 3)
+
+
+class SeedCommands(Base):
+    """process_trial.py's command lines: TRIAL, TRIAL CAMERA, TRIAL --all
+    (issue 18); a positional that is neither a trial nor a camera of the
+    trial before it is refused before anything is written."""
+
+    def setUp(self):
+        super().setUp()
+        make_sample(self.p("trial_1"), "--layout", "multi", "--cameras", "2",
+                    "--size", "64x48", "--frames", "4")
+        make_sample(self.p("trial_2"), "--layout", "multi", "--cameras", "2",
+                    "--size", "32x24", "--frames", "3")
+
+    def jobs(self):
+        out = self.p("trial_input")
+        if not os.path.isdir(out):
+            return []
+        return sorted(os.path.join(t, c) for t in os.listdir(out)
+                      for c in os.listdir(os.path.join(out, t)))
+
+    def seed(self, *args, status=0):
+        return run(*args, cwd=self.tmp, check_status=status)
+
+    def test_trial_alone_is_the_first_camera(self):
+        self.seed("trial_1")
+        self.assertEqual(self.jobs(), ["trial_1/cam1"])
+
+    def test_trial_camera(self):
+        proc = self.seed("trial_1", "cam2")
+        self.assertEqual(self.jobs(), ["trial_1/cam2"])
+        meta = self.metadata(self.p("trial_input"), "trial_1", "cam2")
+        self.assertEqual((meta["camera_id"], meta["successful"]), ("cam2", 4))
+        np.testing.assert_array_equal(
+            rgb_pixels(self.p("trial_input", "trial_1", "cam2", "color",
+                              "frame_000000.png")),
+            rgb_pixels(self.p("trial_1", "cam2", "color", "frame_000000.png")))
+        self.assertIn("trial_1/cam2: done, 4/4 frames ok", proc.stdout)
+
+    def test_trial_all(self):
+        self.seed("trial_1", "--all")
+        self.assertEqual(self.jobs(), ["trial_1/cam1", "trial_1/cam2"])
+
+    def test_cameras_follow_their_trial(self):
+        self.seed("trial_1", "cam2", "cam1", "trial_2", "cam2")
+        self.assertEqual(self.jobs(), ["trial_1/cam1", "trial_1/cam2",
+                                       "trial_2/cam2"])
+        proc = run("trial_1", "trial_2", "-o", "two", cwd=self.tmp,
+                   check_status=0)
+        self.assertEqual(len(proc.stdout.splitlines()), 2)
+
+    def test_unknown_camera_refused_before_work(self):
+        proc = self.seed("trial_1", "trial_2", "cam3", status=2)
+        self.assertEqual(proc.stderr,
+                         "trial-process: 'cam3' is neither a trial folder nor "
+                         "a camera of 'trial_2' (its cameras: cam1, cam2)\n")
+        self.assertEqual(proc.stdout, "")
+        self.assertEqual(self.jobs(), [])
+
+    def test_missing_trial_refused_before_work(self):
+        proc = self.seed("nothing", "trial_1", status=2)
+        self.assertEqual(proc.stderr, "trial-process: trial folder 'nothing' "
+                         "does not exist\n")
+        self.assertEqual(self.jobs(), [])
+
+    def test_folder_named_like_a_camera_is_ambiguous(self):
+        os.mkdir(self.p("cam2"))
+        proc = self.seed("trial_1", "cam2", status=2)
+        self.assertEqual(
+            proc.stderr, "trial-process: 'cam2' is both a folder here and a "
+            "camera of the trial 'trial_1' before it; did you mean --camera "
+            "cam2 (or ./cam2 to convert the folder as a trial)?\n")
+        self.assertEqual(self.jobs(), [])
+
+    def test_camera_with_all_or_camera_refused(self):
+        proc = self.seed("trial_1", "cam2", "--all", status=2)
+        self.assertEqual(proc.stderr, "trial-process: a CAMERA after TRIAL "
+                         "and --all exclude each other\n")
+        proc = self.seed("trial_1", "cam2", "--camera", "cam1", status=2)
+        self.assertEqual(proc.stderr, "trial-process: a CAMERA after TRIAL "
+                         "and --camera exclude each other\n")
+        self.assertEqual(self.jobs(), [])
+
+
+class FirstHour(Base):
+    """What a new user meets first (issue 18): trial-make-sample keeps an
+    existing trial, --help, the bar's first frame, metadata.json numbers,
+    the exit status of a missing plugin."""
+
+    def test_make_sample_refuses_a_folder_that_is_not_empty(self):
+        trial = self.p("trial_1")
+        make_sample(trial, "--size", "32x24", "--frames", "3")
+        before = tree_bytes(trial)
+        proc = subprocess.run([MAKE_SAMPLE, "--start", "231", trial],
+                              capture_output=True, text=True)
+        self.assertEqual(proc.returncode, 2)
+        self.assertEqual(proc.stderr.splitlines()[0],
+                         "trial-make-sample: '%s' is not empty; give a new "
+                         "folder, or --force to write into it" % trial)
+        self.assertEqual(tree_bytes(trial), before)
+        os.mkdir(self.p("empty"))
+        make_sample(self.p("empty"), "--size", "32x24", "--frames", "2")
+        self.assertEqual(frame_numbers(self.p("empty", "cam1", "color"),
+                                       ".png"), [0, 1])
+        make_sample(trial, "--force", "--size", "32x24", "--frames", "2",
+                    "--start", "5")
+        self.assertEqual(frame_numbers(self.p("trial_1", "cam1", "color"),
+                                       ".png"), [0, 1, 2, 5, 6])
+
+    def test_help(self):
+        proc = run("--help", check_status=0, env=dict(os.environ, LC_ALL="C"))
+        self.assertEqual(proc.stderr, "")
+        self.assertEqual(run("-h").stdout, proc.stdout)
+        lines = proc.stdout.splitlines()
+        self.assertEqual(lines[:2], [
+            "Usage:",
+            "  trial-process [OPTION...] TRIAL [CAMERA...] [TRIAL "
+            "[CAMERA...]...]"])
+        self.assertEqual([n for n in lines if len(n) > 80], [])
+        options = lines[lines.index("Options:") + 1:lines.index("Exit status:") - 1]
+        names = [o.split()[1 if o.split()[0].endswith(",") else 0].split("=")[0]
+                 for o in options]
+        self.assertEqual(names, [
+            "--camera", "--all", "--output", "--threads", "--start", "--stop",
+            "--color-mode", "--verify", "--compression-level", "--depth-size",
+            "--resume",
+            "--preview", "--preview-sink", "--shard", "--quiet", "--json",
+            "--summarize", "--version", "--help"])
+        for line in options:  # one line each: name, then its description
+            self.assertRegex(line, r"^  (-\w, )?--[a-z-]+(=\S+)? {2,}\S")
+        for code in ("0", "1", "2", "3", "4", "130"):
+            self.assertTrue(any(n.startswith("  %-5s" % code) for n in lines),
+                            f"exit status {code} not in --help")
+        self.assertIn("  4    installation problem: a GStreamer element or "
+                      "plugin is missing", lines)
+        examples = lines[lines.index("Examples:") + 1:]
+        self.assertGreaterEqual(len(examples), 4)
+        for line in examples:
+            self.assertTrue(line.startswith("  trial-process "), line)
+        self.assertIn("  trial-process trial_1 cam2            camera cam2 "
+                      "(or --camera cam2)", examples)
+
+    def test_progress_bar_starts_with_an_unknown_eta(self):
+        make_sample(self.p("t"), "--size", "64x48", "--frames", "12")
+        primary, secondary = pty.openpty()
+        proc = subprocess.Popen([TRIAL_PROCESS, self.p("t"), "-o",
+                                 self.p("out")], stdout=subprocess.PIPE,
+                                stderr=secondary)
+        os.close(secondary)
+        shown = b""
+        while True:
+            try:
+                chunk = os.read(primary, 4096)
+            except OSError:  # the terminal closes when the process exits
+                break
+            if not chunk:
+                break
+            shown += chunk
+        proc.communicate(timeout=60)
+        os.close(primary)
+        self.assertEqual(proc.returncode, 0)
+        frames = shown.decode().split("\r")
+        self.assertEqual(frames[0], "")
+        self.assertEqual(frames[1], "t/cam1 [..............................] "
+                         "0/12 frames    0.0 fps ETA --:-- ")
+        # the terminal writes the final "\n" as "\r\n"
+        self.assertEqual(frames[-1], "\n")
+        self.assertRegex(frames[-2], r"^t/cam1 \[#{30}\] 12/12 frames +"
+                         r"\d+\.\d fps ETA 0:00 $")
+        for frame in frames[2:-1]:
+            self.assertRegex(frame, r"ETA (--:--|\d+:\d\d) ")
+            if "ETA --:--" in frame:
+                self.assertIn(" 0/12 frames", frame)
+
+    def test_numbers_in_metadata_and_json(self):
+        make_sample(self.p("t"), "--layout", "multi", "--cameras", "2",
+                    "--size", "64x48", "--frames", "9")
+        proc = run(self.p("t"), "--all", "-o", self.p("out"), "--json",
+                   check_status=0)
+        lines = proc.stdout.splitlines()
+        self.assertEqual(len(lines), 2)
+        two_decimals = r"^\d+\.\d{1,2}$"
+        rates = ("processing_time_seconds", "processing_fps")
+        for line, cam in zip(lines, ("cam1", "cam2")):
+            path = self.p("out", "t", cam, "metadata.json")
+            with open(path) as f:
+                text = f.read()
+            meta = json.loads(text)
+            self.assertEqual(json.loads(line), meta)
+            for name in rates:
+                value = re.search(r'\n  "%s" : ([^,\n]*),\n' % name, text)
+                self.assertRegex(value.group(1), two_decimals)
+                self.assertIsInstance(meta[name], float)
+            for stream in ("color", "depth"):
+                value = re.search(r'\n    "%s" : ([^,\n]*),?\n' % stream, text)
+                self.assertRegex(value.group(1), two_decimals)
+            self.assertIn('\n  "depth_scale" : 0.001,\n', text)
+            for name in ("total_frames", "successful", "failed", "num_workers",
+                         "converted_frames", "bytes_written"):
+                self.assertIsInstance(meta[name], int)
+            self.assertIn('\n  "total_frames" : 9,\n', text)
+            self.assertIn('\n  "converted_frames" : 9,\n', text)
+            self.assertIn('\n  "frame_range" : [\n    0,\n    8\n  ],\n', text)
+            self.assertIn('\n  "failed_frames" : [],\n', text)
+        proc = run("--summarize", self.p("out"), "--json", check_status=0)
+        summary = json.loads(proc.stdout)
+        self.assertEqual(summary["converted_frames"], 18)
+        for name in rates:
+            value = re.search(r'\n  "%s" : ([^,\n]*),\n' % name, proc.stdout)
+            self.assertRegex(value.group(1), two_decimals)
+
+    def test_preview_shows_frame_and_fps(self):
+        self.need_xvfb()
+        make_sample(self.p("t"), "--size", "320x240", "--frames", "300",
+                    "--start", "231")
+        env = dict(os.environ, GST_DEBUG="basetextoverlay:5",
+                   GST_DEBUG_NO_COLOR="1")
+        proc = subprocess.run(
+            ["xvfb-run", "-a", "-s", "-screen 0 1024x480x24", TRIAL_PROCESS,
+             self.p("t"), "-o", self.p("out"), "--preview", "-j", "1"],
+            capture_output=True, text=True, timeout=300, env=env)
+        self.assertEqual(proc.returncode, 0, proc.stderr[-2000:])
+        # textoverlay logs each text it draws on a frame of the window
+        shown = re.findall(r"Rendering '([^']*)'", proc.stderr)
+        self.assertGreater(len(shown), 0, proc.stderr[-2000:])
+        frames = []
+        for text in shown:
+            m = re.fullmatch(r"frame (\d+)  (--|\d+\.\d) fps", text)
+            self.assertIsNotNone(m, text)
+            frames.append(int(m.group(1)))
+            if m.group(2) != "--":
+                self.assertGreater(float(m.group(2)), 0)
+        self.assertEqual(frames, sorted(frames))
+        self.assertTrue(all(231 <= f < 531 for f in frames), frames)
+        self.assertEqual(self.metadata(self.p("out"), "t", "cam1")
+                         ["successful"], 300)
+
+    def need_xvfb(self):
+        if shutil.which("xvfb-run") is None:
+            tap.missing("xvfb-run (apt install xvfb xauth)")
+
+    def test_example_previews(self):
+        """examples/preview.sh and trial-preview, live under Xvfb: no
+        GStreamer warning; trial-preview writes each color frame's number
+        on the window."""
+        self.need_xvfb()
+        source = os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                              "..", "..")
+        build = os.path.dirname(os.path.dirname(TRIAL_PROCESS))
+        make_sample(self.p("t"), "--size", "160x120", "--frames", "20",
+                    "--start", "231")
+        env = dict(os.environ, GST_DEBUG="basetextoverlay:5",
+                   GST_DEBUG_NO_COLOR="1")
+        for command in (
+                ["sh", os.path.join(source, "examples", "preview.sh"),
+                 self.p("t"), "160x120", "ximagesink"],
+                [os.path.join(build, "examples", "trial-preview"), "--live",
+                 "--sink", "ximagesink", self.p("t")]):
+            proc = subprocess.run(["xvfb-run", "-a", *command],
+                                  capture_output=True, text=True,
+                                  timeout=300, env=env)
+            output = proc.stdout + proc.stderr
+            self.assertEqual(proc.returncode, 0, output[-2000:])
+            # gst-launch-1.0's "WARNING: from element", trial-preview's
+            # "warning from"
+            self.assertNotIn("WARNING", output.upper(), output[-3000:])
+        shown = re.findall(r"Rendering '([^']*)'", proc.stderr)
+        frames = [int(re.fullmatch(r"frame (\d+)  (--|\d+\.\d) fps",
+                                   text).group(1)) for text in shown]
+        self.assertEqual(frames, sorted(frames))
+        self.assertGreaterEqual(frames[0], 231)
+        # the text of the last frame stays on the window to the end
+        self.assertEqual(frames[-1], 250)
+
+    def isolated_env(self, plugin_path):
+        """GStreamer finding only the plugins in plugin_path."""
+        env = dict(os.environ)
+        for var in ("GST_PLUGIN_PATH", "GST_PLUGIN_PATH_1_0"):
+            env[var] = plugin_path
+        for var in ("GST_PLUGIN_SYSTEM_PATH", "GST_PLUGIN_SYSTEM_PATH_1_0"):
+            env[var] = ""
+        for var in ("GST_REGISTRY", "GST_REGISTRY_1_0"):
+            env[var] = self.p("registry.bin")
+        return env
+
+    def test_missing_plugin_exits_4(self):
+        make_sample(self.p("t"), "--size", "32x24", "--frames", "2")
+        os.mkdir(self.p("no-plugins"))
+        proc = run(self.p("t"), "-o", self.p("out"),
+                   env=self.isolated_env(self.p("no-plugins")), check_status=4)
+        self.assertEqual(
+            proc.stderr, "trial-process: GStreamer element 'trialsrc' not "
+            "found: it is in the trial plugin, libgsttrial.so; set "
+            "GST_PLUGIN_PATH to the folder holding it (build/plugin in a "
+            "build dir), or install gst-trial\n")
+        self.assertFalse(os.path.exists(self.p("out")))
+
+    def test_missing_preview_element_names_its_package(self):
+        make_sample(self.p("t"), "--size", "32x24", "--frames", "2")
+        plugin = os.environ["GST_PLUGIN_PATH_1_0"]
+        env = dict(self.isolated_env(plugin), DISPLAY=":99")
+        proc = run(self.p("t"), "-o", self.p("out"), "--preview", env=env,
+                   check_status=4)
+        self.assertEqual(proc.stderr, "trial-process: GStreamer element 'tee' "
+                         "not found: it is in GStreamer's core plugin (Debian: "
+                         "libgstreamer1.0-0)\n")
+        proc = run(self.p("t"), "-o", self.p("out"), "--preview-sink",
+                   "nosuchsink", env=dict(os.environ, DISPLAY=":99"),
+                   check_status=4)
+        self.assertEqual(proc.stderr, "trial-process: GStreamer element "
+                         "'nosuchsink' not found: no installed plugin has it "
+                         "(gst-inspect-1.0 lists the elements there are)\n")
+        self.assertFalse(os.path.exists(self.p("out")))
 
 
 if __name__ == "__main__":

@@ -9,12 +9,12 @@
 #include <gst/video/video.h>
 
 #include "gst/trial/colormap.h"
+#include "gst/trial/framemeta.h"
 #include "gst/trial/image.h"
 #include "gst/trial/jpeg.h"
 #include "gst/trial/npy.h"
 #include "gst/trial/png.h"
 #include "gst/trial/sample.h"
-#include "plugin/gsttrialframemeta.h"
 #include "plugin/gsttrialtsan.h"
 
 #define FPS 30
@@ -1598,12 +1598,8 @@ GST_END_TEST;
 static GstBuffer *
 named (GstBuffer * buffer, const gchar * path)
 {
-  const GstMetaInfo *info = gst_meta_get_info ("GstTrialFrameMeta");
-  GstTrialFrameMeta *meta;
-
-  fail_unless (info != NULL, "the plugin did not register its meta");
-  meta = (GstTrialFrameMeta *) gst_buffer_add_meta (buffer, info, NULL);
-  meta->path = g_strdup (path);
+  fail_unless (gst_buffer_add_trial_frame_meta (buffer,
+          GST_BUFFER_OFFSET (buffer), path) != NULL);
   return buffer;
 }
 
@@ -1698,6 +1694,114 @@ GST_START_TEST (test_max_errors)
 
 GST_END_TEST;
 
+/* ---- watching the debug log ----
+ *
+ * What the elements do in their worker threads is observed in their debug
+ * log, not through properties: trialconvert logs "converted frame N" in the
+ * pool thread that converted it (category trialconvert), the pool logs
+ * "running a job" before each job (category trialpool). */
+
+typedef struct
+{
+  const gchar *category;
+  const gchar *prefix;
+  GMutex lock;
+  GHashTable *counts;           /* GObject * -> messages from it */
+  GHashTable *threads;          /* GThread * that logged for any object */
+} LogWatch;
+
+static void
+log_watch_func (GstDebugCategory * category, GstDebugLevel level,
+    const gchar * file, const gchar * function, gint line, GObject * object,
+    GstDebugMessage * message, gpointer user_data)
+{
+  LogWatch *watch = user_data;
+  const gchar *text;
+
+  (void) level;
+  (void) file;
+  (void) function;
+  (void) line;
+  /* GLib's locks are invisible to ThreadSanitizer: the edges from
+   * log_watch_start and between callers of the watch are marked */
+  GST_TRIAL_TSAN_ACQUIRE (watch);
+  if (object == NULL
+      || g_strcmp0 (gst_debug_category_get_name (category),
+          watch->category) != 0)
+    return;
+  text = gst_debug_message_get (message);
+  if (text == NULL || !g_str_has_prefix (text, watch->prefix))
+    return;
+  g_mutex_lock (&watch->lock);
+  GST_TRIAL_TSAN_ACQUIRE (&watch->lock);
+  g_hash_table_insert (watch->counts, object,
+      GUINT_TO_POINTER (GPOINTER_TO_UINT (g_hash_table_lookup (watch->counts,
+                  object)) + 1));
+  g_hash_table_add (watch->threads, g_thread_self ());
+  GST_TRIAL_TSAN_RELEASE (&watch->lock);
+  g_mutex_unlock (&watch->lock);
+}
+
+/* Counts the messages of @category starting with @prefix, per object, and
+ * the threads that logged them, until log_watch_stop(). The default log
+ * function is off meanwhile, so the LOG level stays out of test output. */
+static void
+log_watch_start (LogWatch * watch, const gchar * category,
+    const gchar * prefix)
+{
+  watch->category = category;
+  watch->prefix = prefix;
+  g_mutex_init (&watch->lock);
+  watch->counts = g_hash_table_new (NULL, NULL);
+  watch->threads = g_hash_table_new (NULL, NULL);
+  GST_TRIAL_TSAN_RELEASE (watch);
+  gst_debug_remove_log_function (gst_debug_log_default);
+  gst_debug_add_log_function (log_watch_func, watch, NULL);
+  gst_debug_set_threshold_for_name (category, GST_LEVEL_LOG);
+}
+
+static void
+log_watch_stop (LogWatch * watch)
+{
+  gst_debug_unset_threshold_for_name (watch->category);
+  gst_debug_remove_log_function (log_watch_func);
+  gst_debug_add_log_function (gst_debug_log_default, NULL, NULL);
+}
+
+static guint
+log_watch_count (LogWatch * watch, gpointer object)
+{
+  guint n;
+
+  g_mutex_lock (&watch->lock);
+  GST_TRIAL_TSAN_ACQUIRE (&watch->lock);
+  n = GPOINTER_TO_UINT (g_hash_table_lookup (watch->counts, object));
+  GST_TRIAL_TSAN_RELEASE (&watch->lock);
+  g_mutex_unlock (&watch->lock);
+  return n;
+}
+
+static guint
+log_watch_n_threads (LogWatch * watch)
+{
+  guint n;
+
+  g_mutex_lock (&watch->lock);
+  GST_TRIAL_TSAN_ACQUIRE (&watch->lock);
+  n = g_hash_table_size (watch->threads);
+  GST_TRIAL_TSAN_RELEASE (&watch->lock);
+  g_mutex_unlock (&watch->lock);
+  return n;
+}
+
+static void
+log_watch_clear (LogWatch * watch)
+{
+  g_hash_table_unref (watch->counts);
+  g_hash_table_unref (watch->threads);
+  g_mutex_clear (&watch->lock);
+}
+
 /* ---- order, parallelism, EOS, stats ---- */
 
 GST_START_TEST (test_order_with_mixed_costs)
@@ -1744,10 +1848,12 @@ GST_START_TEST (test_threads_used)
   GstElement *element = gst_element_factory_make ("trialconvert", NULL);
   GstHarness *h;
   Gate gate;
-  guint i, used = 0;
+  LogWatch watch;
+  guint i;
 
   /* two gated frames: both conversions must be running at once, which
    * takes two pool threads */
+  log_watch_start (&watch, "trialconvert", "converted frame ");
   gate_init (&gate);
   g_object_set (element, "n-threads", 4, "max-in-flight", 4, "color-mode",
       1, NULL);
@@ -1766,8 +1872,11 @@ GST_START_TEST (test_threads_used)
     gst_buffer_unref (buffer);
   }
 
-  g_object_get (element, "threads-used", &used, NULL);
-  assert_equals_int (used, 2);
+  /* the pool threads that converted frames of this element */
+  log_watch_stop (&watch);
+  assert_equals_int (log_watch_count (&watch, element), 2);
+  assert_equals_int (log_watch_n_threads (&watch), 2);
+  log_watch_clear (&watch);
 
   gst_object_unref (element);
   g_bytes_unref (png);
@@ -2234,19 +2343,23 @@ GST_START_TEST (test_pool_shared_in_pipeline)
   GstElement *c1 = gst_bin_get_by_name (GST_BIN (pipeline), "c1");
   GstElement *c2 = gst_bin_get_by_name (GST_BIN (pipeline), "c2");
   GObject *p1, *p2;
-  guint64 jobs = 0;
   guint threads = 0;
   gint n_threads = 0;
+  LogWatch watch;
 
+  log_watch_start (&watch, "trialpool", "running a job");
   run_two_streams (pipeline, 12, &n_threads);
+  log_watch_stop (&watch);
   p1 = pool_of (c1);
   p2 = pool_of (c2);
   fail_unless (p1 == p2, "the two elements use different pools");
-  g_object_get (p1, "jobs-done", &jobs, "n-threads", &threads, NULL);
+  g_object_get (p1, "n-threads", &threads, NULL);
   /* whichever element started first created it: c2 asked for all cores */
   fail_unless (threads == 3 || threads == g_get_num_processors ());
   assert_equals_int (n_threads, threads);
-  assert_equals_uint64 (jobs, 24);
+  /* the jobs of both elements ran in the one pool */
+  assert_equals_int (log_watch_count (&watch, p1), 24);
+  log_watch_clear (&watch);
 
   gst_element_set_state (pipeline, GST_STATE_NULL);
   g_object_unref (p1);
@@ -2265,8 +2378,8 @@ GST_START_TEST (test_pool_set_by_application)
   GType pool_type = g_type_from_name ("GstTrialPool");
   GObject *pool, *p1;
   GstContext *context;
-  guint64 jobs = 0;
   gint n_threads = 0;
+  LogWatch watch;
 
   fail_unless (pool_type != 0, "GstTrialPool is not registered");
   pool = G_OBJECT (gst_object_ref_sink (g_object_new (pool_type,
@@ -2277,10 +2390,12 @@ GST_START_TEST (test_pool_set_by_application)
   gst_element_set_context (pipeline, context);
   gst_context_unref (context);
 
+  log_watch_start (&watch, "trialpool", "running a job");
   run_two_streams (pipeline, 10, &n_threads);
+  log_watch_stop (&watch);
   assert_equals_int (n_threads, 1);
-  g_object_get (pool, "jobs-done", &jobs, NULL);
-  assert_equals_uint64 (jobs, 20);
+  assert_equals_int (log_watch_count (&watch, pool), 20);
+  log_watch_clear (&watch);
   p1 = pool_of (c1);
   fail_unless (p1 == pool);
 

@@ -10,9 +10,9 @@
 #include <glib/gstdio.h>
 #include <gst/check/gstcheck.h>
 
+#include "gst/trial/framemeta.h"
 #include "gst/trial/layout.h"
 #include "gst/trial/sample.h"
-#include "plugin/gsttrialframemeta.h"
 #include "../trialtest.h"
 
 #define COLOR 0
@@ -505,7 +505,8 @@ typedef struct
   guint n_buffers;
   guint n_wrong;
   guint n_unpooled;
-  guint n_unnamed;              /* without a GstTrialFrameMeta naming its file */
+  guint n_unnamed;              /* without a GstTrialFrameMeta naming its
+                                 * file and frame number */
 } Memory;
 
 static GstPadProbeReturn
@@ -528,11 +529,10 @@ memory_probe (GstPad * pad G_GNUC_UNUSED, GstPadProbeInfo * info,
   if (buffer->pool == NULL)
     m->n_unpooled++;
   {
-    /* the plugin's meta, found by name: the test does not link the plugin */
-    GstTrialFrameMeta *meta = (GstTrialFrameMeta *) gst_buffer_get_meta
-        (buffer, g_type_from_name ("GstTrialFrameMetaAPI"));
+    GstTrialFrameMeta *meta = gst_buffer_get_trial_frame_meta (buffer);
 
-    if (meta == NULL || g_strcmp0 (meta->path, path) != 0)
+    if (meta == NULL || g_strcmp0 (meta->path, path) != 0
+        || meta->number != (gint64) GST_BUFFER_OFFSET (buffer))
       m->n_unnamed++;
   }
   m->n_buffers++;
@@ -1228,61 +1228,69 @@ GST_START_TEST (test_rescan_per_start)
 
 GST_END_TEST;
 
-/* n-frames of the trial-layout message of one preroll of @trial, with
- * @layout given and the camera property @camera. */
-static guint
-preroll_frames (const gchar * trial, GstTrialLayout * layout,
-    const gchar * camera)
-{
-  Run *run = run_new (trial, FALSE);
-  guint n = 0;
-
-  g_object_set (run->src, "layout", layout, "camera", camera, NULL);
-  run_preroll (run);
-  run_drain_bus (run);
-  fail_unless (gst_structure_get_uint (only_layout (run), "n-frames", &n));
-  run_free (run);
-  return n;
-}
-
-/* A layout the application scanned is used instead of a second scan when
- * it was made with trialsrc's location and options, and only then: a frame
- * added after that scan shows only when trialsrc scans itself. */
+/* A layout the application scanned is what trialsrc streams, as it is:
+ * there is no second scan (a frame added since does not show), and the
+ * properties a scan would use (location, camera, start-frame, stop-frame,
+ * depth-width, depth-height, depth-scale) are not read, so they cannot
+ * disagree with it. Without a layout, trialsrc scans location itself. */
 GST_START_TEST (test_given_layout)
 {
   GstTrialSampleOptions o = small_options ();
   GstTrialScanOptions scan = GST_TRIAL_SCAN_OPTIONS_INIT;
   g_autofree gchar *dir = NULL;
   g_autofree gchar *trial = NULL;
+  g_autofree gchar *missing = NULL;
   g_autofree gchar *last = NULL;
   g_autofree gchar *added = NULL;
   g_autoptr (GstTrialLayout) layout = NULL;
   g_autoptr (GBytes) bytes = NULL;
+  const GstStructure *s;
   GError *error = NULL;
   GstTrialLayout *got = NULL;
+  gint64 first_frame = 0;
+  guint n = 0, width = 0;
   Run *run;
 
   o.n_frames = 6;
+  o.n_cameras = 2;
   dir = make_sample (&o);
   trial = g_build_filename (dir, "trial_1", NULL);
+  missing = g_build_filename (dir, "missing", NULL);
+  scan.camera = "cam2";
+  scan.start_frame = 232;
   layout = gst_trial_layout_scan (trial, &scan, &error);
   fail_unless (layout != NULL, "%s", error ? error->message : "");
-  last = sample_file (&o, trial, 0, COLOR, 236);
-  added = sample_file (&o, trial, 0, COLOR, 237);
+  last = sample_file (&o, trial, 1, COLOR, 236);
+  added = sample_file (&o, trial, 1, COLOR, 237);
   bytes = trial_test_read (last);
   fail_unless (g_file_set_contents (added, g_bytes_get_data (bytes, NULL),
           g_bytes_get_size (bytes), NULL));
 
-  fail_unless_equals_int (preroll_frames (trial, layout, NULL), 6);
-  fail_unless_equals_int (preroll_frames (trial, NULL, NULL), 7);
-  /* another scan: camera cam1 is the same folder, but not the same options */
-  fail_unless_equals_int (preroll_frames (trial, layout, "cam1"), 7);
-
-  run = run_new (trial, FALSE);
-  g_object_set (run->src, "layout", layout, NULL);
+  run = run_new (missing, FALSE);
+  g_object_set (run->src, "layout", layout, "camera", "cam1",
+      "start-frame", (gint64) 231, "stop-frame", (gint64) 231,
+      "depth-width", 8, "depth-height", 8, "depth-scale", 1.0, NULL);
   g_object_get (run->src, "layout", &got, NULL);
   fail_unless (got == layout);
   gst_trial_layout_unref (got);
+  run_preroll (run);
+  run_drain_bus (run);
+  s = only_layout (run);
+  check_string_field (s, "camera", "cam2");
+  fail_unless (gst_structure_get_uint (s, "n-frames", &n));
+  fail_unless_equals_int (n, 5);
+  fail_unless (gst_structure_get_int64 (s, "first-frame", &first_frame));
+  fail_unless_equals_int64 (first_frame, 232);
+  fail_unless (gst_structure_get_uint (s, "depth-width", &width));
+  fail_unless_equals_int (width, o.width);
+  run_free (run);
+
+  run = run_new (trial, FALSE);
+  g_object_set (run->src, "camera", "cam2", NULL);
+  run_preroll (run);
+  run_drain_bus (run);
+  fail_unless (gst_structure_get_uint (only_layout (run), "n-frames", &n));
+  fail_unless_equals_int (n, 7);
   run_free (run);
   trial_test_rm_rf (dir);
 }

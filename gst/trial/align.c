@@ -1,0 +1,823 @@
+/* gst-trial: depth aligned to the color camera.
+ *
+ * The rule is librealsense 2.56's x86 (SSE) path, as /work/shared/ALIGN.md
+ * states it; docs/align.md is the user's version. Every expression below is
+ * in float32 and in ALIGN.md's order: C evaluates a + b + c as (a + b) + c,
+ * as the rule does, and this unit is built with -ffp-contract=off so no
+ * multiply-add is fused. Changing the grouping of any expression changes
+ * pixels (tests/python/check_align.py notices).
+ *
+ * Steps 2-6 run over one depth row at a time, eight pixels per vector
+ * (without branches), into arrays of clipped rectangles; the scatter
+ * (step 7) is scalar. Each band of depth rows scatters into a buffer of its own,
+ * holding v - 1 (so the empty value 0xffff is the largest and the nearest
+ * surface is a plain minimum); the buffers are merged by minimum, which
+ * gives the raster order's result whatever the order of the bands. */
+#include "gst/trial/align.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "gst/trial/error.h"
+
+/* A corner that lands nowhere: behind the camera, not finite, or beyond
+ * the int32 range where x86's cvtps gives INT_MIN. */
+#define NO_PIXEL G_MININT
+
+/* float32 round to nearest, ties to even (the default rounding mode), for
+ * |x| < 2^22: what SSE's cvtps does, in any vector width. */
+#define ROUND_MAGIC 12582912.0f /* 1.5 * 2^23 */
+
+/* more threads than this are not used (the pool's threads live as long as
+ * the process) */
+#define MAX_THREADS 64
+
+/* what one aligner may allocate: 2 GiB (a 16384x16384 frame is 512 MiB) */
+#define MAX_MEMORY (4u * GST_TRIAL_MAX_IMAGE_BYTES)
+
+typedef enum
+{
+  PHASE_SCATTER,
+  PHASE_MERGE,
+} Phase;
+
+typedef struct
+{
+  GstTrialAligner *aligner;
+  guint index;
+} Job;
+
+struct _GstTrialAligner
+{
+  GstTrialIntrinsics depth;
+  GstTrialIntrinsics color;
+  GstTrialExtrinsics extrinsics;
+  gfloat scale;
+  gboolean rectangles;
+  gboolean distort_color;
+
+  /* ray maps, depth width x height: top-left (0) and bottom-right (1)
+   * corners of every depth pixel, step 1 */
+  gfloat *mx0, *my0, *mx1, *my1;
+
+  guint n_bands;
+  /* per band: a color-sized buffer of v - 1 minima, and one depth row of
+   * rectangles (left, top, right, bottom) */
+  guint16 **band_min;
+  gint32 **band_corners;
+
+  Job *jobs;                    /* n_bands, for the shared pool */
+  GMutex lock;
+  GCond done;
+  guint pending;                /* jobs not finished; protected by lock */
+
+  /* the frame being aligned; set by the caller thread before it pushes
+   * jobs, read by the workers */
+  Phase phase;
+  const guint16 *frame;
+  guint16 *out;
+};
+
+static const gchar *const distortion_names[] = {
+  [GST_TRIAL_DISTORTION_NONE] = "None",
+  [GST_TRIAL_DISTORTION_BROWN_CONRADY] = "Brown Conrady",
+  [GST_TRIAL_DISTORTION_INVERSE_BROWN_CONRADY] = "Inverse Brown Conrady",
+  [GST_TRIAL_DISTORTION_MODIFIED_BROWN_CONRADY] = "Modified Brown Conrady",
+  [GST_TRIAL_DISTORTION_FTHETA] = "Ftheta",
+  [GST_TRIAL_DISTORTION_KANNALA_BRANDT4] = "Kannala Brandt4",
+};
+
+gboolean
+gst_trial_distortion_from_name (const gchar * name,
+    GstTrialDistortion * model, GError ** error)
+{
+  guint i;
+
+  g_return_val_if_fail (model != NULL, FALSE);
+
+  for (i = 0; name != NULL && i < G_N_ELEMENTS (distortion_names); i++) {
+    if (strcmp (name, distortion_names[i]) == 0) {
+      *model = i;
+      return TRUE;
+    }
+  }
+  g_set_error (error, GST_TRIAL_ERROR, GST_TRIAL_ERROR_UNSUPPORTED,
+      "distortion model '%s' is not one of 'None', 'Brown Conrady', "
+      "'Inverse Brown Conrady', 'Modified Brown Conrady', 'Ftheta', "
+      "'Kannala Brandt4'", name ? name : "(null)");
+  return FALSE;
+}
+
+const gchar *
+gst_trial_distortion_name (GstTrialDistortion model)
+{
+  if ((guint) model >= G_N_ELEMENTS (distortion_names))
+    return "unknown";
+  return distortion_names[model];
+}
+
+gboolean
+gst_trial_extrinsics_from_quaternion (const gdouble quaternion[4],
+    const gdouble translation[3], GstTrialExtrinsics * extrinsics,
+    GError ** error)
+{
+  gdouble x = quaternion[0], y = quaternion[1], z = quaternion[2];
+  gdouble w = quaternion[3], norm;
+  guint i;
+
+  g_return_val_if_fail (extrinsics != NULL, FALSE);
+
+  for (i = 0; i < 4; i++) {
+    if (!isfinite (quaternion[i])) {
+      g_set_error (error, GST_TRIAL_ERROR, GST_TRIAL_ERROR_CORRUPT,
+          "extrinsics: rotation quaternion (%g, %g, %g, %g) has a value "
+          "that is not finite", x, y, z, w);
+      return FALSE;
+    }
+  }
+  for (i = 0; i < 3; i++) {
+    if (!isfinite (translation[i])) {
+      g_set_error (error, GST_TRIAL_ERROR, GST_TRIAL_ERROR_CORRUPT,
+          "extrinsics: translation (%g, %g, %g) has a value that is not "
+          "finite", translation[0], translation[1], translation[2]);
+      return FALSE;
+    }
+  }
+  norm = sqrt (x * x + y * y + z * z + w * w);
+  if (!(fabs (norm - 1.0) <= 1e-3)) {
+    g_set_error (error, GST_TRIAL_ERROR, GST_TRIAL_ERROR_CORRUPT,
+        "extrinsics: rotation quaternion (%g, %g, %g, %g) has norm %g, "
+        "expected 1", x, y, z, w, norm);
+    return FALSE;
+  }
+
+  /* librealsense's quat2rot, column-major */
+  extrinsics->rotation[0] = 1 - 2 * y * y - 2 * z * z;
+  extrinsics->rotation[3] = 2 * x * y - 2 * z * w;
+  extrinsics->rotation[6] = 2 * x * z + 2 * y * w;
+  extrinsics->rotation[1] = 2 * x * y + 2 * z * w;
+  extrinsics->rotation[4] = 1 - 2 * x * x - 2 * z * z;
+  extrinsics->rotation[7] = 2 * y * z - 2 * x * w;
+  extrinsics->rotation[2] = 2 * x * z - 2 * y * w;
+  extrinsics->rotation[5] = 2 * y * z + 2 * x * w;
+  extrinsics->rotation[8] = 1 - 2 * x * x - 2 * y * y;
+  for (i = 0; i < 3; i++)
+    extrinsics->translation[i] = translation[i];
+  return TRUE;
+}
+
+/* ---- checking the calibration ---- */
+
+static gboolean
+check_intrinsics (const GstTrialIntrinsics * in, const gchar * camera,
+    GError ** error)
+{
+  const struct
+  {
+    const gchar *name;
+    gfloat value;
+  } values[] = {
+    {"fx", in->fx}, {"fy", in->fy}, {"ppx", in->ppx}, {"ppy", in->ppy},
+    {"coefficient 0", in->coeffs[0]}, {"coefficient 1", in->coeffs[1]},
+    {"coefficient 2", in->coeffs[2]}, {"coefficient 3", in->coeffs[3]},
+    {"coefficient 4", in->coeffs[4]},
+  };
+  guint i;
+
+  if (in->width == 0 || in->height == 0) {
+    g_set_error (error, GST_TRIAL_ERROR, GST_TRIAL_ERROR_CORRUPT,
+        "%s intrinsics: size is %ux%u, expected at least 1x1", camera,
+        in->width, in->height);
+    return FALSE;
+  }
+  if (in->width > GST_TRIAL_MAX_DIMENSION
+      || in->height > GST_TRIAL_MAX_DIMENSION) {
+    g_set_error (error, GST_TRIAL_ERROR, GST_TRIAL_ERROR_TOO_LARGE,
+        "%s intrinsics: size is %ux%u, at most %ux%u supported", camera,
+        in->width, in->height, GST_TRIAL_MAX_DIMENSION,
+        GST_TRIAL_MAX_DIMENSION);
+    return FALSE;
+  }
+  for (i = 0; i < G_N_ELEMENTS (values); i++) {
+    if (!isfinite (values[i].value)) {
+      g_set_error (error, GST_TRIAL_ERROR, GST_TRIAL_ERROR_CORRUPT,
+          "%s intrinsics: %s is %g, expected a finite number", camera,
+          values[i].name, values[i].value);
+      return FALSE;
+    }
+  }
+  if (!(in->fx > 0) || !(in->fy > 0)) {
+    g_set_error (error, GST_TRIAL_ERROR, GST_TRIAL_ERROR_CORRUPT,
+        "%s intrinsics: focal length is fx %g, fy %g, expected both "
+        "positive", camera, in->fx, in->fy);
+    return FALSE;
+  }
+  if ((guint) in->model > GST_TRIAL_DISTORTION_KANNALA_BRANDT4) {
+    g_set_error (error, GST_TRIAL_ERROR, GST_TRIAL_ERROR_UNSUPPORTED,
+        "%s intrinsics: unknown distortion model %d", camera, in->model);
+    return FALSE;
+  }
+  return TRUE;
+}
+
+static gboolean
+check_extrinsics (const GstTrialExtrinsics * ex, GError ** error)
+{
+  const gfloat *r = ex->rotation;
+  gdouble worst = 0, det;
+  guint i, j, k;
+
+  for (i = 0; i < 9; i++) {
+    if (!isfinite (r[i])) {
+      g_set_error (error, GST_TRIAL_ERROR, GST_TRIAL_ERROR_CORRUPT,
+          "extrinsics: rotation[%u] is %g, expected a finite number", i,
+          r[i]);
+      return FALSE;
+    }
+  }
+  for (i = 0; i < 3; i++) {
+    if (!isfinite (ex->translation[i])) {
+      g_set_error (error, GST_TRIAL_ERROR, GST_TRIAL_ERROR_CORRUPT,
+          "extrinsics: translation[%u] is %g, expected a finite number", i,
+          ex->translation[i]);
+      return FALSE;
+    }
+  }
+  /* columns orthonormal: Rᵀ·R = I */
+  for (i = 0; i < 3; i++) {
+    for (j = 0; j < 3; j++) {
+      gdouble dot = 0;
+
+      for (k = 0; k < 3; k++)
+        dot += (gdouble) r[3 * i + k] * r[3 * j + k];
+      worst = MAX (worst, fabs (dot - (i == j ? 1.0 : 0.0)));
+    }
+  }
+  det = (gdouble) r[0] * ((gdouble) r[4] * r[8] - (gdouble) r[7] * r[5])
+      - (gdouble) r[3] * ((gdouble) r[1] * r[8] - (gdouble) r[7] * r[2])
+      + (gdouble) r[6] * ((gdouble) r[1] * r[5] - (gdouble) r[4] * r[2]);
+  if (worst > 1e-3 || fabs (det - 1.0) > 1e-3) {
+    g_set_error (error, GST_TRIAL_ERROR, GST_TRIAL_ERROR_CORRUPT,
+        "extrinsics: the rotation is not a rotation (R times its transpose "
+        "differs from the identity by %g, determinant %g, expected 0 and 1 "
+        "within 0.001)",
+        worst, det);
+    return FALSE;
+  }
+  return TRUE;
+}
+
+/* ---- step 1 and 6: once per calibration ---- */
+
+static void
+ray_map (const GstTrialIntrinsics * in, gfloat off, gfloat * mx, gfloat * my)
+{
+  const gfloat *c = in->coeffs;
+  guint x, y;
+
+  for (y = 0; y < in->height; y++) {
+    for (x = 0; x < in->width; x++) {
+      gsize i = (gsize) y * in->width + x;
+      gfloat u = (((gfloat) x + off) - in->ppx) / in->fx;
+      gfloat v = (((gfloat) y + off) - in->ppy) / in->fy;
+
+      if (in->model == GST_TRIAL_DISTORTION_INVERSE_BROWN_CONRADY) {
+        gfloat r2 = u * u + v * v;
+        gfloat f = 1.0f + c[0] * r2 + c[1] * r2 * r2 + c[4] * r2 * r2 * r2;
+        gfloat ux = u * f + 2.0f * c[2] * u * v + c[3] * (r2 + 2.0f * u * u);
+        gfloat uy = v * f + 2.0f * c[3] * u * v + c[2] * (r2 + 2.0f * v * v);
+
+        u = ux;
+        v = uy;
+      }
+      mx[i] = u;
+      my[i] = v;
+    }
+  }
+}
+
+static gfloat
+pixels_per_degree (guint size, gfloat pp, gfloat f)
+{
+  gfloat fov = (atan2f (pp + 0.5f, f) + atan2f ((gfloat) size - (pp + 0.5f),
+          f)) * 57.2957795f;
+
+  return (gfloat) size / fov;
+}
+
+static gboolean
+uses_rectangles (const GstTrialIntrinsics * d, const GstTrialIntrinsics * c)
+{
+  if (d->width == 640 && d->height == 240 && c->width == 320
+      && c->height == 180)
+    return TRUE;
+  if (d->width == 640 && d->height == 480 && c->width == 640
+      && c->height == 360)
+    return TRUE;
+  return pixels_per_degree (d->width, d->ppx, d->fx)
+      < pixels_per_degree (c->width, c->ppx, c->fx)
+      || pixels_per_degree (d->height, d->ppy, d->fy)
+      < pixels_per_degree (c->height, c->ppy, c->fy);
+}
+
+/* ---- steps 2-5: one row of corners ---- */
+
+/* LANES lanes of float32 / int32, as GCC and clang's vector extensions:
+ * element-wise IEEE operations, so each lane computes exactly what the
+ * scalar expression would. Eight lanes are two SSE2 registers, or one AVX
+ * register in the AVX2 copy of the row functions. */
+#define LANES 8
+/* the vectors are passed only between static functions of this file */
+#pragma GCC diagnostic ignored "-Wpsabi"
+typedef gfloat vf __attribute__ ((vector_size (4 * LANES)));
+typedef gint32 vi __attribute__ ((vector_size (4 * LANES)));
+typedef guint16 vu16 __attribute__ ((vector_size (2 * LANES)));
+
+static inline vf
+splat (gfloat x)
+{
+  return (vf) { 0 } + x;
+}
+
+static inline vf
+select_lanes (vi mask, vf yes, vf no)
+{
+  return (vf) ((mask & (vi) yes) | (~mask & (vi) no));
+}
+
+/* The color pixels of LANES corners, NO_PIXEL where not @valid; @r is
+ * u + 0.5, NaN or beyond the int32 range when not valid. */
+static inline vi
+to_pixel (vi valid, vf r, gfloat size)
+{
+  /* clamping to [-2, size + 1] first keeps every comparison with the
+   * image's edges as it was and makes the 1.5 * 2^23 trick exact */
+  vf safe = select_lanes (valid, r, splat (0.0f));
+  vf lo = splat (-2.0f), hi = splat (size + 1.0f);
+  vf clamped = select_lanes (safe < lo, lo, select_lanes (safe > hi, hi, safe));
+  vf rounded = (clamped + ROUND_MAGIC) - ROUND_MAGIC;
+  vi pixel = __builtin_convertvector (rounded, vi);
+
+  return (pixel & valid) | (((vi) { 0 } + NO_PIXEL) & ~valid);
+}
+
+/* The calibration in vector registers, loaded once per band: stores to the
+ * corner arrays could alias the aligner's fields, so the compiler would
+ * reload them for every vector otherwise. */
+typedef struct
+{
+  vf r[9], t[3], c[5];
+  vf scale, fx, fy, ppx, ppy;
+  gfloat width, height;
+  vi last_x, last_y;           /* color width - 1, height - 1 */
+} Lanes;
+
+static void
+load_lanes (const GstTrialAligner * a, Lanes * l)
+{
+  guint i;
+
+  for (i = 0; i < 9; i++)
+    l->r[i] = splat (a->extrinsics.rotation[i]);
+  for (i = 0; i < 3; i++)
+    l->t[i] = splat (a->extrinsics.translation[i]);
+  for (i = 0; i < 5; i++)
+    l->c[i] = splat (a->color.coeffs[i]);
+  l->scale = splat (a->scale);
+  l->fx = splat (a->color.fx);
+  l->fy = splat (a->color.fy);
+  l->ppx = splat (a->color.ppx);
+  l->ppy = splat (a->color.ppy);
+  l->width = a->color.width;
+  l->height = a->color.height;
+  l->last_x = (vi) { 0 } + (gint32) (a->color.width - 1);
+  l->last_y = (vi) { 0 } + (gint32) (a->color.height - 1);
+}
+
+/* One corner of LANES depth pixels: its color pixel (*ix, *iy) and
+ * whether it lands anywhere (the result). */
+static inline __attribute__((always_inline))
+     vi project_lanes (const Lanes * l, vf z, const gfloat * mx,
+    const gfloat * my, vi * ix, vi * iy, gboolean distort)
+{
+  const vf *r = l->r, *t = l->t, *c = l->c;
+  const vf limit = splat (2147483648.0f);
+  vf px, py, X, Y, Z, ca, cb, u, w, vx, vy;
+  vi valid;
+
+  memcpy (&vx, mx, sizeof (vx));
+  memcpy (&vy, my, sizeof (vy));
+  px = z * vx;
+  py = z * vy;
+  X = r[0] * px + (r[3] * py + (r[6] * z + t[0]));
+  Y = r[1] * px + (r[4] * py + (r[7] * z + t[1]));
+  Z = r[2] * px + (r[5] * py + (r[8] * z + t[2]));
+  ca = X / Z;
+  cb = Y / Z;
+  if (distort) {
+    vf r2 = ca * ca + cb * cb;
+    vf f = 1.0f + (c[0] * r2 + (c[1] * (r2 * r2) + c[4] * (r2 * (r2 * r2))));
+    vf af = ca * f, bf = cb * f;
+    vf q = c[3] * (r2 + 2.0f * (af * af));
+
+    ca = af + (2.0f * (c[2] * (af * bf)) + q);
+    cb = bf + (2.0f * (c[3] * (af * bf)) + q);
+  }
+  u = ca * l->fx + l->ppx + 0.5f;
+  w = cb * l->fy + l->ppy + 0.5f;
+  /* false for NaN too */
+  valid = (Z > 0.0f) & (u > -limit) & (u < limit) & (w > -limit)
+      & (w < limit);
+  *ix = to_pixel (valid, u, l->width);
+  *iy = to_pixel (valid, w, l->height);
+  return valid;
+}
+
+static inline vi
+max_lanes (vi a, vi b)
+{
+  vi m = a > b;
+
+  return (a & m) | (b & ~m);
+}
+
+static inline vi
+min_lanes (vi a, vi b)
+{
+  vi m = a < b;
+
+  return (a & m) | (b & ~m);
+}
+
+/* Steps 2-6 for LANES depth pixels: the rectangle of color pixels each one
+ * writes, already clipped to the image; empty (bottom -1, right -1) for
+ * depth 0 and for a corner that lands nowhere. */
+static inline __attribute__((always_inline))
+     void rectangles_lanes (const Lanes * l, const guint16 * depth,
+    const gfloat * mx0, const gfloat * my0, const gfloat * mx1,
+    const gfloat * my1, gint32 * rect, guint stride, gboolean rectangles,
+    gboolean distort)
+{
+  const vi zero = { 0 }, none = zero - 1;
+  vu16 raw;
+  vi d;
+  vf z;
+
+  /* one load and a widening, not a store of 8 ints read back as one
+   * vector (store forwarding fails on that) */
+  memcpy (&raw, depth, sizeof (raw));
+  d = __builtin_convertvector (raw, vi);
+  z = __builtin_convertvector (d, vf) * l->scale;
+  vi x0, y0, x1, y1, keep, left, top, right, bottom;
+
+  keep = project_lanes (l, z, mx0, my0, &x0, &y0, distort) & (d != zero);
+  if (rectangles) {
+    /* a corner that lands nowhere writes nothing, not the rectangle from
+     * INT_MIN that x86 would loop over (docs/align.md) */
+    keep &= project_lanes (l, z, mx1, my1, &x1, &y1, distort);
+  } else {
+    x1 = x0;
+    y1 = y0;
+  }
+  left = max_lanes (x0, zero) & keep;
+  top = max_lanes (y0, zero) & keep;
+  right = (min_lanes (x1, l->last_x) & keep) | (none & ~keep);
+  bottom = (min_lanes (y1, l->last_y) & keep) | (none & ~keep);
+  memcpy (rect, &left, sizeof (vi));
+  memcpy (rect + stride, &top, sizeof (vi));
+  memcpy (rect + 2 * stride, &right, sizeof (vi));
+  memcpy (rect + 3 * stride, &bottom, sizeof (vi));
+}
+
+/* rectangles_lanes for one row of @n depth pixels: @rect holds 4 rows of
+ * @stride >= n values, left, top, right, bottom */
+static inline __attribute__((always_inline))
+     void rectangles_row (const GstTrialAligner * a, const Lanes * l,
+    gsize o, guint n, gint32 * rect, guint stride, gboolean distort)
+{
+  const guint16 *depth = a->frame + o;
+  const gfloat *mx0 = a->mx0 + o, *my0 = a->my0 + o;
+  const gfloat *mx1 = a->rectangles ? a->mx1 + o : mx0;
+  const gfloat *my1 = a->rectangles ? a->my1 + o : my0;
+  guint16 tail_depth[LANES] = { 0 };
+  gfloat tail[4][LANES] = { {0} };
+  gint32 tail_rect[4 * LANES];
+  guint i, k, rest = n % LANES;
+
+  for (i = 0; i + LANES <= n; i += LANES)
+    rectangles_lanes (l, depth + i, mx0 + i, my0 + i, mx1 + i, my1 + i,
+        rect + i, stride, a->rectangles, distort);
+  if (rest == 0)
+    return;
+  memcpy (tail_depth, depth + i, rest * sizeof (guint16));
+  memcpy (tail[0], mx0 + i, rest * sizeof (gfloat));
+  memcpy (tail[1], my0 + i, rest * sizeof (gfloat));
+  memcpy (tail[2], mx1 + i, rest * sizeof (gfloat));
+  memcpy (tail[3], my1 + i, rest * sizeof (gfloat));
+  rectangles_lanes (l, tail_depth, tail[0], tail[1], tail[2], tail[3],
+      tail_rect, LANES, a->rectangles, distort);
+  for (k = 0; k < 4; k++)
+    memcpy (rect + k * stride + i, tail_rect + LANES * k,
+        rest * sizeof (gint32));
+}
+
+/* an AVX2 copy where the CPU has it (same IEEE operations, same bytes) */
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+#define ROW_CLONES __attribute__ ((target_clones ("avx2", "default")))
+#else
+#define ROW_CLONES
+#endif
+
+ROW_CLONES static void
+rectangles_row_plain (const GstTrialAligner * a, const Lanes * l, gsize o,
+    guint n, gint32 * rect, guint stride)
+{
+  rectangles_row (a, l, o, n, rect, stride, FALSE);
+}
+
+ROW_CLONES static void
+rectangles_row_distorted (const GstTrialAligner * a, const Lanes * l,
+    gsize o, guint n, gint32 * rect, guint stride)
+{
+  rectangles_row (a, l, o, n, rect, stride, TRUE);
+}
+
+/* ---- step 7: one band ---- */
+
+static void
+scatter_band (GstTrialAligner * a, guint band)
+{
+  const guint dw = a->depth.width, dh = a->depth.height;
+  const gsize cw = a->color.width, ch = a->color.height;
+  guint16 *buf = a->band_min[band];
+  gint32 *left = a->band_corners[band], *top = left + dw, *right = top + dw,
+      *bottom = right + dw;
+  guint row_start = (guint) ((guint64) dh * band / a->n_bands);
+  guint row_end = (guint) ((guint64) dh * (band + 1) / a->n_bands);
+  guint y, x;
+  Lanes lanes;
+
+  load_lanes (a, &lanes);
+  memset (buf, 0xff, cw * ch * sizeof (guint16));
+  for (y = row_start; y < row_end; y++) {
+    gsize o = (gsize) y * dw;
+    const guint16 *row = a->frame + o;
+
+    if (a->distort_color)
+      rectangles_row_distorted (a, &lanes, o, dw, left, dw);
+    else
+      rectangles_row_plain (a, &lanes, o, dw, left, dw);
+
+    for (x = 0; x < dw; x++) {
+      guint16 v = row[x] - 1;
+      gint x0 = left[x], y0 = top[x], x1 = right[x], y1 = bottom[x];
+      gint cy;
+
+      if (x1 < x0)
+        continue;
+      for (cy = y0; cy <= y1; cy++) {
+        guint16 *p = buf + cy * cw + x0, *last = buf + cy * cw + x1;
+
+        /* 2 or 3 pixels when depth has fewer pixels per degree */
+        do
+          *p = MIN (*p, v);
+        while (++p <= last);
+      }
+    }
+  }
+}
+
+/* the minimum over the bands, + 1 (0xffff, nothing, becomes 0) */
+static void
+merge_slice (GstTrialAligner * a, guint slice)
+{
+  gsize n = (gsize) a->color.width * a->color.height;
+  gsize start = n * slice / a->n_bands, end = n * (slice + 1) / a->n_bands;
+  guint16 *out = a->out;
+  gsize i;
+  guint b;
+
+  const guint16 *acc = a->band_min[0];
+
+  /* the + 1 in the last pass; 0xffff + 1 is stored as 0 */
+  for (b = 1; b < a->n_bands; b++) {
+    const guint16 *m = a->band_min[b];
+    guint16 add = b == a->n_bands - 1;
+
+    for (i = start; i < end; i++)
+      out[i] = MIN (acc[i], m[i]) + add;
+    acc = out;
+  }
+  if (a->n_bands == 1) {
+    for (i = start; i < end; i++)
+      out[i] = acc[i] + 1;
+  }
+}
+
+static void
+run_job (GstTrialAligner * a, guint index)
+{
+  if (a->phase == PHASE_SCATTER)
+    scatter_band (a, index);
+  else
+    merge_slice (a, index);
+}
+
+/* One pool for every aligner of the process, its threads started once and
+ * kept: aligners come and go (one per recording), threads do not. */
+static GThreadPool *shared_pool;
+G_LOCK_DEFINE_STATIC (shared_pool);
+
+static void
+worker (gpointer data, gpointer user_data)
+{
+  Job *job = data;
+  GstTrialAligner *a = job->aligner;
+
+  (void) user_data;
+  run_job (a, job->index);
+  g_mutex_lock (&a->lock);
+  if (--a->pending == 0)
+    g_cond_signal (&a->done);
+  g_mutex_unlock (&a->lock);
+}
+
+/* runs job 0 in this thread and the others in the pool, and waits */
+static void
+run_phase (GstTrialAligner * a, Phase phase)
+{
+  guint i;
+
+  a->phase = phase;
+  g_mutex_lock (&a->lock);
+  a->pending = a->n_bands - 1;
+  g_mutex_unlock (&a->lock);
+  for (i = 1; i < a->n_bands; i++)
+    g_thread_pool_push (shared_pool, &a->jobs[i], NULL);
+  run_job (a, 0);
+  g_mutex_lock (&a->lock);
+  while (a->pending > 0)
+    g_cond_wait (&a->done, &a->lock);
+  g_mutex_unlock (&a->lock);
+}
+
+/* ---- public ---- */
+
+GstTrialAligner *
+gst_trial_aligner_new (const GstTrialIntrinsics * depth,
+    const GstTrialIntrinsics * color, const GstTrialExtrinsics * extrinsics,
+    gfloat depth_scale, guint n_threads, GError ** error)
+{
+  GstTrialAligner *a;
+  gsize n, color_n, need;
+  guint b, n_bands;
+  gboolean ok;
+
+  g_return_val_if_fail (depth != NULL && color != NULL, NULL);
+  g_return_val_if_fail (extrinsics != NULL, NULL);
+  g_return_val_if_fail (n_threads >= 1, NULL);
+
+  if (!check_intrinsics (depth, "depth", error)
+      || !check_intrinsics (color, "color", error)
+      || !check_extrinsics (extrinsics, error))
+    return NULL;
+  if (!isfinite (depth_scale) || !(depth_scale > 0)) {
+    g_set_error (error, GST_TRIAL_ERROR, GST_TRIAL_ERROR_CORRUPT,
+        "depth scale is %g, expected a positive number of metres per unit",
+        depth_scale);
+    return NULL;
+  }
+
+  n = (gsize) depth->width * depth->height;
+  color_n = (gsize) color->width * color->height;
+  n_bands = MIN (MIN (n_threads, depth->height), MAX_THREADS);
+  /* ray maps for up to 2 corners, and a color-sized buffer per band */
+  need = n * 4 * sizeof (gfloat) + n_bands * color_n * sizeof (guint16);
+  if (need > MAX_MEMORY) {
+    g_set_error (error, GST_TRIAL_ERROR, GST_TRIAL_ERROR_TOO_LARGE,
+        "aligning %ux%u depth to %ux%u color with %u threads needs %"
+        G_GSIZE_FORMAT " MiB, at most %u MiB supported", depth->width,
+        depth->height, color->width, color->height, n_bands, need >> 20,
+        MAX_MEMORY >> 20);
+    return NULL;
+  }
+
+  a = g_new0 (GstTrialAligner, 1);
+  g_mutex_init (&a->lock);
+  g_cond_init (&a->done);
+  a->n_bands = n_bands;
+  a->depth = *depth;
+  a->color = *color;
+  a->extrinsics = *extrinsics;
+  a->scale = depth_scale;
+  a->rectangles = uses_rectangles (depth, color);
+  a->distort_color =
+      color->model == GST_TRIAL_DISTORTION_MODIFIED_BROWN_CONRADY
+      || color->model == GST_TRIAL_DISTORTION_INVERSE_BROWN_CONRADY;
+
+  a->band_min = g_new0 (guint16 *, a->n_bands);
+  a->band_corners = g_new0 (gint32 *, a->n_bands);
+  ok = (a->mx0 = g_try_new (gfloat, n)) && (a->my0 = g_try_new (gfloat, n));
+  if (ok && a->rectangles)
+    ok = (a->mx1 = g_try_new (gfloat, n)) && (a->my1 = g_try_new (gfloat, n));
+  for (b = 0; ok && b < a->n_bands; b++)
+    ok = (a->band_min[b] = g_try_new (guint16, color_n)) != NULL;
+  if (!ok) {
+    g_set_error (error, GST_TRIAL_ERROR, GST_TRIAL_ERROR_TOO_LARGE,
+        "not enough memory to align %ux%u depth to %ux%u color (%"
+        G_GSIZE_FORMAT " MiB)", depth->width, depth->height, color->width,
+        color->height, need >> 20);
+    gst_trial_aligner_free (a);
+    return NULL;
+  }
+  ray_map (depth, -0.5f, a->mx0, a->my0);
+  if (a->rectangles)
+    ray_map (depth, 0.5f, a->mx1, a->my1);
+  for (b = 0; b < a->n_bands; b++)
+    a->band_corners[b] = g_new (gint32, 4 * (gsize) depth->width);
+  a->jobs = g_new (Job, a->n_bands);
+  for (b = 0; b < a->n_bands; b++) {
+    a->jobs[b].aligner = a;
+    a->jobs[b].index = b;
+  }
+  if (a->n_bands > 1) {
+    G_LOCK (shared_pool);
+    if (shared_pool == NULL)
+      shared_pool = g_thread_pool_new (worker, NULL, a->n_bands - 1, TRUE,
+          NULL);
+    else if (g_thread_pool_get_max_threads (shared_pool) < (gint) a->n_bands
+        - 1)
+      g_thread_pool_set_max_threads (shared_pool, a->n_bands - 1, NULL);
+    G_UNLOCK (shared_pool);
+  }
+  return a;
+}
+
+void
+gst_trial_aligner_free (GstTrialAligner * aligner)
+{
+  guint b;
+
+  if (aligner == NULL)
+    return;
+  g_free (aligner->jobs);
+  for (b = 0; b < aligner->n_bands; b++) {
+    g_free (aligner->band_min[b]);
+    g_free (aligner->band_corners[b]);
+  }
+  g_free (aligner->band_min);
+  g_free (aligner->band_corners);
+  g_free (aligner->mx0);
+  g_free (aligner->my0);
+  g_free (aligner->mx1);
+  g_free (aligner->my1);
+  g_mutex_clear (&aligner->lock);
+  g_cond_clear (&aligner->done);
+  g_free (aligner);
+}
+
+gboolean
+gst_trial_aligner_uses_rectangles (GstTrialAligner * aligner)
+{
+  g_return_val_if_fail (aligner != NULL, FALSE);
+
+  return aligner->rectangles;
+}
+
+gboolean
+gst_trial_aligner_process (GstTrialAligner * aligner, const guint16 * depth,
+    gsize depth_size, guint16 * out, gsize out_size, const gchar * name,
+    GError ** error)
+{
+  gsize want_depth, want_out;
+
+  g_return_val_if_fail (aligner != NULL, FALSE);
+  g_return_val_if_fail (depth != NULL && out != NULL, FALSE);
+
+  want_depth = (gsize) aligner->depth.width * aligner->depth.height * 2;
+  want_out = (gsize) aligner->color.width * aligner->color.height * 2;
+  if (depth_size != want_depth) {
+    g_set_error (error, GST_TRIAL_ERROR, GST_TRIAL_ERROR_SIZE_MISMATCH,
+        "%s: depth frame is %" G_GSIZE_FORMAT " bytes, expected %"
+        G_GSIZE_FORMAT " (%ux%u uint16, the depth calibration's size)",
+        name ? name : "frame", depth_size, want_depth, aligner->depth.width,
+        aligner->depth.height);
+    return FALSE;
+  }
+  if (out_size != want_out) {
+    g_set_error (error, GST_TRIAL_ERROR, GST_TRIAL_ERROR_SIZE_MISMATCH,
+        "%s: aligned depth buffer is %" G_GSIZE_FORMAT " bytes, expected %"
+        G_GSIZE_FORMAT " (%ux%u uint16, the color calibration's size)",
+        name ? name : "frame", out_size, want_out, aligner->color.width,
+        aligner->color.height);
+    return FALSE;
+  }
+
+  aligner->frame = depth;
+  aligner->out = out;
+  run_phase (aligner, PHASE_SCATTER);
+  run_phase (aligner, PHASE_MERGE);
+  aligner->frame = NULL;
+  aligner->out = NULL;
+  return TRUE;
+}

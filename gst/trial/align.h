@@ -1,0 +1,94 @@
+/* gst-trial: depth aligned to the color camera (docs/align.md).
+ *
+ * Maps every depth pixel into the color camera's image, as librealsense's
+ * x86 build does for rs.align(rs.stream.color), bit for bit: the rule is
+ * /work/shared/ALIGN.md. The calibration is checked and the ray maps are
+ * computed once, by gst_trial_aligner_new(); each frame is then aligned by
+ * gst_trial_aligner_process(), split into bands of depth rows over threads. */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/* The lens models, as a .bag's CameraInfo spells them (distortion_model). */
+typedef enum
+{
+  GST_TRIAL_DISTORTION_NONE,
+  GST_TRIAL_DISTORTION_BROWN_CONRADY,
+  GST_TRIAL_DISTORTION_INVERSE_BROWN_CONRADY,
+  GST_TRIAL_DISTORTION_MODIFIED_BROWN_CONRADY,
+  GST_TRIAL_DISTORTION_FTHETA,
+  GST_TRIAL_DISTORTION_KANNALA_BRANDT4,
+} GstTrialDistortion;
+
+/* One camera's intrinsics, as librealsense's rs2_intrinsics. */
+typedef struct
+{
+  guint width;
+  guint height;
+  gfloat fx;
+  gfloat fy;
+  gfloat ppx;
+  gfloat ppy;
+  GstTrialDistortion model;
+  gfloat coeffs[5];
+} GstTrialIntrinsics;
+
+/* Depth to color: P_color = R·P_depth + t, in metres. R is column-major
+ * (rotation[3] is row 0, column 1), as librealsense's rs2_extrinsics. */
+typedef struct
+{
+  gfloat rotation[9];
+  gfloat translation[3];
+} GstTrialExtrinsics;
+
+/* Parses a distortion_model string ("None", "Brown Conrady",
+ * "Inverse Brown Conrady", "Modified Brown Conrady", "Ftheta",
+ * "Kannala Brandt4"); FALSE with GST_TRIAL_ERROR_UNSUPPORTED otherwise. */
+gboolean gst_trial_distortion_from_name (const gchar * name,
+    GstTrialDistortion * model, GError ** error);
+
+const gchar *gst_trial_distortion_name (GstTrialDistortion model);
+
+/* Fills @extrinsics from a tf message's unit quaternion (x, y, z, w) and
+ * translation (metres) as librealsense does: the matrix in double, then
+ * each value rounded to float. FALSE (GST_TRIAL_ERROR_CORRUPT) when a value
+ * is not finite or the quaternion's norm is not 1 (within 1e-3). */
+gboolean gst_trial_extrinsics_from_quaternion (const gdouble quaternion[4],
+    const gdouble translation[3], GstTrialExtrinsics * extrinsics,
+    GError ** error);
+
+typedef struct _GstTrialAligner GstTrialAligner;
+
+/* Checks the calibration and precomputes the ray maps. @depth_scale is in
+ * metres per depth unit. @n_threads (>= 1, at most 64 are used) is how
+ * many threads align a frame: the calling one and n_threads - 1 workers of
+ * a pool that all aligners of the process share, whose threads start once
+ * and stay. One aligner aligns one frame at a time.
+ * NULL and GST_TRIAL_ERROR_CORRUPT (TOO_LARGE for sizes beyond
+ * GST_TRIAL_MAX_DIMENSION) when a camera has a size of 0, fx or fy not
+ * positive, a value that is not finite, when the rotation is not a rotation
+ * (R·Rᵀ = I and det R = 1, within 1e-3) or the depth scale is not positive. */
+GstTrialAligner *gst_trial_aligner_new (const GstTrialIntrinsics * depth,
+    const GstTrialIntrinsics * color, const GstTrialExtrinsics * extrinsics,
+    gfloat depth_scale, guint n_threads, GError ** error);
+
+void gst_trial_aligner_free (GstTrialAligner * aligner);
+
+/* Aligns one frame: @depth is depth width x height uint16 values (host
+ * order), @out receives color width x height uint16 values in the same
+ * units, 0 where no depth pixel lands. The sizes are in bytes; FALSE with
+ * GST_TRIAL_ERROR_SIZE_MISMATCH (and @out untouched) when either differs
+ * from the calibration. @name names the frame in the error. */
+gboolean gst_trial_aligner_process (GstTrialAligner * aligner,
+    const guint16 * depth, gsize depth_size, guint16 * out, gsize out_size,
+    const gchar * name, GError ** error);
+
+/* Whether a depth pixel covers the rectangle between its two corners'
+ * color pixels (TRUE) or only its top-left corner's pixel (ALIGN.md step 6). */
+gboolean gst_trial_aligner_uses_rectangles (GstTrialAligner * aligner);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (GstTrialAligner, gst_trial_aligner_free)
+
+G_END_DECLS
