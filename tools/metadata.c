@@ -242,6 +242,14 @@ tp_metadata_build (const TpJob * job, const TpOptions * options)
     json_builder_add_null_value (b);
   json_builder_set_member_name (b, "output_camera");
   add_text (b, gst_trial_layout_get_output_camera (layout));
+  /* rs-convert 2.35+ exports named by timestamp: frames numbered in time
+   * order, depth paired by time; depth files left unpaired are counted */
+  json_builder_set_member_name (b, "timestamp_named");
+  json_builder_add_boolean_value (b,
+      gst_trial_layout_is_timestamp_named (layout));
+  json_builder_set_member_name (b, "unpaired_depth_frames");
+  json_builder_add_int_value (b,
+      gst_trial_layout_get_n_unpaired_depth (layout));
   json_builder_set_member_name (b, "resumed_from_frames");
   json_builder_add_int_value (b, job->resumed_from);
   /* processing_fps and processing_time_seconds are rounded: --summarize
