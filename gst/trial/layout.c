@@ -19,23 +19,17 @@
 #include "gst/trial/layout.h"
 #include "gst/trial/bmp.h"
 #include "gst/trial/error.h"
+#include "gst/trial/framename.h"
 #include "gst/trial/jpeg.h"
 #include "gst/trial/png.h"
 #include "gst/trial/raw.h"
 
-/* Digits of a frame number in a name form (frame_%06d): at most 18. */
-#define MAX_FRAME_DIGITS 18
-
 /* A frame's file name is usually its folder's first name with another
- * number: prefix + the number printed with at least @width digits + suffix
+ * number: prefix + the number printed with at least width digits + suffix
  * (e.g. "frame_" %06d ".png"). Only names that are not are stored, so the
- * frame index takes ~32 bytes a frame instead of two full paths. */
-typedef struct
-{
-  gchar *prefix;                /* NULL: no usual name (none parsed yet) */
-  gchar *suffix;
-  gint width;
-} NameForm;
+ * frame index takes ~32 bytes a frame instead of two full paths. A form
+ * whose prefix is NULL has not been learnt yet. */
+typedef GstTrialFrameName NameForm;
 
 /* One frame: the public part first, so that it can be handed out. */
 typedef struct
@@ -45,43 +39,6 @@ typedef struct
   const gchar *depth_name;      /* likewise (depth_format NONE: no file) */
 } FrameEntry;
 
-static void
-name_form_clear (NameForm * form)
-{
-  g_clear_pointer (&form->prefix, g_free);
-  g_clear_pointer (&form->suffix, g_free);
-}
-
-/* Learns the usual form from @name, the file of frame @number: its last
- * run of digits that spells @number. FALSE if there is none. */
-static gboolean
-name_form_learn (NameForm * form, const gchar * name, gint64 number)
-{
-  const gchar *end = name + strlen (name), *digits_end, *digits;
-
-  for (digits_end = end; digits_end > name; digits_end--) {
-    if (g_ascii_isdigit (digits_end[-1]))
-      break;
-  }
-  for (digits = digits_end; digits > name && g_ascii_isdigit (digits[-1]);)
-    digits--;
-  if (digits == digits_end || digits_end - digits > MAX_FRAME_DIGITS
-      || g_ascii_strtoll (digits, NULL, 10) != number)
-    return FALSE;
-  form->prefix = g_strndup (name, digits - name);
-  form->suffix = g_strdup (digits_end);
-  form->width = digits_end - digits;
-  return TRUE;
-}
-
-/* The usual name of frame @number (@form must have been learnt). */
-static gchar *
-name_form_name (const NameForm * form, gint64 number)
-{
-  return g_strdup_printf ("%s%0*" G_GINT64_FORMAT "%s", form->prefix,
-      form->width, number, form->suffix);
-}
-
 /* NULL when @name is the usual one for @number (learning the form from
  * the first name), else @name kept in @chunk. */
 static const gchar *
@@ -90,9 +47,9 @@ name_form_keep (NameForm * form, GStringChunk * chunk, const gchar * name,
 {
   g_autofree gchar *usual = NULL;
 
-  if (form->prefix == NULL && !name_form_learn (form, name, number))
+  if (form->prefix == NULL && !gst_trial_frame_name_learn (form, name, number))
     return g_string_chunk_insert (chunk, name);
-  usual = name_form_name (form, number);
+  usual = gst_trial_frame_name_format (form, number);
   return strcmp (usual, name) == 0 ? NULL :
       g_string_chunk_insert (chunk, name);
 }
@@ -104,7 +61,7 @@ frame_file_path (const gchar * dir, const NameForm * form, const gchar * name,
   g_autofree gchar *usual = NULL;
 
   if (name == NULL)
-    name = usual = name_form_name (form, number);
+    name = usual = gst_trial_frame_name_format (form, number);
   return g_build_filename (dir, name, NULL);
 }
 
@@ -169,47 +126,38 @@ static const struct
   {".png", GST_TRIAL_DEPTH_PNG},
 };
 
-/* A file name form such as frame_%06d: the text up to and including the
- * last '_', and the printf field width of the number. */
-typedef struct
-{
-  const gchar *prefix;
-  gsize prefix_len;
-  guint width;
-} NamePattern;
-
+/* The name forms a folder's files are tried in, such as "frame_" %06d:
+ * the text up to and including the last '_' and the digits, zero-padded;
+ * the extension is not part of them. */
 #define MAX_PATTERNS 8
 
 typedef struct
 {
-  NamePattern p[MAX_PATTERNS];
+  GstTrialFrameName p[MAX_PATTERNS];
   guint n;
 } NamePatterns;
 
 static void
 name_patterns_add (NamePatterns * patterns, const gchar * prefix, guint width)
 {
-  NamePattern *p;
-
   g_assert (patterns->n < MAX_PATTERNS);
-  p = &patterns->p[patterns->n++];
-  p->prefix = prefix;
-  p->prefix_len = strlen (prefix);
-  p->width = width;
+  gst_trial_frame_name_init (&patterns->p[patterns->n++], prefix, width, "");
 }
 
-/* TRUE when "prefix" + digits is what printf ("%s%0*d", prefix, width, n)
- * writes for the number the digits spell. */
-static gboolean
-name_pattern_matches (const NamePattern * p, const gchar * name,
-    gsize prefix_len, gsize n_digits)
+static void
+name_patterns_clear (NamePatterns * patterns)
 {
-  if (prefix_len != p->prefix_len || memcmp (name, p->prefix, prefix_len) != 0)
-    return FALSE;
-  return n_digits == p->width || (n_digits > p->width
-      && name[prefix_len] != '0');
+  guint i;
+
+  for (i = 0; i < patterns->n; i++)
+    gst_trial_frame_name_clear (&patterns->p[i]);
+  patterns->n = 0;
 }
 
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (NamePatterns, name_patterns_clear);
+
+/* The first pattern whose form @name's prefix and digits are, or
+ * patterns->n. */
 static guint
 name_patterns_rank (const NamePatterns * patterns, const gchar * name,
     gsize prefix_len, gsize n_digits)
@@ -217,7 +165,8 @@ name_patterns_rank (const NamePatterns * patterns, const gchar * name,
   guint i;
 
   for (i = 0; i < patterns->n; i++) {
-    if (name_pattern_matches (&patterns->p[i], name, prefix_len, n_digits))
+    if (gst_trial_frame_name_spells (&patterns->p[i], name,
+            prefix_len + n_digits))
       return i;
   }
   return patterns->n;
@@ -514,20 +463,16 @@ depth_listing_new (gchar * dir, GError ** error)
   return g_steal_pointer (&listing);
 }
 
-/* Copies @prefix, @digits and @ext into @buf; FALSE if they do not fit
- * (then no such file can exist: names are shorter than NAME_MAX). */
+/* The name of frame @number in form @p with extension @ext, in @buf;
+ * FALSE if it does not fit (then no such file can exist: names are shorter
+ * than NAME_MAX). */
 static gboolean
-compose_name (gchar * buf, gsize size, const NamePattern * p,
-    const gchar * digits, gsize n_digits, const gchar * ext)
+compose_name (gchar * buf, gsize size, const GstTrialFrameName * p,
+    gint64 number, const gchar * ext)
 {
-  gsize ext_len = strlen (ext);
+  gsize len = gst_trial_frame_name_format_to (p, number, buf, size);
 
-  if (p->prefix_len + n_digits + ext_len >= size)
-    return FALSE;
-  memcpy (buf, p->prefix, p->prefix_len);
-  memcpy (buf + p->prefix_len, digits, n_digits);
-  memcpy (buf + p->prefix_len + n_digits, ext, ext_len + 1);
-  return TRUE;
+  return len > 0 && g_strlcpy (buf + len, ext, size - len) < size - len;
 }
 
 /* The depth file of frame @number: the first name of the candidates, in
@@ -537,23 +482,16 @@ static const gchar *
 find_depth_name (const DepthListing * listing, const NamePatterns * patterns,
     gboolean ext_major, gint64 number, GstTrialDepthFormat * format)
 {
-  gchar digits4[24], digits6[24], buf[512];
-  gsize len4, len6;
+  gchar buf[512];
   guint n_exts = G_N_ELEMENTS (depth_exts);
   guint k;
-
-  len4 = g_snprintf (digits4, sizeof digits4, "%04" G_GINT64_FORMAT, number);
-  len6 = g_snprintf (digits6, sizeof digits6, "%06" G_GINT64_FORMAT, number);
 
   for (k = 0; k < patterns->n * n_exts; k++) {
     guint pi = ext_major ? k % patterns->n : k / n_exts;
     guint ei = ext_major ? k / patterns->n : k % n_exts;
-    const NamePattern *p = &patterns->p[pi];
-    const gchar *digits = p->width == 4 ? digits4 : digits6;
-    gsize n_digits = p->width == 4 ? len4 : len6;
     const gchar *found;
 
-    if (!compose_name (buf, sizeof buf, p, digits, n_digits,
+    if (!compose_name (buf, sizeof buf, &patterns->p[pi], number,
             depth_exts[ei].ext))
       continue;
     found = g_hash_table_lookup (listing->names, buf);
@@ -800,8 +738,8 @@ gst_trial_layout_clear (gpointer data)
   g_free (layout->too_large_name);
   g_clear_pointer (&layout->frames, g_array_unref);
   g_clear_pointer (&layout->names, g_string_chunk_free);
-  name_form_clear (&layout->color_form);
-  name_form_clear (&layout->depth_form);
+  gst_trial_frame_name_clear (&layout->color_form);
+  gst_trial_frame_name_clear (&layout->depth_form);
 }
 
 /* @path without trailing separators (but "/" stays "/"). */
@@ -1097,7 +1035,8 @@ gst_trial_layout_scan (const gchar * path, const GstTrialScanOptions * options,
   g_autoptr (DepthListing) depth = NULL;
   g_autoptr (GArray) files = NULL;
   g_autofree gchar *canonical = NULL;
-  NamePatterns color_patterns = { 0 }, depth_patterns = { 0 };
+  g_auto (NamePatterns) color_patterns = { 0 };
+  g_auto (NamePatterns) depth_patterns = { 0 };
   ColorListing colors = { 0 };
   GStatBuf st;
 
