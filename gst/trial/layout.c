@@ -1,28 +1,22 @@
 /* gst-trial: the layout scan (TRIAL_FORMAT.md §1).
  *
  * Owns deciding, once per trial, the structure, the camera, the color and
- * depth folders, the files of every frame and the depth format, shape and
- * scale. Every folder involved is listed exactly once with readdir(); the
- * per-frame work is string matching against those listings, so a scan costs
- * no stat(), glob or listing per frame. All frame paths live in one
- * GStringChunk and all frames in one GArray, so 100,000 frames take a few
- * MB. */
+ * depth folders and the files of every frame; the sizes, depth format and
+ * scale read from the first files are probe.c's. Every folder involved is
+ * listed exactly once with readdir(); the per-frame work is string matching
+ * against those listings, so a scan costs no stat(), glob or listing per
+ * frame. All frame paths live in one GStringChunk and all frames in one
+ * GArray, so 100,000 frames take a few MB. */
 #include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
-#include <math.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <unistd.h>
 #include <glib/gstdio.h>
 
 #include "gst/trial/layout.h"
-#include "gst/trial/bmp.h"
 #include "gst/trial/error.h"
 #include "gst/trial/framename.h"
-#include "gst/trial/jpeg.h"
-#include "gst/trial/png.h"
-#include "gst/trial/raw.h"
+#include "gst/trial/probe.h"
 
 /* A frame's file name is usually its folder's first name with another
  * number: prefix + the number printed with at least width digits + suffix
@@ -91,17 +85,6 @@ struct _GstTrialLayout
   GstTrialDtype depth_scale_dtype;      /* else: decided on this dtype */
 };
 
-/* How many depth files are tried before the shape is left undecided. */
-#define MAX_DEPTH_PROBES 8
-
-/* What is read of the first color file to learn its size: the PNG
- * signature and IHDR take 33 bytes; JPEG and BMP are read whole (JPEG's SOF
- * may follow large EXIF/ICC segments) up to a bound against hostile files. */
-#define PNG_HEAD_BYTES 64
-#define COLOR_FILE_MAX_BYTES (64u * 1024 * 1024)
-
-/* Used when no depth file tells: RealSense depth is uint16 millimetres. */
-#define DEFAULT_DEPTH_SCALE 0.001
 
 static const struct
 {
@@ -503,226 +486,25 @@ find_depth_name (const DepthListing * listing, const NamePatterns * patterns,
   return NULL;
 }
 
-/* ---- reading the first files ---- */
-
-/* Up to @limit bytes from the start of the regular file @path; @whole says
- * whether that is all of it. NULL when it cannot be read. */
-static guint8 *
-read_head (const gchar * path, gsize limit, gsize * size, gboolean * whole)
-{
-  struct stat st;
-  guint8 *data;
-  gsize want, got = 0;
-  int fd;
-
-  /* O_NONBLOCK: a FIFO would block the scan until a writer comes; it is
-   * refused below as not a regular file. */
-  fd = g_open (path, O_RDONLY | O_CLOEXEC | O_NONBLOCK, 0);
-  if (fd < 0)
-    return NULL;
-  if (fstat (fd, &st) != 0 || !S_ISREG (st.st_mode)) {
-    close (fd);
-    return NULL;
-  }
-  want = (guint64) st.st_size < limit ? (gsize) st.st_size : limit;
-  data = g_malloc (want > 0 ? want : 1);
-  while (got < want) {
-    gssize n = read (fd, data + got, want - got);
-
-    if (n < 0 && errno == EINTR)
-      continue;
-    if (n <= 0)
-      break;
-    got += n;
-  }
-  close (fd);
-  *size = got;
-  *whole = (guint64) got == (guint64) st.st_size;
-  return data;
-}
-
-static void
-read_color_size (GstTrialLayout * layout, guint index)
-{
-  const GstTrialFrame *frame = gst_trial_layout_get_frame (layout, index);
-  g_autofree gchar *path = gst_trial_layout_dup_color_path (layout, index);
-  g_autofree guint8 *data = NULL;
-  gsize size = 0;
-  gboolean whole;
-  guint width = 0, height = 0;
-  gboolean ok = FALSE;
-
-  data = read_head (path, frame->color_format ==
-      GST_TRIAL_COLOR_PNG ? PNG_HEAD_BYTES : COLOR_FILE_MAX_BYTES, &size,
-      &whole);
-  if (data == NULL)
-    return;
-
-  switch (frame->color_format) {
-    case GST_TRIAL_COLOR_PNG:{
-      GstTrialPngHeader header;
-
-      ok = gst_trial_png_read_header (data, size, &header, NULL);
-      width = header.width;
-      height = header.height;
-      break;
-    }
-    case GST_TRIAL_COLOR_JPEG:
-      ok = gst_trial_jpeg_read_size (data, size, &width, &height, NULL);
-      break;
-    case GST_TRIAL_COLOR_BMP:
-      ok = gst_trial_bmp_read_size (data, size, &width, &height, NULL);
-      break;
-  }
-  if (ok) {
-    layout->color_width = width;
-    layout->color_height = height;
-  }
-}
-
-/* The shape of a .raw of @size bytes: the color frames' when it is theirs
- * (depth registered to color; the fixed list would miss uncommon sizes and
- * read 480x640 portrait frames as landscape), else by its size alone.
- * @square says the size names no known shape and was taken as a square. */
-static gboolean
-raw_shape_for_size (const GstTrialLayout * layout, guint64 size,
-    guint * width, guint * height, gboolean * square)
-{
-  *square = FALSE;
-  if (layout->color_width > 0
-      && size == (guint64) layout->color_width * layout->color_height * 2) {
-    *width = layout->color_width;
-    *height = layout->color_height;
-    return TRUE;
-  }
-  if (size > G_MAXSIZE || !gst_trial_raw_guess_shape (size, width, height))
-    return FALSE;
-  /* no known shape is square: guess_shape found none and took a square */
-  *square = *width == *height;
-  return TRUE;
-}
-
-/* .raw files have no header: their shape comes from their size. The sizes
- * of up to MAX_DEPTH_PROBES .raw files vote (one stat each, no read), so one
- * odd file, such as a truncated frame whose size happens to be a square,
- * does not decide the shape of the whole trial. At equal votes a known
- * shape beats a square, then the earlier file wins. */
-static void
-decide_raw_shape (GstTrialLayout * layout)
-{
-  guint64 sizes[MAX_DEPTH_PROBES];
-  guint votes[MAX_DEPTH_PROBES];
-  gboolean squares[MAX_DEPTH_PROBES];
-  guint i, j, n = 0, tried = 0, best = G_MAXUINT;
-  guint width, height;
-
-  for (i = 0; i < layout->frames->len && tried < MAX_DEPTH_PROBES; i++) {
-    const GstTrialFrame *frame = gst_trial_layout_get_frame (layout, i);
-    g_autofree gchar *path = NULL;
-    GStatBuf st;
-    gboolean square;
-
-    if (frame->depth_format != GST_TRIAL_DEPTH_RAW)
-      continue;
-    tried++;
-    path = gst_trial_layout_dup_depth_path (layout, i);
-    if (g_stat (path, &st) != 0 || !S_ISREG (st.st_mode)
-        || !raw_shape_for_size (layout, st.st_size, &width, &height, &square))
-      continue;
-    for (j = 0; j < n && sizes[j] != (guint64) st.st_size; j++);
-    if (j == n) {
-      sizes[n] = st.st_size;
-      squares[n] = square;
-      votes[n++] = 0;
-    }
-    votes[j]++;
-  }
-  for (j = 0; j < n; j++) {
-    if (best == G_MAXUINT || votes[j] > votes[best]
-        || (votes[j] == votes[best] && squares[best] && !squares[j]))
-      best = j;
-  }
-  if (best != G_MAXUINT) {
-    gboolean square;
-
-    raw_shape_for_size (layout, sizes[best], &width, &height, &square);
-    layout->depth_width = width;
-    layout->depth_height = height;
-  }
-}
-
-/* Shape and scale from the first depth file that reads and probes; one
- * file read when it does (.raw shapes: decide_raw_shape). Needs the color
- * size read first. */
-static void
-decide_depth (GstTrialLayout * layout, const GstTrialScanOptions * options)
-{
-  gboolean need_shape = options->depth_width == 0
-      || options->depth_height == 0;
-  gboolean need_scale = !(options->depth_scale > 0.0
-      && isfinite (options->depth_scale));
-  guint i, tried = 0;
-
-  layout->depth_width = need_shape ? 0 : options->depth_width;
-  layout->depth_height = need_shape ? 0 : options->depth_height;
-  layout->depth_scale = need_scale ? DEFAULT_DEPTH_SCALE :
-      options->depth_scale;
-  layout->depth_scale_forced = !need_scale;
-  layout->depth_scale_dtype = GST_TRIAL_DTYPE_U2;
-
-  for (i = 0; i < layout->frames->len; i++) {
-    const GstTrialFrame *frame = gst_trial_layout_get_frame (layout, i);
-    if (frame->depth_format != GST_TRIAL_DEPTH_NONE) {
-      layout->depth_format = frame->depth_format;
-      break;
-    }
-  }
-
-  if (need_shape && layout->depth_format == GST_TRIAL_DEPTH_RAW) {
-    decide_raw_shape (layout);
-    need_shape = FALSE;
-  }
-
-  for (i = 0; i < layout->frames->len && tried < MAX_DEPTH_PROBES
-      && (need_shape || need_scale); i++) {
-    const GstTrialFrame *frame = gst_trial_layout_get_frame (layout, i);
-    g_autofree gchar *path = NULL;
-    g_autofree guint8 *data = NULL;
-    gsize size = 0;
-    gboolean whole = FALSE;
-    guint width = 0, height = 0;
-    gdouble scale = 0.0;
-    GstTrialDtype dtype = GST_TRIAL_DTYPE_U2;
-
-    if (frame->depth_format == GST_TRIAL_DEPTH_NONE)
-      continue;
-    tried++;
-    path = gst_trial_layout_dup_depth_path (layout, i);
-    data = read_head (path, GST_TRIAL_MAX_IMAGE_BYTES, &size,
-        &whole);
-    if (data == NULL || !whole)
-      continue;
-    if (need_shape && !gst_trial_depth_probe_shape (frame->depth_format,
-            data, size, path, &width, &height, NULL))
-      continue;
-    if (need_scale && (!gst_trial_depth_decide_scale (frame->depth_format,
-                data, size, path, &scale, NULL)
-            || !gst_trial_depth_probe_dtype (frame->depth_format, data, size,
-                path, &dtype, NULL)))
-      continue;
-    if (need_shape) {
-      layout->depth_width = width;
-      layout->depth_height = height;
-    }
-    if (need_scale) {
-      layout->depth_scale = scale;
-      layout->depth_scale_dtype = dtype;
-    }
-    break;
-  }
-}
-
 /* ---- the scan ---- */
+
+/* Sizes, depth format and scale from the first files (probe.c). */
+static void
+probe_first_files (GstTrialLayout * layout,
+    const GstTrialScanOptions * options)
+{
+  GstTrialProbe probe;
+
+  gst_trial_probe_first_files (layout, options, &probe);
+  layout->color_width = probe.color_width;
+  layout->color_height = probe.color_height;
+  layout->depth_format = probe.depth_format;
+  layout->depth_width = probe.depth_width;
+  layout->depth_height = probe.depth_height;
+  layout->depth_scale = probe.depth_scale;
+  layout->depth_scale_forced = probe.depth_scale_forced;
+  layout->depth_scale_dtype = probe.depth_scale_dtype;
+}
 
 static void
 gst_trial_layout_clear (gpointer data)
@@ -1120,8 +902,7 @@ gst_trial_layout_scan (const gchar * path, const GstTrialScanOptions * options,
 
   layout->color_format =
       gst_trial_layout_get_frame (layout, 0)->color_format;
-  read_color_size (layout, 0);
-  decide_depth (layout, options);
+  probe_first_files (layout, options);
 
   return g_steal_pointer (&layout);
 }
