@@ -22,4 +22,37 @@ gchar *tp_json_to_string (JsonNode * node, gboolean pretty);
 gboolean tp_metadata_write (JsonNode * node, const gchar * dir,
     GError ** error);
 
+#define TP_METADATA_ERROR (tp_metadata_error_quark ())
+
+typedef enum
+{
+  TP_METADATA_ERROR_READ,       /* the file cannot be read as a file */
+  TP_METADATA_ERROR_INVALID,    /* it is not what trial-process writes */
+} TpMetadataError;
+
+GQuark tp_metadata_error_quark (void);
+
+/* What --summarize reads back of a job's metadata.json. */
+typedef struct
+{
+  guint64 total_frames;
+  guint64 successful;
+  guint64 failed;
+  gboolean complete;
+  gboolean interrupted;
+  gchar *error;                 /* the job's error, "" when none */
+  gdouble processing_time_seconds;      /* of its last run */
+  gdouble converted_frames;     /* frames its last run converted */
+  GArray *failed_frames;        /* TpFailure, by frame number, then stream */
+} TpMetadataRecord;
+
+/* Reads @path into @record, checking every field it needs against the
+ * schema that tp_metadata_build() writes. On failure @record is cleared and
+ * @error (G_FILE_ERROR or TP_METADATA_ERROR) names the file and says what
+ * was expected and what was found. */
+gboolean tp_metadata_read (const gchar * path, TpMetadataRecord * record,
+    GError ** error);
+
+void tp_metadata_record_clear (TpMetadataRecord * record);
+
 G_END_DECLS
