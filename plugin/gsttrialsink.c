@@ -341,19 +341,27 @@ resource_error_for_errno (int err, gboolean opening)
   return GST_RESOURCE_ERROR_WRITE;
 }
 
-/* Posts the error for frame @frame, whose final name is @path: @what failed
- * on @file (the folder or the temporary file) because of @reason. The
- * details carry frame and path for applications. */
+/* A GST_RESOURCE_ERROR for the errno @err, its text as the message. */
 static void
-gst_trial_sink_post_write_error (GstTrialSink * self, GstResourceError code,
-    gint64 frame, const gchar * path, const gchar * what, const gchar * file,
-    const gchar * reason)
+set_errno_error (GError ** error, int err, gboolean opening)
+{
+  g_set_error_literal (error, GST_RESOURCE_ERROR,
+      resource_error_for_errno (err, opening), g_strerror (err));
+}
+
+/* Posts the error for frame @frame, whose final name is @path: @what failed
+ * on @file (the folder or the temporary file) with @error, a
+ * GST_RESOURCE_ERROR. The details carry frame and path for applications. */
+static void
+gst_trial_sink_post_write_error (GstTrialSink * self, gint64 frame,
+    const gchar * path, const gchar * what, const gchar * file,
+    const GError * error)
 {
   gst_element_message_full_with_details (GST_ELEMENT (self),
-      GST_MESSAGE_ERROR, GST_RESOURCE_ERROR, code,
+      GST_MESSAGE_ERROR, error->domain, error->code,
       g_strdup_printf ("Could not write frame %" G_GINT64_FORMAT " to '%s': %s",
-          frame, path, reason),
-      g_strdup_printf ("cannot %s '%s': %s", what, file, reason),
+          frame, path, error->message),
+      g_strdup_printf ("cannot %s '%s': %s", what, file, error->message),
       __FILE__, GST_FUNCTION, __LINE__,
       gst_structure_new ("details", "frame", G_TYPE_INT64, frame,
           "path", G_TYPE_STRING, path, NULL));
@@ -385,7 +393,7 @@ write_all (int fd, const guint8 * data, gsize size, int *err)
 }
 
 static gboolean
-write_buffer (int fd, GstBuffer * buffer, int *err, const gchar ** reason)
+write_buffer (int fd, GstBuffer * buffer, GError ** error)
 {
   guint i, n = gst_buffer_n_memory (buffer);
 
@@ -394,15 +402,17 @@ write_buffer (int fd, GstBuffer * buffer, int *err, const gchar ** reason)
     GstMemory *mem = gst_buffer_peek_memory (buffer, i);
     GstMapInfo map;
     gboolean ok;
+    int err = 0;
 
     if (!gst_memory_map (mem, &map, GST_MAP_READ)) {
-      *reason = "cannot read the buffer's memory";
+      g_set_error_literal (error, GST_RESOURCE_ERROR,
+          GST_RESOURCE_ERROR_WRITE, "cannot read the buffer's memory");
       return FALSE;
     }
-    ok = write_all (fd, map.data, map.size, err);
+    ok = write_all (fd, map.data, map.size, &err);
     gst_memory_unmap (mem, &map);
     if (!ok) {
-      *reason = g_strerror (*err);
+      set_errno_error (error, err, FALSE);
       return FALSE;
     }
   }
@@ -412,16 +422,16 @@ write_buffer (int fd, GstBuffer * buffer, int *err, const gchar ** reason)
 /* A rename is a change of the folder: the new name survives a power loss
  * only once the folder itself is flushed. */
 static gboolean
-sync_folder (const gchar * dir, int *err)
+sync_folder (const gchar * dir, GError ** error)
 {
   int fd = open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 
   if (fd < 0) {
-    *err = errno;
+    set_errno_error (error, errno, FALSE);
     return FALSE;
   }
   if (fsync (fd) != 0) {
-    *err = errno;
+    set_errno_error (error, errno, FALSE);
     close (fd);
     return FALSE;
   }
@@ -441,16 +451,15 @@ gst_trial_sink_write_frame (GstTrialSink * self, gint64 frame,
   g_autofree gchar *base = g_path_get_basename (path);
   g_autofree gchar *tmp_name = NULL;
   g_autofree gchar *tmp = NULL;
-  const gchar *what, *reason = NULL;
-  GstResourceError code;
-  int fd, err = 0;
+  g_autoptr (GError) error = NULL;
+  const gchar *what;
+  int fd;
 
   if (g_strcmp0 (dir, self->last_dir) != 0) {
     if (g_mkdir_with_parents (dir, 0777) != 0) {
-      err = errno;
-      gst_trial_sink_post_write_error (self,
-          resource_error_for_errno (err, TRUE), frame, path,
-          "create the folder", dir, g_strerror (err));
+      set_errno_error (&error, errno, TRUE);
+      gst_trial_sink_post_write_error (self, frame, path, "create the folder",
+          dir, error);
       return FALSE;
     }
     g_free (self->last_dir);
@@ -462,48 +471,44 @@ gst_trial_sink_write_frame (GstTrialSink * self, gint64 frame,
   /* 0666 as for any new file: the umask decides, e.g. 0644 or group-shared */
   fd = g_mkstemp_full (tmp, O_WRONLY | O_CLOEXEC, 0666);
   if (fd < 0) {
-    err = errno;
-    gst_trial_sink_post_write_error (self,
-        resource_error_for_errno (err, TRUE), frame, path,
-        "create the temporary file", tmp, g_strerror (err));
+    set_errno_error (&error, errno, TRUE);
+    gst_trial_sink_post_write_error (self, frame, path,
+        "create the temporary file", tmp, error);
     return FALSE;
   }
 
-  if (!write_buffer (fd, buffer, &err, &reason)) {
+  if (!write_buffer (fd, buffer, &error)) {
     what = "write to";
     close (fd);
     goto failed;
   }
   if (do_fsync && fsync (fd) != 0) {
-    err = errno;
+    set_errno_error (&error, errno, FALSE);
     what = "flush";
     close (fd);
     goto failed;
   }
   /* network file systems report write errors only here */
   if (close (fd) != 0) {
-    err = errno;
+    set_errno_error (&error, errno, FALSE);
     what = "close";
     goto failed;
   }
   if (rename (tmp, path) != 0) {
-    err = errno;
+    set_errno_error (&error, errno, FALSE);
     what = "rename to the final name";
     goto failed;
   }
-  if (do_fsync && !sync_folder (dir, &err)) {
-    gst_trial_sink_post_write_error (self, resource_error_for_errno (err,
-            FALSE), frame, path, "flush the folder", dir, g_strerror (err));
+  if (do_fsync && !sync_folder (dir, &error)) {
+    gst_trial_sink_post_write_error (self, frame, path, "flush the folder",
+        dir, error);
     return FALSE;
   }
   return TRUE;
 
 failed:
   g_unlink (tmp);
-  code = err != 0 ? resource_error_for_errno (err, FALSE)
-      : GST_RESOURCE_ERROR_WRITE;
-  gst_trial_sink_post_write_error (self, code, frame, path, what, tmp,
-      reason != NULL ? reason : g_strerror (err));
+  gst_trial_sink_post_write_error (self, frame, path, what, tmp, error);
   return FALSE;
 }
 
