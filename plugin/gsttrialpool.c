@@ -23,8 +23,8 @@
  *   returned to GLib's global set, and gst_shared_task_pool_set_max_threads
  *   may change the count while running. n-threads here is the count of
  *   threads started with the pool and reported in trial-stats, which
- *   latency and the in-flight window (2 * n-threads + 2) are sized on.
- * Ordered output, the window and the per-element work are not the pool's
+ *   latency and max-in-flight (2 * n-threads + 2) are sized on.
+ * Ordered output, max-in-flight and the per-element work are not the pool's
  * business either way; they live in the element and its queue. */
 #ifdef HAVE_CONFIG_H
 #include "config.h"

@@ -40,18 +40,20 @@ typedef enum
   JOB_NO_METADATA,
   JOB_BAD_METADATA,
   JOB_DAMAGED,
-} JobState;
+} JobOutputState;
 
 static const gchar *const state_names[] = {
   "complete", "interrupted", "stopped", "incomplete", "no-metadata",
   "bad-metadata", "damaged"
 };
 
+/* One job's output folder as --summarize finds it (the job itself is
+ * trial-process's TpJob, job.h). */
 typedef struct
 {
   gchar *name;                  /* folder relative to the root */
   gchar *dir;                   /* folder as a path */
-  JobState state;
+  JobOutputState state;
   gchar *reason;                /* the job's error, or what is wrong */
   gboolean counted;             /* the counts come from metadata.json */
   guint64 total, successful, failed;
@@ -59,20 +61,20 @@ typedef struct
   gdouble converted;            /* frames its last run converted */
   GArray *failures;             /* TpFailure, by frame number */
   GPtrArray *damaged;           /* what is wrong with each damaged output */
-} Job;
+} JobOutput;
 
 typedef struct
 {
   const gchar *root;
-  GPtrArray *jobs;              /* Job */
+  GPtrArray *jobs;              /* JobOutput */
   GHashTable *trials;           /* folders holding the jobs */
   GPtrArray *unreadable;        /* messages about folders not listed */
 } Summary;
 
 static void
-job_free (gpointer data)
+job_output_free (gpointer data)
 {
-  Job *job = data;
+  JobOutput *job = data;
 
   g_free (job->name);
   g_free (job->dir);
@@ -92,7 +94,7 @@ compare_names (gconstpointer a, gconstpointer b)
  * whole, in name order. Temporary files (".name.tmp-XXXXXX") are not
  * outputs. */
 static void
-check_outputs (Job * job, const gchar * stream, const gchar * ext)
+check_outputs (JobOutput * job, const gchar * stream, const gchar * ext)
 {
   g_autofree gchar *dir = g_build_filename (job->dir, stream, NULL);
   g_autoptr (GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
@@ -121,7 +123,7 @@ check_outputs (Job * job, const gchar * stream, const gchar * ext)
 /* Takes the counts, times and failed frames of @record; the state from
  * its flags and error. */
 static void
-job_take_record (Job * job, TpMetadataRecord * record)
+job_output_take_record (JobOutput * job, TpMetadataRecord * record)
 {
   job->counted = TRUE;
   job->total = record->total_frames;
@@ -147,7 +149,7 @@ static void
 add_job (Summary * s, const gchar * dir, const gchar * rel,
     gboolean has_metadata)
 {
-  Job *job = g_new0 (Job, 1);
+  JobOutput *job = g_new0 (JobOutput, 1);
   g_autofree gchar *path = g_build_filename (dir, "metadata.json", NULL);
   g_autoptr (GError) error = NULL;
   TpMetadataRecord record;
@@ -159,7 +161,7 @@ add_job (Summary * s, const gchar * dir, const gchar * rel,
   if (!has_metadata)
     job->state = JOB_NO_METADATA;
   else if (tp_metadata_read (path, &record, &error))
-    job_take_record (job, &record);
+    job_output_take_record (job, &record);
   else {
     job->state = JOB_BAD_METADATA;
     job->reason = g_strdup (error->message);
@@ -240,7 +242,7 @@ add_up (const Summary * s)
   guint i;
 
   for (i = 0; i < s->jobs->len; i++) {
-    const Job *job = g_ptr_array_index (s->jobs, i);
+    const JobOutput *job = g_ptr_array_index (s->jobs, i);
     if (job->state == JOB_COMPLETE)
       t.complete++;
     else
@@ -266,14 +268,14 @@ status_of (const Summary * s, const Totals * t)
 }
 
 static gboolean
-is_problem (const Job * job)
+is_problem (const JobOutput * job)
 {
   return job->state != JOB_COMPLETE || job->failed > 0
       || job->damaged->len > 0;
 }
 
 static void
-print_job (const Job * job)
+print_job (const JobOutput * job)
 {
   guint i, shown = MIN (job->failures->len, MAX_FAILED_SHOWN);
 
@@ -331,7 +333,7 @@ print_text (const Summary * s, const Totals * t, TpSummaryStatus status)
   if (t->incomplete > 0 || t->with_failures > 0) {
     printf ("incomplete jobs and failed frames:\n");
     for (i = 0; i < s->jobs->len; i++) {
-      const Job *job = g_ptr_array_index (s->jobs, i);
+      const JobOutput *job = g_ptr_array_index (s->jobs, i);
       if (is_problem (job))
         print_job (job);
     }
@@ -375,7 +377,7 @@ add_int (JsonBuilder * b, const gchar * name, gint64 value)
 }
 
 static void
-add_count (JsonBuilder * b, const gchar * name, const Job * job,
+add_count (JsonBuilder * b, const gchar * name, const JobOutput * job,
     guint64 value)
 {
   json_builder_set_member_name (b, name);
@@ -386,7 +388,7 @@ add_count (JsonBuilder * b, const gchar * name, const Job * job,
 }
 
 static void
-build_job (JsonBuilder * b, const Job * job)
+build_job (JsonBuilder * b, const JobOutput * job)
 {
   guint i, shown = MIN (job->failures->len, MAX_FAILED_SHOWN);
 
@@ -449,7 +451,7 @@ print_json (const Summary * s, const Totals * t, TpSummaryStatus status)
   json_builder_set_member_name (b, "problems");
   json_builder_begin_array (b);
   for (i = 0; i < s->jobs->len; i++) {
-    const Job *job = g_ptr_array_index (s->jobs, i);
+    const JobOutput *job = g_ptr_array_index (s->jobs, i);
     if (is_problem (job))
       build_job (b, job);
   }
@@ -488,7 +490,7 @@ tp_summarize (const gchar * root, gboolean json)
     return TP_SUMMARY_NO_OUTPUT;
   }
 
-  s.jobs = g_ptr_array_new_with_free_func (job_free);
+  s.jobs = g_ptr_array_new_with_free_func (job_output_free);
   s.trials = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   s.unreadable = g_ptr_array_new_with_free_func (g_free);
   walk (&s, root, "", 0);
