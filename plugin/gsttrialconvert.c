@@ -94,7 +94,7 @@
 #include "gsttrialbuffers.h"
 #include "gsttrialconvert.h"
 #include "gsttrialorderedqueue.h"
-#include "gsttrialpool.h"
+#include "gst/trial/pool.h"
 
 GST_DEBUG_CATEGORY_STATIC (gst_trial_convert_debug);
 #define GST_CAT_DEFAULT gst_trial_convert_debug
@@ -260,8 +260,9 @@ gst_trial_convert_colormap_get_type (void)
 G_DEFINE_TYPE_WITH_CODE (GstTrialConvert, gst_trial_convert, GST_TYPE_ELEMENT,
     GST_DEBUG_CATEGORY_INIT (gst_trial_convert_debug, "trialconvert", 0,
         "gst-trial frame converter"));
-/* The pool type is registered with the element, so applications can
- * create a pool by type name once the plugin is loaded (gsttrialpool.h). */
+/* The pool type (gst/trial/pool.h) is also registered with the element,
+ * so applications that look it up by name once the plugin is loaded keep
+ * working; new code names GST_TYPE_TRIAL_POOL. */
 GST_ELEMENT_REGISTER_DEFINE_WITH_CODE (trialconvert, "trialconvert",
     GST_RANK_NONE, GST_TYPE_TRIAL_CONVERT,
     g_type_ensure (GST_TYPE_TRIAL_POOL));

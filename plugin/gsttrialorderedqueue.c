@@ -12,7 +12,7 @@
 #endif
 
 #include "gsttrialorderedqueue.h"
-#include "gsttrialtsan.h"
+#include "gst/trial/tsan.h"
 
 GST_DEBUG_CATEGORY_STATIC (gst_trial_ordered_queue_debug);
 #define GST_CAT_DEFAULT gst_trial_ordered_queue_debug

@@ -8,7 +8,7 @@
 #pragma once
 
 #include <gst/gst.h>
-#include "gsttrialpool.h"
+#include "gst/trial/pool.h"
 
 G_BEGIN_DECLS
 

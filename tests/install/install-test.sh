@@ -44,7 +44,7 @@ for f in "$plugin" "$root/bin/trial-process" "$root/bin/trial-make-sample"; do
   objdump -p "$f" 2>/dev/null | grep -q 'NEEDED *libgsttrial-1.0.so.0$' \
     || fail "$f does not link libgsttrial-1.0.so.0"
 done
-for h in align bag bmp colormap depth error framemeta framename image jpeg layout npy output png raw rsbag; do
+for h in align bag bmp colormap depth error framemeta framename image jpeg layout npy output png pool raw rsbag; do
   [ -f "$root/include/gstreamer-1.0/gst/trial/$h.h" ] || fail "header $h.h not installed"
 done
 # the sample generator is for the tools and tests, not applications
