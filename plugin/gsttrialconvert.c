@@ -6,7 +6,7 @@
  * messages. A frame's conversion is the library's
  * (gst/trial/converter.c), the in-order queue and its src-pad task are
  * GstTrialOrderedQueue (gsttrialorderedqueue.c), the pool is GstTrialPool
- * (gsttrialpool.c). */
+ * (gst/trial/pool.c). */
 
 /**
  * SECTION:element-trialconvert
