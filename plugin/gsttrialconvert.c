@@ -110,7 +110,9 @@ GST_DEBUG_CATEGORY_STATIC (gst_trial_convert_debug);
 #define DEFAULT_STATS_INTERVAL 1000
 #define DEFAULT_MAX_ERRORS -1
 
-#define COLOR_INPUT_CAPS "image/png; image/jpeg; image/bmp"
+#define RAW_COLOR_CAPS \
+  "video/x-raw, format = (string) { RGB, BGR, RGBA, BGRA, UYVY, YUY2 }"
+#define COLOR_INPUT_CAPS "image/png; image/jpeg; image/bmp; " RAW_COLOR_CAPS
 #define DEPTH_INPUT_CAPS \
   "video/x-raw, format = (string) GRAY16_LE; application/x-npy; image/png"
 #define COLOR_OUTPUT_CAPS \
@@ -120,7 +122,7 @@ GST_DEBUG_CATEGORY_STATIC (gst_trial_convert_debug);
 
 static GstStaticPadTemplate sink_template = GST_STATIC_PAD_TEMPLATE ("sink",
     GST_PAD_SINK, GST_PAD_ALWAYS,
-    GST_STATIC_CAPS ("image/png; image/jpeg; image/bmp; "
+    GST_STATIC_CAPS (COLOR_INPUT_CAPS "; "
         "video/x-raw, format = (string) GRAY16_LE; application/x-npy"));
 
 static GstStaticPadTemplate src_template = GST_STATIC_PAD_TEMPLATE ("src",
@@ -132,6 +134,7 @@ static GstStaticCaps color_input_caps = GST_STATIC_CAPS (COLOR_INPUT_CAPS);
 static GstStaticCaps depth_input_caps = GST_STATIC_CAPS (DEPTH_INPUT_CAPS);
 static GstStaticCaps color_output_caps = GST_STATIC_CAPS (COLOR_OUTPUT_CAPS);
 static GstStaticCaps depth_output_caps = GST_STATIC_CAPS (DEPTH_OUTPUT_CAPS);
+static GstStaticCaps raw_color_caps = GST_STATIC_CAPS (RAW_COLOR_CAPS);
 static GstStaticCaps gray16_caps =
 GST_STATIC_CAPS ("video/x-raw, format = (string) GRAY16_LE");
 
@@ -621,6 +624,14 @@ structure_is_depth (const GstStructure * s)
 static gboolean
 structure_is_color (const GstStructure * s)
 {
+  if (gst_structure_has_name (s, "video/x-raw")) {
+    GstCaps *raw = gst_static_caps_get (&raw_color_caps);
+    gboolean ok = gst_structure_can_intersect (s,
+        gst_caps_get_structure (raw, 0));
+
+    gst_caps_unref (raw);
+    return ok;
+  }
   return gst_structure_has_name (s, "image/jpeg")
       || gst_structure_has_name (s, "image/bmp")
       || (gst_structure_has_name (s, "image/png")

@@ -5,6 +5,7 @@
 
 #include <gst/gst.h>
 
+#include "gstrsbagdemux.h"
 #include "gsttrialconvert.h"
 #include "gsttrialsink.h"
 #include "gsttrialsrc.h"
@@ -17,6 +18,8 @@ plugin_init (GstPlugin * plugin)
   ret |= GST_ELEMENT_REGISTER (trialsrc, plugin);
   ret |= GST_ELEMENT_REGISTER (trialconvert, plugin);
   ret |= GST_ELEMENT_REGISTER (trialsink, plugin);
+  ret |= GST_ELEMENT_REGISTER (rsbagdemux, plugin);
+  ret |= GST_TYPE_FIND_REGISTER (rosbag, plugin);
 
   return ret;
 }

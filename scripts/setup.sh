@@ -17,7 +17,7 @@ packages=(meson ninja-build pkg-config gcc libc6-dev
 if [ "${1:-}" = "--test" ]; then
   # gstreamer1.0-x: ximagesink for the preview tests under Xvfb
   packages+=(valgrind clang libclang-rt-14-dev python3-pil xvfb xauth
-    gstreamer1.0-x parallel slurm-wlm munge python3-rosbag python3-sensor-msgs
+    gstreamer1.0-x gstreamer1.0-plugins-base-apps parallel slurm-wlm munge python3-rosbag python3-sensor-msgs
     python3-diagnostic-msgs)
 fi
 

@@ -33,6 +33,8 @@ typedef enum
   FIELD_INTERRUPTED,
   FIELD_ERROR,
   FIELD_OUTPUT_CAMERA,
+  FIELD_TIMESTAMP_NAMED,
+  FIELD_UNPAIRED_DEPTH_FRAMES,
   FIELD_RESUMED_FROM_FRAMES,
   FIELD_CONVERTED_FRAMES,
   FIELD_FAILED_FRAMES,
@@ -83,6 +85,9 @@ static const struct
   [FIELD_INTERRUPTED] = {"interrupted", FIELD_KIND_FLAG, FALSE},
   [FIELD_ERROR] = {"error", FIELD_KIND_TEXT, FALSE},
   [FIELD_OUTPUT_CAMERA] = {"output_camera", FIELD_KIND_OTHER, FALSE},
+  [FIELD_TIMESTAMP_NAMED] = {"timestamp_named", FIELD_KIND_OTHER, FALSE},
+  [FIELD_UNPAIRED_DEPTH_FRAMES] =
+      {"unpaired_depth_frames", FIELD_KIND_OTHER, FALSE},
   [FIELD_RESUMED_FROM_FRAMES] =
       {"resumed_from_frames", FIELD_KIND_OTHER, FALSE},
   [FIELD_CONVERTED_FRAMES] = {"converted_frames", FIELD_KIND_COUNT, FALSE},
@@ -366,6 +371,14 @@ tp_metadata_build (const TpJob * job, const TpOptions * options)
     json_builder_add_null_value (b);
   set_member (b, FIELD_OUTPUT_CAMERA);
   add_text (b, gst_trial_layout_get_output_camera (layout));
+  /* rs-convert 2.35+ exports named by timestamp: frames numbered in time
+   * order, depth paired by time; depth files left unpaired are counted */
+  set_member (b, FIELD_TIMESTAMP_NAMED);
+  json_builder_add_boolean_value (b,
+      gst_trial_layout_is_timestamp_named (layout));
+  set_member (b, FIELD_UNPAIRED_DEPTH_FRAMES);
+  json_builder_add_int_value (b,
+      gst_trial_layout_get_n_unpaired_depth (layout));
   set_member (b, FIELD_RESUMED_FROM_FRAMES);
   json_builder_add_int_value (b, job->resumed_from);
   /* processing_fps and processing_time_seconds are rounded: --summarize

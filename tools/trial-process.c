@@ -13,6 +13,7 @@
 #include "gst/trial/error.h"
 #include "guard.h"
 #include "job.h"
+#include "bagjob.h"
 #include "metadata.h"
 #include "summary.h"
 
@@ -93,6 +94,44 @@ trial_camera_clear (gpointer data)
   g_free (spec->trial);
   g_free (spec->camera);
   g_free (spec->error);
+}
+
+/* A .bag recording (bagjob.c): its status, metadata.json as for folders. */
+static gint
+run_bag (const gchar * path, const TpOptions * options, gboolean json,
+    gboolean quiet)
+{
+  g_autoptr (JsonNode) meta = NULL;
+  gint status;
+  JsonObject *o;
+
+  if (options->preview)
+    g_printerr ("trial-process: warning: --preview is not available for .bag "
+        "recordings yet; converting '%s' without it\n", path);
+  status = tp_bag_run (path, options, &interrupt, &meta);
+
+  if (meta == NULL)
+    return status;
+  if (json) {
+    g_autofree gchar *line = json_to_string (meta, FALSE);
+
+    fprintf (stdout, "%s\n", line);
+  }
+  o = json_node_get_object (meta);
+  if (!quiet)
+    fprintf (json ? stderr : stdout, "%s/%s: %s, %" G_GINT64_FORMAT "/%"
+        G_GINT64_FORMAT " frames ok, %" G_GINT64_FORMAT " failed, %"
+        G_GINT64_FORMAT " depth frames unpaired, %.2f s, %.1f fps\n",
+        json_object_get_string_member (o, "trial_name"),
+        json_object_get_string_member (o, "output_camera"),
+        json_object_get_boolean_member (o, "complete") ? "done" : "stopped",
+        json_object_get_int_member (o, "successful"),
+        json_object_get_int_member (o, "total_frames"),
+        json_object_get_int_member (o, "failed"),
+        json_object_get_int_member (o, "unpaired_depth_frames"),
+        json_object_get_double_member (o, "processing_time_seconds"),
+        json_object_get_double_member (o, "processing_fps"));
+  return status;
 }
 
 static gboolean
@@ -411,6 +450,7 @@ main (int argc, char **argv)
   g_autoptr (GError) error = NULL;
   g_autoptr (GArray) specs = NULL;
   g_autoptr (GPtrArray) jobs = NULL;
+  g_autoptr (GPtrArray) bags = NULL;
   TpOptions options = { 0 };
   guint shard_k = 1, shard_n = 1, i;
   gint status = EXIT_OK;
@@ -558,6 +598,7 @@ main (int argc, char **argv)
   /* Every job of this shard is scanned and checked before any is run. */
   specs = list_jobs (trials, named, camera, all);
   jobs = g_ptr_array_new_with_free_func ((GDestroyNotify) tp_job_free);
+  bags = g_ptr_array_new_with_free_func (g_free);
   for (i = 0; i < specs->len && !interrupt.signals; i++) {
     TrialCamera *spec = &g_array_index (specs, TrialCamera, i);
     GstTrialScanOptions scan = GST_TRIAL_SCAN_OPTIONS_INIT;
@@ -566,6 +607,10 @@ main (int argc, char **argv)
 
     if (i % shard_n != shard_k - 1)
       continue;
+    if (tp_is_bag (spec->trial)) {
+      g_ptr_array_add (bags, g_strdup (spec->trial));
+      continue;
+    }
     if (spec->error) {
       g_printerr ("trial-process: %s\n", spec->error);
       status = MAX (status, EXIT_USAGE);
@@ -629,6 +674,12 @@ main (int argc, char **argv)
       status = MAX (status, EXIT_PROCESSING);
     else if (job->failed > 0 && status == EXIT_OK)
       status = EXIT_FRAMES_FAILED;
+  }
+  for (i = 0; i < bags->len && !interrupt.signals; i++) {
+    gint bag_status = run_bag (g_ptr_array_index (bags, i), &options, json,
+        quiet);
+
+    status = MAX (status, bag_status);
   }
   if (interrupt.signals)
     status = EXIT_INTERRUPTED;

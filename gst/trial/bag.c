@@ -78,8 +78,11 @@ typedef struct
 struct _GstTrialBag
 {
   gchar *name;
-  gint fd;                      /* -1 when reading from @bytes */
+  gint fd;                      /* -1 when reading from @bytes or @read */
   GBytes *bytes;
+  GstTrialBagReadFunc read;
+  gpointer read_data;
+  GDestroyNotify read_destroy;
   guint64 file_size;
   gchar *warning;
 
@@ -318,6 +321,15 @@ read_at (GstTrialBag * bag, guint64 offset, guint8 * out, gsize len,
         "%" G_GSIZE_FORMAT " bytes needed, the file ends after %"
         G_GUINT64_FORMAT, len, bag->file_size - MIN (offset,
             bag->file_size));
+  if (bag->read != NULL) {
+    g_autoptr (GError) local = NULL;
+
+    if (bag->read (bag->read_data, offset, out, len, &local))
+      return TRUE;
+    return set_error (error, local != NULL ? local->code : GST_TRIAL_ERROR_IO,
+        bag, offset, "read failed: %s", local != NULL ? local->message :
+        "unknown error");
+  }
   if (bag->fd < 0) {
     memcpy (out, (const guint8 *) g_bytes_get_data (bag->bytes, NULL) +
         offset, len);
@@ -945,11 +957,31 @@ gst_trial_bag_open_bytes (GBytes * bytes, const gchar * name,
   return bag_open (bag, error);
 }
 
+GstTrialBag *
+gst_trial_bag_open_reader (GstTrialBagReadFunc read, gpointer user_data,
+    GDestroyNotify destroy, guint64 size, const gchar * name, GError ** error)
+{
+  GstTrialBag *bag;
+
+  g_return_val_if_fail (read != NULL, NULL);
+
+  bag = g_new0 (GstTrialBag, 1);
+  bag->name = g_strdup (name != NULL ? name : "(stream)");
+  bag->fd = -1;
+  bag->read = read;
+  bag->read_data = user_data;
+  bag->read_destroy = destroy;
+  bag->file_size = size;
+  return bag_open (bag, error);
+}
+
 void
 gst_trial_bag_free (GstTrialBag * bag)
 {
   if (bag == NULL)
     return;
+  if (bag->read_destroy != NULL)
+    bag->read_destroy (bag->read_data);
   if (bag->fd >= 0)
     close (bag->fd);
   g_clear_pointer (&bag->bytes, g_bytes_unref);

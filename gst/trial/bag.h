@@ -57,6 +57,17 @@ GstTrialBag *gst_trial_bag_open (const gchar * path, GError ** error);
 /* The same from bytes in memory; @name is used in error messages. */
 GstTrialBag *gst_trial_bag_open_bytes (GBytes * bytes, const gchar * name,
     GError ** error);
+
+/* Reads exactly @len bytes at @offset (within the size given at open) into
+ * @out, or fails with @error set. */
+typedef gboolean (*GstTrialBagReadFunc) (gpointer user_data, guint64 offset,
+    guint8 * out, gsize len, GError ** error);
+/* The same from a file of @size bytes read through @read (e.g. a
+ * demuxer's gst_pad_pull_range()); @destroy frees @user_data with the
+ * bag. On failure @destroy has been called too. */
+GstTrialBag *gst_trial_bag_open_reader (GstTrialBagReadFunc read,
+    gpointer user_data, GDestroyNotify destroy, guint64 size,
+    const gchar * name, GError ** error);
 void gst_trial_bag_free (GstTrialBag * bag);
 /* The path (or name) the bag was opened with. */
 const gchar *gst_trial_bag_get_name (GstTrialBag * bag);

@@ -15,6 +15,27 @@
 #include "gst/trial/layout.h"
 #include "gst/trial/raw.h"
 
+static gboolean
+raw_color_from_string (const gchar * format, GstTrialRawColor * out)
+{
+  static const gchar *const names[] = {
+    [GST_TRIAL_RAW_COLOR_RGB] = "RGB",
+    [GST_TRIAL_RAW_COLOR_BGR] = "BGR",
+    [GST_TRIAL_RAW_COLOR_RGBA] = "RGBA",
+    [GST_TRIAL_RAW_COLOR_BGRA] = "BGRA",
+    [GST_TRIAL_RAW_COLOR_UYVY] = "UYVY",
+    [GST_TRIAL_RAW_COLOR_YUY2] = "YUY2",
+  };
+  guint i;
+
+  for (i = 0; i < G_N_ELEMENTS (names); i++)
+    if (g_strcmp0 (format, names[i]) == 0) {
+      *out = i;
+      return TRUE;
+    }
+  return FALSE;
+}
+
 gboolean
 gst_trial_converter_params_set_input (GstTrialConverterParams * p,
     const gchar * media_type, const gchar * raw_format, gboolean has_scale,
@@ -38,7 +59,15 @@ gst_trial_converter_params_set_input (GstTrialConverterParams * p,
   else if (g_str_equal (media_type, "video/x-raw")
       && g_strcmp0 (raw_format, "GRAY16_LE") == 0)
     p->input = GST_TRIAL_CONVERTER_INPUT_DEPTH_RAW;
-  else {
+  else if (g_str_equal (media_type, "video/x-raw")
+      && raw_color_from_string (raw_format, &p->raw_input)) {
+    p->input = GST_TRIAL_CONVERTER_INPUT_RAW_COLOR;
+    if (!has_size) {
+      g_set_error (error, GST_TRIAL_ERROR, GST_TRIAL_ERROR_UNSUPPORTED,
+          "raw color input needs width and height in its caps");
+      return FALSE;
+    }
+  } else {
     g_set_error (error, GST_TRIAL_ERROR, GST_TRIAL_ERROR_UNSUPPORTED,
         "input %s is not a color or depth frame format", media_type);
     return FALSE;
@@ -233,6 +262,125 @@ passthrough_size (const GstTrialConverterParams * p, const guint8 * data,
       error) && check_size (p, FALSE, header.width, header.height, error);
 }
 
+static inline guint8
+clamp_u8 (gint v)
+{
+  return v < 0 ? 0 : v > 255 ? 255 : v;
+}
+
+/* BT.601 limited range, the integer form of libyuv and the video4linux
+ * docs: 298 (Y - 16), 409 (V - 128), ... / 256, rounded. */
+static inline void
+yuv_to_rgb (gint y, gint u, gint v, guint8 * rgb)
+{
+  gint c = 298 * (y - 16) + 128, d = u - 128, e = v - 128;
+
+  rgb[0] = clamp_u8 ((c + 409 * e) >> 8);
+  rgb[1] = clamp_u8 ((c - 100 * d - 208 * e) >> 8);
+  rgb[2] = clamp_u8 ((c + 516 * d) >> 8);
+}
+
+/* A raw color frame (see GstTrialRawColor) as an 8-bit RGB image of the
+ * caps' size; the frame must be exactly that size at the default stride. */
+static GstTrialImage *
+raw_color_to_rgb (const GstTrialConverterParams * p, const guint8 * data,
+    gsize size, GError ** error)
+{
+  static const guint bpp[] = { 3, 3, 4, 4, 2, 2 };
+  guint b = bpp[p->raw_input];
+  gsize stride = ((gsize) p->width * b + 3) & ~(gsize) 3;
+  GstTrialImage *image;
+  guint x, y;
+
+  if ((p->raw_input == GST_TRIAL_RAW_COLOR_UYVY
+          || p->raw_input == GST_TRIAL_RAW_COLOR_YUY2) && p->width % 2 != 0) {
+    g_set_error (error, GST_TRIAL_ERROR, GST_TRIAL_ERROR_UNSUPPORTED,
+        "a YUV 4:2:2 color frame of odd width %u", p->width);
+    return NULL;
+  }
+  if (size != stride * p->height) {
+    g_set_error (error, GST_TRIAL_ERROR, GST_TRIAL_ERROR_SIZE_MISMATCH,
+        "color frame of %" G_GSIZE_FORMAT " bytes, expected %" G_GSIZE_FORMAT
+        " for %ux%u pixels", size, stride * p->height, p->width, p->height);
+    return NULL;
+  }
+  image = gst_trial_image_new (GST_TRIAL_PIXEL_RGB8, p->width, p->height,
+      error);
+  if (image == NULL)
+    return NULL;
+  for (y = 0; y < p->height; y++) {
+    const guint8 *s = data + y * stride;
+    guint8 *d = image->data + y * image->stride;
+
+    switch (p->raw_input) {
+      case GST_TRIAL_RAW_COLOR_RGB:
+        memcpy (d, s, (gsize) p->width * 3);
+        break;
+      case GST_TRIAL_RAW_COLOR_BGR:
+      case GST_TRIAL_RAW_COLOR_RGBA:
+      case GST_TRIAL_RAW_COLOR_BGRA:{
+        gboolean swap = p->raw_input != GST_TRIAL_RAW_COLOR_RGBA;
+
+        for (x = 0; x < p->width; x++, s += b, d += 3) {
+          d[0] = s[swap ? 2 : 0];
+          d[1] = s[1];
+          d[2] = s[swap ? 0 : 2];
+        }
+        break;
+      }
+      case GST_TRIAL_RAW_COLOR_UYVY:
+      case GST_TRIAL_RAW_COLOR_YUY2:{
+        gboolean uyvy = p->raw_input == GST_TRIAL_RAW_COLOR_UYVY;
+
+        /* two pixels in four bytes: U Y0 V Y1 or Y0 U Y1 V */
+        for (x = 0; x < p->width; x += 2, s += 4, d += 6) {
+          gint y0 = s[uyvy ? 1 : 0], y1 = s[uyvy ? 3 : 2];
+          gint u = s[uyvy ? 0 : 1], v = s[uyvy ? 2 : 3];
+
+          yuv_to_rgb (y0, u, v, d);
+          yuv_to_rgb (y1, u, v, d + 3);
+        }
+        break;
+      }
+    }
+  }
+  return image;
+}
+
+/* @image (RGB8) as @format: RGB8, BGR8, RGBA8 (opaque) or GRAY8 (BT.601
+ * luma, gst_trial_luma). */
+static GstTrialImage *
+rgb_as (GstTrialImage * image, GstTrialPixelFormat format, GError ** error)
+{
+  GstTrialImage *out;
+  gsize i, n = (gsize) image->width * image->height;
+  guint b;
+
+  if (format == GST_TRIAL_PIXEL_RGB8)
+    return image;
+  out = gst_trial_image_new (format, image->width, image->height, error);
+  if (out != NULL) {
+    b = gst_trial_pixel_format_bpp (format);
+    for (i = 0; i < n; i++) {
+      const guint8 *s = image->data + 3 * i;
+      guint8 *d = out->data + b * i;
+
+      if (format == GST_TRIAL_PIXEL_GRAY8) {
+        d[0] = gst_trial_luma (s[0], s[1], s[2]);
+      } else if (format == GST_TRIAL_PIXEL_BGR8) {
+        d[0] = s[2];
+        d[1] = s[1];
+        d[2] = s[0];
+      } else {
+        memcpy (d, s, 3);
+        d[3] = 255;
+      }
+    }
+  }
+  gst_trial_image_free (image);
+  return out;
+}
+
 static gboolean
 convert_color (const GstTrialConverterParams * p,
     GstTrialConverterInput input, const guint8 * data, gsize size,
@@ -252,7 +400,12 @@ convert_color (const GstTrialConverterParams * p,
 
   if (p->output == GST_TRIAL_CONVERTER_OUTPUT_RAW)
     format = p->raw_format;
-  image = decode_color (input, data, size, format, error);
+  if (input == GST_TRIAL_CONVERTER_INPUT_RAW_COLOR) {
+    image = raw_color_to_rgb (p, data, size, error);
+    if (image != NULL)
+      image = rgb_as (image, format, error);
+  } else
+    image = decode_color (input, data, size, format, error);
   if (image == NULL
       || !check_size (p, FALSE, image->width, image->height, error))
     return FALSE;

@@ -27,10 +27,26 @@ typedef enum
   GST_TRIAL_CONVERTER_INPUT_DEPTH_RAW,
   GST_TRIAL_CONVERTER_INPUT_DEPTH_NPY,
   GST_TRIAL_CONVERTER_INPUT_DEPTH_PNG,
+  GST_TRIAL_CONVERTER_INPUT_RAW_COLOR,  /* video/x-raw (rsbagdemux) */
 } GstTrialConverterInput;
 
 #define GST_TRIAL_CONVERTER_INPUT_IS_DEPTH(input) \
-  ((input) >= GST_TRIAL_CONVERTER_INPUT_DEPTH_RAW)
+  ((input) >= GST_TRIAL_CONVERTER_INPUT_DEPTH_RAW \
+      && (input) <= GST_TRIAL_CONVERTER_INPUT_DEPTH_PNG)
+
+/* The pixel layouts of raw color input, rows at GStreamer's default stride
+ * (width x bytes per pixel rounded up to 4). UYVY and YUY2 are YUV 4:2:2
+ * (RealSense's yuv422 and YUYV), converted to RGB with BT.601
+ * limited-range coefficients. */
+typedef enum
+{
+  GST_TRIAL_RAW_COLOR_RGB,
+  GST_TRIAL_RAW_COLOR_BGR,
+  GST_TRIAL_RAW_COLOR_RGBA,
+  GST_TRIAL_RAW_COLOR_BGRA,
+  GST_TRIAL_RAW_COLOR_UYVY,
+  GST_TRIAL_RAW_COLOR_YUY2,
+} GstTrialRawColor;
 
 typedef enum
 {
@@ -48,6 +64,7 @@ typedef struct
   /* OUTPUT_RAW: RGB8, BGR8, RGBA8 or GRAY8 for color; RGB8 (colourised
    * with colormap) or GRAY16 (millimetres) for depth */
   GstTrialPixelFormat raw_format;
+  GstTrialRawColor raw_input;   /* INPUT_RAW_COLOR: its pixel layout */
   guint width;                  /* from the caps, 0 = not given */
   guint height;
   gdouble depth_scale;          /* metres per unit; 0 = not decided yet */
@@ -63,7 +80,8 @@ typedef struct
 
 /* Fills @params (zeroing what the caps do not say) from the fields of a
  * stream's caps: @media_type ("image/png", "image/jpeg", "image/bmp",
- * "application/x-npy" or "video/x-raw" with @raw_format "GRAY16_LE"),
+ * "application/x-npy" or "video/x-raw" with @raw_format "GRAY16_LE", or
+ * for raw color RGB, BGR, RGBA, BGRA, UYVY or YUY2, which need @has_size),
  * depth-scale when @has_scale, depth-scale-dtype (NULL when absent) and
  * width and height when @has_size. An image/png with a depth-scale is depth.
  * UNSUPPORTED or TOO_LARGE saying which field is wrong. */

@@ -83,6 +83,8 @@ struct _GstTrialLayout
   gchar *too_large_name;        /* the first of them by name */
   gboolean depth_scale_forced;  /* given in the options: for every frame */
   GstTrialDtype depth_scale_dtype;      /* else: decided on this dtype */
+  gboolean timestamp_named;     /* rs-convert 2.35+ names, paired by time */
+  guint n_unpaired_depth;       /* depth files paired with no color frame */
 };
 
 
@@ -771,6 +773,239 @@ set_no_frames_error (const ColorListing * colors, const gchar * color_dir,
       colors->max);
 }
 
+/* ---- timestamp-named exports (rs-convert 2.35+) ---- */
+
+/* One file named <anything>_<ms>.<fraction><ext>, e.g.
+ * _Color_360713.52299999998650.png: @time in ns (fraction cut to ns). */
+typedef struct
+{
+  gint64 time;
+  const gchar *name;
+  guint ext;                    /* index in color_exts or depth_exts */
+} StampFile;
+
+/* The time in ns of a name "<anything>_<digits>.<digits>" ending at @end;
+ * FALSE when the name is not of that form or the time is beyond 63 bits. */
+static gboolean
+parse_stamp (const gchar * name, gsize end, gint64 * time)
+{
+  gsize dot, start, k;
+  gint64 ms = 0, frac = 0;
+  guint n_frac = 0;
+
+  dot = end;
+  while (dot > 0 && g_ascii_isdigit (name[dot - 1]))
+    dot--;
+  if (dot == end || dot == 0 || name[dot - 1] != '.')
+    return FALSE;
+  start = dot - 1;
+  while (start > 0 && g_ascii_isdigit (name[start - 1]))
+    start--;
+  if (start == dot - 1 || start == 0 || name[start - 1] != '_')
+    return FALSE;
+  for (k = start; k < dot - 1; k++) {
+    if (ms > (G_MAXINT64 / 1000000 - 9) / 10)
+      return FALSE;
+    ms = ms * 10 + (name[k] - '0');
+  }
+  for (k = dot; k < end && n_frac < 6; k++, n_frac++)
+    frac = frac * 10 + (name[k] - '0');
+  for (; n_frac < 6; n_frac++)
+    frac *= 10;
+  *time = ms * 1000000 + frac;
+  return TRUE;
+}
+
+typedef struct
+{
+  GStringChunk *names;
+  GArray *files;                /* StampFile */
+  gboolean depth;
+} StampListing;
+
+static void
+collect_stamp_file (const gchar * name, gsize len, gpointer user_data)
+{
+  StampListing *listing = user_data;
+  StampFile file;
+  guint i, n = listing->depth ? G_N_ELEMENTS (depth_exts) :
+      G_N_ELEMENTS (color_exts);
+
+  for (i = 0; i < n; i++) {
+    const gchar *ext = listing->depth ? depth_exts[i].ext : color_exts[i].ext;
+    gsize ext_len = strlen (ext);
+
+    if (len > ext_len && memcmp (name + len - ext_len, ext, ext_len) == 0
+        && parse_stamp (name, len - ext_len, &file.time))
+      break;
+  }
+  if (i == n)
+    return;
+  file.name = g_string_chunk_insert_len (listing->names, name, len);
+  file.ext = i;
+  g_array_append_val (listing->files, file);
+}
+
+/* By time; within a time the preferred extension, then the name. */
+static gint
+compare_stamp_files (gconstpointer pa, gconstpointer pb)
+{
+  const StampFile *a = pa, *b = pb;
+
+  if (a->time != b->time)
+    return a->time < b->time ? -1 : 1;
+  if (a->ext != b->ext)
+    return a->ext < b->ext ? -1 : 1;
+  return strcmp (a->name, b->name);
+}
+
+/* Sorted by time, one file per time (the first of each). */
+static gboolean
+list_stamp_files (const gchar * dir, gboolean depth, GStringChunk * names,
+    GArray * files, GError ** error)
+{
+  StampListing listing = { names, files, depth };
+  guint i, kept = 0;
+
+  if (!list_folder (dir, FALSE, collect_stamp_file, &listing, error))
+    return FALSE;
+  g_array_sort (files, compare_stamp_files);
+  for (i = 0; i < files->len; i++)
+    if (kept == 0 || g_array_index (files, StampFile, i).time !=
+        g_array_index (files, StampFile, kept - 1).time)
+      g_array_index (files, StampFile, kept++) =
+          g_array_index (files, StampFile, i);
+  g_array_set_size (files, kept);
+  return TRUE;
+}
+
+static gint
+compare_gint64 (gconstpointer pa, gconstpointer pb)
+{
+  gint64 a = *(const gint64 *) pa, b = *(const gint64 *) pb;
+
+  return a < b ? -1 : a > b;
+}
+
+/* The frame period of @times (sorted): the median of the differences
+ * between consecutive times; 0 when there are fewer than two. */
+static gint64
+median_period (const gint64 * times, guint n)
+{
+  g_autofree gint64 *deltas = NULL;
+  guint i;
+
+  if (n < 2)
+    return 0;
+  deltas = g_new (gint64, n - 1);
+  for (i = 1; i < n; i++)
+    deltas[i - 1] = times[i] - times[i - 1];
+  qsort (deltas, n - 1, sizeof (gint64), compare_gint64);
+  return deltas[(n - 1) / 2];
+}
+
+gint64
+gst_trial_pair_by_time (const gint64 * color, guint n_color,
+    const gint64 * depth, guint n_depth, gint * pairs, guint * n_unpaired)
+{
+  gint64 period = median_period (color, n_color);
+  gint64 half;
+  guint i, j, c = 0, paired = 0;
+
+  if (period == 0)
+    period = median_period (depth, n_depth);
+  half = period > 0 ? period / 2 : G_MAXINT64;
+  for (i = 0; i < n_color; i++)
+    pairs[i] = -1;
+  for (j = 0; j < n_depth; j++) {
+    gint64 d = depth[j], dist;
+
+    /* the nearest color time: c moves forward with the depth times */
+    while (c + 1 < n_color && ABS (color[c + 1] - d) < ABS (color[c] - d))
+      c++;
+    if (n_color == 0)
+      break;
+    dist = ABS (color[c] - d);
+    if (dist > half)
+      continue;
+    if (pairs[c] >= 0 && ABS (color[c] - depth[pairs[c]]) <= dist)
+      continue;
+    if (pairs[c] < 0)
+      paired++;
+    pairs[c] = j;
+  }
+  *n_unpaired = n_depth - paired;
+  return period;
+}
+
+/* A single_camera folder of rs-convert 2.35+ exports: color frames
+ * numbered 0, 1, ... in time order, each with the depth file nearest in
+ * time within half a frame period (gst_trial_pair_by_time). */
+static gboolean
+build_stamp_frames (GstTrialLayout * layout, const gchar * depth_dir,
+    const GstTrialScanOptions * options, GError ** error)
+{
+  g_autoptr (GStringChunk) scratch = g_string_chunk_new (64 * 1024);
+  g_autoptr (GArray) colors = g_array_new (FALSE, FALSE, sizeof (StampFile));
+  g_autoptr (GArray) depths = g_array_new (FALSE, FALSE, sizeof (StampFile));
+  g_autofree gint64 *ct = NULL, *dt = NULL;
+  g_autofree gint *pairs = NULL;
+  guint i;
+
+  if (!list_stamp_files (layout->color_dir, FALSE, scratch, colors, error))
+    return FALSE;
+  if (colors->len == 0)
+    return TRUE;
+  if (depth_dir != NULL
+      && !list_stamp_files (depth_dir, TRUE, scratch, depths, error))
+    return FALSE;
+  ct = g_new (gint64, colors->len);
+  dt = g_new (gint64, depths->len + 1);
+  pairs = g_new (gint, colors->len);
+  for (i = 0; i < colors->len; i++)
+    ct[i] = g_array_index (colors, StampFile, i).time;
+  for (i = 0; i < depths->len; i++)
+    dt[i] = g_array_index (depths, StampFile, i).time;
+  gst_trial_pair_by_time (ct, colors->len, dt, depths->len, pairs,
+      &layout->n_unpaired_depth);
+
+  layout->timestamp_named = TRUE;
+  layout->names = g_string_chunk_new (4096);
+  layout->frames = g_array_new (FALSE, FALSE, sizeof (FrameEntry));
+  for (i = 0; i < colors->len; i++) {
+    const StampFile *file = &g_array_index (colors, StampFile, i);
+    FrameEntry entry = { {0}, NULL, NULL };
+
+    if ((options->start_frame >= 0 && i < options->start_frame)
+        || (options->stop_frame >= 0 && i > options->stop_frame))
+      continue;
+    entry.frame.number = i;
+    entry.frame.color_format = color_exts[file->ext].format;
+    entry.color_name = name_form_keep (&layout->color_form, layout->names,
+        file->name, i);
+    entry.frame.depth_format = GST_TRIAL_DEPTH_NONE;
+    if (pairs[i] >= 0) {
+      const StampFile *d = &g_array_index (depths, StampFile, pairs[i]);
+
+      entry.frame.depth_format = depth_exts[d->ext].format;
+      entry.depth_name = name_form_keep (&layout->depth_form, layout->names,
+          d->name, i);
+    }
+    g_array_append_val (layout->frames, entry);
+  }
+  if (layout->frames->len == 0) {
+    g_autofree gchar *display = g_filename_display_name (layout->color_dir);
+
+    g_set_error (error, GST_TRIAL_ERROR, GST_TRIAL_ERROR_NO_FRAMES,
+        "no color frames in the range [%" G_GINT64_FORMAT ", %"
+        G_GINT64_FORMAT "] in '%s': its %u timestamp-named frames are "
+        "numbered 0 to %u in time order", options->start_frame,
+        options->stop_frame, display, colors->len, colors->len - 1);
+    return FALSE;
+  }
+  return TRUE;
+}
+
 static void
 build_frames (GstTrialLayout * layout, GArray * files,
     const DepthListing * depth, const NamePatterns * depth_patterns)
@@ -894,7 +1129,14 @@ gst_trial_layout_scan (const gchar * path, const GstTrialScanOptions * options,
   layout->n_too_large = colors.n_too_large;
   layout->too_large_name = colors.too_large_name;
 
-  build_frames (layout, files, depth, &depth_patterns);
+  if (layout->structure == GST_TRIAL_STRUCTURE_SINGLE_CAMERA
+      && colors.n_numbered == 0 && colors.n_too_large == 0) {
+    if (!build_stamp_frames (layout, depth != NULL ? depth->dir : NULL,
+            options, error))
+      return NULL;
+  }
+  if (layout->frames == NULL)
+    build_frames (layout, files, depth, &depth_patterns);
   if (layout->frames->len == 0) {
     set_no_frames_error (&colors, layout->color_dir, error);
     return NULL;
@@ -1173,6 +1415,22 @@ gst_trial_layout_get_n_numbers_too_large (const GstTrialLayout * layout,
   if (first_name != NULL)
     *first_name = layout->too_large_name;
   return layout->n_too_large;
+}
+
+gboolean
+gst_trial_layout_is_timestamp_named (const GstTrialLayout * layout)
+{
+  g_return_val_if_fail (layout != NULL, FALSE);
+
+  return layout->timestamp_named;
+}
+
+guint
+gst_trial_layout_get_n_unpaired_depth (const GstTrialLayout * layout)
+{
+  g_return_val_if_fail (layout != NULL, 0);
+
+  return layout->n_unpaired_depth;
 }
 
 gboolean

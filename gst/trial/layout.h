@@ -203,6 +203,29 @@ guint gst_trial_layout_find_frame (const GstTrialLayout * layout,
 gint64 gst_trial_layout_get_first_frame (const GstTrialLayout * layout);
 gint64 gst_trial_layout_get_last_frame (const GstTrialLayout * layout);
 
+/* TRUE for a single_camera folder of rs-convert 2.35+ exports, whose files
+ * are named by timestamp (_Color_360713.52299999998650.png,
+ * _Depth_360713.49499999999534.raw) rather than frame number: its frames
+ * are numbered 0, 1, ... in color time order, each with the depth file
+ * nearest in time within half a frame period (gst_trial_pair_by_time()).
+ * --start/--stop frame numbers are these. */
+gboolean gst_trial_layout_is_timestamp_named (const GstTrialLayout * layout);
+/* Depth files of such a folder that were paired with no color frame
+ * (0 for frame-numbered trials). */
+guint gst_trial_layout_get_n_unpaired_depth (const GstTrialLayout * layout);
+
+/* The pairing rule of timestamp-named exports and .bag recordings, whose
+ * color and depth have their own clocks and counters. @color and @depth
+ * are sorted times (any unit); the frame period is the median difference
+ * of consecutive color times (of depth times with fewer than two color
+ * frames; unbounded with neither). Each depth time goes to the nearest
+ * color time if it is within half a period (a tie goes to the earlier
+ * color time); a color time claimed by several keeps the nearest (the
+ * earliest of equals). @pairs[i] is the depth index of color i, or -1;
+ * @n_unpaired the depth times left over. Returns the period. */
+gint64 gst_trial_pair_by_time (const gint64 * color, guint n_color,
+    const gint64 * depth, guint n_depth, gint * pairs, guint * n_unpaired);
+
 /* Format of the first frame's color file and its size (0 x 0 when its header
  * could not be read). */
 GstTrialColorFormat gst_trial_layout_get_color_format (const GstTrialLayout * layout);

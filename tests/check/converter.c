@@ -98,7 +98,11 @@ GST_START_TEST (test_params_from_caps)
   fail_unless (!p.scale_forced);
   assert_equals_int (p.scale_dtype, GST_TRIAL_DTYPE_U2);
 
+  /* raw RGB is color now (rsbagdemux), but it needs its size */
   assert_set_input_fails ("video/x-raw", "RGB", FALSE, 0, NULL, FALSE, 0, 0,
+      GST_TRIAL_ERROR_UNSUPPORTED,
+      "raw color input needs width and height in its caps");
+  assert_set_input_fails ("video/x-raw", "NV12", FALSE, 0, NULL, TRUE, 4, 2,
       GST_TRIAL_ERROR_UNSUPPORTED,
       "input video/x-raw is not a color or depth frame format");
   assert_set_input_fails ("application/x-npy", NULL, TRUE, -1.0, NULL, FALSE,

@@ -615,6 +615,86 @@ GST_START_TEST (test_single_camera)
 
 GST_END_TEST;
 
+/* rs-convert 2.35+ names files by timestamp (ms): frames are numbered in
+ * color time order, depth paired by nearest time within half a period. */
+GST_START_TEST (test_single_camera_timestamps)
+{
+  g_autoptr (GstTrialLayout) layout = NULL;
+  GstTrialScanOptions options = GST_TRIAL_SCAN_OPTIONS_INIT;
+
+  /* color every 33.35 ms (1100.05 dropped), listed out of order; depth on
+   * its own clock a few ms off: one 15 ms from its color (within half a
+   * period, 16.675 ms: paired), one 20 ms from any (unpaired), two near
+   * the same color (the nearer wins, the other is unpaired) */
+  touch ("t/Color/_Color_1066.70000000000005.png",
+      "t/Color/_Color_1000.00000000000000.png",
+      "t/Color/_Color_1033.35000000000002.png",
+      "t/Color/_Color_1133.40000000000001.png",
+      "t/Color/_Color_1166.75000000000000.png",
+      "t/Depth/_Depth_998.10000000000002.raw",
+      "t/Depth/_Depth_1031.90000000000009.raw",
+      "t/Depth/_Depth_1034.00000000000000.raw",
+      "t/Depth/_Depth_1081.70000000000005.raw",
+      "t/Depth/_Depth_1113.40000000000001.raw",
+      "t/Depth/_Depth_1165.00000000000000.raw", NULL);
+  layout = scan_ok ("t", NULL);
+  fail_unless (gst_trial_layout_is_timestamp_named (layout));
+  fail_unless_equals_int (gst_trial_layout_get_n_frames (layout), 5);
+  assert_frame (layout, 0, 0, "t/Color/_Color_1000.00000000000000.png", PNG,
+      "t/Depth/_Depth_998.10000000000002.raw", RAW);
+  /* 1031.9 is 1.45 ms away, 1034.0 0.65 ms: the nearer one */
+  assert_frame (layout, 1, 1, "t/Color/_Color_1033.35000000000002.png", PNG,
+      "t/Depth/_Depth_1034.00000000000000.raw", RAW);
+  /* 1081.7 is 15 ms after 1066.7: within 16.67 ms */
+  assert_frame (layout, 2, 2, "t/Color/_Color_1066.70000000000005.png", PNG,
+      "t/Depth/_Depth_1081.70000000000005.raw", RAW);
+  /* 1113.4 is 20 ms before 1133.4: no pair */
+  assert_frame (layout, 3, 3, "t/Color/_Color_1133.40000000000001.png", PNG,
+      NULL, NONE);
+  assert_frame (layout, 4, 4, "t/Color/_Color_1166.75000000000000.png", PNG,
+      "t/Depth/_Depth_1165.00000000000000.raw", RAW);
+  fail_unless_equals_int (gst_trial_layout_get_n_unpaired_depth (layout), 2);
+  gst_trial_layout_unref (g_steal_pointer (&layout));
+
+  /* --start/--stop are these numbers */
+  options.start_frame = 1;
+  options.stop_frame = 2;
+  layout = scan_ok ("t", &options);
+  fail_unless_equals_int (gst_trial_layout_get_n_frames (layout), 2);
+  assert_frame (layout, 0, 1, "t/Color/_Color_1033.35000000000002.png", PNG,
+      "t/Depth/_Depth_1034.00000000000000.raw", RAW);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_pair_by_time)
+{
+  const gint64 color[] = { 0, 100, 200, 300 };
+  const gint64 depth[] = { 50, 149, 151, 260, 400, 1000 };
+  gint pairs[4];
+  guint unpaired = 0;
+
+  /* period 100: 50 is at exactly half of 0 and 100 (the earlier wins),
+   * 149 goes to 100, 151 to 200, 260 is 40 from 300, 400 is 100 away, 1000
+   * far */
+  fail_unless_equals_int64 (gst_trial_pair_by_time (color, 4, depth, 6,
+          pairs, &unpaired), 100);
+  fail_unless_equals_int (pairs[0], 0);
+  fail_unless_equals_int (pairs[1], 1);
+  fail_unless_equals_int (pairs[2], 2);
+  fail_unless_equals_int (pairs[3], 3);
+  fail_unless_equals_int (unpaired, 2);
+  /* no depth; one color frame: any depth pairs */
+  gst_trial_pair_by_time (color, 4, NULL, 0, pairs, &unpaired);
+  fail_unless_equals_int (pairs[0], -1);
+  fail_unless_equals_int (unpaired, 0);
+  gst_trial_pair_by_time (color, 1, depth + 5, 1, pairs, &unpaired);
+  fail_unless_equals_int (pairs[0], 0);
+  fail_unless_equals_int (unpaired, 0);
+}
+
+GST_END_TEST;
+
 GST_START_TEST (test_single_camera_options)
 {
   GstTrialScanOptions options = GST_TRIAL_SCAN_OPTIONS_INIT;
@@ -1263,6 +1343,8 @@ layout_suite (void)
   tcase_add_test (scan, test_many_frames);
   tcase_add_test (scan, test_single_camera);
   tcase_add_test (scan, test_single_camera_options);
+  tcase_add_test (scan, test_single_camera_timestamps);
+  tcase_add_test (scan, test_pair_by_time);
   tcase_add_test (scan, test_single_camera_swapped_depth);
   tcase_add_test (scan, test_single_camera_depth_folder_choice);
   tcase_add_test (scan, test_single_camera_depth_names);

@@ -282,21 +282,25 @@ rename (const char *from, const char *to)
   static int (*real) (const char *, const char *);
   long long after = env_number ("TRIAL_SHIM_SIGNAL_AFTER");
   long long sig = env_number ("TRIAL_SHIM_SIGNAL");
-  int ret, raise_now = 0;
+  int ret;
 
   if (!real)
     real = (int (*)(const char *, const char *)) next ("rename");
-  ret = real (from, to);
-  if (ret != 0 || !matches (to))
-    return ret;
+  if (!matches (to))
+    return real (from, to);
+  /* Renames onto matching names happen one at a time, and the signal is
+   * raised before the lock is let go: exactly N of them happen, whatever
+   * the other streaming threads do. */
   pthread_mutex_lock (&lock);
-  log_line ("rename %s %s", from, to);
-  renames++;
-  raise_now = after >= 0 && renames == (unsigned long) after;
-  if (raise_now)
-    log_line ("signal %lld", sig >= 0 ? sig : SIGKILL);
+  ret = real (from, to);
+  if (ret == 0) {
+    log_line ("rename %s %s", from, to);
+    renames++;
+    if (after >= 0 && renames == (unsigned long) after) {
+      log_line ("signal %lld", sig >= 0 ? sig : SIGKILL);
+      raise (sig > 0 ? (int) sig : SIGKILL);
+    }
+  }
   pthread_mutex_unlock (&lock);
-  if (raise_now)
-    raise (sig > 0 ? (int) sig : SIGKILL);
-  return 0;
+  return ret;
 }

@@ -1,0 +1,503 @@
+#!/usr/bin/env python3
+"""rsbagdemux (plugin/gstrsbagdemux.c) against python3-rosbag, one meson
+test per TestCase class: every frame filesrc ! rsbagdemux gives (bytes,
+GST_BUFFER_OFFSET, PTS, caps) equals what rosbag decodes from the same
+file, on the real D435 recording (tests/data) and on bags written here by
+check_rsbag.write_bag (848x480 depth, 640x480 color, dropped color frames,
+lz4/none/bz2, with and without the depth-scale trailer); and
+gst-discoverer-1.0 reports both streams. Skipped without rosbag or
+PyGObject, failed instead under CI=true (tests/tap.py)."""
+import json
+import os
+import shutil
+import subprocess
+import sys
+import unittest
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.dirname(HERE))
+sys.path.insert(0, HERE)
+import tap  # noqa: E402  tests/tap.py
+
+# check_rsbag reads this at import; its bag-tool is not used here
+os.environ.setdefault("TRIAL_BAG_TOOL", "")
+import check_rsbag as rs  # noqa: E402  (skips all itself without rosbag)
+
+try:
+    import gi
+    gi.require_version("Gst", "1.0")
+    gi.require_version("GstApp", "1.0")
+    from gi.repository import Gst, GstApp  # noqa: F401
+except (ImportError, ValueError) as exc:
+    tap.skip_all(f"{exc} (apt install python3-gi gir1.2-gstreamer-1.0)")
+
+Gst.init(None)
+TIMEOUT = 120  # a hang fails the test
+
+
+def demux(path):
+    """{pad name: {"caps": Gst.Structure, "frames": [(offset, pts, bytes)]}}
+    for a run of filesrc ! rsbagdemux to the end; raises on an error."""
+    pipeline = Gst.parse_launch(
+        "filesrc name=src ! rsbagdemux name=d "
+        "appsink name=depth sync=false emit-signals=false "
+        "appsink name=color sync=false emit-signals=false")
+    pipeline.get_by_name("src").set_property("location", path)
+    out = {}
+
+    def pad_added(_demux, pad):
+        sink = pipeline.get_by_name(pad.get_name())
+        # one thread pushes both pads: a queue per pad, as for any demuxer
+        queue = Gst.ElementFactory.make("queue")
+        pipeline.add(queue)
+        queue.sync_state_with_parent()
+        pad.link(queue.get_static_pad("sink"))
+        queue.link(sink)
+
+    pipeline.get_by_name("d").connect("pad-added", pad_added)
+    pipeline.set_state(Gst.State.PLAYING)
+    bus = pipeline.get_bus()
+    try:
+        for name in ("depth", "color"):
+            sink = pipeline.get_by_name(name)
+            frames = []
+            caps = None
+            while True:
+                sample = sink.try_pull_sample(TIMEOUT * Gst.SECOND)
+                if sample is None:
+                    break
+                caps = sample.get_caps().get_structure(0)
+                buf = sample.get_buffer()
+                frames.append((buf.offset, buf.pts,
+                               buf.extract_dup(0, buf.get_size())))
+            out[name] = {"caps": caps, "frames": frames}
+        msg = bus.timed_pop_filtered(TIMEOUT * Gst.SECOND,
+                                     Gst.MessageType.EOS |
+                                     Gst.MessageType.ERROR)
+        if msg is None:
+            raise AssertionError("no EOS")
+        if msg.type == Gst.MessageType.ERROR:
+            raise AssertionError(msg.parse_error()[0].message)
+    finally:
+        pipeline.set_state(Gst.State.NULL)
+    return out
+
+
+class Base(rs.Base):
+    def check(self, path, depth_scale):
+        expected = rs.expected_frames(path)
+        got = demux(path)
+        base = expected[0]["time"]
+        for name, stream in (("depth", "Depth_0"), ("color", "Color_0")):
+            want = [f for f in expected if f["stream"] == stream]
+            frames = got[name]["frames"]
+            self.assertEqual(len(frames), len(want), name)
+            for (offset, pts, pixels), e in zip(frames, want):
+                self.assertEqual(offset, e["seq"], name)
+                self.assertEqual(pts, e["time"] - base, name)
+                row = e["width"] * rs.BPP[e["encoding"]]
+                rows = b"".join(e["pixels"][y * e["step"]:y * e["step"] + row]
+                                for y in range(e["height"]))
+                self.assertTrue(pixels == rows,
+                                f"{name} frame {e['seq']}: pixels differ")
+            caps = got[name]["caps"]
+            self.assertEqual(caps.get_value("width"), want[0]["width"])
+            self.assertEqual(caps.get_value("height"), want[0]["height"])
+        caps = got["depth"]["caps"]
+        self.assertEqual(caps.get_value("format"), "GRAY16_LE")
+        self.assertEqual(caps.get_value("depth-scale"), depth_scale)
+        return got
+
+
+class RealFileDemux(Base):
+    """The real D435 recording."""
+
+    def test_frames_and_caps(self):
+        expected = rs.expected_frames(rs.REAL_BAG)
+        trailer = [f["trailer"] for f in expected
+                   if f["stream"] == "Depth_0"][0]
+        # the trailer's scale if the file has one, else Depth_Units (0.001)
+        scale = trailer if trailer else rs.np.float32(0.001).item()
+        got = self.check(rs.REAL_BAG, scale)
+        self.assertEqual(got["color"]["caps"].get_value("format"), "RGB")
+        fx = got["color"]["caps"].get_value("intrinsics").get_value("fx")
+        self.assertAlmostEqual(fx, 613.20367431640625)
+
+
+class WrittenDemux(Base):
+    """Bags written with rosbag: 848x480 depth, 640x480 color, color
+    frames 2 and 3 dropped, the color clock a few ms off depth's."""
+
+    def test_lz4_trailer(self):
+        path = self.p("lz4.bag")
+        rs.write_bag(path, rs.Spec())
+        self.check(path, rs.np.float32(0.00025).item())
+
+    def test_none_without_trailer(self):
+        path = self.p("none.bag")
+        rs.write_bag(path, rs.Spec(compression="none", trailer=False,
+                                   units_topic="Depth Units"))
+        self.check(path, rs.np.float32(0.0001).item())
+
+    def test_bz2_bgra(self):
+        path = self.p("bz2.bag")
+        rs.write_bag(path, rs.Spec(compression="bz2", color_encoding="bgra8"))
+        got = self.check(path, rs.np.float32(0.00025).item())
+        self.assertEqual(got["color"]["caps"].get_value("format"), "BGRA")
+
+
+def convert(path, out):
+    """filesrc ! rsbagdemux ! trialconvert ! trialsink on both pads, from
+    gst-launch-1.0 as users run it; files named by frame number (OFFSET)."""
+    os.makedirs(out)
+    return subprocess.run(
+        ["gst-launch-1.0", "-q", "filesrc", f"location={path}", "!",
+         "rsbagdemux", "name=d",
+         "d.color", "!", "queue", "!", "trialconvert", "!", "trialsink",
+         f"location={out}/c_%06d.png",
+         "d.depth", "!", "queue", "!", "trialconvert", "!", "trialsink",
+         f"location={out}/d_%06d.npy"],
+        capture_output=True, text=True, timeout=TIMEOUT)
+
+
+def yuv422_to_rgb(px, uyvy):
+    """BT.601 limited range in integers, as converter.c documents it:
+    R = (298 (Y - 16) + 409 (V - 128) + 128) >> 8, ..."""
+    q = px.reshape(px.shape[0], -1, 4).astype(rs.np.int32)
+    if uyvy:
+        u, y0, v, y1 = q[..., 0], q[..., 1], q[..., 2], q[..., 3]
+    else:
+        y0, u, y1, v = q[..., 0], q[..., 1], q[..., 2], q[..., 3]
+    out = rs.np.empty((px.shape[0], q.shape[1] * 2, 3), rs.np.int32)
+    for k, y in ((0, y0), (1, y1)):
+        c, d, e = 298 * (y - 16) + 128, u - 128, v - 128
+        out[:, k::2, 0] = (c + 409 * e) >> 8
+        out[:, k::2, 1] = (c - 100 * d - 208 * e) >> 8
+        out[:, k::2, 2] = (c + 516 * d) >> 8
+    return rs.np.clip(out, 0, 255).astype(rs.np.uint8)
+
+
+class ConvertDemux(rs.Base):
+    """Item 4: trialconvert takes rsbagdemux's raw color (PNG of the same
+    RGB pixels) and GRAY16_LE depth with the bag's depth-scale (.npy float32
+    metres = raw x the bag's scale, not a guessed 0.001)."""
+
+    def check(self, path, scale):
+        from PIL import Image
+        out = self.p("out")
+        proc = convert(path, out)
+        self.assertEqual(proc.returncode, 0, proc.stdout + proc.stderr)
+        expected = rs.expected_frames(path)
+        names = sorted(os.listdir(out))
+        want = sorted([f"c_{f['seq']:06d}.png" for f in expected
+                       if f["stream"] == "Color_0"] +
+                      [f"d_{f['seq']:06d}.npy" for f in expected
+                       if f["stream"] == "Depth_0"])
+        self.assertEqual(names, want)
+        for f in expected:
+            w, h, step = f["width"], f["height"], f["step"]
+            if f["stream"] == "Depth_0":
+                raw = rs.np.frombuffer(f["pixels"], "<u2").reshape(
+                    h, step // 2)[:, :w]
+                got = rs.np.load(os.path.join(out, f"d_{f['seq']:06d}.npy"))
+                self.assertEqual(got.dtype, rs.np.float32)
+                # metres = raw x scale in float32; a scale whose inverse is
+                # whole divides by it, as numpy's depth / 1000.0 (npy.h)
+                inverse = round(1.0 / scale)
+                self.assertAlmostEqual(1.0 / scale, inverse, delta=1e-3)
+                self.assertTrue(rs.np.array_equal(
+                    got, raw.astype(rs.np.float32) / rs.np.float32(inverse)),
+                    f"depth {f['seq']}")
+            else:
+                bpp = rs.BPP[f["encoding"]]
+                px = rs.np.frombuffer(f["pixels"], "u1").reshape(
+                    h, step)[:, :w * bpp].reshape(h, w, bpp)
+                if f["encoding"] in ("yuv422", "YUYV"):
+                    rgb = yuv422_to_rgb(px, f["encoding"] == "yuv422")
+                else:
+                    rgb = {"rgb8": px, "bgr8": px[:, :, ::-1],
+                           "rgba8": px[:, :, :3],
+                           "bgra8": px[:, :, 2::-1]}[f["encoding"]]
+                with Image.open(os.path.join(out,
+                                             f"c_{f['seq']:06d}.png")) as im:
+                    self.assertEqual(im.mode, "RGB")
+                    got = rs.np.asarray(im)
+                self.assertTrue(rs.np.array_equal(got, rgb),
+                                f"color {f['seq']}")
+
+    def setUp(self):
+        super().setUp()
+        try:
+            import PIL  # noqa: F401
+        except ImportError:
+            tap.missing("PIL (apt install python3-pil)")
+
+    def test_real_file(self):
+        self.check(rs.REAL_BAG, rs.np.float32(0.001).item())
+
+    def test_written_trailer(self):
+        path = self.p("lz4.bag")
+        rs.write_bag(path, rs.Spec())
+        self.check(path, rs.np.float32(0.00025).item())
+
+    def test_written_depth_units_bgr(self):
+        path = self.p("none.bag")
+        rs.write_bag(path, rs.Spec(compression="none", trailer=False,
+                                   color_encoding="bgr8"))
+        self.check(path, rs.np.float32(0.0001).item())
+
+    def test_written_yuv(self):
+        for encoding in ("yuv422", "YUYV"):
+            with self.subTest(encoding=encoding):
+                path = self.p(f"{encoding}.bag")
+                rs.write_bag(path, rs.Spec(color_encoding=encoding))
+                self.check(path, rs.np.float32(0.00025).item())
+                shutil.rmtree(self.p("out"))
+
+    def test_written_bgra(self):
+        path = self.p("bgra.bag")
+        rs.write_bag(path, rs.Spec(color_encoding="bgra8"))
+        self.check(path, rs.np.float32(0.00025).item())
+
+
+TRIAL_PROCESS = os.environ.get("TRIAL_PROCESS")
+
+
+class TrialProcessBag(rs.Base):
+    """Item 5: trial-process REC.bag writes
+    OUT/REC/single_camera/{color,depth}/frame_%06d.* and metadata.json:
+    frame i = the i-th color frame in time order, with the depth frame
+    nearest in time within half a frame period; pixels and metres checked
+    against rosbag's decoding."""
+
+    def setUp(self):
+        super().setUp()
+        try:
+            import PIL  # noqa: F401
+        except ImportError:
+            tap.missing("PIL (apt install python3-pil)")
+
+    def run_tp(self, *args):
+        return subprocess.run([TRIAL_PROCESS, *args], capture_output=True,
+                              text=True, timeout=TIMEOUT)
+
+    def expected_pairs(self, path):
+        """[(color frame, depth frame or None)] by the documented rule,
+        computed here from rosbag's times."""
+        frames = rs.expected_frames(path)
+        colors = [f for f in frames if f["stream"] == "Color_0"]
+        depths = [f for f in frames if f["stream"] == "Depth_0"]
+        ct = [f["time"] for f in colors]
+        times = ct if len(ct) > 1 else [f["time"] for f in depths]
+        deltas = sorted(b - a for a, b in zip(times, times[1:]))
+        half = deltas[(len(deltas) - 1) // 2] // 2 if deltas else None
+        best = {}
+        for j, d in enumerate(depths):
+            i = min(range(len(ct)), key=lambda k: (abs(ct[k] - d["time"]), k))
+            dist = abs(ct[i] - d["time"])
+            if half is not None and dist > half:
+                continue
+            if i not in best or dist < best[i][0]:
+                best[i] = (dist, j)
+        pairs = [(c, depths[best[i][1]] if i in best else None)
+                 for i, c in enumerate(colors)]
+        return pairs, len(depths) - len(best)
+
+    def check_output(self, cam, pairs, scale, frames):
+        from PIL import Image
+        inverse = round(1.0 / scale)
+        for i in frames:
+            c, d = pairs[i]
+            w, h = c["width"], c["height"]
+            rgb = rs.np.frombuffer(c["pixels"], "u1").reshape(
+                h, c["step"])[:, :w * 3].reshape(h, w, 3)
+            with Image.open(os.path.join(cam, "color",
+                                         f"frame_{i:06d}.png")) as im:
+                self.assertTrue(rs.np.array_equal(rs.np.asarray(im), rgb),
+                                f"frame {i} color")
+            raw = rs.np.frombuffer(d["pixels"], "<u2").reshape(
+                d["height"], d["step"] // 2)[:, :d["width"]]
+            got = rs.np.load(os.path.join(cam, "depth", f"frame_{i:06d}.npy"))
+            self.assertTrue(rs.np.array_equal(
+                got, raw.astype(rs.np.float32) / rs.np.float32(inverse)),
+                f"frame {i} depth")
+
+    def metadata(self, cam):
+        with open(os.path.join(cam, "metadata.json")) as f:
+            return json.load(f)
+
+    def test_written(self):
+        path = self.p("rec.bag")
+        rs.write_bag(path, rs.Spec())
+        pairs, unpaired = self.expected_pairs(path)
+        # color 2 and 3 dropped: 4 color frames, depth 2 and 3 unpaired
+        self.assertEqual(len(pairs), 4)
+        self.assertEqual(unpaired, 2)
+        out = self.p("out")
+        proc = self.run_tp(path, "-o", out, "--json")
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        cam = os.path.join(out, "rec", "single_camera")
+        meta = self.metadata(cam)
+        self.assertEqual(json.loads(proc.stdout), meta)
+        self.assertEqual(sorted(os.listdir(os.path.join(cam, "color"))),
+                         [f"frame_{i:06d}.png" for i in range(4)])
+        self.assertEqual(sorted(os.listdir(os.path.join(cam, "depth"))),
+                         [f"frame_{i:06d}.npy" for i in range(4)])
+        self.check_output(cam, pairs, 0.00025, range(4))
+        self.assertEqual((meta["total_frames"], meta["successful"],
+                          meta["failed"], meta["unpaired_depth_frames"]),
+                         (4, 4, 0, 2))
+        self.assertEqual(meta["structure"], "bag")
+        self.assertEqual(meta["device"], {"name": "Intel RealSense D435",
+                                          "serial": "012345678901"})
+        self.assertEqual((meta["depth"]["width"], meta["depth"]["height"],
+                          meta["color"]["width"], meta["color"]["height"]),
+                         (848, 480, 640, 480))
+        self.assertEqual(meta["depth"]["depth_scale"],
+                         rs.np.float32(0.00025).item())
+        self.assertEqual(meta["color"]["intrinsics"]["coeffs"],
+                         [0.125, -0.25, 0.001, 0.002, 0.0625])
+        self.assertEqual(meta["color"]["fps"], 30)
+
+    def test_real_file(self):
+        pairs, unpaired = self.expected_pairs(rs.REAL_BAG)
+        out = self.p("out")
+        proc = self.run_tp(rs.REAL_BAG, "-o", out)
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        cam = os.path.join(out, "single_depth_color_640x480", "single_camera")
+        meta = self.metadata(cam)
+        self.assertEqual(meta["total_frames"], len(pairs))
+        self.assertEqual(meta["unpaired_depth_frames"], unpaired)
+        self.assertEqual(meta["device"]["name"], "Intel RealSense D435")
+        self.check_output(cam, pairs, 0.001, range(len(pairs)))
+
+    def test_start_stop_resume(self):
+        path = self.p("rec.bag")
+        rs.write_bag(path, rs.Spec(compression="none", trailer=False))
+        pairs, _ = self.expected_pairs(path)
+        out = self.p("out")
+        proc = self.run_tp(path, "-o", out, "--start", "1", "--stop", "2")
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        cam = os.path.join(out, "rec", "single_camera")
+        self.assertEqual(sorted(os.listdir(os.path.join(cam, "color"))),
+                         ["frame_000001.png", "frame_000002.png"])
+        self.assertEqual(self.metadata(cam)["frame_range"], [1, 2])
+        self.check_output(cam, pairs, 0.0001, [1, 2])
+        # --resume keeps what is there and writes what is missing
+        os.unlink(os.path.join(cam, "depth", "frame_000002.npy"))
+        proc = self.run_tp(path, "-o", out, "--resume")
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        self.assertEqual(sorted(os.listdir(os.path.join(cam, "depth"))),
+                         [f"frame_{i:06d}.npy" for i in range(4)])
+        self.check_output(cam, pairs, 0.0001, range(4))
+
+    def test_corrupt_chunk(self):
+        """A damaged lz4 chunk mid-recording: the frames before it are
+        written whole, then exit 3 with the reader's error in
+        metadata.json, which says incomplete."""
+        path = self.p("rec.bag")
+        rs.write_bag(path, rs.Spec(n_depth=12, dropped=()))
+        layout = rs.chunk_layout(path)
+        pos, data_pos, _ = layout[len(layout) // 2]
+        with open(path, "r+b") as f:
+            f.seek(data_pos + 5000)
+            f.write(b"\xff" * 64)
+        out = self.p("out")
+        proc = self.run_tp(path, "-o", out)
+        self.assertEqual(proc.returncode, 3, proc.stderr)
+        cam = os.path.join(out, "rec", "single_camera")
+        meta = self.metadata(cam)
+        self.assertFalse(meta["complete"])
+        self.assertTrue(meta["error"].startswith(
+            f"bag '{path}', offset {pos}: lz4 chunk: ERROR_"), meta["error"])
+        self.assertIn(meta["error"], proc.stderr)
+        written = sorted(os.listdir(os.path.join(cam, "color")))
+        self.assertGreater(len(written), 0)
+        self.assertLess(len(written), 12)
+        self.assertEqual(meta["successful"], len(
+            set(written) & {n[:-3] + "png" for n in
+                            os.listdir(os.path.join(cam, "depth"))}))
+        self.assertEqual(meta["failed"], 12 - meta["successful"])
+
+    def test_held_lock(self):
+        """Another trial-process writing the same output: refused (exit 2),
+        naming it, nothing written."""
+        path = self.p("rec.bag")
+        rs.write_bag(path, rs.Spec(n_depth=2, dropped=()))
+        job = os.path.join(self.p("out"), "rec", "single_camera")
+        os.makedirs(job)
+        holder = subprocess.Popen(
+            [sys.executable, "-c",
+             "import fcntl, sys\n"
+             "f = open(sys.argv[1], 'a')\n"
+             "fcntl.lockf(f, fcntl.LOCK_EX | fcntl.LOCK_NB)\n"
+             "print('locked', flush=True)\n"
+             "sys.stdin.read()\n", os.path.join(job, ".trial-process.lock")],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        self.assertEqual(holder.stdout.readline(), "locked\n")
+        proc = self.run_tp(path, "-o", self.p("out"))
+        holder.stdin.close()
+        holder.wait(60)
+        holder.stdout.close()
+        self.assertEqual(proc.returncode, 2)
+        self.assertEqual(
+            proc.stderr, f"trial-process: '{job}' is being written by "
+            f"process {holder.pid} (it holds '{job}/.trial-process.lock'); "
+            "this job is left alone\n")
+        self.assertEqual(os.listdir(job), [".trial-process.lock"])
+        # released: converts, and the lock file is not an output
+        proc = self.run_tp(path, "-o", self.p("out"))
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        self.assertEqual(sorted(os.listdir(job)),
+                         ["color", "depth", "metadata.json"])
+
+    def test_unreadable_bag(self):
+        path = self.p("bad.bag")
+        with open(path, "wb") as f:
+            f.write(b"#ROSBAG V2.0\n\xff\xff\xff\xff")
+        proc = self.run_tp(path, "-o", self.p("out"))
+        self.assertEqual(proc.returncode, 2)
+        self.assertEqual(proc.stderr.strip(),
+                         f"trial-process: bag '{path}', offset 13: record "
+                         "header of 4294967295 bytes, expected at most 1048576")
+
+
+class Discoverer(rs.Base):
+    """gst-discoverer-1.0 opens a .bag by itself (typefinder + demuxer)."""
+
+    def discover(self, path):
+        proc = subprocess.run(["gst-discoverer-1.0", path],
+                              capture_output=True, text=True,
+                              timeout=TIMEOUT)
+        self.assertEqual(proc.returncode, 0, proc.stdout + proc.stderr)
+        return proc.stdout
+
+    def setUp(self):
+        super().setUp()
+        if subprocess.run(["sh", "-c", "command -v gst-discoverer-1.0"],
+                          capture_output=True).returncode != 0:
+            tap.missing("gst-discoverer-1.0 "
+                        "(apt install gstreamer1.0-plugins-base-apps)")
+
+    def test_real_file(self):
+        out = self.discover(rs.REAL_BAG)
+        self.assertIn("container #0: application/x-rosbag", out)
+        self.assertRegex(out, r"video #[12]: Uncompressed 8-bit RGB")
+        self.assertRegex(out, r"video #[12]: Uncompressed gray")
+        self.assertEqual(out.count("Width: 640"), 2, out)
+        self.assertIn("Seekable: yes", out)
+
+    def test_written(self):
+        path = self.p("rec.bag")
+        rs.write_bag(path, rs.Spec())
+        out = self.discover(path)
+        self.assertIn("container #0: application/x-rosbag", out)
+        self.assertIn("Width: 848", out)
+        self.assertIn("Width: 640", out)
+        self.assertIn("Frame rate: 30/1", out)
+        # last depth frame at 5 x 33.33 ms, plus one frame period
+        self.assertIn("Duration: 0:00:00.199999998", out)
+
+
+if __name__ == "__main__":
+    tap.main(sys.argv[1:])

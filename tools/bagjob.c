@@ -1,0 +1,535 @@
+/* trial-process: converting a RealSense .bag recording (see bagjob.h). */
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <glib/gstdio.h>
+
+#include "gst/trial/error.h"
+#include "gst/trial/layout.h"
+#include "gst/trial/rsbag.h"
+#include "bagjob.h"
+#include "guard.h"
+#include "metadata.h"
+
+#define ROSBAG_MAGIC "#ROSBAG V2.0\n"
+
+enum
+{ COLOR, DEPTH, N_STREAMS };
+
+static const gchar *const stream_names[N_STREAMS] = { "color", "depth" };
+static const gchar *const stream_exts[N_STREAMS] = { "png", "npy" };
+
+typedef struct
+{
+  GstTrialRsBag *rs;
+  const GstTrialRsStream *streams[N_STREAMS];
+  GArray *times[N_STREAMS];     /* gint64 bag times of each stream's frames */
+  gint *pairs;                  /* color index -> depth index or -1 */
+  gint *depth_frame;            /* depth index -> output frame or -1 */
+  gint64 period;                /* of the color frames, ns */
+  guint n_unpaired_depth;
+  gint64 start, stop;           /* output frames kept, inclusive */
+  guint seen[N_STREAMS];        /* buffers seen on each demuxer pad */
+  gchar *output_dir;
+  GstElement *pipeline;
+} BagJob;
+
+gboolean
+tp_is_bag (const gchar * path)
+{
+  gchar magic[sizeof ROSBAG_MAGIC - 1];
+  struct stat st;
+  gboolean ok;
+  int fd = g_open (path, O_RDONLY | O_CLOEXEC | O_NONBLOCK, 0);
+
+  if (fd < 0)
+    return FALSE;
+  ok = fstat (fd, &st) == 0 && S_ISREG (st.st_mode)
+      && read (fd, magic, sizeof magic) == sizeof magic
+      && memcmp (magic, ROSBAG_MAGIC, sizeof magic) == 0;
+  close (fd);
+  return ok;
+}
+
+static void
+bag_job_clear (BagJob * job)
+{
+  guint s;
+
+  for (s = 0; s < N_STREAMS; s++)
+    g_clear_pointer (&job->times[s], g_array_unref);
+  g_clear_pointer (&job->pairs, g_free);
+  g_clear_pointer (&job->depth_frame, g_free);
+  g_clear_pointer (&job->rs, gst_trial_rs_bag_free);
+  g_clear_pointer (&job->output_dir, g_free);
+  gst_clear_object (&job->pipeline);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (BagJob, bag_job_clear);
+
+/* The bag's index: each stream's frame times, and the pairing. */
+static gboolean
+bag_job_pair (BagJob * job, GError ** error)
+{
+  GstTrialBag *bag = gst_trial_rs_bag_get_bag (job->rs);
+  const GstTrialBagEntry *entries;
+  gsize n, i;
+  guint s, j;
+
+  for (s = 0; s < N_STREAMS; s++) {
+    job->streams[s] = gst_trial_rs_bag_find_stream (job->rs,
+        s == COLOR ? GST_TRIAL_RS_STREAM_COLOR : GST_TRIAL_RS_STREAM_DEPTH);
+    if (job->streams[s] == NULL || job->streams[s]->n_frames == 0) {
+      g_set_error (error, GST_TRIAL_ERROR, GST_TRIAL_ERROR_NO_FRAMES,
+          "bag '%s' has no %s frames", gst_trial_bag_get_name (bag),
+          s == COLOR ? "Color" : "Depth");
+      return FALSE;
+    }
+    job->times[s] = g_array_new (FALSE, FALSE, sizeof (gint64));
+  }
+  entries = gst_trial_bag_get_entries (bag, &n);
+  for (i = 0; i < n; i++)
+    for (s = 0; s < N_STREAMS; s++)
+      if (entries[i].conn == job->streams[s]->image_conn) {
+        gint64 t = entries[i].time;
+
+        g_array_append_val (job->times[s], t);
+      }
+  job->pairs = g_new (gint, job->times[COLOR]->len);
+  job->depth_frame = g_new (gint, job->times[DEPTH]->len + 1);
+  job->period = gst_trial_pair_by_time ((gint64 *) job->times[COLOR]->data,
+      job->times[COLOR]->len, (gint64 *) job->times[DEPTH]->data,
+      job->times[DEPTH]->len, job->pairs, &job->n_unpaired_depth);
+  for (j = 0; j < job->times[DEPTH]->len; j++)
+    job->depth_frame[j] = -1;
+  for (j = 0; j < job->times[COLOR]->len; j++)
+    if (job->pairs[j] >= 0)
+      job->depth_frame[job->pairs[j]] = j;
+  return TRUE;
+}
+
+static gboolean
+in_range (const BagJob * job, gint64 frame)
+{
+  return frame >= job->start && (job->stop < 0 || frame <= job->stop);
+}
+
+/* Buffers come from the demuxer in each stream's time order: the k-th on a
+ * pad is the stream's k-th frame. Numbers them by output frame, or drops
+ * them (out of range, or no pair). */
+static GstPadProbeReturn
+renumber_probe (GstPad * pad, GstPadProbeInfo * info, gpointer user_data)
+{
+  BagJob *job = user_data;
+  guint s = strcmp (GST_PAD_NAME (pad), "color") == 0 ? COLOR : DEPTH;
+  guint k = job->seen[s]++;
+  gint64 frame;
+  GstBuffer *buffer;
+
+  if (s == COLOR)
+    frame = k < job->times[COLOR]->len && job->pairs[k] >= 0 ? (gint64) k : -1;
+  else
+    frame = k < job->times[DEPTH]->len ? job->depth_frame[k] : -1;
+  if (frame < 0 || !in_range (job, frame))
+    return GST_PAD_PROBE_DROP;
+  buffer = gst_buffer_make_writable (GST_PAD_PROBE_INFO_BUFFER (info));
+  GST_BUFFER_OFFSET (buffer) = frame;
+  GST_BUFFER_OFFSET_END (buffer) = frame + 1;
+  GST_PAD_PROBE_INFO_DATA (info) = buffer;
+  return GST_PAD_PROBE_OK;
+}
+
+static void
+on_pad_added (GstElement * demux G_GNUC_UNUSED, GstPad * pad, BagJob * job)
+{
+  g_autofree gchar *name = g_strdup_printf ("queue-%s", GST_PAD_NAME (pad));
+  g_autoptr (GstElement) queue =
+      gst_bin_get_by_name (GST_BIN (job->pipeline), name);
+  g_autoptr (GstPad) sinkpad = NULL;
+
+  if (queue == NULL)
+    return;
+  sinkpad = gst_element_get_static_pad (queue, "sink");
+  gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER, renumber_probe, job,
+      NULL);
+  gst_pad_link (pad, sinkpad);
+}
+
+static GstElement *
+make (const gchar * factory, const gchar * name, GError ** error)
+{
+  GstElement *e = gst_element_factory_make (factory, name);
+
+  if (e == NULL)
+    g_set_error (error, GST_CORE_ERROR, GST_CORE_ERROR_MISSING_PLUGIN,
+        "GStreamer element '%s' not found (is the trial plugin installed?)",
+        factory);
+  return e;
+}
+
+static gboolean
+build_pipeline (BagJob * job, const gchar * path, const TpOptions * options,
+    GError ** error)
+{
+  GstElement *src, *demux;
+  guint s;
+
+  job->pipeline = gst_object_ref_sink (gst_pipeline_new ("trial-process"));
+  if (!(src = make ("filesrc", "src", error)))
+    return FALSE;
+  gst_bin_add (GST_BIN (job->pipeline), src);
+  if (!(demux = make ("rsbagdemux", "demux", error)))
+    return FALSE;
+  gst_bin_add (GST_BIN (job->pipeline), demux);
+  g_object_set (src, "location", path, NULL);
+  if (!gst_element_link (src, demux)) {
+    g_set_error (error, GST_CORE_ERROR, GST_CORE_ERROR_NEGOTIATION,
+        "could not link filesrc to rsbagdemux");
+    return FALSE;
+  }
+  g_signal_connect (demux, "pad-added", G_CALLBACK (on_pad_added), job);
+
+  for (s = 0; s < N_STREAMS; s++) {
+    g_autofree gchar *qname = g_strdup_printf ("queue-%s", stream_names[s]);
+    g_autofree gchar *location = g_strdup_printf ("%s/%s/frame_%%06d.%s",
+        job->output_dir, stream_names[s], stream_exts[s]);
+    GstElement *queue, *convert, *sink;
+
+    if (!(queue = make ("queue", qname, error)))
+      return FALSE;
+    gst_bin_add (GST_BIN (job->pipeline), queue);
+    if (!(convert = make ("trialconvert", NULL, error)))
+      return FALSE;
+    gst_bin_add (GST_BIN (job->pipeline), convert);
+    if (!(sink = make ("trialsink", NULL, error)))
+      return FALSE;
+    gst_bin_add (GST_BIN (job->pipeline), sink);
+    g_object_set (convert, "n-threads", options->threads,
+        "compression-level", options->compression_level, NULL);
+    gst_util_set_object_arg (G_OBJECT (convert), "color-mode",
+        options->color_mode);
+    gst_util_set_object_arg (G_OBJECT (convert), "verify", options->verify);
+    g_object_set (sink, "location", location, "stream", stream_names[s],
+        "skip-existing", options->resume, NULL);
+    if (!gst_element_link_many (queue, convert, sink, NULL)) {
+      g_set_error (error, GST_CORE_ERROR, GST_CORE_ERROR_NEGOTIATION,
+          "could not link the %s stream", stream_names[s]);
+      return FALSE;
+    }
+  }
+  return TRUE;
+}
+
+/* Runs to EOS, an error (returned) or a signal (*interrupted). */
+static gchar *
+run_pipeline (BagJob * job, TpInterrupt * interrupt, gboolean * interrupted)
+{
+  g_autoptr (GstBus) bus = gst_element_get_bus (job->pipeline);
+  gchar *error_text = NULL;
+
+  *interrupted = FALSE;
+  if (gst_element_set_state (job->pipeline, GST_STATE_PLAYING) ==
+      GST_STATE_CHANGE_FAILURE)
+    error_text = g_strdup ("the pipeline did not start");
+  while (error_text == NULL) {
+    g_autoptr (GstMessage) msg = gst_bus_timed_pop_filtered (bus,
+        100 * GST_MSECOND, GST_MESSAGE_EOS | GST_MESSAGE_ERROR);
+
+    if (interrupt->signals) {
+      *interrupted = TRUE;
+      break;
+    }
+    if (msg == NULL)
+      continue;
+    if (GST_MESSAGE_TYPE (msg) == GST_MESSAGE_EOS)
+      break;
+    {
+      g_autoptr (GError) err = NULL;
+
+      gst_message_parse_error (msg, &err, NULL);
+      error_text = g_strdup (err->message);
+    }
+  }
+  gst_element_set_state (job->pipeline, GST_STATE_NULL);
+  return error_text;
+}
+
+static void
+add_intrinsics (JsonBuilder * b, const GstTrialRsStream * stream)
+{
+  const GstTrialRsIntrinsics *in = &stream->intrinsics;
+  guint i;
+
+  json_builder_set_member_name (b, "intrinsics");
+  if (!stream->has_intrinsics) {
+    json_builder_add_null_value (b);
+    return;
+  }
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "width");
+  json_builder_add_int_value (b, in->width);
+  json_builder_set_member_name (b, "height");
+  json_builder_add_int_value (b, in->height);
+  json_builder_set_member_name (b, "fx");
+  json_builder_add_double_value (b, in->fx);
+  json_builder_set_member_name (b, "fy");
+  json_builder_add_double_value (b, in->fy);
+  json_builder_set_member_name (b, "ppx");
+  json_builder_add_double_value (b, in->ppx);
+  json_builder_set_member_name (b, "ppy");
+  json_builder_add_double_value (b, in->ppy);
+  json_builder_set_member_name (b, "model");
+  json_builder_add_string_value (b, in->distortion_model ?
+      in->distortion_model : "");
+  json_builder_set_member_name (b, "coeffs");
+  json_builder_begin_array (b);
+  for (i = 0; i < in->n_d; i++)
+    json_builder_add_double_value (b, in->d[i]);
+  json_builder_end_array (b);
+  json_builder_end_object (b);
+}
+
+/* The first frame of @stream: its size, encoding and depth scale. */
+static gboolean
+first_image (BagJob * job, const GstTrialRsStream * stream,
+    GstTrialRsImage * image, GError ** error)
+{
+  g_autoptr (GstTrialBagIter) iter =
+      gst_trial_rs_bag_iter_new (job->rs, &stream, 1);
+  GstTrialBagMessage message;
+
+  if (!gst_trial_bag_iter_next (iter, &message, error))
+    return FALSE;
+  return gst_trial_rs_image_parse (message.data, message.size,
+      stream->name, image, error);
+}
+
+static const gchar *const encoding_names[] = {
+  "mono16", "rgb8", "bgr8", "rgba8", "bgra8", "yuv422", "YUYV"
+};
+
+static gboolean
+add_stream (JsonBuilder * b, BagJob * job, guint s, GError ** error)
+{
+  const GstTrialRsStream *stream = job->streams[s];
+  GstTrialRsImage image;
+
+  if (!first_image (job, stream, &image, error))
+    return FALSE;
+  json_builder_set_member_name (b, stream_names[s]);
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "stream");
+  json_builder_add_string_value (b, stream->name);
+  json_builder_set_member_name (b, "width");
+  json_builder_add_int_value (b, image.width);
+  json_builder_set_member_name (b, "height");
+  json_builder_add_int_value (b, image.height);
+  json_builder_set_member_name (b, "fps");
+  json_builder_add_int_value (b, stream->has_info ? stream->fps : 0);
+  json_builder_set_member_name (b, "encoding");
+  json_builder_add_string_value (b, encoding_names[image.encoding]);
+  json_builder_set_member_name (b, "frames");
+  json_builder_add_int_value (b, stream->n_frames);
+  if (s == DEPTH) {
+    json_builder_set_member_name (b, "depth_scale");
+    json_builder_add_double_value (b, gst_trial_rs_depth_scale (stream,
+            &image));
+  }
+  add_intrinsics (b, stream);
+  json_builder_end_object (b);
+  return TRUE;
+}
+
+/* Files of frame @i both there. */
+static gboolean
+frame_written (const BagJob * job, gint64 i)
+{
+  guint s;
+
+  for (s = 0; s < N_STREAMS; s++) {
+    g_autofree gchar *path = g_strdup_printf ("%s/%s/frame_%06" G_GINT64_FORMAT
+        ".%s", job->output_dir, stream_names[s], i, stream_exts[s]);
+
+    if (!g_file_test (path, G_FILE_TEST_IS_REGULAR))
+      return FALSE;
+  }
+  return TRUE;
+}
+
+gint
+tp_bag_run (const gchar * path, const TpOptions * options,
+    TpInterrupt * interrupt, JsonNode ** meta)
+{
+  g_auto (BagJob) job = { 0 };
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JsonBuilder) b = json_builder_new ();
+  g_autofree gchar *base = g_path_get_basename (path);
+  g_autofree gchar *pipeline_error = NULL;
+  g_autoptr (TpLock) lock = NULL;
+  const gchar *device_name, *serial;
+  gint64 first, last, i;
+  guint total = 0, successful = 0, failed = 0;
+  gboolean interrupted = FALSE;
+  gint64 t0;
+  gdouble seconds;
+  gint status;
+
+  *meta = NULL;
+  job.rs = gst_trial_rs_bag_open (path, &error);
+  if (job.rs == NULL || !bag_job_pair (&job, &error)) {
+    g_printerr ("trial-process: %s\n", error->message);
+    return 2;
+  }
+  if (gst_trial_bag_get_warning (gst_trial_rs_bag_get_bag (job.rs)))
+    g_printerr ("trial-process: warning: %s\n",
+        gst_trial_bag_get_warning (gst_trial_rs_bag_get_bag (job.rs)));
+  if (gst_trial_rs_bag_get_n_streams (job.rs) > 2)
+    g_printerr ("trial-process: bag '%s' has %u image streams; converting "
+        "%s and %s (the first Color and Depth streams)\n", path,
+        gst_trial_rs_bag_get_n_streams (job.rs), job.streams[COLOR]->name,
+        job.streams[DEPTH]->name);
+  if (g_str_has_suffix (base, ".bag"))
+    base[strlen (base) - 4] = '\0';
+  job.output_dir = g_build_filename (options->output_base, base,
+      GST_TRIAL_SINGLE_CAMERA, NULL);
+  job.start = MAX (options->start_frame, 0);
+  job.stop = options->stop_frame;
+  first = job.start;
+  last = job.times[COLOR]->len - 1;
+  if (job.stop >= 0)
+    last = MIN (last, job.stop);
+  if (first > last) {
+    g_printerr ("trial-process: no color frames in the range [%"
+        G_GINT64_FORMAT ", %" G_GINT64_FORMAT "] in bag '%s': its %u color "
+        "frames are numbered 0 to %u in time order\n", options->start_frame,
+        options->stop_frame, path, job.times[COLOR]->len,
+        job.times[COLOR]->len - 1);
+    return 2;
+  }
+
+  /* one writer per output folder, as for trial folders */
+  lock = tp_lock_acquire (job.output_dir, &error);
+  if (lock == NULL) {
+    g_printerr ("trial-process: %s\n", error->message);
+    return g_error_matches (error, TP_GUARD_ERROR, TP_GUARD_ERROR_LOCKED) ?
+        2 : 3;
+  }
+  t0 = g_get_monotonic_time ();
+  if (!build_pipeline (&job, path, options, &error)) {
+    g_printerr ("trial-process: %s\n", error->message);
+    return 3;
+  }
+  pipeline_error = run_pipeline (&job, interrupt, &interrupted);
+  seconds = (g_get_monotonic_time () - t0) / 1e6;
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "trial_path");
+  json_builder_add_string_value (b, path);
+  json_builder_set_member_name (b, "trial_name");
+  json_builder_add_string_value (b, base);
+  json_builder_set_member_name (b, "camera_id");
+  json_builder_add_null_value (b);
+  json_builder_set_member_name (b, "structure");
+  json_builder_add_string_value (b, "bag");
+  json_builder_set_member_name (b, "failed_frames");
+  json_builder_begin_array (b);
+  for (i = first; i <= last; i++) {
+    const gchar *reason = NULL;
+    g_autofree gchar *text = NULL;
+
+    total++;
+    if (job.pairs[i] < 0)
+      reason = text = g_strdup_printf ("no depth frame within half a frame "
+          "period (%.1f ms) of the color frame at %.3f s",
+          job.period / 2e6, (g_array_index (job.times[COLOR], gint64, i) -
+              g_array_index (job.times[COLOR], gint64, 0)) / 1e9);
+    else if (!frame_written (&job, i))
+      reason = "not written";
+    if (reason == NULL) {
+      successful++;
+      continue;
+    }
+    failed++;
+    json_builder_begin_object (b);
+    json_builder_set_member_name (b, "frame");
+    json_builder_add_int_value (b, i);
+    json_builder_set_member_name (b, "stream");
+    json_builder_add_string_value (b, "depth");
+    json_builder_set_member_name (b, "reason");
+    json_builder_add_string_value (b, reason);
+    json_builder_end_object (b);
+  }
+  json_builder_end_array (b);
+  json_builder_set_member_name (b, "total_frames");
+  json_builder_add_int_value (b, total);
+  json_builder_set_member_name (b, "successful");
+  json_builder_add_int_value (b, successful);
+  json_builder_set_member_name (b, "failed");
+  json_builder_add_int_value (b, failed);
+  json_builder_set_member_name (b, "unpaired_depth_frames");
+  json_builder_add_int_value (b, job.n_unpaired_depth);
+  json_builder_set_member_name (b, "pairing_period_ms");
+  json_builder_add_double_value (b, job.period / 1e6);
+  json_builder_set_member_name (b, "frame_range");
+  json_builder_begin_array (b);
+  json_builder_add_int_value (b, first);
+  json_builder_add_int_value (b, last);
+  json_builder_end_array (b);
+  json_builder_set_member_name (b, "processing_time_seconds");
+  json_builder_add_double_value (b, seconds);
+  json_builder_set_member_name (b, "processing_fps");
+  json_builder_add_double_value (b, seconds > 0 ? successful / seconds : 0);
+  json_builder_set_member_name (b, "num_workers");
+  json_builder_add_int_value (b, options->threads);
+  json_builder_set_member_name (b, "complete");
+  json_builder_add_boolean_value (b, !interrupted && pipeline_error == NULL);
+  json_builder_set_member_name (b, "interrupted");
+  json_builder_add_boolean_value (b, interrupted);
+  json_builder_set_member_name (b, "error");
+  if (pipeline_error != NULL)
+    json_builder_add_string_value (b, pipeline_error);
+  else
+    json_builder_add_null_value (b);
+  json_builder_set_member_name (b, "output_camera");
+  json_builder_add_string_value (b, GST_TRIAL_SINGLE_CAMERA);
+  device_name = gst_trial_rs_bag_get_device_info (job.rs,
+      job.streams[COLOR]->device, "Name");
+  serial = gst_trial_rs_bag_get_device_info (job.rs,
+      job.streams[COLOR]->device, "Serial Number");
+  json_builder_set_member_name (b, "device");
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "name");
+  if (device_name)
+    json_builder_add_string_value (b, device_name);
+  else
+    json_builder_add_null_value (b);
+  json_builder_set_member_name (b, "serial");
+  if (serial)
+    json_builder_add_string_value (b, serial);
+  else
+    json_builder_add_null_value (b);
+  json_builder_end_object (b);
+  if (!add_stream (b, &job, COLOR, &error)
+      || !add_stream (b, &job, DEPTH, &error)) {
+    g_printerr ("trial-process: %s\n", error->message);
+    return 3;
+  }
+  json_builder_end_object (b);
+  *meta = json_builder_get_root (b);
+  if (!tp_metadata_write (*meta, job.output_dir, &error)) {
+    g_printerr ("trial-process: cannot write metadata.json: %s\n",
+        error->message);
+    return 3;
+  }
+
+  if (interrupted)
+    status = 130;
+  else if (pipeline_error != NULL) {
+    g_printerr ("trial-process: %s: %s\n", path, pipeline_error);
+    status = 3;
+  } else
+    status = failed > 0 ? 1 : 0;
+  return status;
+}
