@@ -11,48 +11,8 @@
 #include "config.h"
 #include "metadata.h"
 
-/* metadata.json: the one definition of its fields, used by the writer
- * (tp_metadata_build) and the reader (tp_metadata_read, for --summarize).
- * The seed tool's fields come first, with its names and types, then ours
- * (docs/user-guide.md, "metadata.json"). What the reader checks of a field
- * is its kind; FIELD_KIND_OTHER fields are written only. */
-typedef enum
-{
-  FIELD_TRIAL_PATH,
-  FIELD_TRIAL_NAME,
-  FIELD_CAMERA_ID,
-  FIELD_STRUCTURE,
-  FIELD_TOTAL_FRAMES,
-  FIELD_SUCCESSFUL,
-  FIELD_FAILED,
-  FIELD_FRAME_RANGE,
-  FIELD_PROCESSING_TIME_SECONDS,
-  FIELD_PROCESSING_FPS,
-  FIELD_NUM_WORKERS,
-  FIELD_COMPLETE,
-  FIELD_INTERRUPTED,
-  FIELD_ERROR,
-  FIELD_OUTPUT_CAMERA,
-  FIELD_TIMESTAMP_NAMED,
-  FIELD_UNPAIRED_DEPTH_FRAMES,
-  FIELD_RESUMED_FROM_FRAMES,
-  FIELD_CONVERTED_FRAMES,
-  FIELD_FAILED_FRAMES,
-  FIELD_COLOR_FORMAT,
-  FIELD_COLOR_SHAPE,
-  FIELD_DEPTH_FORMAT,
-  FIELD_DEPTH_SHAPE,
-  FIELD_DEPTH_SCALE,
-  FIELD_COLOR_MODE,
-  FIELD_VERIFY,
-  FIELD_COMPRESSION_LEVEL,
-  FIELD_STREAM_FPS,
-  FIELD_BYTES_WRITTEN,
-  FIELD_FINISHED_AT,
-  FIELD_TOOL,
-  N_FIELDS
-} Field;
-
+/* What the reader checks of a field is its kind; FIELD_KIND_OTHER fields
+ * are written only. */
 typedef enum
 {
   FIELD_KIND_OTHER,             /* not read back */
@@ -68,71 +28,66 @@ static const struct
   const gchar *name;
   FieldKind kind;
   gboolean required;            /* when read back */
-} fields[N_FIELDS] = {
-  [FIELD_TRIAL_PATH] = {"trial_path", FIELD_KIND_OTHER, FALSE},
-  [FIELD_TRIAL_NAME] = {"trial_name", FIELD_KIND_OTHER, FALSE},
-  [FIELD_CAMERA_ID] = {"camera_id", FIELD_KIND_OTHER, FALSE},
-  [FIELD_STRUCTURE] = {"structure", FIELD_KIND_OTHER, FALSE},
-  [FIELD_TOTAL_FRAMES] = {"total_frames", FIELD_KIND_COUNT, TRUE},
-  [FIELD_SUCCESSFUL] = {"successful", FIELD_KIND_COUNT, TRUE},
-  [FIELD_FAILED] = {"failed", FIELD_KIND_COUNT, TRUE},
-  [FIELD_FRAME_RANGE] = {"frame_range", FIELD_KIND_OTHER, FALSE},
-  [FIELD_PROCESSING_TIME_SECONDS] =
+} fields[TP_N_FIELDS] = {
+  [TP_FIELD_TRIAL_PATH] = {"trial_path", FIELD_KIND_OTHER, FALSE},
+  [TP_FIELD_TRIAL_NAME] = {"trial_name", FIELD_KIND_OTHER, FALSE},
+  [TP_FIELD_CAMERA_ID] = {"camera_id", FIELD_KIND_OTHER, FALSE},
+  [TP_FIELD_STRUCTURE] = {"structure", FIELD_KIND_OTHER, FALSE},
+  [TP_FIELD_TOTAL_FRAMES] = {"total_frames", FIELD_KIND_COUNT, TRUE},
+  [TP_FIELD_SUCCESSFUL] = {"successful", FIELD_KIND_COUNT, TRUE},
+  [TP_FIELD_FAILED] = {"failed", FIELD_KIND_COUNT, TRUE},
+  [TP_FIELD_FRAME_RANGE] = {"frame_range", FIELD_KIND_OTHER, FALSE},
+  [TP_FIELD_PROCESSING_TIME_SECONDS] =
       {"processing_time_seconds", FIELD_KIND_NUMBER, FALSE},
-  [FIELD_PROCESSING_FPS] = {"processing_fps", FIELD_KIND_NUMBER, FALSE},
-  [FIELD_NUM_WORKERS] = {"num_workers", FIELD_KIND_OTHER, FALSE},
-  [FIELD_COMPLETE] = {"complete", FIELD_KIND_FLAG, TRUE},
-  [FIELD_INTERRUPTED] = {"interrupted", FIELD_KIND_FLAG, FALSE},
-  [FIELD_ERROR] = {"error", FIELD_KIND_TEXT, FALSE},
-  [FIELD_OUTPUT_CAMERA] = {"output_camera", FIELD_KIND_OTHER, FALSE},
-  [FIELD_TIMESTAMP_NAMED] = {"timestamp_named", FIELD_KIND_OTHER, FALSE},
-  [FIELD_UNPAIRED_DEPTH_FRAMES] =
+  [TP_FIELD_PROCESSING_FPS] = {"processing_fps", FIELD_KIND_NUMBER, FALSE},
+  [TP_FIELD_NUM_WORKERS] = {"num_workers", FIELD_KIND_OTHER, FALSE},
+  [TP_FIELD_COMPLETE] = {"complete", FIELD_KIND_FLAG, TRUE},
+  [TP_FIELD_INTERRUPTED] = {"interrupted", FIELD_KIND_FLAG, FALSE},
+  [TP_FIELD_ERROR] = {"error", FIELD_KIND_TEXT, FALSE},
+  [TP_FIELD_OUTPUT_CAMERA] = {"output_camera", FIELD_KIND_OTHER, FALSE},
+  [TP_FIELD_TIMESTAMP_NAMED] = {"timestamp_named", FIELD_KIND_OTHER, FALSE},
+  [TP_FIELD_UNPAIRED_DEPTH_FRAMES] =
       {"unpaired_depth_frames", FIELD_KIND_OTHER, FALSE},
-  [FIELD_RESUMED_FROM_FRAMES] =
+  [TP_FIELD_RESUMED_FROM_FRAMES] =
       {"resumed_from_frames", FIELD_KIND_OTHER, FALSE},
-  [FIELD_CONVERTED_FRAMES] = {"converted_frames", FIELD_KIND_COUNT, FALSE},
-  [FIELD_FAILED_FRAMES] = {"failed_frames", FIELD_KIND_LIST, FALSE},
-  [FIELD_COLOR_FORMAT] = {"color_format", FIELD_KIND_OTHER, FALSE},
-  [FIELD_COLOR_SHAPE] = {"color_shape", FIELD_KIND_OTHER, FALSE},
-  [FIELD_DEPTH_FORMAT] = {"depth_format", FIELD_KIND_OTHER, FALSE},
-  [FIELD_DEPTH_SHAPE] = {"depth_shape", FIELD_KIND_OTHER, FALSE},
-  [FIELD_DEPTH_SCALE] = {"depth_scale", FIELD_KIND_OTHER, FALSE},
-  [FIELD_COLOR_MODE] = {"color_mode", FIELD_KIND_OTHER, FALSE},
-  [FIELD_VERIFY] = {"verify", FIELD_KIND_OTHER, FALSE},
-  [FIELD_COMPRESSION_LEVEL] = {"compression_level", FIELD_KIND_OTHER, FALSE},
-  [FIELD_STREAM_FPS] = {"stream_fps", FIELD_KIND_OTHER, FALSE},
-  [FIELD_BYTES_WRITTEN] = {"bytes_written", FIELD_KIND_OTHER, FALSE},
-  [FIELD_FINISHED_AT] = {"finished_at", FIELD_KIND_OTHER, FALSE},
-  [FIELD_TOOL] = {"tool", FIELD_KIND_OTHER, FALSE},
+  [TP_FIELD_CONVERTED_FRAMES] = {"converted_frames", FIELD_KIND_COUNT, FALSE},
+  [TP_FIELD_FAILED_FRAMES] = {"failed_frames", FIELD_KIND_LIST, FALSE},
+  [TP_FIELD_COLOR_FORMAT] = {"color_format", FIELD_KIND_OTHER, FALSE},
+  [TP_FIELD_COLOR_SHAPE] = {"color_shape", FIELD_KIND_OTHER, FALSE},
+  [TP_FIELD_DEPTH_FORMAT] = {"depth_format", FIELD_KIND_OTHER, FALSE},
+  [TP_FIELD_DEPTH_SHAPE] = {"depth_shape", FIELD_KIND_OTHER, FALSE},
+  [TP_FIELD_DEPTH_SCALE] = {"depth_scale", FIELD_KIND_OTHER, FALSE},
+  [TP_FIELD_COLOR_MODE] = {"color_mode", FIELD_KIND_OTHER, FALSE},
+  [TP_FIELD_VERIFY] = {"verify", FIELD_KIND_OTHER, FALSE},
+  [TP_FIELD_COMPRESSION_LEVEL] = {"compression_level", FIELD_KIND_OTHER, FALSE},
+  [TP_FIELD_STREAM_FPS] = {"stream_fps", FIELD_KIND_OTHER, FALSE},
+  [TP_FIELD_BYTES_WRITTEN] = {"bytes_written", FIELD_KIND_OTHER, FALSE},
+  [TP_FIELD_FINISHED_AT] = {"finished_at", FIELD_KIND_OTHER, FALSE},
+  [TP_FIELD_TOOL] = {"tool", FIELD_KIND_OTHER, FALSE},
+  [TP_FIELD_PAIRING_PERIOD_MS] =
+      {"pairing_period_ms", FIELD_KIND_OTHER, FALSE},
+  [TP_FIELD_DEVICE] = {"device", FIELD_KIND_OTHER, FALSE},
+  [TP_FIELD_COLOR_STREAM] = {"color", FIELD_KIND_OTHER, FALSE},
+  [TP_FIELD_DEPTH_STREAM] = {"depth", FIELD_KIND_OTHER, FALSE},
 };
 
-/* The members of each failed_frames entry, and of stream_fps. */
-typedef enum
-{
-  ENTRY_FRAME,
-  ENTRY_STREAM,
-  ENTRY_REASON,
-  ENTRY_FILE,
-  N_ENTRY_FIELDS
-} EntryField;
-
-static const gchar *const entry_fields[N_ENTRY_FIELDS] = {
-  [ENTRY_FRAME] = "frame",
-  [ENTRY_STREAM] = "stream",
-  [ENTRY_REASON] = "reason",
-  [ENTRY_FILE] = "file",
+static const gchar *const entry_fields[TP_N_ENTRY_FIELDS] = {
+  [TP_ENTRY_FRAME] = "frame",
+  [TP_ENTRY_STREAM] = "stream",
+  [TP_ENTRY_REASON] = "reason",
+  [TP_ENTRY_FILE] = "file",
 };
 
 static const gchar *const stream_names[2] = { "color", "depth" };
 
-static void
-set_member (JsonBuilder * b, Field field)
+void
+tp_metadata_set_member (JsonBuilder * b, TpMetadataField field)
 {
   json_builder_set_member_name (b, fields[field].name);
 }
 
-static void
-set_entry_member (JsonBuilder * b, EntryField field)
+void
+tp_metadata_set_entry_member (JsonBuilder * b, TpMetadataEntryField field)
 {
   json_builder_set_member_name (b, entry_fields[field]);
 }
@@ -149,9 +104,9 @@ add_text (JsonBuilder * b, const gchar * text)
 }
 
 static void
-add_shape (JsonBuilder * b, Field field, guint height, guint width)
+add_shape (JsonBuilder * b, TpMetadataField field, guint height, guint width)
 {
-  set_member (b, field);
+  tp_metadata_set_member (b, field);
   if (height == 0 || width == 0) {
     json_builder_add_null_value (b);
     return;
@@ -329,77 +284,77 @@ tp_metadata_build (const TpJob * job, const TpOptions * options)
 
   json_builder_begin_object (b);
   /* The seed's fields. */
-  set_member (b, FIELD_TRIAL_PATH);
+  tp_metadata_set_member (b, TP_FIELD_TRIAL_PATH);
   add_text (b, job->trial_path);
-  set_member (b, FIELD_TRIAL_NAME);
+  tp_metadata_set_member (b, TP_FIELD_TRIAL_NAME);
   add_text (b, gst_trial_layout_get_trial_name (layout));
-  set_member (b, FIELD_CAMERA_ID);
+  tp_metadata_set_member (b, TP_FIELD_CAMERA_ID);
   if (gst_trial_layout_get_camera (layout))
     add_text (b, gst_trial_layout_get_camera (layout));
   else
     json_builder_add_null_value (b);
-  set_member (b, FIELD_STRUCTURE);
+  tp_metadata_set_member (b, TP_FIELD_STRUCTURE);
   json_builder_add_string_value (b,
       gst_trial_structure_to_string (gst_trial_layout_get_structure (layout)));
-  set_member (b, FIELD_TOTAL_FRAMES);
+  tp_metadata_set_member (b, TP_FIELD_TOTAL_FRAMES);
   json_builder_add_int_value (b, job->total_frames);
-  set_member (b, FIELD_SUCCESSFUL);
+  tp_metadata_set_member (b, TP_FIELD_SUCCESSFUL);
   json_builder_add_int_value (b, job->successful);
-  set_member (b, FIELD_FAILED);
+  tp_metadata_set_member (b, TP_FIELD_FAILED);
   json_builder_add_int_value (b, job->failed);
-  set_member (b, FIELD_FRAME_RANGE);
+  tp_metadata_set_member (b, TP_FIELD_FRAME_RANGE);
   json_builder_begin_array (b);
   json_builder_add_int_value (b, gst_trial_layout_get_first_frame (layout));
   json_builder_add_int_value (b, gst_trial_layout_get_last_frame (layout));
   json_builder_end_array (b);
-  set_member (b, FIELD_PROCESSING_TIME_SECONDS);
+  tp_metadata_set_member (b, TP_FIELD_PROCESSING_TIME_SECONDS);
   json_builder_add_double_value (b, tp_json_round2 (job->processing_time));
-  set_member (b, FIELD_PROCESSING_FPS);
+  tp_metadata_set_member (b, TP_FIELD_PROCESSING_FPS);
   json_builder_add_double_value (b, tp_json_round2 (job->processing_fps));
-  set_member (b, FIELD_NUM_WORKERS);
+  tp_metadata_set_member (b, TP_FIELD_NUM_WORKERS);
   json_builder_add_int_value (b, options->threads);
 
   /* Ours. */
-  set_member (b, FIELD_COMPLETE);
+  tp_metadata_set_member (b, TP_FIELD_COMPLETE);
   json_builder_add_boolean_value (b, job->complete);
-  set_member (b, FIELD_INTERRUPTED);
+  tp_metadata_set_member (b, TP_FIELD_INTERRUPTED);
   json_builder_add_boolean_value (b, job->interrupted);
-  set_member (b, FIELD_ERROR);
+  tp_metadata_set_member (b, TP_FIELD_ERROR);
   if (job->error)
     add_text (b, job->error);
   else
     json_builder_add_null_value (b);
-  set_member (b, FIELD_OUTPUT_CAMERA);
+  tp_metadata_set_member (b, TP_FIELD_OUTPUT_CAMERA);
   add_text (b, gst_trial_layout_get_output_camera (layout));
   /* rs-convert 2.35+ exports named by timestamp: frames numbered in time
    * order, depth paired by time; depth files left unpaired are counted */
-  set_member (b, FIELD_TIMESTAMP_NAMED);
+  tp_metadata_set_member (b, TP_FIELD_TIMESTAMP_NAMED);
   json_builder_add_boolean_value (b,
       gst_trial_layout_is_timestamp_named (layout));
-  set_member (b, FIELD_UNPAIRED_DEPTH_FRAMES);
+  tp_metadata_set_member (b, TP_FIELD_UNPAIRED_DEPTH_FRAMES);
   json_builder_add_int_value (b,
       gst_trial_layout_get_n_unpaired_depth (layout));
-  set_member (b, FIELD_RESUMED_FROM_FRAMES);
+  tp_metadata_set_member (b, TP_FIELD_RESUMED_FROM_FRAMES);
   json_builder_add_int_value (b, job->resumed_from);
   /* processing_fps and processing_time_seconds are rounded: --summarize
    * adds these up instead */
-  set_member (b, FIELD_CONVERTED_FRAMES);
+  tp_metadata_set_member (b, TP_FIELD_CONVERTED_FRAMES);
   json_builder_add_int_value (b, job->converted);
-  set_member (b, FIELD_FAILED_FRAMES);
+  tp_metadata_set_member (b, TP_FIELD_FAILED_FRAMES);
   json_builder_begin_array (b);
   for (i = 0; i < job->failures->len; i++) {
     const TpFailure *f = &g_array_index (job->failures, TpFailure, i);
     g_autofree gchar *file = failure_file (layout, f);
 
     json_builder_begin_object (b);
-    set_entry_member (b, ENTRY_FRAME);
+    tp_metadata_set_entry_member (b, TP_ENTRY_FRAME);
     json_builder_add_int_value (b, f->frame);
-    set_entry_member (b, ENTRY_STREAM);
+    tp_metadata_set_entry_member (b, TP_ENTRY_STREAM);
     json_builder_add_string_value (b, f->stream ? f->stream : "");
-    set_entry_member (b, ENTRY_REASON);
+    tp_metadata_set_entry_member (b, TP_ENTRY_REASON);
     add_text (b, f->reason ? f->reason : "");
     /* The converter does not know file names; the layout does. */
-    set_entry_member (b, ENTRY_FILE);
+    tp_metadata_set_entry_member (b, TP_ENTRY_FILE);
     if (file)
       add_text (b, file);
     else
@@ -407,38 +362,40 @@ tp_metadata_build (const TpJob * job, const TpOptions * options)
     json_builder_end_object (b);
   }
   json_builder_end_array (b);
-  set_member (b, FIELD_COLOR_FORMAT);
+  tp_metadata_set_member (b, TP_FIELD_COLOR_FORMAT);
   json_builder_add_string_value (b,
       gst_trial_color_format_to_string (gst_trial_layout_get_color_format
           (layout)));
-  add_shape (b, FIELD_COLOR_SHAPE, gst_trial_layout_get_color_height (layout),
+  add_shape (b, TP_FIELD_COLOR_SHAPE,
+      gst_trial_layout_get_color_height (layout),
       gst_trial_layout_get_color_width (layout));
-  set_member (b, FIELD_DEPTH_FORMAT);
+  tp_metadata_set_member (b, TP_FIELD_DEPTH_FORMAT);
   json_builder_add_string_value (b,
       gst_trial_depth_format_to_string (gst_trial_layout_get_depth_format
           (layout)));
-  add_shape (b, FIELD_DEPTH_SHAPE, gst_trial_layout_get_depth_height (layout),
+  add_shape (b, TP_FIELD_DEPTH_SHAPE,
+      gst_trial_layout_get_depth_height (layout),
       gst_trial_layout_get_depth_width (layout));
-  set_member (b, FIELD_DEPTH_SCALE);
+  tp_metadata_set_member (b, TP_FIELD_DEPTH_SCALE);
   json_builder_add_double_value (b, gst_trial_layout_get_depth_scale (layout));
-  set_member (b, FIELD_COLOR_MODE);
+  tp_metadata_set_member (b, TP_FIELD_COLOR_MODE);
   json_builder_add_string_value (b, options->color_mode);
-  set_member (b, FIELD_VERIFY);
+  tp_metadata_set_member (b, TP_FIELD_VERIFY);
   json_builder_add_string_value (b, options->verify);
-  set_member (b, FIELD_COMPRESSION_LEVEL);
+  tp_metadata_set_member (b, TP_FIELD_COMPRESSION_LEVEL);
   json_builder_add_int_value (b, options->compression_level);
-  set_member (b, FIELD_STREAM_FPS);
+  tp_metadata_set_member (b, TP_FIELD_STREAM_FPS);
   json_builder_begin_object (b);
   json_builder_set_member_name (b, stream_names[0]);
   json_builder_add_double_value (b, tp_json_round2 (job->stream_fps[0]));
   json_builder_set_member_name (b, stream_names[1]);
   json_builder_add_double_value (b, tp_json_round2 (job->stream_fps[1]));
   json_builder_end_object (b);
-  set_member (b, FIELD_BYTES_WRITTEN);
+  tp_metadata_set_member (b, TP_FIELD_BYTES_WRITTEN);
   json_builder_add_int_value (b, job->bytes_written);
-  set_member (b, FIELD_FINISHED_AT);
+  tp_metadata_set_member (b, TP_FIELD_FINISHED_AT);
   json_builder_add_string_value (b, finished);
-  set_member (b, FIELD_TOOL);
+  tp_metadata_set_member (b, TP_FIELD_TOOL);
   json_builder_add_string_value (b, "trial-process " VERSION);
   json_builder_end_object (b);
 
@@ -514,7 +471,8 @@ invalid (GError ** error, const gchar * format, ...)
 
 /* A frame count as trial-process writes it: an integer that fits a guint. */
 static gboolean
-get_count (JsonObject * o, Field field, guint64 * out, GError ** error)
+get_count (JsonObject * o, TpMetadataField field, guint64 * out,
+    GError ** error)
 {
   const gchar *name = fields[field].name;
   JsonNode *node = json_object_get_member (o, name);
@@ -537,7 +495,8 @@ get_count (JsonObject * o, Field field, guint64 * out, GError ** error)
 /* A time or rate: a finite number >= 0, 0 when absent. JSON writers print
  * 2.0 as 2, so integers are numbers too. */
 static gboolean
-get_number (JsonObject * o, Field field, gdouble * out, GError ** error)
+get_number (JsonObject * o, TpMetadataField field, gdouble * out,
+    GError ** error)
 {
   const gchar *name = fields[field].name;
   JsonNode *node = json_object_get_member (o, name);
@@ -577,7 +536,8 @@ get_text (JsonObject * o, const gchar * name, const gchar ** out,
 }
 
 static gboolean
-get_flag (JsonObject * o, Field field, gboolean * out, GError ** error)
+get_flag (JsonObject * o, TpMetadataField field, gboolean * out,
+    GError ** error)
 {
   const gchar *name = fields[field].name;
   JsonNode *node = json_object_get_member (o, name);
@@ -621,7 +581,7 @@ static gboolean
 read_failed_frames (TpMetadataRecord * record, JsonObject * o,
     GError ** error)
 {
-  const gchar *name = fields[FIELD_FAILED_FRAMES].name;
+  const gchar *name = fields[TP_FIELD_FAILED_FRAMES].name;
   JsonNode *node = json_object_get_member (o, name);
   JsonArray *list;
   guint i, n;
@@ -644,12 +604,12 @@ read_failed_frames (TpMetadataRecord * record, JsonObject * o,
       return invalid (error, "%s[%u] is %s, expected an object", name, i,
           describe (item));
     entry = json_node_get_object (item);
-    frame = json_object_get_member (entry, entry_fields[ENTRY_FRAME]);
+    frame = json_object_get_member (entry, entry_fields[TP_ENTRY_FRAME]);
     if (frame == NULL || !holds (frame, G_TYPE_INT64))
       return invalid (error, "%s[%u] has no integer '%s'", name, i,
-          entry_fields[ENTRY_FRAME]);
-    if (!get_text (entry, entry_fields[ENTRY_STREAM], &stream, error)
-        || !get_text (entry, entry_fields[ENTRY_REASON], &reason, error))
+          entry_fields[TP_ENTRY_FRAME]);
+    if (!get_text (entry, entry_fields[TP_ENTRY_STREAM], &stream, error)
+        || !get_text (entry, entry_fields[TP_ENTRY_REASON], &reason, error))
       return FALSE;
     f.frame = json_node_get_int (frame);
     f.stream = g_strdup (stream);
@@ -666,30 +626,30 @@ read_fields (TpMetadataRecord * record, JsonObject * o, GError ** error)
   const gchar *text;
   gdouble fps;
 
-  if (!get_count (o, FIELD_TOTAL_FRAMES, &record->total_frames, error)
-      || !get_count (o, FIELD_SUCCESSFUL, &record->successful, error)
-      || !get_count (o, FIELD_FAILED, &record->failed, error)
-      || !get_flag (o, FIELD_COMPLETE, &record->complete, error)
-      || !get_flag (o, FIELD_INTERRUPTED, &record->interrupted, error)
-      || !get_text (o, fields[FIELD_ERROR].name, &text, error)
-      || !get_number (o, FIELD_PROCESSING_TIME_SECONDS,
+  if (!get_count (o, TP_FIELD_TOTAL_FRAMES, &record->total_frames, error)
+      || !get_count (o, TP_FIELD_SUCCESSFUL, &record->successful, error)
+      || !get_count (o, TP_FIELD_FAILED, &record->failed, error)
+      || !get_flag (o, TP_FIELD_COMPLETE, &record->complete, error)
+      || !get_flag (o, TP_FIELD_INTERRUPTED, &record->interrupted, error)
+      || !get_text (o, fields[TP_FIELD_ERROR].name, &text, error)
+      || !get_number (o, TP_FIELD_PROCESSING_TIME_SECONDS,
           &record->processing_time_seconds, error)
-      || !get_number (o, FIELD_PROCESSING_FPS, &fps, error)
+      || !get_number (o, TP_FIELD_PROCESSING_FPS, &fps, error)
       || !read_failed_frames (record, o, error))
     return FALSE;
   record->error = g_strdup (text);
   if (record->successful + record->failed > record->total_frames)
     return invalid (error, "%s (%" G_GUINT64_FORMAT ") + %s (%"
         G_GUINT64_FORMAT ") is more than %s (%" G_GUINT64_FORMAT ")",
-        fields[FIELD_SUCCESSFUL].name, record->successful,
-        fields[FIELD_FAILED].name, record->failed,
-        fields[FIELD_TOTAL_FRAMES].name, record->total_frames);
+        fields[TP_FIELD_SUCCESSFUL].name, record->successful,
+        fields[TP_FIELD_FAILED].name, record->failed,
+        fields[TP_FIELD_TOTAL_FRAMES].name, record->total_frames);
   /* The frames of the last run: converted_frames, or from a metadata.json
    * without it, processing_fps times its time. */
-  if (json_object_has_member (o, fields[FIELD_CONVERTED_FRAMES].name)) {
+  if (json_object_has_member (o, fields[TP_FIELD_CONVERTED_FRAMES].name)) {
     guint64 converted;
 
-    if (!get_count (o, FIELD_CONVERTED_FRAMES, &converted, error))
+    if (!get_count (o, TP_FIELD_CONVERTED_FRAMES, &converted, error))
       return FALSE;
     record->converted_frames = converted;
   } else {
