@@ -6,7 +6,7 @@
  * messages. A frame's conversion is the library's
  * (gst/trial/converter.c), the in-order queue and its src-pad task are
  * GstTrialOrderedQueue (gsttrialorderedqueue.c), the pool is GstTrialPool
- * (gsttrialpool.c). */
+ * (gst/trial/pool.c). */
 
 /**
  * SECTION:element-trialconvert
@@ -57,8 +57,8 @@
  * pool between pipelines by setting that context on them before they start
  * (a context set later is used from the next start on). Each element keeps
  * at most max-in-flight frames queued or in conversion, so memory stays
- * flat for any trial length; live pipelines get that window of frames as
- * extra latency.
+ * flat for any trial length; live pipelines get that many frames as extra
+ * latency.
  *
  * Every stats-interval milliseconds and at EOS the element posts an element
  * message "trial-stats" with the fields frames (guint64, buffers out
@@ -94,7 +94,7 @@
 #include "gsttrialbuffers.h"
 #include "gsttrialconvert.h"
 #include "gsttrialorderedqueue.h"
-#include "gsttrialpool.h"
+#include "gst/trial/pool.h"
 
 GST_DEBUG_CATEGORY_STATIC (gst_trial_convert_debug);
 #define GST_CAT_DEFAULT gst_trial_convert_debug
@@ -148,7 +148,7 @@ typedef struct
   GstBuffer *output;            /* NULL: failed or GAP input */
   gchar *reason;                /* why the conversion failed */
   GstStreamError code;
-} Job;
+} QueueEntry;
 
 struct _GstTrialConvert
 {
@@ -263,8 +263,9 @@ gst_trial_convert_colormap_get_type (void)
 G_DEFINE_TYPE_WITH_CODE (GstTrialConvert, gst_trial_convert, GST_TYPE_ELEMENT,
     GST_DEBUG_CATEGORY_INIT (gst_trial_convert_debug, "trialconvert", 0,
         "gst-trial frame converter"));
-/* The pool type is registered with the element, so applications can
- * create a pool by type name once the plugin is loaded (gsttrialpool.h). */
+/* The pool type (gst/trial/pool.h) is also registered with the element,
+ * so applications that look it up by name once the plugin is loaded keep
+ * working; new code names GST_TYPE_TRIAL_POOL. */
 GST_ELEMENT_REGISTER_DEFINE_WITH_CODE (trialconvert, "trialconvert",
     GST_RANK_NONE, GST_TYPE_TRIAL_CONVERT,
     g_type_ensure (GST_TYPE_TRIAL_POOL));
@@ -366,11 +367,12 @@ output_buffer (GstBuffer * input, gsize input_size,
   return output;
 }
 
-/* Fills job->output, or job->reason and job->code when the frame fails. */
+/* Fills entry->output, or entry->reason and entry->code when the frame
+ * fails. */
 static void
-job_convert (GstTrialOrderedItem * item, gpointer user_data)
+entry_convert (GstTrialOrderedItem * item, gpointer user_data)
 {
-  Job *job = (Job *) item;
+  QueueEntry *entry = (QueueEntry *) item;
   GstTrialConvert *self = user_data;
   GstBuffer *input = item->input;
   GstTrialFrameMeta *meta = gst_buffer_get_trial_frame_meta (input);
@@ -393,35 +395,35 @@ job_convert (GstTrialOrderedItem * item, gpointer user_data)
     g_set_error_literal (&error, GST_TRIAL_ERROR, GST_TRIAL_ERROR_IO,
         "the input buffer cannot be read");
   } else {
-    if (gst_trial_converter_convert (&job->params,
+    if (gst_trial_converter_convert (&entry->params,
             meta != NULL ? meta->path : NULL, name, map.data, map.size,
             &allocator, &converted, &error))
-      job->output = output_buffer (input, map.size, &converted);
+      entry->output = output_buffer (input, map.size, &converted);
     gst_buffer_unmap (input, &map);
   }
   /* in the worker's own thread: tests count the threads that converted */
   GST_LOG_OBJECT (self, "converted frame %" G_GUINT64_FORMAT,
       GST_BUFFER_OFFSET (input));
 
-  if (job->output == NULL) {
-    job->reason = g_strdup (error != NULL ? error->message :
+  if (entry->output == NULL) {
+    entry->reason = g_strdup (error != NULL ? error->message :
         "the conversion failed");
-    job->code = error != NULL ? stream_error_for (error) :
+    entry->code = error != NULL ? stream_error_for (error) :
         GST_STREAM_ERROR_FAILED;
     g_clear_error (&error);
-  } else if (job->output != input) {
-    gst_buffer_copy_into (job->output, input,
+  } else if (entry->output != input) {
+    gst_buffer_copy_into (entry->output, input,
         GST_BUFFER_COPY_FLAGS | GST_BUFFER_COPY_TIMESTAMPS, 0, -1);
   }
 }
 
 static void
-job_clear (GstTrialOrderedItem * item)
+entry_clear (GstTrialOrderedItem * item)
 {
-  Job *job = (Job *) item;
+  QueueEntry *entry = (QueueEntry *) item;
 
-  gst_clear_buffer (&job->output);
-  g_free (job->reason);
+  gst_clear_buffer (&entry->output);
+  g_free (entry->reason);
 }
 
 /* ---- pushing, in the src pad task ---- */
@@ -455,29 +457,29 @@ gst_trial_convert_post_stats (GstTrialConvert * self, gint64 now,
 }
 
 static void
-gst_trial_convert_post_frame_warning (GstTrialConvert * self, Job * job,
-    gint64 frame)
+gst_trial_convert_post_frame_warning (GstTrialConvert * self,
+    QueueEntry * entry, gint64 frame)
 {
   const gchar *stream =
-      GST_TRIAL_CONVERTER_INPUT_IS_DEPTH (job->params.input) ? "depth" :
+      GST_TRIAL_CONVERTER_INPUT_IS_DEPTH (entry->params.input) ? "depth" :
       "color";
 
   gst_element_message_full_with_details (GST_ELEMENT (self),
-      GST_MESSAGE_WARNING, GST_STREAM_ERROR, job->code,
-      g_strdup_printf ("frame %" G_GINT64_FORMAT ": %s", frame, job->reason),
+      GST_MESSAGE_WARNING, GST_STREAM_ERROR, entry->code,
+      g_strdup_printf ("frame %" G_GINT64_FORMAT ": %s", frame, entry->reason),
       g_strdup_printf ("%s frame %" G_GINT64_FORMAT " sent as a GAP buffer",
           stream, frame), __FILE__, GST_FUNCTION, __LINE__,
       gst_structure_new ("details", "frame", G_TYPE_INT64, frame,
           "stream", G_TYPE_STRING, stream,
-          "reason", G_TYPE_STRING, job->reason, NULL));
+          "reason", G_TYPE_STRING, entry->reason, NULL));
 }
 
 static GstFlowReturn
-gst_trial_convert_push_buffer (GstTrialConvert * self, Job * job,
+gst_trial_convert_push_buffer (GstTrialConvert * self, QueueEntry * entry,
     gint64 start)
 {
-  GstBuffer *input = job->item.input;
-  GstBuffer *output = g_steal_pointer (&job->output);
+  GstBuffer *input = entry->item.input;
+  GstBuffer *output = g_steal_pointer (&entry->output);
   gint64 frame = GST_BUFFER_OFFSET_IS_VALID (input) ?
       (gint64) GST_BUFFER_OFFSET (input) : -1;
   gint64 now = g_get_monotonic_time ();
@@ -491,13 +493,13 @@ gst_trial_convert_push_buffer (GstTrialConvert * self, Job * job,
 
   if (self->stats_time == 0)
     self->stats_time = start;
-  self->stats_depth = GST_TRIAL_CONVERTER_INPUT_IS_DEPTH (job->params.input);
+  self->stats_depth = GST_TRIAL_CONVERTER_INPUT_IS_DEPTH (entry->params.input);
   self->frames++;
 
   if (output == NULL) {
     self->failed++;
-    if (job->reason != NULL)
-      gst_trial_convert_post_frame_warning (self, job, frame);
+    if (entry->reason != NULL)
+      gst_trial_convert_post_frame_warning (self, entry, frame);
     if (max_errors >= 0 && self->failed > (guint64) max_errors) {
       GST_ELEMENT_ERROR (self, STREAM, FAILED,
           ("%" G_GUINT64_FORMAT " frames failed, more than max-errors=%d",
@@ -520,14 +522,14 @@ gst_trial_convert_push_buffer (GstTrialConvert * self, Job * job,
 }
 
 static GstFlowReturn
-gst_trial_convert_push_job (GstTrialOrderedItem * item, gint64 start,
+gst_trial_convert_push_entry (GstTrialOrderedItem * item, gint64 start,
     gpointer user_data)
 {
   GstTrialConvert *self = user_data;
   GstEvent *event;
 
   if (item->input != NULL)
-    return gst_trial_convert_push_buffer (self, (Job *) item, start);
+    return gst_trial_convert_push_buffer (self, (QueueEntry *) item, start);
 
   event = g_steal_pointer (&item->event);
   if (GST_EVENT_TYPE (event) == GST_EVENT_EOS) {
@@ -547,7 +549,7 @@ gst_trial_convert_push_job (GstTrialOrderedItem * item, gint64 start,
 /* Caps without depth-scale (not from trialsrc): the units of the stream
  * are decided once, on its first readable depth buffer, by the library's
  * rule (gst_trial_converter_params_decide_units). Runs in the streaming
- * thread, before the buffer's job copies the parameters. */
+ * thread, before the buffer's queue entry copies the parameters. */
 static void
 decide_units (GstTrialConvert * self, GstBuffer * buffer)
 {
@@ -569,7 +571,7 @@ gst_trial_convert_chain (GstPad * pad, GstObject * parent, GstBuffer * buffer)
 {
   GstTrialConvert *self = GST_TRIAL_CONVERT (parent);
   GstTrialConverterParams *params;
-  Job *job;
+  QueueEntry *entry;
 
   (void) pad;
 
@@ -585,8 +587,9 @@ gst_trial_convert_chain (GstPad * pad, GstObject * parent, GstBuffer * buffer)
       && !GST_BUFFER_FLAG_IS_SET (buffer, GST_BUFFER_FLAG_GAP))
     decide_units (self, buffer);
 
-  job = (Job *) gst_trial_ordered_queue_new_item (self->queue, buffer);
-  params = &job->params;
+  entry = (QueueEntry *) gst_trial_ordered_queue_new_item (self->queue,
+      buffer);
+  params = &entry->params;
   *params = self->params;
   GST_OBJECT_LOCK (self);
   params->passthrough = self->color_mode == GST_TRIAL_CONVERT_COLOR_MODE_AUTO;
@@ -597,7 +600,7 @@ gst_trial_convert_chain (GstPad * pad, GstObject * parent, GstBuffer * buffer)
   params->depth_max = self->depth_max;
   GST_OBJECT_UNLOCK (self);
 
-  return gst_trial_ordered_queue_push_buffer (self->queue, &job->item);
+  return gst_trial_ordered_queue_push_buffer (self->queue, &entry->item);
 }
 
 static gboolean
@@ -916,14 +919,14 @@ gst_trial_convert_sink_query (GstPad * pad, GstObject * parent,
   }
 }
 
-/* A frame can wait behind a whole window of others: live sinks must allow
+/* A frame can wait behind max-in-flight others: live sinks must allow
  * that much on top of what upstream needs. */
 static gboolean
 gst_trial_convert_latency_query (GstTrialConvert * self, GstQuery * query)
 {
   GstClockTime min, max, duration, ours;
   gboolean live;
-  guint window;
+  guint max_in_flight;
 
   if (!gst_pad_peer_query (self->sinkpad, query))
     return FALSE;
@@ -931,9 +934,9 @@ gst_trial_convert_latency_query (GstTrialConvert * self, GstQuery * query)
   GST_OBJECT_LOCK (self);
   duration = self->frame_duration;
   GST_OBJECT_UNLOCK (self);
-  window = gst_trial_ordered_queue_get_window (self->queue);
+  max_in_flight = gst_trial_ordered_queue_get_max_in_flight (self->queue);
   if (live && GST_CLOCK_TIME_IS_VALID (duration)) {
-    ours = duration * window;
+    ours = duration * max_in_flight;
     min += ours;
     if (GST_CLOCK_TIME_IS_VALID (max))
       max += ours;
@@ -1094,7 +1097,7 @@ gst_trial_convert_change_state (GstElement * element,
   if (transition == GST_STATE_CHANGE_PAUSED_TO_READY) {
     GstTrialPool *pool = gst_trial_ordered_queue_take_pool (self->queue);
 
-    /* The pads are inactive and no job runs; the pool lives on in the
+    /* The pads are inactive and no pool job runs; the pool lives on in the
      * context for the next start. */
     gst_clear_object (&pool);
     g_clear_pointer (&self->buffers, gst_trial_buffers_free);
@@ -1336,7 +1339,7 @@ gst_trial_convert_init (GstTrialConvert * self)
 
   self->frame_duration = GST_CLOCK_TIME_NONE;
   self->queue = gst_trial_ordered_queue_new (GST_ELEMENT (self),
-      self->srcpad, sizeof (Job), job_convert, gst_trial_convert_push_job,
-      job_clear, self);
+      self->srcpad, sizeof (QueueEntry), entry_convert,
+      gst_trial_convert_push_entry, entry_clear, self);
 }
 

@@ -318,7 +318,8 @@ add_stream (JsonBuilder * b, BagJob * job, guint s, GError ** error)
 
   if (!first_image (job, stream, &image, error))
     return FALSE;
-  json_builder_set_member_name (b, stream_names[s]);
+  tp_metadata_set_member (b, s == COLOR ? TP_FIELD_COLOR_STREAM :
+      TP_FIELD_DEPTH_STREAM);
   json_builder_begin_object (b);
   json_builder_set_member_name (b, "stream");
   json_builder_add_string_value (b, stream->name);
@@ -425,15 +426,15 @@ tp_bag_run (const gchar * path, const TpOptions * options,
   seconds = (g_get_monotonic_time () - t0) / 1e6;
 
   json_builder_begin_object (b);
-  json_builder_set_member_name (b, "trial_path");
+  tp_metadata_set_member (b, TP_FIELD_TRIAL_PATH);
   json_builder_add_string_value (b, path);
-  json_builder_set_member_name (b, "trial_name");
+  tp_metadata_set_member (b, TP_FIELD_TRIAL_NAME);
   json_builder_add_string_value (b, base);
-  json_builder_set_member_name (b, "camera_id");
+  tp_metadata_set_member (b, TP_FIELD_CAMERA_ID);
   json_builder_add_null_value (b);
-  json_builder_set_member_name (b, "structure");
+  tp_metadata_set_member (b, TP_FIELD_STRUCTURE);
   json_builder_add_string_value (b, "bag");
-  json_builder_set_member_name (b, "failed_frames");
+  tp_metadata_set_member (b, TP_FIELD_FAILED_FRAMES);
   json_builder_begin_array (b);
   for (i = first; i <= last; i++) {
     const gchar *reason = NULL;
@@ -453,52 +454,52 @@ tp_bag_run (const gchar * path, const TpOptions * options,
     }
     failed++;
     json_builder_begin_object (b);
-    json_builder_set_member_name (b, "frame");
+    tp_metadata_set_entry_member (b, TP_ENTRY_FRAME);
     json_builder_add_int_value (b, i);
-    json_builder_set_member_name (b, "stream");
+    tp_metadata_set_entry_member (b, TP_ENTRY_STREAM);
     json_builder_add_string_value (b, "depth");
-    json_builder_set_member_name (b, "reason");
+    tp_metadata_set_entry_member (b, TP_ENTRY_REASON);
     json_builder_add_string_value (b, reason);
     json_builder_end_object (b);
   }
   json_builder_end_array (b);
-  json_builder_set_member_name (b, "total_frames");
+  tp_metadata_set_member (b, TP_FIELD_TOTAL_FRAMES);
   json_builder_add_int_value (b, total);
-  json_builder_set_member_name (b, "successful");
+  tp_metadata_set_member (b, TP_FIELD_SUCCESSFUL);
   json_builder_add_int_value (b, successful);
-  json_builder_set_member_name (b, "failed");
+  tp_metadata_set_member (b, TP_FIELD_FAILED);
   json_builder_add_int_value (b, failed);
-  json_builder_set_member_name (b, "unpaired_depth_frames");
+  tp_metadata_set_member (b, TP_FIELD_UNPAIRED_DEPTH_FRAMES);
   json_builder_add_int_value (b, job.n_unpaired_depth);
-  json_builder_set_member_name (b, "pairing_period_ms");
+  tp_metadata_set_member (b, TP_FIELD_PAIRING_PERIOD_MS);
   json_builder_add_double_value (b, job.period / 1e6);
-  json_builder_set_member_name (b, "frame_range");
+  tp_metadata_set_member (b, TP_FIELD_FRAME_RANGE);
   json_builder_begin_array (b);
   json_builder_add_int_value (b, first);
   json_builder_add_int_value (b, last);
   json_builder_end_array (b);
-  json_builder_set_member_name (b, "processing_time_seconds");
+  tp_metadata_set_member (b, TP_FIELD_PROCESSING_TIME_SECONDS);
   json_builder_add_double_value (b, seconds);
-  json_builder_set_member_name (b, "processing_fps");
+  tp_metadata_set_member (b, TP_FIELD_PROCESSING_FPS);
   json_builder_add_double_value (b, seconds > 0 ? successful / seconds : 0);
-  json_builder_set_member_name (b, "num_workers");
+  tp_metadata_set_member (b, TP_FIELD_NUM_WORKERS);
   json_builder_add_int_value (b, options->threads);
-  json_builder_set_member_name (b, "complete");
+  tp_metadata_set_member (b, TP_FIELD_COMPLETE);
   json_builder_add_boolean_value (b, !interrupted && pipeline_error == NULL);
-  json_builder_set_member_name (b, "interrupted");
+  tp_metadata_set_member (b, TP_FIELD_INTERRUPTED);
   json_builder_add_boolean_value (b, interrupted);
-  json_builder_set_member_name (b, "error");
+  tp_metadata_set_member (b, TP_FIELD_ERROR);
   if (pipeline_error != NULL)
     json_builder_add_string_value (b, pipeline_error);
   else
     json_builder_add_null_value (b);
-  json_builder_set_member_name (b, "output_camera");
+  tp_metadata_set_member (b, TP_FIELD_OUTPUT_CAMERA);
   json_builder_add_string_value (b, GST_TRIAL_SINGLE_CAMERA);
   device_name = gst_trial_rs_bag_get_device_info (job.rs,
       job.streams[COLOR]->device, "Name");
   serial = gst_trial_rs_bag_get_device_info (job.rs,
       job.streams[COLOR]->device, "Serial Number");
-  json_builder_set_member_name (b, "device");
+  tp_metadata_set_member (b, TP_FIELD_DEVICE);
   json_builder_begin_object (b);
   json_builder_set_member_name (b, "name");
   if (device_name)

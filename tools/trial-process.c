@@ -78,17 +78,19 @@ on_signal (int sig)
     _exit (EXIT_INTERRUPTED);
 }
 
+/* A (trial, camera) the command line asks for, before it is scanned; each
+ * becomes a TpJob (job.h). */
 typedef struct
 {
   gchar *trial;
   gchar *camera;
   gchar *error;                 /* why the trial could not be listed */
-} JobSpec;
+} TrialCamera;
 
 static void
-job_spec_clear (gpointer data)
+trial_camera_clear (gpointer data)
 {
-  JobSpec *spec = data;
+  TrialCamera *spec = data;
   g_free (spec->trial);
   g_free (spec->camera);
   g_free (spec->error);
@@ -226,23 +228,23 @@ static GArray *
 list_jobs (gchar ** trials, GPtrArray * named, const gchar * camera,
     gboolean all)
 {
-  GArray *specs = g_array_new (FALSE, TRUE, sizeof (JobSpec));
+  GArray *specs = g_array_new (FALSE, TRUE, sizeof (TrialCamera));
   gchar **t;
 
-  g_array_set_clear_func (specs, job_spec_clear);
+  g_array_set_clear_func (specs, trial_camera_clear);
   for (t = trials; *t; t++) {
     GPtrArray *cams = g_ptr_array_index (named, t - trials);
-    JobSpec spec = { g_strdup (*t), g_strdup (camera), NULL };
+    TrialCamera spec = { g_strdup (*t), g_strdup (camera), NULL };
     guint c;
 
     for (c = 0; c < cams->len; c++) {
-      JobSpec cam = { g_strdup (*t), g_strdup (g_ptr_array_index (cams, c)),
+      TrialCamera cam = { g_strdup (*t), g_strdup (g_ptr_array_index (cams, c)),
         NULL
       };
       g_array_append_val (specs, cam);
     }
     if (cams->len > 0) {
-      job_spec_clear (&spec);
+      trial_camera_clear (&spec);
       continue;
     }
     if (all) {
@@ -255,7 +257,7 @@ list_jobs (gchar ** trials, GPtrArray * named, const gchar * camera,
         const gchar *const *cams = gst_trial_layout_get_cameras (layout);
         g_free (spec.trial);
         for (; *cams; cams++) {
-          JobSpec cam = { g_strdup (*t), g_strdup (*cams), NULL };
+          TrialCamera cam = { g_strdup (*t), g_strdup (*cams), NULL };
           g_array_append_val (specs, cam);
         }
         continue;
@@ -598,7 +600,7 @@ main (int argc, char **argv)
   jobs = g_ptr_array_new_with_free_func ((GDestroyNotify) tp_job_free);
   bags = g_ptr_array_new_with_free_func (g_free);
   for (i = 0; i < specs->len && !interrupt.signals; i++) {
-    JobSpec *spec = &g_array_index (specs, JobSpec, i);
+    TrialCamera *spec = &g_array_index (specs, TrialCamera, i);
     GstTrialScanOptions scan = GST_TRIAL_SCAN_OPTIONS_INIT;
     g_autoptr (GstTrialLayout) layout = NULL;
     g_autoptr (GError) job_error = NULL;

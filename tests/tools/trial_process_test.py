@@ -872,8 +872,10 @@ class Summary(Base):
             "too_many": (json.dumps(dict(meta, failed=2)),
                          "successful (3) + failed (2) is more than "
                          "total_frames (3)"),
+            # -1 before the digits: a job of 0.00 s would give -0.0,
+            # which is not negative
             "negative_time": (good.replace('"processing_time_seconds" : ',
-                                      '"processing_time_seconds" : -'),
+                                      '"processing_time_seconds" : -1'),
                          "field 'processing_time_seconds' is -"),
             "bad_list": (json.dumps(dict(meta, failed_frames={"frame": 1})),
                          "field 'failed_frames' is an object, expected an "

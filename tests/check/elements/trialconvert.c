@@ -15,7 +15,8 @@
 #include "gst/trial/npy.h"
 #include "gst/trial/png.h"
 #include "gst/trial/sample.h"
-#include "plugin/gsttrialtsan.h"
+#include "gst/trial/pool.h"
+#include "gst/trial/tsan.h"
 
 #define FPS 30
 
@@ -215,7 +216,7 @@ typedef struct
   Gate *gate;
 } GatedMemory;
 
-/* GMutex and GCond are invisible to ThreadSanitizer (plugin/gsttrialtsan.h):
+/* GMutex and GCond are invisible to ThreadSanitizer (gst/trial/tsan.h):
  * every lock and wait marks its edges. */
 static void
 gate_lock (Gate * gate)
@@ -368,7 +369,7 @@ gate_open (Gate * gate)
 /* ---- harness around one trialconvert ---- */
 
 /* The harness hands buffers to the test thread through a GAsyncQueue,
- * which ThreadSanitizer cannot see (plugin/gsttrialtsan.h): mark the edge
+ * which ThreadSanitizer cannot see (gst/trial/tsan.h): mark the edge
  * from the pushing thread to the one that pulls. */
 static GstPadProbeReturn
 release_probe (GstPad * pad, GstPadProbeInfo * info, gpointer user_data)
@@ -2375,15 +2376,12 @@ GST_START_TEST (test_pool_set_by_application)
 {
   GstElement *pipeline = gst_parse_launch (TWO_STREAMS, NULL);
   GstElement *c1 = gst_bin_get_by_name (GST_BIN (pipeline), "c1");
-  GType pool_type = g_type_from_name ("GstTrialPool");
   GObject *pool, *p1;
   GstContext *context;
   gint n_threads = 0;
   LogWatch watch;
 
-  fail_unless (pool_type != 0, "GstTrialPool is not registered");
-  pool = G_OBJECT (gst_object_ref_sink (g_object_new (pool_type,
-              "n-threads", 1, NULL)));
+  pool = G_OBJECT (gst_trial_pool_new (1));
   context = gst_context_new ("gst-trial.pool", TRUE);
   gst_structure_set (gst_context_writable_structure (context), "pool",
       G_TYPE_OBJECT, pool, NULL);
