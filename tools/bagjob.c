@@ -12,6 +12,7 @@
 #include "bagjob.h"
 #include "guard.h"
 #include "metadata.h"
+#include "outputs.h"
 
 #define ROSBAG_MAGIC "#ROSBAG V2.0\n"
 
@@ -373,6 +374,10 @@ tp_bag_run (const gchar * path, const TpOptions * options,
   gint64 first, last, i;
   guint total = 0, successful = 0, failed = 0;
   gboolean interrupted = FALSE;
+  g_autofree gint64 *numbers = NULL;
+  g_autofree gchar *metadata = NULL;
+  g_autoptr (GHashTable) unpaired = NULL;
+  guint resume_index;
   gint64 t0;
   gdouble seconds;
   gint status;
@@ -417,6 +422,24 @@ tp_bag_run (const gchar * path, const TpOptions * options,
     return g_error_matches (error, TP_GUARD_ERROR, TP_GUARD_ERROR_LOCKED) ?
         2 : 3;
   }
+  /* the output folder kept whole as for trial folders (outputs.h): no
+   * earlier run's record, no stale temporary, no damaged output kept on
+   * --resume, no half frame after the run */
+  numbers = g_new (gint64, last - first + 1);
+  for (i = first; i <= last; i++)
+    numbers[i - first] = i;
+  metadata = g_build_filename (job.output_dir, "metadata.json", NULL);
+  if (g_unlink (metadata) != 0 && errno != ENOENT) {
+    g_printerr ("trial-process: cannot remove the earlier run's '%s': %s\n",
+        metadata, g_strerror (errno));
+    return 3;
+  }
+  tp_outputs_remove_stale_temporaries (job.output_dir);
+  if (options->resume && !tp_outputs_check_existing (job.output_dir, numbers,
+          last - first + 1, &resume_index, &error)) {
+    g_printerr ("trial-process: %s\n", error->message);
+    return 3;
+  }
   t0 = g_get_monotonic_time ();
   if (!build_pipeline (&job, path, options, &error)) {
     g_printerr ("trial-process: %s\n", error->message);
@@ -424,6 +447,13 @@ tp_bag_run (const gchar * path, const TpOptions * options,
   }
   pipeline_error = run_pipeline (&job, interrupt, &interrupted);
   seconds = (g_get_monotonic_time () - t0) / 1e6;
+  unpaired = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free,
+      NULL);
+  for (i = first; i <= last; i++)
+    if (job.pairs[i] < 0)
+      g_hash_table_add (unpaired, g_memdup2 (&i, sizeof i));
+  tp_outputs_remove_half_frames (job.output_dir, numbers, last - first + 1,
+      unpaired);
 
   json_builder_begin_object (b);
   tp_metadata_set_member (b, TP_FIELD_TRIAL_PATH);
