@@ -20,7 +20,7 @@
 #include "gst/trial/bmp.h"
 #include "gst/trial/error.h"
 #include "gst/trial/jpeg.h"
-#include "gst/trial/png.h"
+#include "gst/trial/pngverify.h"
 #include "gst/trial/raw.h"
 
 /* Digits of a frame number in a name form (frame_%06d): at most 18. */

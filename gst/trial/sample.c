@@ -21,7 +21,7 @@
 #include "gst/trial/error.h"
 #include "gst/trial/jpeg.h"
 #include "gst/trial/npy.h"
-#include "gst/trial/png.h"
+#include "gst/trial/pngcodec.h"
 
 #define SAMPLE_MIN_DIMENSION 16
 #define SAMPLE_MAX_CAMERAS 99
