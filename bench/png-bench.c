@@ -7,10 +7,15 @@
  * (isal_inflate), decoding to RGB8 through the fast path and through libpng
  * (the same file with a tEXt chunk added, which the fast path declines),
  * and encoding the decoded pixels at level 1 (igzip) and level 4 (the
- * lowest zlib level libpng still gets). */
+ * lowest zlib level libpng still gets). Then the compression alone, on the
+ * file's own zlib stream (one IDAT, as our encoder writes) and on its
+ * inflated rows: inflating with ISA-L, libdeflate and zlib, deflating with
+ * igzip level 1 and zlib level 1 Z_RLE (what libpng did before). */
 #include <stdlib.h>
 #include <string.h>
 #include <zlib.h>
+#include <libdeflate.h>
+#include <isa-l/igzip_lib.h>
 
 #include "gst/trial/image.h"
 #include "gst/trial/pngcodec.h"
@@ -79,6 +84,115 @@ time_op (const gchar * what, Op op, gconstpointer data, gsize size,
     g_print ("%-34s %7.2f ms\n", what, best / 1000.0);
 }
 
+/* The compressed stream and the inflated rows, for the codec-only runs. */
+typedef struct
+{
+  const guint8 *stream;
+  gsize stream_size;
+  guint8 *rows;
+  gsize rows_size;
+  guint8 *out;
+  gsize out_size;
+} Codec;
+
+static gboolean
+op_isal_inflate (gconstpointer data, gsize size, gpointer user_data,
+    gsize * out)
+{
+  static struct inflate_state st;
+  Codec *c = user_data;
+
+  (void) data;
+  (void) size;
+  isal_inflate_init (&st);
+  st.crc_flag = ISAL_ZLIB;
+  st.next_in = (guint8 *) c->stream;
+  st.avail_in = c->stream_size;
+  st.next_out = c->rows;
+  st.avail_out = c->rows_size;
+  *out = 0;
+  return isal_inflate (&st) == ISAL_DECOMP_OK
+      && st.block_state == ISAL_BLOCK_FINISH && st.total_out == c->rows_size;
+}
+
+static gboolean
+op_libdeflate_inflate (gconstpointer data, gsize size, gpointer user_data,
+    gsize * out)
+{
+  static struct libdeflate_decompressor *d;
+  Codec *c = user_data;
+
+  (void) data;
+  (void) size;
+  if (d == NULL)
+    d = libdeflate_alloc_decompressor ();
+  *out = 0;
+  return libdeflate_zlib_decompress (d, c->stream, c->stream_size, c->rows,
+      c->rows_size, NULL) == LIBDEFLATE_SUCCESS;
+}
+
+static gboolean
+op_zlib_inflate (gconstpointer data, gsize size, gpointer user_data,
+    gsize * out)
+{
+  Codec *c = user_data;
+  uLongf n = c->rows_size;
+
+  (void) data;
+  (void) size;
+  *out = 0;
+  return uncompress (c->rows, &n, c->stream, c->stream_size) == Z_OK
+      && n == c->rows_size;
+}
+
+static gboolean
+op_isal_deflate (gconstpointer data, gsize size, gpointer user_data,
+    gsize * out)
+{
+  static struct isal_zstream zs;
+  static guint8 level_buf[ISAL_DEF_LVL1_DEFAULT];
+  Codec *c = user_data;
+
+  (void) data;
+  (void) size;
+  isal_deflate_stateless_init (&zs);
+  zs.level = 1;
+  zs.level_buf = level_buf;
+  zs.level_buf_size = sizeof (level_buf);
+  zs.gzip_flag = IGZIP_ZLIB;
+  zs.end_of_stream = 1;
+  zs.next_in = c->rows;
+  zs.avail_in = c->rows_size;
+  zs.next_out = c->out;
+  zs.avail_out = c->out_size;
+  if (isal_deflate_stateless (&zs) != COMP_OK)
+    return FALSE;
+  *out = zs.total_out;
+  return TRUE;
+}
+
+static gboolean
+op_zlib_deflate (gconstpointer data, gsize size, gpointer user_data,
+    gsize * out)
+{
+  Codec *c = user_data;
+  z_stream zs = { 0 };
+  gboolean ok;
+
+  (void) data;
+  (void) size;
+  if (deflateInit2 (&zs, 1, Z_DEFLATED, 15, 8, Z_RLE) != Z_OK)
+    return FALSE;
+  zs.next_in = c->rows;
+  zs.avail_in = c->rows_size;
+  zs.next_out = c->out;
+  zs.avail_out = c->out_size;
+  ok = deflate (&zs, Z_FINISH) == Z_STREAM_END;
+  *out = zs.total_out;
+  deflateEnd (&zs);
+  return ok;
+}
+
 /* @png with a tEXt chunk after IHDR: same pixels, not the fast path's. */
 static GByteArray *
 with_text_chunk (const guint8 * png, gsize size)
@@ -133,6 +247,33 @@ main (int argc, char **argv)
       GINT_TO_POINTER (1), runs);
   time_op ("encode level 4 (zlib, Z_RLE)", op_encode, image, 0,
       GINT_TO_POINTER (4), runs);
+
+  /* one IDAT right after IHDR: the files our encoder writes */
+  if (memcmp (data + 37, "IDAT", 4) == 0) {
+    Codec c;
+    guint32 len = ((guint8) data[33] << 24) | ((guint8) data[34] << 16) |
+        ((guint8) data[35] << 8) | (guint8) data[36];
+
+    if (41 + (gsize) len + 16 <= size) {
+      c.stream = (const guint8 *) data + 41;
+      c.stream_size = len;
+      c.rows_size = (image->stride + 1) * image->height;
+      c.rows = g_malloc (c.rows_size);
+      c.out_size = c.rows_size + c.rows_size / 8 + 1024;
+      c.out = g_malloc (c.out_size);
+      g_print ("the codecs alone, on this frame's stream and rows:\n");
+      time_op ("inflate, ISA-L isal_inflate", op_isal_inflate, NULL, 0, &c,
+          runs);
+      time_op ("inflate, libdeflate", op_libdeflate_inflate, NULL, 0, &c,
+          runs);
+      time_op ("inflate, zlib", op_zlib_inflate, NULL, 0, &c, runs);
+      time_op ("deflate, igzip level 1", op_isal_deflate, NULL, 0, &c, runs);
+      time_op ("deflate, zlib level 1 Z_RLE", op_zlib_deflate, NULL, 0, &c,
+          runs);
+      g_free (c.rows);
+      g_free (c.out);
+    }
+  }
   gst_trial_image_free (image);
   return 0;
 }

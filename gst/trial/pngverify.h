@@ -39,12 +39,13 @@ typedef enum
 } GstTrialPngVerify;
 
 /* Checks @data as @level says. At the DATA level TRUE means the bytes are
- * an intact PNG that any reader decodes as written, with one known
- * exception: the stream is inflated by libdeflate, which accepts a few
- * deflate codes zlib refuses (length symbols 286/287, distance codes 30/31,
- * over-long code-length runs). No encoder writes them and a file holding
- * them needs valid CRC-32s and adler32, so only a deliberately crafted PNG
- * passes and would be copied as it is.
+ * an intact PNG that any reader decodes as written. The stream is inflated
+ * by ISA-L, with the zlib header checked as zlib checks it; ISA-L refuses
+ * the reserved length (286, 287) and distance (30, 31) symbols as zlib
+ * does, but that it refuses every Huffman table zlib calls incomplete or
+ * over-subscribed is not proven. No encoder writes such a table and a file
+ * holding one needs valid CRC-32s and adler32, so at most a deliberately
+ * crafted PNG could pass and be copied as it is.
  * @header (may be NULL) is filled only on success. Stricter than
  * gst_trial_png_decode(), which accepts bytes after IEND or after the end of
  * the zlib stream (the image itself is intact then). */
