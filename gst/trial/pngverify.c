@@ -224,7 +224,9 @@ typedef struct
   /* The inflated image in the per-thread buffer, when the one-call path
    * checked it (else NULL). */
   guint8 *inflated;
-  guint8 scratch[INFLATE_SCRATCH];
+  /* INFLATE_SCRATCH bytes for the zlib path, allocated only when a
+   * stream takes it: the one-call path allocates nothing per frame. */
+  guint8 *scratch;
 } IdatCheck;
 
 static void
@@ -311,9 +313,9 @@ idat_check_feed (IdatCheck * c, const guint8 * in, guint32 length,
     int ret;
 
     c->zs.next_out = c->scratch;
-    c->zs.avail_out = sizeof (c->scratch);
+    c->zs.avail_out = INFLATE_SCRATCH;
     ret = inflate (&c->zs, Z_NO_FLUSH);
-    n = sizeof (c->scratch) - c->zs.avail_out;
+    n = INFLATE_SCRATCH - c->zs.avail_out;
     if (n > c->expected - c->total) {
       g_set_error (error, GST_TRIAL_ERROR, GST_TRIAL_ERROR_CORRUPT,
           "PNG image data inflates to more than the %" G_GUINT64_FORMAT
@@ -361,6 +363,7 @@ idat_check_stream (IdatCheck * c, const guint8 * data, gsize first, guint n,
   guint i;
 
   if (!c->zs_ready) {
+    c->scratch = g_malloc (INFLATE_SCRATCH);
     if (inflateInit (&c->zs) != Z_OK) {
       g_set_error (error, GST_TRIAL_ERROR, GST_TRIAL_ERROR_IO,
           "cannot start zlib to verify PNG data: %s",
@@ -558,7 +561,8 @@ verify_walk (const guint8 * data, gsize size, GstTrialPngVerify level,
     guint8 ** inflated, gboolean * plain, GError ** error)
 {
   gboolean only_image_chunks = TRUE;
-  g_autofree IdatCheck *check = NULL;
+  IdatCheck data_check = { 0 };
+  IdatCheck *check = NULL;
   GstTrialPngHeader h;
   IdatRun run = { 0, 0, 0 };
   gboolean seen_plte = FALSE, seen_idat = FALSE, idat_done = FALSE;
@@ -569,7 +573,7 @@ verify_walk (const guint8 * data, gsize size, GstTrialPngVerify level,
     return FALSE;
 
   if (level == GST_TRIAL_PNG_VERIFY_DATA) {
-    check = g_new0 (IdatCheck, 1);
+    check = &data_check;
     idat_check_init_passes (check, &h);
   }
 
@@ -724,6 +728,8 @@ fail:
 out:
   if (check != NULL && check->zs_ready)
     inflateEnd (&check->zs);
+  if (check != NULL)
+    g_free (check->scratch);
   return ok;
 }
 
