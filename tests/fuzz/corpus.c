@@ -155,6 +155,12 @@ fuzz_make_png (guint width, guint height, gint color_type, gint bit_depth,
   png_set_write_fn (png, out, on_png_write, on_png_flush);
   if (flags & FUZZ_PNG_SMALL_IDAT)
     png_set_compression_buffer_size (png, 16);
+  if (flags & FUZZ_PNG_FILTER_UP)
+    png_set_filter (png, PNG_FILTER_TYPE_BASE, PNG_FILTER_UP);
+  if (flags & FUZZ_PNG_FILTER_AVG)
+    png_set_filter (png, PNG_FILTER_TYPE_BASE, PNG_FILTER_AVG);
+  if (flags & FUZZ_PNG_FILTER_PAETH)
+    png_set_filter (png, PNG_FILTER_TYPE_BASE, PNG_FILTER_PAETH);
   png_set_IHDR (png, info, width, height, bit_depth, color_type,
       (flags & FUZZ_PNG_INTERLACED) ? PNG_INTERLACE_ADAM7 :
       PNG_INTERLACE_NONE, PNG_COMPRESSION_TYPE_DEFAULT,
@@ -519,6 +525,12 @@ png_fast_seeds (FuzzSeedFunc func, gpointer user_data)
   }
   emit (func, user_data, "png-fast", "libpng-rgb-small-idat.png", TRUE,
       fuzz_make_png (9, 6, PNG_COLOR_TYPE_RGB, 8, FUZZ_PNG_SMALL_IDAT));
+  emit (func, user_data, "png-fast", "libpng-rgb-up.png", TRUE,
+      fuzz_make_png (9, 6, PNG_COLOR_TYPE_RGB, 8, FUZZ_PNG_FILTER_UP));
+  emit (func, user_data, "png-fast", "libpng-rgba-avg.png", TRUE,
+      fuzz_make_png (9, 6, PNG_COLOR_TYPE_RGB_ALPHA, 8, FUZZ_PNG_FILTER_AVG));
+  emit (func, user_data, "png-fast", "libpng-gray-paeth.png", TRUE,
+      fuzz_make_png (9, 6, PNG_COLOR_TYPE_GRAY, 8, FUZZ_PNG_FILTER_PAETH));
 
   /* damaged: cut inside IDAT, a pixel byte changed (the CRC and, once the
    * fuzzer fixes CRCs, the adler32 say so), a bad filter type */
