@@ -90,7 +90,7 @@
 #include "gst/trial/converter.h"
 #include "gst/trial/error.h"
 #include "gst/trial/framemeta.h"
-#include "gst/trial/png.h"
+#include "gst/trial/pngcodec.h"
 #include "gsttrialbuffers.h"
 #include "gsttrialconvert.h"
 #include "gsttrialorderedqueue.h"
@@ -1256,7 +1256,7 @@ gst_trial_convert_class_init (GstTrialConvertClass * klass)
           GST_PARAM_MUTABLE_PLAYING));
   g_object_class_install_property (gobject_class, PROP_COMPRESSION_LEVEL,
       g_param_spec_int ("compression-level", "Compression level",
-          "zlib level of the PNGs we encode (0 = none, 9 = smallest)", 0, 9,
+          "Level of the PNGs we encode: 1-3 igzip (ISA-L, fast), 0 (none) and 4-9 zlib (9 = smallest)", 0, 9,
           DEFAULT_COMPRESSION_LEVEL,
           G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
           GST_PARAM_MUTABLE_PLAYING));

@@ -423,7 +423,7 @@ main (int argc, char **argv)
     {"verify", 0, 0, G_OPTION_ARG_STRING, &verify,
         "PNG check before a copy (default: data)", "chunks|data"},
     {"compression-level", 0, 0, G_OPTION_ARG_INT, &level,
-        "zlib level of written PNGs, 0-9 (default 1)", "N"},
+        "PNG level: 1-3 igzip, 0/4-9 zlib (default 1)", "N"},
     {"depth-size", 0, 0, G_OPTION_ARG_STRING, &depth_size,
         "Shape of .raw depth frames (default: by size)", "WxH"},
     {"resume", 0, 0, G_OPTION_ARG_NONE, &resume,

@@ -19,7 +19,7 @@
 #include "gst/trial/depth.h"
 #include "gst/trial/error.h"
 #include "gst/trial/jpeg.h"
-#include "gst/trial/png.h"
+#include "gst/trial/pngverify.h"
 #include "gst/trial/raw.h"
 
 /* How many depth files are tried before the shape is left undecided. */

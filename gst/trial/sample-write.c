@@ -13,7 +13,7 @@
 #include "gst/trial/error.h"
 #include "gst/trial/jpeg.h"
 #include "gst/trial/npy.h"
-#include "gst/trial/png.h"
+#include "gst/trial/pngcodec.h"
 
 #define SAMPLE_MAX_CAMERAS 99
 #define SAMPLE_MAX_NUMBER G_MAXINT32

@@ -44,11 +44,12 @@ for f in "$plugin" "$root/bin/trial-process" "$root/bin/trial-make-sample"; do
   objdump -p "$f" 2>/dev/null | grep -q 'NEEDED *libgsttrial-1.0.so.0$' \
     || fail "$f does not link libgsttrial-1.0.so.0"
 done
-for h in align bag bmp colormap depth error framemeta framename image jpeg layout npy output png pool raw rsbag; do
+for h in align bag bmp colormap depth error framemeta framename image jpeg layout npy output pngcodec pngverify pool raw rsbag; do
   [ -f "$root/include/gstreamer-1.0/gst/trial/$h.h" ] || fail "header $h.h not installed"
 done
 # the sample generator is for the tools and tests, not applications
 [ ! -e "$root/include/gstreamer-1.0/gst/trial/sample.h" ] || fail "sample.h is installed"
+[ ! -e "$root/include/gstreamer-1.0/gst/trial/pngprivate.h" ] || fail "the library's private pngprivate.h is installed"
 pc=$dest$libdir/pkgconfig/gst-trial-1.0.pc
 [ -f "$pc" ] || fail "gst-trial-1.0.pc not installed"
 # from here on, what is installed runs from the DESTDIR
@@ -62,8 +63,14 @@ for e in trialsrc trialconvert trialsink; do
 done
 
 cat > "$tmp/use.c" <<'EOS'
+#include <png.h>
 #include <gst/trial/framemeta.h>
 #include <gst/trial/layout.h>
+#include <gst/trial/pngcodec.h>
+
+/* libpng's <png.h> and ours side by side (no header of ours is png.h) */
+G_STATIC_ASSERT (PNG_LIBPNG_VER_MAJOR == 1);
+G_STATIC_ASSERT (sizeof (GstTrialPngHeader) > 0);
 
 int
 main (int argc, char **argv)

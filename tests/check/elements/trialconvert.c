@@ -13,7 +13,7 @@
 #include "gst/trial/image.h"
 #include "gst/trial/jpeg.h"
 #include "gst/trial/npy.h"
-#include "gst/trial/png.h"
+#include "gst/trial/pngcodec.h"
 #include "gst/trial/sample.h"
 #include "gst/trial/pool.h"
 #include "gst/trial/tsan.h"
