@@ -14,6 +14,7 @@ import tempfile
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+import sanitizer  # noqa: E402  tests/sanitizer.py
 import tap  # noqa: E402  tests/tap.py
 
 try:
@@ -31,25 +32,8 @@ PLUGIN_DIR = os.environ["GST_PLUGIN_PATH_1_0"]
 SIZE = (33, 21)  # odd: RGB rows of 99 bytes, padded to 100 in video/x-raw
 
 
-def sanitizer_preload():
-    """The sanitizer runtimes a sanitizer build's plugin needs loaded first
-    in an uninstrumented process (python3), as tests/check/trialsrc-launch.sh
-    does; empty for a plain build."""
-    out = subprocess.run(["ldd", os.path.join(PLUGIN_DIR, "libgsttrial.so")],
-                         capture_output=True, text=True).stdout
-    return " ".join(m.group(1) for m in
-                    re.finditer(r"=> (\S*lib(?:a|ub)san\.so\S*)", out))
-
-
 def uninstrumented_env():
-    env = dict(os.environ)
-    preload = sanitizer_preload()
-    if preload:
-        env["LD_PRELOAD"] = preload
-        # a leak report at exit would be about python3 itself
-        env["ASAN_OPTIONS"] = ":".join(
-            filter(None, [env.get("ASAN_OPTIONS"), "detect_leaks=0"]))
-    return env
+    return sanitizer.uninstrumented_env()
 
 
 def frame_files(trial, stream, ext):

@@ -17,11 +17,14 @@ import unittest
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.dirname(HERE))
 sys.path.insert(0, HERE)
+import sanitizer  # noqa: E402  tests/sanitizer.py
 import tap  # noqa: E402  tests/tap.py
 
 # check_rsbag reads this at import; its bag-tool is not used here
 os.environ.setdefault("TRIAL_BAG_TOOL", "")
 import check_rsbag as rs  # noqa: E402  (skips all itself without rosbag)
+
+sanitizer.reexec_with_runtimes()
 
 try:
     import gi
