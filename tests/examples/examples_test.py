@@ -28,7 +28,6 @@ SOURCE_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(
 MAKE_SAMPLE = os.environ["TRIAL_MAKE_SAMPLE"]
 BUILD_DIR = sys.argv.pop(2)
 EXAMPLES = os.path.join(BUILD_DIR, "examples")
-PLUGIN_DIR = os.environ["GST_PLUGIN_PATH_1_0"]
 SIZE = (33, 21)  # odd: RGB rows of 99 bytes, padded to 100 in video/x-raw
 
 
