@@ -45,9 +45,12 @@
  * caps.
  *
  * A frame that cannot be converted comes out as an empty buffer flagged
- * GAP with the same offset and timestamps, and a warning message on the bus
- * (details: frame, stream, reason). GAP input buffers come out as GAP
- * without another warning. With max-errors set, more failed frames than
+ * GAP with the same offset and timestamps (PNG and .npy output), or, with
+ * raw video output, as a GAP event with the frame's timestamp and duration
+ * and the frame number in its field "trial-frame" (gint64), so that stock
+ * raw-video elements carry on; a warning message goes on the bus (details:
+ * frame, stream, reason). GAP input buffers come out the same way without
+ * another warning. With max-errors set, more failed frames than
  * that is an error.
  *
  * The pool has n-threads threads. All trialconvert elements of a pipeline
@@ -469,6 +472,39 @@ gst_trial_convert_post_frame_warning (GstTrialConvert * self, Job * job,
           "reason", G_TYPE_STRING, job->reason, NULL));
 }
 
+/* Raw video consumers (videoconvert, pngenc, glimagesink) cannot map an
+ * empty buffer: a failed frame of raw video goes out the way GStreamer says
+ * "no data here", a GAP event with the frame's timestamp and duration. The
+ * event carries the frame number in the field "trial-frame" (gint64), so
+ * trialsink still counts the frame as failed. Without a timestamp there is
+ * nothing to announce and the frame is only counted. */
+static GstFlowReturn
+gst_trial_convert_push_gap_event (GstTrialConvert * self, GstBuffer * input,
+    gint64 frame)
+{
+  GstClockTime duration = GST_BUFFER_DURATION (input);
+  GstEvent *gap;
+
+  if (!GST_BUFFER_PTS_IS_VALID (input)) {
+    GST_DEBUG_OBJECT (self, "failed frame %" G_GINT64_FORMAT " has no "
+        "timestamp, no GAP event", frame);
+    return GST_FLOW_OK;
+  }
+  if (!GST_CLOCK_TIME_IS_VALID (duration)) {
+    GST_OBJECT_LOCK (self);
+    duration = self->frame_duration;
+    GST_OBJECT_UNLOCK (self);
+  }
+  gap = gst_event_new_gap (GST_BUFFER_PTS (input), duration);
+  gst_structure_set (gst_event_writable_structure (gap), "trial-frame",
+      G_TYPE_INT64, frame, NULL);
+  GST_LOG_OBJECT (self, "frame %" G_GINT64_FORMAT " failed: GAP event", frame);
+  if (!gst_pad_push_event (self->srcpad, gap))
+    GST_DEBUG_OBJECT (self, "downstream refused the GAP event of frame %"
+        G_GINT64_FORMAT, frame);
+  return GST_FLOW_OK;
+}
+
 static GstFlowReturn
 gst_trial_convert_push_buffer (GstTrialConvert * self, Job * job,
     gint64 start)
@@ -502,6 +538,8 @@ gst_trial_convert_push_buffer (GstTrialConvert * self, Job * job,
           ("the last failed frame is %" G_GINT64_FORMAT, frame));
       return GST_FLOW_ERROR;
     }
+    if (job->params.output == GST_TRIAL_CONVERTER_OUTPUT_RAW)
+      return gst_trial_convert_push_gap_event (self, input, frame);
     output = gst_buffer_new ();
     gst_buffer_copy_into (output, input,
         GST_BUFFER_COPY_FLAGS | GST_BUFFER_COPY_TIMESTAMPS, 0, -1);

@@ -28,12 +28,14 @@
  * writer still at work, which only the application can know (trial-process
  * removes them while it holds the output folder's lock). Buffers flagged
  * %GST_BUFFER_FLAG_GAP
- * (frames upstream could not read) are counted as failed and not written.
+ * (frames upstream could not read) are counted as failed and not written,
+ * and so are GAP events with a "trial-frame" field (gint64, the frame
+ * number), which trialconvert sends for failed frames of raw video.
  *
  * The element posts a "trial-progress" element message every
  * #GstTrialSink:progress-interval milliseconds and once at EOS, with the
  * fields frames (guint64, files written or skipped), failed (guint64, GAP
- * buffers), skipped (guint64), bytes (guint64 written), last-frame (gint64,
+ * buffers and trial-frame GAP events), skipped (guint64), bytes (guint64 written), last-frame (gint64,
  * offset of the last buffer, -1 before the first), stream (string, the
  * #GstTrialSink:stream property) and done (boolean, %TRUE only at EOS).
  *
@@ -757,9 +759,24 @@ gst_trial_sink_event (GstBaseSink * sink, GstEvent * event)
 {
   GstTrialSink *self = GST_TRIAL_SINK (sink);
 
+  gint64 frame;
+
   /* before the parent posts EOS, so applications see the totals first */
   if (GST_EVENT_TYPE (event) == GST_EVENT_EOS)
     gst_trial_sink_post_progress (self, TRUE);
+
+  /* trialconvert's failed frames of raw video: a GAP event naming the
+   * frame in "trial-frame" */
+  if (GST_EVENT_TYPE (event) == GST_EVENT_GAP
+      && gst_structure_get_int64 (gst_event_get_structure (event),
+          "trial-frame", &frame) && frame >= 0) {
+    GST_DEBUG_OBJECT (self, "frame %" G_GINT64_FORMAT " failed upstream "
+        "(GAP event)", frame);
+    GST_OBJECT_LOCK (self);
+    self->failed++;
+    self->last_frame = frame;
+    GST_OBJECT_UNLOCK (self);
+  }
 
   return GST_BASE_SINK_CLASS (parent_class)->event (sink, event);
 }

@@ -19,6 +19,8 @@ if [ "${1:-}" = "--test" ]; then
   packages+=(valgrind clang libclang-rt-14-dev python3-pil xvfb xauth
     gstreamer1.0-x parallel slurm-wlm munge python3-rosbag python3-sensor-msgs
     python3-diagnostic-msgs)
+  # the citizen tests (issue 17): x264enc, glimagesink
+  packages+=(gstreamer1.0-plugins-ugly gstreamer1.0-gl)
 fi
 
 missing=()
