@@ -27,6 +27,11 @@
  * name, the PTS is the frame's index in the (start-frame, stop-frame) list
  * divided by framerate.
  *
+ * A pad nobody links is no error while the other pad is linked, as with
+ * demuxers (only when every pad is not linked does the source fail with
+ * not-linked), and its stream reads no file: `trialsrc location=trial_1 !
+ * trialconvert ! ...` converts the color stream alone.
+ *
  * A frame whose file is missing or unreadable becomes an empty buffer
  * flagged GAP with the same offset and PTS, and a warning (details: frame,
  * stream, reason) is posted; the stream goes on. A trial without a depth
@@ -60,6 +65,7 @@
 #endif
 
 #include <gst/base/gstbasesrc.h>
+#include <gst/base/gstflowcombiner.h>
 
 #include "gst/trial/error.h"
 #include "gst/trial/layout.h"
@@ -93,6 +99,10 @@ struct _GstTrialSrc
   gboolean is_live;
   GstTrialLayout *given_layout; /* the application's scan, or NULL: when
                                  * set, streamed as it is */
+
+  /* the flows of both pads, under GST_OBJECT_LOCK: only when every pad is
+   * not linked is not-linked an error */
+  GstFlowCombiner *flows;
 
   /* state-change thread: the layout of the current run */
   GstTrialLayout *layout;
@@ -290,9 +300,13 @@ gst_trial_src_change_state (GstElement * element, GstStateChange transition)
   GstStateChangeReturn ret;
 
   /* scan before the children start, so both read one layout */
-  if (transition == GST_STATE_CHANGE_READY_TO_PAUSED
-      && !gst_trial_src_open (self))
-    return GST_STATE_CHANGE_FAILURE;
+  if (transition == GST_STATE_CHANGE_READY_TO_PAUSED) {
+    if (!gst_trial_src_open (self))
+      return GST_STATE_CHANGE_FAILURE;
+    GST_OBJECT_LOCK (self);
+    gst_flow_combiner_reset (self->flows);
+    GST_OBJECT_UNLOCK (self);
+  }
 
   ret = GST_ELEMENT_CLASS (gst_trial_src_parent_class)->change_state (element,
       transition);
@@ -303,6 +317,46 @@ gst_trial_src_change_state (GstElement * element, GstStateChange transition)
     gst_trial_src_close (self);
 
   return ret;
+}
+
+static gboolean
+any_pad_linked (GstTrialSrc * self)
+{
+  guint i;
+
+  for (i = 0; i < N_STREAMS; i++)
+    if (gst_pad_is_linked (self->pads[i]))
+      return TRUE;
+  return FALSE;
+}
+
+/* Chain function of the internal pad of each ghost pad: what a stream
+ * pushes goes out, and its flow is combined with the other pad's, as
+ * demuxers do. A pad nobody links is no error while the other pad is
+ * linked: its stream goes on through the frames, reading no file
+ * (gsttrialsrcstream.c), so it ends with the other. */
+static GstFlowReturn
+gst_trial_src_proxy_chain (GstPad * pad, GstObject * parent,
+    GstBuffer * buffer)
+{
+  GstPad *ghost = GST_PAD (parent);
+  g_autoptr (GstObject) owner = gst_pad_get_parent (ghost);
+  GstTrialSrc *self;
+  GstFlowReturn ret, combined;
+
+  ret = gst_proxy_pad_chain_default (pad, parent, buffer);
+  if (owner == NULL || !GST_IS_TRIAL_SRC (owner))
+    return ret;
+  self = GST_TRIAL_SRC (owner);
+  GST_OBJECT_LOCK (self);
+  combined = gst_flow_combiner_update_pad_flow (self->flows, ghost, ret);
+  GST_OBJECT_UNLOCK (self);
+  /* The combiner takes a pad that already ended (EOS) for a working one; a
+   * stream nobody links can end before the other pushes at all. */
+  if (combined == GST_FLOW_OK && ret == GST_FLOW_NOT_LINKED
+      && !any_pad_linked (self))
+    combined = GST_FLOW_NOT_LINKED;
+  return combined;
 }
 
 /* Whether @event is a flushing seek both streams will perform: then both
@@ -499,6 +553,7 @@ gst_trial_src_finalize (GObject * object)
   g_free (self->camera);
   g_clear_pointer (&self->layout, gst_trial_layout_unref);
   g_clear_pointer (&self->given_layout, gst_trial_layout_unref);
+  gst_flow_combiner_free (self->flows);
   G_OBJECT_CLASS (gst_trial_src_parent_class)->finalize (object);
 }
 
@@ -599,6 +654,7 @@ gst_trial_src_init (GstTrialSrc * self)
   self->stop_frame = -1;
   self->fps_n = DEFAULT_FPS_N;
   self->fps_d = DEFAULT_FPS_D;
+  self->flows = gst_flow_combiner_new ();
 
   for (i = 0; i < N_STREAMS; i++) {
     GstElement *stream = gst_trial_src_stream_new (i);
@@ -606,11 +662,17 @@ gst_trial_src_init (GstTrialSrc * self)
     GstPadTemplate *templ =
         gst_element_class_get_pad_template (GST_ELEMENT_GET_CLASS (self),
         pad_names[i]);
+    GstPad *internal;
 
     self->streams[i] = GST_TRIAL_SRC_STREAM (stream);
     gst_bin_add (GST_BIN (self), stream);
     self->pads[i] = gst_ghost_pad_new_from_template (pad_names[i], target,
         templ);
+    internal = GST_PAD (gst_proxy_pad_get_internal (GST_PROXY_PAD
+            (self->pads[i])));
+    gst_pad_set_chain_function (internal, gst_trial_src_proxy_chain);
+    gst_object_unref (internal);
+    gst_flow_combiner_add_pad (self->flows, self->pads[i]);
     gst_element_add_pad (GST_ELEMENT (self), self->pads[i]);
   }
 }

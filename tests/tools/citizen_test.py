@@ -228,6 +228,34 @@ class RawConsumers(Citizen):
             len(GOOD_DEPTH))
 
 
+class OneLinkedPad(Citizen):
+    """Failure 2: like a demuxer, trialsrc fails only when no pad is linked,
+    and a stream nobody links reads no file (issue 17 item 2)."""
+
+    def test_color_only(self):
+        need_elements("pngenc", "multifilesink")
+        out = self.out_dir()
+        log = self.launch(f"trialsrc location={self.trial} ! trialconvert ! "
+                          "video/x-raw,format=RGB ! pngenc ! "
+                          f"multifilesink location={out}/%d.png")
+        self.assertEqual(len(glob.glob(os.path.join(out, "*.png"))),
+                         len(GOOD_COLOR))
+        # the depth stream read nothing: its missing file went unnoticed
+        self.assertNotIn("no depth file", log)
+
+    def test_depth_only(self):
+        log = self.launch(f"trialsrc location={self.trial} name=s "
+                          "s.depth ! trialconvert ! fakesink")
+        self.assertEqual(log.count("frame %d: no depth file for frame %d"
+                                   % (MISSING_DEPTH, MISSING_DEPTH)), 1, log)
+
+    def test_no_pad_linked_is_an_error(self):
+        proc = subprocess.run([GST_LAUNCH, f"trialsrc", f"location={self.trial}"],
+                              capture_output=True, text=True, timeout=TIMEOUT)
+        self.assertNotEqual(proc.returncode, 0)
+        self.assertIn("not-linked", proc.stdout + proc.stderr)
+
+
 def count_samples(description):
     """Buffers that come out of the end of @description (a demuxer),
     counted in this process with a fakesink's handoff signal."""
