@@ -8,6 +8,7 @@
 #include "gsttrialconvert.h"
 #include "gsttrialsink.h"
 #include "gsttrialsrc.h"
+#include "gsttrialtypefind.h"
 
 static gboolean
 plugin_init (GstPlugin * plugin)
@@ -17,6 +18,7 @@ plugin_init (GstPlugin * plugin)
   ret |= GST_ELEMENT_REGISTER (trialsrc, plugin);
   ret |= GST_ELEMENT_REGISTER (trialconvert, plugin);
   ret |= GST_ELEMENT_REGISTER (trialsink, plugin);
+  ret |= GST_TYPE_FIND_REGISTER (npy, plugin);
 
   return ret;
 }

@@ -256,6 +256,56 @@ class OneLinkedPad(Citizen):
         self.assertIn("not-linked", proc.stdout + proc.stderr)
 
 
+class TypeFind(Citizen):
+    """Failure 4: gst-typefind-1.0 knows our .npy output (issue 17 item 4)."""
+
+    def typefind(self, path):
+        tool = shutil.which("gst-typefind-1.0")
+        if tool is None:
+            tap.missing("gst-typefind-1.0 (apt install gstreamer1.0-tools)")
+        proc = subprocess.run([tool, path], capture_output=True, text=True,
+                              timeout=TIMEOUT)
+        return (proc.stdout + proc.stderr).strip().split(" - ", 1)[1]
+
+    def test_trialconvert_output(self):
+        out = self.out_dir()
+        self.launch(f"trialsrc location={self.trial} name=s "
+                    "s.depth ! trialconvert ! "
+                    f"trialsink location={out}/frame_%06d.npy "
+                    "s.color ! fakesink")
+        self.assertEqual(
+            self.typefind(os.path.join(out, "frame_000000.npy")),
+            'application/x-npy, dtype=(string)"\\<f4", '
+            f"shape=(int)< {HEIGHT}, {WIDTH} >, height=(int){HEIGHT}, "
+            f"width=(int){WIDTH}")
+
+    def test_numpy_files(self):
+        out = self.out_dir()
+        three = os.path.join(out, "three.npy")
+        np.save(three, np.zeros((2, 3, 4), ">u2"))
+        self.assertEqual(self.typefind(three),
+                         'application/x-npy, dtype=(string)"\\>u2", '
+                         "shape=(int)< 2, 3, 4 >")
+        v2 = os.path.join(out, "v2.npy")
+        with open(v2, "wb") as f:
+            np.lib.format.write_array(f, np.ones((5, 7), "<u2"),
+                                      version=(2, 0))
+        self.assertIn("shape=(int)< 5, 7 >, height=(int)5, width=(int)7",
+                      self.typefind(v2))
+
+    def test_not_npy(self):
+        out = self.out_dir()
+        bogus = os.path.join(out, "bogus.npy")
+        with open(bogus, "wb") as f:
+            f.write(b"\x93NUMPY\x09\x00" + b"\x00" * 200)  # no such version
+        self.assertNotIn("application/x-npy", self.typefind(bogus))
+        huge = os.path.join(out, "huge.npy")
+        with open(huge, "wb") as f:  # a header length past numpy's limit
+            f.write(b"\x93NUMPY\x01\x00\xff\xff{'descr': '<u2'" +
+                    b" " * 300)
+        self.assertEqual(self.typefind(huge), "application/x-npy")
+
+
 def count_samples(description):
     """Buffers that come out of the end of @description (a demuxer),
     counted in this process with a fakesink's handoff signal."""
