@@ -41,8 +41,9 @@
  * What comes out is decided by caps negotiation: the first of the formats
  * above that downstream accepts. The output width and height are those of
  * the input caps; a frame whose decoded size differs is a failed frame, not
- * a renegotiation. Raw video output needs width and height in the input
- * caps.
+ * a renegotiation. Raw video output needs width and height: from the input
+ * caps or, when they have none (multifilesrc caps=image/png), from the
+ * first frame's header (PNG, JPEG, BMP, .npy), as pngdec reads it.
  *
  * A frame that cannot be converted comes out as an empty buffer flagged
  * GAP with the same offset and timestamps (PNG and .npy output), or, with
@@ -93,6 +94,9 @@
 #include "gst/trial/converter.h"
 #include "gst/trial/error.h"
 #include "gst/trial/framemeta.h"
+#include "gst/trial/bmp.h"
+#include "gst/trial/jpeg.h"
+#include "gst/trial/npy.h"
 #include "gst/trial/png.h"
 #include "gsttrialbuffers.h"
 #include "gsttrialconvert.h"
@@ -173,6 +177,10 @@ struct _GstTrialConvert
   /* streaming thread only */
   GstTrialConverterParams params;
   gboolean negotiated;
+  GstCaps *sizeless_caps;       /* input caps without width and height,
+                                 * negotiated on the first buffer */
+  GQueue held_events;           /* serialized events after sizeless caps,
+                                 * sent after the output caps */
 
   GstTrialOrderedQueue *queue;
   GstTrialBuffers *buffers;     /* memory of the outputs, from READY to
@@ -599,6 +607,82 @@ decide_units (GstTrialConvert * self, GstBuffer * buffer)
   gst_buffer_unmap (buffer, &map);
 }
 
+static gboolean gst_trial_convert_set_caps (GstTrialConvert * self,
+    GstCaps * incaps);
+
+/* The width and height the file in @buffer states in its header (PNG IHDR,
+ * JPEG SOF, BMP header, .npy shape), read as pngdec would. */
+static gboolean
+read_frame_size (const GstStructure * s, GstBuffer * buffer, guint * width,
+    guint * height)
+{
+  const gchar *name = gst_structure_get_name (s);
+  GstTrialPngHeader png = { 0 };
+  GstTrialNpyInfo npy = { 0 };
+  GstMapInfo map;
+  gboolean ok = FALSE;
+
+  if (!gst_buffer_map (buffer, &map, GST_MAP_READ))
+    return FALSE;
+  if (g_str_equal (name, "image/png")) {
+    ok = gst_trial_png_read_header (map.data, map.size, &png, NULL);
+    *width = png.width;
+    *height = png.height;
+  } else if (g_str_equal (name, "image/jpeg")) {
+    ok = gst_trial_jpeg_read_size (map.data, map.size, width, height, NULL);
+  } else if (g_str_equal (name, "image/bmp")) {
+    ok = gst_trial_bmp_read_size (map.data, map.size, width, height, NULL);
+  } else if (g_str_equal (name, "application/x-npy")) {
+    ok = gst_trial_npy_parse (map.data, map.size, &npy, NULL);
+    *width = npy.width;
+    *height = npy.height;
+  }
+  gst_buffer_unmap (buffer, &map);
+  return ok && *width > 0 && *height > 0;
+}
+
+/* Input caps without a size (multifilesrc caps=image/png): the first buffer
+ * whose header can be read gives it, and only then is the output
+ * negotiated; without any, the caps are negotiated as they are. */
+static gboolean
+send_held_events (GstTrialConvert * self)
+{
+  gboolean res = TRUE;
+
+  while (!g_queue_is_empty (&self->held_events))
+    res &= gst_trial_ordered_queue_push_event (self->queue,
+        g_queue_pop_head (&self->held_events));
+  return res;
+}
+
+/* @buffer: the first buffer, or NULL at EOS before any */
+static gboolean
+negotiate_sizeless (GstTrialConvert * self, GstBuffer * buffer)
+{
+  g_autoptr (GstCaps) caps = g_steal_pointer (&self->sizeless_caps);
+  GstStructure *s;
+  guint width = 0, height = 0;
+
+  caps = gst_caps_make_writable (caps);
+  s = gst_caps_get_structure (caps, 0);
+  if (buffer != NULL && read_frame_size (s, buffer, &width, &height)) {
+    GST_DEBUG_OBJECT (self, "size from the first frame's header: %ux%u",
+        width, height);
+    gst_structure_set (s, "width", G_TYPE_INT, (gint) width,
+        "height", G_TYPE_INT, (gint) height, NULL);
+  } else {
+    GST_DEBUG_OBJECT (self, "the first frame's header gives no size");
+  }
+  return gst_trial_convert_set_caps (self, caps) && send_held_events (self);
+}
+
+static void
+drop_held_events (GstTrialConvert * self)
+{
+  gst_caps_replace (&self->sizeless_caps, NULL);
+  g_queue_clear_full (&self->held_events, (GDestroyNotify) gst_event_unref);
+}
+
 static GstFlowReturn
 gst_trial_convert_chain (GstPad * pad, GstObject * parent, GstBuffer * buffer)
 {
@@ -607,6 +691,11 @@ gst_trial_convert_chain (GstPad * pad, GstObject * parent, GstBuffer * buffer)
   Job *job;
 
   (void) pad;
+
+  if (self->sizeless_caps != NULL && !negotiate_sizeless (self, buffer)) {
+    gst_buffer_unref (buffer);
+    return GST_FLOW_NOT_NEGOTIATED;
+  }
 
   if (!self->negotiated) {
     GST_ELEMENT_ERROR (self, CORE, NEGOTIATION, (NULL),
@@ -763,7 +852,8 @@ gst_trial_convert_set_caps (GstTrialConvert * self, GstCaps * incaps)
         ("Downstream accepts nothing a %s stream of %s can be converted to%s",
             GST_TRIAL_CONVERTER_INPUT_IS_DEPTH (p.input) ? "depth" : "color",
             gst_structure_get_name (in), p.width == 0 ?
-            "; raw video output needs width and height in the input caps" :
+            "; raw video output needs width and height in the input caps "
+            "or the first frame's header" :
             ""),
         ("could offer %" GST_PTR_FORMAT ", downstream accepts %"
             GST_PTR_FORMAT, candidates, peer));
@@ -797,6 +887,23 @@ gst_trial_convert_set_caps (GstTrialConvert * self, GstCaps * incaps)
   return gst_trial_ordered_queue_push_event (self->queue, event);
 }
 
+/* Whether downstream takes a PNG or .npy output, which needs no size:
+ * then frames of any size are converted as they come. */
+static gboolean
+accepts_sizeless_output (GstTrialConvert * self, const GstStructure * in)
+{
+  GstTrialConverterParams p;
+  g_autoptr (GstCaps) candidates = NULL;
+  g_autoptr (GstCaps) peer = NULL;
+
+  if (!parse_input_caps (in, &p, NULL))
+    return TRUE;                /* set_caps says what is wrong */
+  candidates = append_outputs (gst_caps_new_empty (), in,
+      GST_TRIAL_CONVERTER_INPUT_IS_DEPTH (p.input), TRUE);
+  peer = gst_pad_peer_query_caps (self->srcpad, candidates);
+  return !gst_caps_is_empty (peer);
+}
+
 static gboolean
 gst_trial_convert_sink_event (GstPad * pad, GstObject * parent,
     GstEvent * event)
@@ -816,13 +923,33 @@ gst_trial_convert_sink_event (GstPad * pad, GstObject * parent,
       return res;
     case GST_EVENT_CAPS:{
       GstCaps *caps;
+      const GstStructure *s;
 
       gst_event_parse_caps (event, &caps);
-      res = gst_trial_convert_set_caps (self, caps);
+      s = gst_caps_get_structure (caps, 0);
+      gst_caps_replace (&self->sizeless_caps, NULL);
+      if (s != NULL && !gst_structure_has_field (s, "width")
+          && !gst_structure_has_name (s, "video/x-raw")
+          && !accepts_sizeless_output (self, s)) {
+        self->sizeless_caps = gst_caps_ref (caps);
+        self->negotiated = FALSE;
+        res = TRUE;
+      } else {
+        res = gst_trial_convert_set_caps (self, caps)
+            && send_held_events (self);
+      }
       gst_event_unref (event);
       return res;
     }
     default:
+      /* the segment must not overtake the caps not sent yet */
+      if (self->sizeless_caps != NULL && GST_EVENT_IS_SERIALIZED (event)) {
+        if (GST_EVENT_TYPE (event) != GST_EVENT_EOS) {
+          g_queue_push_tail (&self->held_events, event);
+          return TRUE;
+        }
+        negotiate_sizeless (self, NULL);
+      }
       if (GST_EVENT_IS_SERIALIZED (event))
         return gst_trial_ordered_queue_push_event (self->queue, event);
       return gst_pad_event_default (pad, parent, event);
@@ -1093,6 +1220,7 @@ static void
 gst_trial_convert_reset (GstTrialConvert * self)
 {
   self->negotiated = FALSE;
+  drop_held_events (self);
   gst_trial_ordered_queue_reset (self->queue);
   self->frames = 0;
   self->failed = 0;
@@ -1228,6 +1356,7 @@ gst_trial_convert_finalize (GObject * object)
 
   gst_trial_ordered_queue_free (self->queue);
   g_clear_pointer (&self->buffers, gst_trial_buffers_free);
+  drop_held_events (self);
 
   G_OBJECT_CLASS (gst_trial_convert_parent_class)->finalize (object);
 }

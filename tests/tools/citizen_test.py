@@ -306,6 +306,48 @@ class TypeFind(Citizen):
         self.assertEqual(self.typefind(huge), "application/x-npy")
 
 
+class StockSources(Citizen):
+    """Failure 5: trialconvert after multifilesrc, whose caps have no size:
+    the size comes from the first file's header (issue 17 item 5)."""
+
+    def test_png_to_raw_video(self):
+        need_elements("multifilesrc", "pngenc", "multifilesink")
+        out = self.out_dir()
+        self.launch(f"multifilesrc location={self.trial}/cam1/color/"
+                    f"frame_%06d.png stop-index={N_FRAMES - 1} "
+                    "caps=image/png,framerate=30/1 ! trialconvert ! "
+                    "video/x-raw,format=RGB ! pngenc ! "
+                    f"multifilesink location={out}/%d.png")
+        self.assertEqual(len(glob.glob(os.path.join(out, "*.png"))),
+                         len(GOOD_COLOR))
+        for index, frame in enumerate(GOOD_COLOR):
+            got = np.asarray(Image.open(os.path.join(out, f"{index}.png")))
+            np.testing.assert_array_equal(got, color_pixels(self.trial, frame))
+
+    def test_jpeg_and_npy(self):
+        need_elements("multifilesrc", "multifilesink")
+        trial = os.path.join(self.out_dir(), "t")
+        subprocess.run([MAKE_SAMPLE, "-q", "-n", "3", "--size", "20x16",
+                        "--color", "jpeg", "--depth", "npy", trial],
+                       check=True)
+        out = self.out_dir()
+        self.launch(f"multifilesrc location={trial}/cam1/color/frame_%06d.jpg "
+                    "stop-index=2 caps=image/jpeg ! trialconvert ! "
+                    "video/x-raw,format=GRAY8 ! "
+                    f"multifilesink location={out}/c%d.gray")
+        for n in range(3):
+            self.assertEqual(os.path.getsize(os.path.join(out, f"c{n}.gray")),
+                             20 * 16)  # rows of 20 bytes, 4-byte aligned
+        self.launch(f"multifilesrc location={trial}/cam1/depth/frame_%06d.npy "
+                    "stop-index=2 caps=application/x-npy ! trialconvert ! "
+                    "video/x-raw,format=GRAY16_LE ! "
+                    f"multifilesink location={out}/d%d.raw")
+        for n in range(3):
+            want = np.load(os.path.join(trial, "cam1/depth/frame_%06d.npy" % n))
+            got = np.fromfile(os.path.join(out, f"d{n}.raw"), "<u2")
+            np.testing.assert_array_equal(got.reshape(16, 20), want)
+
+
 def count_samples(description):
     """Buffers that come out of the end of @description (a demuxer),
     counted in this process with a fakesink's handoff signal."""
