@@ -32,6 +32,12 @@
  * not-linked), and its stream reads no file: `trialsrc location=trial_1 !
  * trialconvert ! ...` converts the color stream alone.
  *
+ * trialsrc handles `trial://` URIs: `trial:///abs/path/trial_1?camera=cam2&start=10&stop=99`
+ * (an absolute, percent-encoded path; the query sets camera, start-frame
+ * and stop-frame), so uridecodebin, playbin, gst-play-1.0 and
+ * gst-discoverer-1.0 open a trial. They decode the color stream (pngdec,
+ * jpegdec): uridecodebin links one decoder to a source with static pads.
+ *
  * A frame whose file is missing or unreadable becomes an empty buffer
  * flagged GAP with the same offset and PTS, and a warning (details: frame,
  * stream, reason) is posted; the stream goes on. A trial without a depth
@@ -131,7 +137,12 @@ static GstStaticPadTemplate color_template = GST_STATIC_PAD_TEMPLATE ("color",
 static GstStaticPadTemplate depth_template = GST_STATIC_PAD_TEMPLATE ("depth",
     GST_PAD_SRC, GST_PAD_ALWAYS, GST_STATIC_CAPS (GST_TRIAL_SRC_DEPTH_CAPS));
 
-G_DEFINE_TYPE (GstTrialSrc, gst_trial_src, GST_TYPE_BIN);
+static void gst_trial_src_uri_handler_init (gpointer iface,
+    gpointer iface_data);
+
+G_DEFINE_TYPE_WITH_CODE (GstTrialSrc, gst_trial_src, GST_TYPE_BIN,
+    G_IMPLEMENT_INTERFACE (GST_TYPE_URI_HANDLER,
+        gst_trial_src_uri_handler_init));
 GST_ELEMENT_REGISTER_DEFINE (trialsrc, "trialsrc", GST_RANK_NONE,
     GST_TYPE_TRIAL_SRC);
 
@@ -555,6 +566,139 @@ gst_trial_src_finalize (GObject * object)
   g_clear_pointer (&self->given_layout, gst_trial_layout_unref);
   gst_flow_combiner_free (self->flows);
   G_OBJECT_CLASS (gst_trial_src_parent_class)->finalize (object);
+}
+
+/* ---- GstURIHandler: trial:///abs/path?camera=cam2&start=10&stop=99 ---- */
+
+static GstURIType
+gst_trial_src_uri_get_type (GType type)
+{
+  (void) type;
+  return GST_URI_SRC;
+}
+
+static const gchar *const *
+gst_trial_src_uri_get_protocols (GType type)
+{
+  static const gchar *const protocols[] = { "trial", NULL };
+
+  (void) type;
+  return protocols;
+}
+
+static gchar *
+gst_trial_src_uri_get_uri (GstURIHandler * handler)
+{
+  GstTrialSrc *self = GST_TRIAL_SRC (handler);
+  g_autoptr (GString) query = g_string_new (NULL);
+  g_autofree gchar *path = NULL;
+  gchar *uri = NULL;
+
+  GST_OBJECT_LOCK (self);
+  if (self->location != NULL && g_path_is_absolute (self->location)) {
+    path = g_strdup (self->location);
+    if (self->camera != NULL && *self->camera) {
+      g_string_append (query, "camera=");
+      g_string_append_uri_escaped (query, self->camera, NULL, FALSE);
+    }
+    if (self->start_frame >= 0)
+      g_string_append_printf (query, "%sstart=%" G_GINT64_FORMAT,
+          query->len ? "&" : "", self->start_frame);
+    if (self->stop_frame >= 0)
+      g_string_append_printf (query, "%sstop=%" G_GINT64_FORMAT,
+          query->len ? "&" : "", self->stop_frame);
+  }
+  GST_OBJECT_UNLOCK (self);
+  if (path != NULL)
+    uri = g_uri_join (G_URI_FLAGS_ENCODED_QUERY, "trial", NULL, "", -1, path,
+        query->len ? query->str : NULL, NULL);
+  return uri;
+}
+
+static gboolean
+parse_frame_number (const gchar * text, gint64 * number)
+{
+  guint64 value;
+
+  if (!g_ascii_string_to_unsigned (text, 10, 0, G_MAXINT64, &value, NULL))
+    return FALSE;
+  *number = (gint64) value;
+  return TRUE;
+}
+
+static gboolean
+gst_trial_src_uri_set_uri (GstURIHandler * handler, const gchar * uri,
+    GError ** error)
+{
+  GstTrialSrc *self = GST_TRIAL_SRC (handler);
+  g_autoptr (GUri) parsed = NULL;
+  g_autoptr (GHashTable) params = NULL;
+  g_autoptr (GError) parse_error = NULL;
+  const gchar *query, *camera = NULL, *value;
+  gint64 start = -1, stop = -1;
+  GHashTableIter iter;
+  gpointer key;
+
+  if (GST_STATE (self) != GST_STATE_NULL) {
+    g_set_error (error, GST_URI_ERROR, GST_URI_ERROR_BAD_STATE,
+        "Changing the URI of trialsrc while it runs is not supported");
+    return FALSE;
+  }
+  parsed = g_uri_parse (uri, G_URI_FLAGS_ENCODED_QUERY, &parse_error);
+  if (parsed == NULL || g_strcmp0 (g_uri_get_scheme (parsed), "trial") != 0
+      || !g_path_is_absolute (g_uri_get_path (parsed))
+      || (g_uri_get_host (parsed) != NULL && *g_uri_get_host (parsed))) {
+    g_set_error (error, GST_URI_ERROR, GST_URI_ERROR_BAD_URI,
+        "'%s' is no trial URI: expected trial:///absolute/path/of/trial"
+        "[?camera=cam2&start=N&stop=N]", uri);
+    return FALSE;
+  }
+  query = g_uri_get_query (parsed);
+  if (query != NULL) {
+    params = g_uri_parse_params (query, -1, "&", G_URI_PARAMS_NONE,
+        &parse_error);
+    if (params == NULL) {
+      g_set_error (error, GST_URI_ERROR, GST_URI_ERROR_BAD_URI,
+          "trial URI '%s': %s", uri, parse_error->message);
+      return FALSE;
+    }
+    g_hash_table_iter_init (&iter, params);
+    while (g_hash_table_iter_next (&iter, &key, (gpointer *) & value)) {
+      gboolean ok = TRUE;
+
+      if (g_str_equal (key, "camera"))
+        camera = value;
+      else if (g_str_equal (key, "start"))
+        ok = parse_frame_number (value, &start);
+      else if (g_str_equal (key, "stop"))
+        ok = parse_frame_number (value, &stop);
+      else
+        ok = FALSE;
+      if (!ok) {
+        g_set_error (error, GST_URI_ERROR, GST_URI_ERROR_BAD_URI,
+            "trial URI '%s': '%s=%s' is not understood (expected camera=NAME,"
+            " start=N, stop=N with frame numbers N >= 0)", uri,
+            (const gchar *) key, value);
+        return FALSE;
+      }
+    }
+  }
+
+  g_object_set (self, "location", g_uri_get_path (parsed), "camera", camera,
+      "start-frame", start, "stop-frame", stop, NULL);
+  return TRUE;
+}
+
+static void
+gst_trial_src_uri_handler_init (gpointer iface, gpointer iface_data)
+{
+  GstURIHandlerInterface *uri_iface = iface;
+
+  (void) iface_data;
+  uri_iface->get_type = gst_trial_src_uri_get_type;
+  uri_iface->get_protocols = gst_trial_src_uri_get_protocols;
+  uri_iface->get_uri = gst_trial_src_uri_get_uri;
+  uri_iface->set_uri = gst_trial_src_uri_set_uri;
 }
 
 static void
