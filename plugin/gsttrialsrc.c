@@ -11,7 +11,8 @@
  * single_camera `Color/_Color_0231.png` + `Depth/_Depth_0231.raw`). On the
  * READY to PAUSED change it scans the folder once (structure, camera, the file
  * of every frame, depth format, shape and scale) and posts the element
- * message `trial-layout`; after that each frame costs one open, read and close
+ * message `trial-layout` (fields in docs/elements.md; `cameras` is an array
+ * of strings); after that each frame costs one open, read and close
  * per file, with no name guessing.
  *
  * Each pad pushes the file bytes as they are, one buffer per frame:
@@ -168,11 +169,10 @@ resource_error_for (const GError * error)
 static void
 post_layout_message (GstTrialSrc * self, const GstTrialLayout * layout)
 {
-  g_autofree gchar *joined = g_strjoinv (",",
-      (gchar **) gst_trial_layout_get_cameras (layout));
+  const gchar *const *names = gst_trial_layout_get_cameras (layout);
+  GValue cameras = G_VALUE_INIT;
   /* Folder names are bytes and may not be UTF-8; GstStructure strings must
    * be (an invalid one would be dropped with a warning). */
-  g_autofree gchar *cameras = g_utf8_make_valid (joined, -1);
   g_autofree gchar *camera =
       g_utf8_make_valid (gst_trial_layout_get_output_camera (layout), -1);
   g_autofree gchar *path = g_utf8_make_valid (gst_trial_layout_get_path
@@ -183,7 +183,6 @@ post_layout_message (GstTrialSrc * self, const GstTrialLayout * layout)
       "structure", G_TYPE_STRING,
       gst_trial_structure_to_string (gst_trial_layout_get_structure (layout)),
       "camera", G_TYPE_STRING, camera,
-      "cameras", G_TYPE_STRING, cameras,
       "n-frames", G_TYPE_UINT, gst_trial_layout_get_n_frames (layout),
       "first-frame", G_TYPE_INT64, gst_trial_layout_get_first_frame (layout),
       "last-frame", G_TYPE_INT64, gst_trial_layout_get_last_frame (layout),
@@ -199,6 +198,16 @@ post_layout_message (GstTrialSrc * self, const GstTrialLayout * layout)
       "depth-height", G_TYPE_UINT, gst_trial_layout_get_depth_height (layout),
       "depth-scale", G_TYPE_DOUBLE, gst_trial_layout_get_depth_scale (layout),
       "path", G_TYPE_STRING, path, NULL);
+  /* an array, so that bindings read a list (gst_structure_get_array()) */
+  gst_value_array_init (&cameras, 0);
+  for (; names != NULL && *names != NULL; names++) {
+    GValue name = G_VALUE_INIT;
+
+    g_value_init (&name, G_TYPE_STRING);
+    g_value_take_string (&name, g_utf8_make_valid (*names, -1));
+    gst_value_array_append_and_take_value (&cameras, &name);
+  }
+  gst_structure_take_value (s, "cameras", &cameras);
   gst_element_post_message (GST_ELEMENT (self),
       gst_message_new_element (GST_OBJECT (self), s));
 }

@@ -421,6 +421,33 @@ class Uri(Citizen):
                       proc.stdout)
 
 
+class Messages(Citizen):
+    """Bus messages read from Python without parsing strings (issue 17
+    item 7): trial-layout's cameras is an array."""
+
+    def test_trial_layout_from_python(self):
+        trial = os.path.join(self.out_dir(), "t")
+        subprocess.run([MAKE_SAMPLE, "-q", "-c", "3", "-n", "2", "--size",
+                        "16x16", trial], check=True)
+        pipeline = Gst.parse_launch(f"trialsrc name=s camera=cam2 "
+                                    "s.color ! fakesink s.depth ! fakesink")
+        pipeline.get_by_name("s").set_property("location", trial)
+        pipeline.set_state(Gst.State.PAUSED)
+        msg = pipeline.get_bus().timed_pop_filtered(
+            TIMEOUT * Gst.SECOND, Gst.MessageType.ELEMENT)
+        pipeline.set_state(Gst.State.NULL)
+        s = msg.get_structure()
+        self.assertEqual(s.get_name(), "trial-layout")
+        ok, cameras = s.get_array("cameras")
+        self.assertTrue(ok)
+        self.assertEqual([cameras.get_nth(i) for i in range(cameras.n_values)],
+                         ["cam1", "cam2", "cam3"])
+        self.assertEqual(s.get_value("camera"), "cam2")
+        self.assertEqual(s.get_value("n-frames"), 2)
+        self.assertEqual((s.get_value("width"), s.get_value("height")),
+                         (16, 16))
+
+
 def run_playbin(uri, seek=None):
     """Plays @uri in playbin into a fakesink, after a flushing seek to
     @seek (ns) when given; returns (buffers seen, last message)."""
