@@ -125,15 +125,24 @@ GST_DEBUG_CATEGORY_STATIC (gst_trial_convert_debug);
 #define DEPTH_OUTPUT_CAPS \
   "application/x-npy; video/x-raw, format = (string) { RGB, GRAY16_LE }"
 
+/* as pngenc and videoconvert show them; encoded input may come without a
+ * size (multifilesrc), raw video never does */
+#define SIZE_RANGES \
+  "width = (int) [ 1, 2147483647 ], height = (int) [ 1, 2147483647 ], " \
+  "framerate = (fraction) [ 0/1, 2147483647/1 ]"
+
 static GstStaticPadTemplate sink_template = GST_STATIC_PAD_TEMPLATE ("sink",
     GST_PAD_SINK, GST_PAD_ALWAYS,
     GST_STATIC_CAPS ("image/png; image/jpeg; image/bmp; "
-        "video/x-raw, format = (string) GRAY16_LE; application/x-npy"));
+        "video/x-raw, format = (string) GRAY16_LE, " SIZE_RANGES "; "
+        "application/x-npy"));
 
 static GstStaticPadTemplate src_template = GST_STATIC_PAD_TEMPLATE ("src",
     GST_PAD_SRC, GST_PAD_ALWAYS,
-    GST_STATIC_CAPS ("image/png; application/x-npy; video/x-raw, "
-        "format = (string) { RGB, BGR, RGBA, GRAY8, GRAY16_LE }"));
+    GST_STATIC_CAPS ("image/png, " SIZE_RANGES "; "
+        "application/x-npy, " SIZE_RANGES "; "
+        "video/x-raw, format = (string) { RGB, BGR, RGBA, GRAY8, GRAY16_LE }, "
+        SIZE_RANGES));
 
 static GstStaticCaps color_input_caps = GST_STATIC_CAPS (COLOR_INPUT_CAPS);
 static GstStaticCaps depth_input_caps = GST_STATIC_CAPS (DEPTH_INPUT_CAPS);
@@ -1449,15 +1458,8 @@ gst_trial_convert_class_init (GstTrialConvertClass * klass)
   gst_element_class_add_static_pad_template (element_class, &src_template);
   gst_element_class_set_static_metadata (element_class,
       "Trial frame converter", "Filter/Converter/Video",
-      "Converts the color frames of a trial to 8-bit RGB PNG (passing "
-      "verified 8-bit RGB PNGs through) or raw video, and its depth frames "
-      "to float32-metre .npy files, GRAY16_LE millimetres or colourised RGB "
-      "video, in a thread pool shared by all trialconverts of a pipeline, "
-      "in input order; failed frames become GAP buffers with a warning. "
-      "Example: gst-launch-1.0 trialsrc location=trial_1 name=s s.color ! "
-      "trialconvert ! trialsink location=out/color/frame_%06d.png s.depth ! "
-      "trialconvert ! trialsink location=out/depth/frame_%06d.npy",
-      "gst-trial");
+      "Converts trial color and depth frames to PNG, .npy or raw video in a "
+      "thread pool", "gst-trial");
 
   gst_type_mark_as_plugin_api (GST_TYPE_TRIAL_CONVERT_COLOR_MODE, 0);
   gst_type_mark_as_plugin_api (GST_TYPE_TRIAL_CONVERT_VERIFY, 0);

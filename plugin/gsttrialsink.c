@@ -195,7 +195,8 @@ gst_trial_sink_class_init (GstTrialSinkClass * klass)
           0, G_MAXUINT64, 0, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
   g_object_class_install_property (gobject_class, PROP_FAILED,
       g_param_spec_uint64 ("failed", "Failed",
-          "GAP buffers (frames upstream could not produce), not written",
+          "Failed frames, not written: GAP buffers and GAP events with a "
+          "trial-frame field (frames upstream could not produce)",
           0, G_MAXUINT64, 0, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
   g_object_class_install_property (gobject_class, PROP_SKIPPED,
       g_param_spec_uint64 ("skipped", "Skipped",
@@ -212,11 +213,7 @@ gst_trial_sink_class_init (GstTrialSinkClass * klass)
   gst_element_class_add_static_pad_template (element_class, &sink_template);
   gst_element_class_set_static_metadata (element_class,
       "Trial frame file sink", "Sink/File",
-      "Writes each buffer to a file named by its frame number "
-      "(e.g. out/depth/frame_%06d.npy), atomically through a temporary file, "
-      "with resume (skip-existing) and trial-progress messages. Example: "
-      "gst-launch-1.0 trialsrc location=trial_1 name=s s.depth ! trialconvert "
-      "! trialsink location=out/depth/frame_%06d.npy s.color ! fakesink",
+      "Writes each frame to a file named by its frame number, atomically",
       "gst-trial");
 
   basesink_class->event = GST_DEBUG_FUNCPTR (gst_trial_sink_event);

@@ -780,14 +780,8 @@ gst_trial_src_class_init (GstTrialSrcClass * klass)
   gst_element_class_add_static_pad_template (element_class, &depth_template);
   gst_element_class_set_static_metadata (element_class,
       "RealSense trial source", "Source/File",
-      "Reads a RealSense trial folder (multi_camera or single_camera layout, "
-      "scanned once) and pushes each frame's color and depth file as it is "
-      "on the pads 'color' and 'depth', with the frame number as offset. "
-      "Example: gst-launch-1.0 trialsrc location=trial_1 name=s "
-      "s.color ! queue ! trialconvert ! trialsink "
-      "location=out/color/frame_%06d.png "
-      "s.depth ! queue ! trialconvert ! trialsink "
-      "location=out/depth/frame_%06d.npy", "gst-trial");
+      "Reads the color and depth frame files of a RealSense trial folder",
+      "gst-trial");
 
   element_class->change_state = gst_trial_src_change_state;
   element_class->send_event = gst_trial_src_send_event;

@@ -448,6 +448,74 @@ class Messages(Citizen):
                          (16, 16))
 
 
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(
+    os.path.abspath(__file__))))
+GENERATOR = os.path.join(ROOT, "scripts", "gen-elements-doc.py")
+
+
+class Registry(Citizen):
+    """Look like a stock plugin (issue 17 items 6 and 8): one-sentence
+    descriptions, pad templates with ranges, the licence file, and
+    docs/elements.md generated from the registry."""
+
+    def test_elements_md_is_current(self):
+        proc = subprocess.run([sys.executable, GENERATOR, "--check"],
+                              capture_output=True, text=True, timeout=TIMEOUT)
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        with open(os.path.join(ROOT, "docs", "elements.md")) as f:
+            self.assertEqual(proc.stdout, f.read(),
+                             "docs/elements.md is stale: run "
+                             "scripts/gen-elements-doc.py > docs/elements.md")
+
+    def test_one_sentence_descriptions(self):
+        for name in ("trialsrc", "trialconvert", "trialsink"):
+            text = Gst.ElementFactory.find(name).get_metadata("description")
+            self.assertLess(len(text), 100, text)
+            self.assertNotIn(". ", text)
+            self.assertNotIn("gst-launch", text)
+
+    def test_src_templates_have_ranges(self):
+        for name, pads in (("trialsrc", ("color", "depth")),
+                           ("trialconvert", ("src",))):
+            factory = Gst.ElementFactory.find(name)
+            for templ in factory.get_static_pad_templates():
+                if templ.name_template not in pads:
+                    continue
+                caps = templ.get_caps()
+                for i in range(caps.get_size()):
+                    st = caps.get_structure(i)
+                    for field in ("width", "height", "framerate"):
+                        self.assertTrue(st.has_field(field),
+                                        f"{name}.{templ.name_template}: "
+                                        f"{st.to_string()}")
+
+    def test_licence_file(self):
+        plugin = Gst.Registry.get().find_plugin("trial")
+        self.assertEqual(plugin.get_license(), "LGPL")
+        with open(os.path.join(ROOT, "COPYING")) as f:
+            head = f.read(400)
+        self.assertIn("GNU LESSER GENERAL PUBLIC LICENSE", head)
+        self.assertIn("Version 2.1", head)
+
+    def test_messages_documented_as_posted(self):
+        """The fields trialsrc posts are the ones the reference lists."""
+        import importlib.util
+        spec = importlib.util.spec_from_file_location("gen", GENERATOR)
+        gen = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(gen)
+        documented = [f for f, _, _ in gen.MESSAGES["trialsrc"][0][2]]
+        pipeline = Gst.parse_launch("trialsrc name=s s.color ! fakesink "
+                                    "s.depth ! fakesink")
+        pipeline.get_by_name("s").set_property("location", self.trial)
+        pipeline.set_state(Gst.State.PAUSED)
+        msg = pipeline.get_bus().timed_pop_filtered(
+            TIMEOUT * Gst.SECOND, Gst.MessageType.ELEMENT)
+        pipeline.set_state(Gst.State.NULL)
+        st = msg.get_structure()
+        posted = [st.nth_field_name(i) for i in range(st.n_fields())]
+        self.assertEqual(sorted(posted), sorted(documented))
+
+
 def run_playbin(uri, seek=None):
     """Plays @uri in playbin into a fakesink, after a flushing seek to
     @seek (ns) when given; returns (buffers seen, last message)."""
