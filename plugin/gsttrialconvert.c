@@ -29,6 +29,10 @@
  *   (application/x-npy, the default), RGB video colourised with colormap
  *   between depth-min and depth-max metres, or GRAY16_LE millimetres.
  *
+ * Output buffers keep the input's metas, GstTrialFrameMeta included, so
+ * applications know the frame number and source file of each converted
+ * frame.
+ *
  * Each frame is read as its own file says: a buffer whose GstTrialFrameMeta
  * (added by trialsrc) names a .jpg among .png frames, or an .npy among .raw
  * ones, is decoded as that, whatever the caps name. Depth units: caps
@@ -427,8 +431,10 @@ job_convert (GstTrialOrderedItem * item, gpointer user_data)
         GST_STREAM_ERROR_FAILED;
     g_clear_error (&error);
   } else if (job->output != input) {
-    gst_buffer_copy_into (job->output, input,
-        GST_BUFFER_COPY_FLAGS | GST_BUFFER_COPY_TIMESTAMPS, 0, -1);
+    /* metas too: the GstTrialFrameMeta tells applications the frame's
+     * number and source file after the conversion as well */
+    gst_buffer_copy_into (job->output, input, GST_BUFFER_COPY_FLAGS |
+        GST_BUFFER_COPY_TIMESTAMPS | GST_BUFFER_COPY_META, 0, -1);
   }
 }
 

@@ -516,6 +516,37 @@ class Registry(Citizen):
         self.assertEqual(sorted(posted), sorted(documented))
 
 
+class PythonMeta(Citizen):
+    """Item 9: an app reads each converted buffer's frame number and source
+    file from Python (examples/python/trial_convert_meta.py), after
+    trialconvert and videoconvert, and the failed frame from its GAP
+    event."""
+
+    def test_example(self):
+        lib_dir = os.environ.get("TRIAL_LIB_DIR", "")
+        if not os.path.exists(os.path.join(lib_dir, "GstTrial-1.0.typelib")):
+            tap.missing("GstTrial-1.0.typelib (apt install "
+                        "gobject-introspection libgirepository1.0-dev)")
+        env = dict(os.environ, GI_TYPELIB_PATH=lib_dir,
+                   LD_LIBRARY_PATH=":".join(
+                       filter(None, [lib_dir,
+                                     os.environ.get("LD_LIBRARY_PATH")])))
+        proc = subprocess.run(
+            [sys.executable,
+             os.path.join(ROOT, "examples", "python", "trial_convert_meta.py"),
+             self.trial], capture_output=True, text=True, env=env,
+            timeout=TIMEOUT)
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        want = []
+        for n in range(N_FRAMES):
+            if n == CORRUPT_COLOR:
+                want.append(f"frame {n}: failed")
+            else:
+                path = os.path.join(self.trial, "cam1/color/frame_%06d.png" % n)
+                want.append(f"frame {n}: {WIDTH}x{HEIGHT} from {path}")
+        self.assertEqual(proc.stdout.splitlines(), want)
+
+
 def run_playbin(uri, seek=None):
     """Plays @uri in playbin into a fakesink, after a flushing seek to
     @seek (ns) when given; returns (buffers seen, last message)."""
