@@ -129,8 +129,10 @@ GST_DEBUG_CATEGORY_STATIC (gst_trial_convert_debug);
 #define DEPTH_OUTPUT_CAPS \
   "application/x-npy; video/x-raw, format = (string) { RGB, GRAY16_LE }"
 
-/* as pngenc and videoconvert show them; encoded input may come without a
- * size (multifilesrc), raw video never does */
+/* on the output, as pngenc and videoconvert show them; not on the input,
+ * which may come without a size (multifilesrc, or a .raw depth stream of
+ * unknown shape, which is then an error naming the shape, not a 1x1
+ * frame fixated from a range) */
 #define SIZE_RANGES \
   "width = (int) [ 1, 2147483647 ], height = (int) [ 1, 2147483647 ], " \
   "framerate = (fraction) [ 0/1, 2147483647/1 ]"
@@ -138,8 +140,7 @@ GST_DEBUG_CATEGORY_STATIC (gst_trial_convert_debug);
 static GstStaticPadTemplate sink_template = GST_STATIC_PAD_TEMPLATE ("sink",
     GST_PAD_SINK, GST_PAD_ALWAYS,
     GST_STATIC_CAPS ("image/png; image/jpeg; image/bmp; "
-        "video/x-raw, format = (string) GRAY16_LE, " SIZE_RANGES "; "
-        "application/x-npy"));
+        "video/x-raw, format = (string) GRAY16_LE; application/x-npy"));
 
 static GstStaticPadTemplate src_template = GST_STATIC_PAD_TEMPLATE ("src",
     GST_PAD_SRC, GST_PAD_ALWAYS,

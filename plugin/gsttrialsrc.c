@@ -179,10 +179,22 @@ post_layout_message (GstTrialSrc * self, const GstTrialLayout * layout)
       (layout), -1);
   GstStructure *s;
 
+  /* cameras is an array, so that bindings read a list
+   * (gst_structure_get_array ()) */
+  gst_value_array_init (&cameras, 0);
+  for (; names != NULL && *names != NULL; names++) {
+    GValue name = G_VALUE_INIT;
+
+    g_value_init (&name, G_TYPE_STRING);
+    g_value_take_string (&name, g_utf8_make_valid (*names, -1));
+    gst_value_array_append_and_take_value (&cameras, &name);
+  }
   s = gst_structure_new ("trial-layout",
       "structure", G_TYPE_STRING,
       gst_trial_structure_to_string (gst_trial_layout_get_structure (layout)),
-      "camera", G_TYPE_STRING, camera,
+      "camera", G_TYPE_STRING, camera, NULL);
+  gst_structure_take_value (s, "cameras", &cameras);
+  gst_structure_set (s,
       "n-frames", G_TYPE_UINT, gst_trial_layout_get_n_frames (layout),
       "first-frame", G_TYPE_INT64, gst_trial_layout_get_first_frame (layout),
       "last-frame", G_TYPE_INT64, gst_trial_layout_get_last_frame (layout),
@@ -198,16 +210,6 @@ post_layout_message (GstTrialSrc * self, const GstTrialLayout * layout)
       "depth-height", G_TYPE_UINT, gst_trial_layout_get_depth_height (layout),
       "depth-scale", G_TYPE_DOUBLE, gst_trial_layout_get_depth_scale (layout),
       "path", G_TYPE_STRING, path, NULL);
-  /* an array, so that bindings read a list (gst_structure_get_array()) */
-  gst_value_array_init (&cameras, 0);
-  for (; names != NULL && *names != NULL; names++) {
-    GValue name = G_VALUE_INIT;
-
-    g_value_init (&name, G_TYPE_STRING);
-    g_value_take_string (&name, g_utf8_make_valid (*names, -1));
-    gst_value_array_append_and_take_value (&cameras, &name);
-  }
-  gst_structure_take_value (s, "cameras", &cameras);
   gst_element_post_message (GST_ELEMENT (self),
       gst_message_new_element (GST_OBJECT (self), s));
 }
