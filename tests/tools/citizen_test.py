@@ -417,6 +417,18 @@ class Uri(Citizen):
         self.assertEqual(msg.type, Gst.MessageType.EOS, msg)
         self.assertEqual(count, 3)  # frames 2, 3, 5
 
+    def test_gst_play(self):
+        tool = shutil.which("gst-play-1.0")
+        if tool is None:
+            tap.missing("gst-play-1.0 (apt install gstreamer1.0-tools)")
+        proc = subprocess.run(
+            [tool, "--no-interactive", "--videosink=fakesink",
+             "--audiosink=fakesink", self.uri], capture_output=True,
+            text=True, timeout=TIMEOUT)
+        self.assertEqual(proc.returncode, 0, proc.stdout + proc.stderr)
+        self.assertIn("Reached end of play list.", proc.stdout)
+        self.assertNotIn("ERROR", proc.stdout + proc.stderr)
+
     def test_discoverer(self):
         tool = shutil.which("gst-discoverer-1.0")
         if tool is None:
