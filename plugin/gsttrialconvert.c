@@ -29,6 +29,10 @@
  *   (application/x-npy, the default), RGB video colourised with colormap
  *   between depth-min and depth-max metres, or GRAY16_LE millimetres.
  *
+ * Output buffers keep the input's metas, GstTrialFrameMeta included, so
+ * applications know the frame number and source file of each converted
+ * frame.
+ *
  * Each frame is read as its own file says: a buffer whose GstTrialFrameMeta
  * (added by trialsrc) names a .jpg among .png frames, or an .npy among .raw
  * ones, is decoded as that, whatever the caps name. Depth units: caps
@@ -41,13 +45,17 @@
  * What comes out is decided by caps negotiation: the first of the formats
  * above that downstream accepts. The output width and height are those of
  * the input caps; a frame whose decoded size differs is a failed frame, not
- * a renegotiation. Raw video output needs width and height in the input
- * caps.
+ * a renegotiation. Raw video output needs width and height: from the input
+ * caps or, when they have none (multifilesrc caps=image/png), from the
+ * first frame's header (PNG, JPEG, BMP, .npy), as pngdec reads it.
  *
  * A frame that cannot be converted comes out as an empty buffer flagged
- * GAP with the same offset and timestamps, and a warning message on the bus
- * (details: frame, stream, reason). GAP input buffers come out as GAP
- * without another warning. With max-errors set, more failed frames than
+ * GAP with the same offset and timestamps (PNG and .npy output), or, with
+ * raw video output, as a GAP event with the frame's timestamp and duration
+ * and the frame number in its field "trial-frame" (gint64), so that stock
+ * raw-video elements carry on; a warning message goes on the bus (details:
+ * frame, stream, reason). GAP input buffers come out the same way without
+ * another warning. With max-errors set, more failed frames than
  * that is an error.
  *
  * The pool has n-threads threads. All trialconvert elements of a pipeline
@@ -90,6 +98,9 @@
 #include "gst/trial/converter.h"
 #include "gst/trial/error.h"
 #include "gst/trial/framemeta.h"
+#include "gst/trial/bmp.h"
+#include "gst/trial/jpeg.h"
+#include "gst/trial/npy.h"
 #include "gst/trial/pngcodec.h"
 #include "gsttrialbuffers.h"
 #include "gsttrialconvert.h"
@@ -120,6 +131,14 @@ GST_DEBUG_CATEGORY_STATIC (gst_trial_convert_debug);
 #define DEPTH_OUTPUT_CAPS \
   "application/x-npy; video/x-raw, format = (string) { RGB, GRAY16_LE }"
 
+/* on the output, as pngenc and videoconvert show them; not on the input,
+ * which may come without a size (multifilesrc, or a .raw depth stream of
+ * unknown shape, which is then an error naming the shape, not a 1x1
+ * frame fixated from a range) */
+#define SIZE_RANGES \
+  "width = (int) [ 1, 2147483647 ], height = (int) [ 1, 2147483647 ], " \
+  "framerate = (fraction) [ 0/1, 2147483647/1 ]"
+
 static GstStaticPadTemplate sink_template = GST_STATIC_PAD_TEMPLATE ("sink",
     GST_PAD_SINK, GST_PAD_ALWAYS,
     GST_STATIC_CAPS (COLOR_INPUT_CAPS "; "
@@ -127,8 +146,10 @@ static GstStaticPadTemplate sink_template = GST_STATIC_PAD_TEMPLATE ("sink",
 
 static GstStaticPadTemplate src_template = GST_STATIC_PAD_TEMPLATE ("src",
     GST_PAD_SRC, GST_PAD_ALWAYS,
-    GST_STATIC_CAPS ("image/png; application/x-npy; video/x-raw, "
-        "format = (string) { RGB, BGR, RGBA, GRAY8, GRAY16_LE }"));
+    GST_STATIC_CAPS ("image/png, " SIZE_RANGES "; "
+        "application/x-npy, " SIZE_RANGES "; "
+        "video/x-raw, format = (string) { RGB, BGR, RGBA, GRAY8, GRAY16_LE }, "
+        SIZE_RANGES));
 
 static GstStaticCaps color_input_caps = GST_STATIC_CAPS (COLOR_INPUT_CAPS);
 static GstStaticCaps depth_input_caps = GST_STATIC_CAPS (DEPTH_INPUT_CAPS);
@@ -173,6 +194,10 @@ struct _GstTrialConvert
   /* streaming thread only */
   GstTrialConverterParams params;
   gboolean negotiated;
+  GstCaps *sizeless_caps;       /* input caps without width and height,
+                                 * negotiated on the first buffer */
+  GQueue held_events;           /* serialized events after sizeless caps,
+                                 * sent after the output caps */
 
   GstTrialOrderedQueue *queue;
   GstTrialBuffers *buffers;     /* memory of the outputs, from READY to
@@ -412,8 +437,10 @@ entry_convert (GstTrialOrderedItem * item, gpointer user_data)
         GST_STREAM_ERROR_FAILED;
     g_clear_error (&error);
   } else if (entry->output != input) {
-    gst_buffer_copy_into (entry->output, input,
-        GST_BUFFER_COPY_FLAGS | GST_BUFFER_COPY_TIMESTAMPS, 0, -1);
+    /* metas too: the GstTrialFrameMeta tells applications the frame's
+     * number and source file after the conversion as well */
+    gst_buffer_copy_into (entry->output, input, GST_BUFFER_COPY_FLAGS |
+        GST_BUFFER_COPY_TIMESTAMPS | GST_BUFFER_COPY_META, 0, -1);
   }
 }
 
@@ -474,6 +501,39 @@ gst_trial_convert_post_frame_warning (GstTrialConvert * self,
           "reason", G_TYPE_STRING, entry->reason, NULL));
 }
 
+/* Raw video consumers (videoconvert, pngenc, glimagesink) cannot map an
+ * empty buffer: a failed frame of raw video goes out the way GStreamer says
+ * "no data here", a GAP event with the frame's timestamp and duration. The
+ * event carries the frame number in the field "trial-frame" (gint64), so
+ * trialsink still counts the frame as failed. Without a timestamp there is
+ * nothing to announce and the frame is only counted. */
+static GstFlowReturn
+gst_trial_convert_push_gap_event (GstTrialConvert * self, GstBuffer * input,
+    gint64 frame)
+{
+  GstClockTime duration = GST_BUFFER_DURATION (input);
+  GstEvent *gap;
+
+  if (!GST_BUFFER_PTS_IS_VALID (input)) {
+    GST_DEBUG_OBJECT (self, "failed frame %" G_GINT64_FORMAT " has no "
+        "timestamp, no GAP event", frame);
+    return GST_FLOW_OK;
+  }
+  if (!GST_CLOCK_TIME_IS_VALID (duration)) {
+    GST_OBJECT_LOCK (self);
+    duration = self->frame_duration;
+    GST_OBJECT_UNLOCK (self);
+  }
+  gap = gst_event_new_gap (GST_BUFFER_PTS (input), duration);
+  gst_structure_set (gst_event_writable_structure (gap), "trial-frame",
+      G_TYPE_INT64, frame, NULL);
+  GST_LOG_OBJECT (self, "frame %" G_GINT64_FORMAT " failed: GAP event", frame);
+  if (!gst_pad_push_event (self->srcpad, gap))
+    GST_DEBUG_OBJECT (self, "downstream refused the GAP event of frame %"
+        G_GINT64_FORMAT, frame);
+  return GST_FLOW_OK;
+}
+
 static GstFlowReturn
 gst_trial_convert_push_buffer (GstTrialConvert * self, QueueEntry * entry,
     gint64 start)
@@ -507,6 +567,8 @@ gst_trial_convert_push_buffer (GstTrialConvert * self, QueueEntry * entry,
           ("the last failed frame is %" G_GINT64_FORMAT, frame));
       return GST_FLOW_ERROR;
     }
+    if (entry->params.output == GST_TRIAL_CONVERTER_OUTPUT_RAW)
+      return gst_trial_convert_push_gap_event (self, input, frame);
     output = gst_buffer_new ();
     gst_buffer_copy_into (output, input,
         GST_BUFFER_COPY_FLAGS | GST_BUFFER_COPY_TIMESTAMPS, 0, -1);
@@ -566,6 +628,82 @@ decide_units (GstTrialConvert * self, GstBuffer * buffer)
   gst_buffer_unmap (buffer, &map);
 }
 
+static gboolean gst_trial_convert_set_caps (GstTrialConvert * self,
+    GstCaps * incaps);
+
+/* The width and height the file in @buffer states in its header (PNG IHDR,
+ * JPEG SOF, BMP header, .npy shape), read as pngdec would. */
+static gboolean
+read_frame_size (const GstStructure * s, GstBuffer * buffer, guint * width,
+    guint * height)
+{
+  const gchar *name = gst_structure_get_name (s);
+  GstTrialPngHeader png = { 0 };
+  GstTrialNpyInfo npy = { 0 };
+  GstMapInfo map;
+  gboolean ok = FALSE;
+
+  if (!gst_buffer_map (buffer, &map, GST_MAP_READ))
+    return FALSE;
+  if (g_str_equal (name, "image/png")) {
+    ok = gst_trial_png_read_header (map.data, map.size, &png, NULL);
+    *width = png.width;
+    *height = png.height;
+  } else if (g_str_equal (name, "image/jpeg")) {
+    ok = gst_trial_jpeg_read_size (map.data, map.size, width, height, NULL);
+  } else if (g_str_equal (name, "image/bmp")) {
+    ok = gst_trial_bmp_read_size (map.data, map.size, width, height, NULL);
+  } else if (g_str_equal (name, "application/x-npy")) {
+    ok = gst_trial_npy_parse (map.data, map.size, &npy, NULL);
+    *width = npy.width;
+    *height = npy.height;
+  }
+  gst_buffer_unmap (buffer, &map);
+  return ok && *width > 0 && *height > 0;
+}
+
+/* Input caps without a size (multifilesrc caps=image/png): the first buffer
+ * whose header can be read gives it, and only then is the output
+ * negotiated; without any, the caps are negotiated as they are. */
+static gboolean
+send_held_events (GstTrialConvert * self)
+{
+  gboolean res = TRUE;
+
+  while (!g_queue_is_empty (&self->held_events))
+    res &= gst_trial_ordered_queue_push_event (self->queue,
+        g_queue_pop_head (&self->held_events));
+  return res;
+}
+
+/* @buffer: the first buffer, or NULL at EOS before any */
+static gboolean
+negotiate_sizeless (GstTrialConvert * self, GstBuffer * buffer)
+{
+  g_autoptr (GstCaps) caps = g_steal_pointer (&self->sizeless_caps);
+  GstStructure *s;
+  guint width = 0, height = 0;
+
+  caps = gst_caps_make_writable (caps);
+  s = gst_caps_get_structure (caps, 0);
+  if (buffer != NULL && read_frame_size (s, buffer, &width, &height)) {
+    GST_DEBUG_OBJECT (self, "size from the first frame's header: %ux%u",
+        width, height);
+    gst_structure_set (s, "width", G_TYPE_INT, (gint) width,
+        "height", G_TYPE_INT, (gint) height, NULL);
+  } else {
+    GST_DEBUG_OBJECT (self, "the first frame's header gives no size");
+  }
+  return gst_trial_convert_set_caps (self, caps) && send_held_events (self);
+}
+
+static void
+drop_held_events (GstTrialConvert * self)
+{
+  gst_caps_replace (&self->sizeless_caps, NULL);
+  g_queue_clear_full (&self->held_events, (GDestroyNotify) gst_event_unref);
+}
+
 static GstFlowReturn
 gst_trial_convert_chain (GstPad * pad, GstObject * parent, GstBuffer * buffer)
 {
@@ -574,6 +712,11 @@ gst_trial_convert_chain (GstPad * pad, GstObject * parent, GstBuffer * buffer)
   QueueEntry *entry;
 
   (void) pad;
+
+  if (self->sizeless_caps != NULL && !negotiate_sizeless (self, buffer)) {
+    gst_buffer_unref (buffer);
+    return GST_FLOW_NOT_NEGOTIATED;
+  }
 
   if (!self->negotiated) {
     GST_ELEMENT_ERROR (self, CORE, NEGOTIATION, (NULL),
@@ -739,7 +882,8 @@ gst_trial_convert_set_caps (GstTrialConvert * self, GstCaps * incaps)
         ("Downstream accepts nothing a %s stream of %s can be converted to%s",
             GST_TRIAL_CONVERTER_INPUT_IS_DEPTH (p.input) ? "depth" : "color",
             gst_structure_get_name (in), p.width == 0 ?
-            "; raw video output needs width and height in the input caps" :
+            "; raw video output needs width and height in the input caps "
+            "or the first frame's header" :
             ""),
         ("could offer %" GST_PTR_FORMAT ", downstream accepts %"
             GST_PTR_FORMAT, candidates, peer));
@@ -773,6 +917,23 @@ gst_trial_convert_set_caps (GstTrialConvert * self, GstCaps * incaps)
   return gst_trial_ordered_queue_push_event (self->queue, event);
 }
 
+/* Whether downstream takes a PNG or .npy output, which needs no size:
+ * then frames of any size are converted as they come. */
+static gboolean
+accepts_sizeless_output (GstTrialConvert * self, const GstStructure * in)
+{
+  GstTrialConverterParams p;
+  g_autoptr (GstCaps) candidates = NULL;
+  g_autoptr (GstCaps) peer = NULL;
+
+  if (!parse_input_caps (in, &p, NULL))
+    return TRUE;                /* set_caps says what is wrong */
+  candidates = append_outputs (gst_caps_new_empty (), in,
+      GST_TRIAL_CONVERTER_INPUT_IS_DEPTH (p.input), TRUE);
+  peer = gst_pad_peer_query_caps (self->srcpad, candidates);
+  return !gst_caps_is_empty (peer);
+}
+
 static gboolean
 gst_trial_convert_sink_event (GstPad * pad, GstObject * parent,
     GstEvent * event)
@@ -792,13 +953,33 @@ gst_trial_convert_sink_event (GstPad * pad, GstObject * parent,
       return res;
     case GST_EVENT_CAPS:{
       GstCaps *caps;
+      const GstStructure *s;
 
       gst_event_parse_caps (event, &caps);
-      res = gst_trial_convert_set_caps (self, caps);
+      s = gst_caps_get_structure (caps, 0);
+      gst_caps_replace (&self->sizeless_caps, NULL);
+      if (s != NULL && !gst_structure_has_field (s, "width")
+          && !gst_structure_has_name (s, "video/x-raw")
+          && !accepts_sizeless_output (self, s)) {
+        self->sizeless_caps = gst_caps_ref (caps);
+        self->negotiated = FALSE;
+        res = TRUE;
+      } else {
+        res = gst_trial_convert_set_caps (self, caps)
+            && send_held_events (self);
+      }
       gst_event_unref (event);
       return res;
     }
     default:
+      /* the segment must not overtake the caps not sent yet */
+      if (self->sizeless_caps != NULL && GST_EVENT_IS_SERIALIZED (event)) {
+        if (GST_EVENT_TYPE (event) != GST_EVENT_EOS) {
+          g_queue_push_tail (&self->held_events, event);
+          return TRUE;
+        }
+        negotiate_sizeless (self, NULL);
+      }
       if (GST_EVENT_IS_SERIALIZED (event))
         return gst_trial_ordered_queue_push_event (self->queue, event);
       return gst_pad_event_default (pad, parent, event);
@@ -1069,6 +1250,7 @@ static void
 gst_trial_convert_reset (GstTrialConvert * self)
 {
   self->negotiated = FALSE;
+  drop_held_events (self);
   gst_trial_ordered_queue_reset (self->queue);
   self->frames = 0;
   self->failed = 0;
@@ -1204,6 +1386,7 @@ gst_trial_convert_finalize (GObject * object)
 
   gst_trial_ordered_queue_free (self->queue);
   g_clear_pointer (&self->buffers, gst_trial_buffers_free);
+  drop_held_events (self);
 
   G_OBJECT_CLASS (gst_trial_convert_parent_class)->finalize (object);
 }
@@ -1296,15 +1479,8 @@ gst_trial_convert_class_init (GstTrialConvertClass * klass)
   gst_element_class_add_static_pad_template (element_class, &src_template);
   gst_element_class_set_static_metadata (element_class,
       "Trial frame converter", "Filter/Converter/Video",
-      "Converts the color frames of a trial to 8-bit RGB PNG (passing "
-      "verified 8-bit RGB PNGs through) or raw video, and its depth frames "
-      "to float32-metre .npy files, GRAY16_LE millimetres or colourised RGB "
-      "video, in a thread pool shared by all trialconverts of a pipeline, "
-      "in input order; failed frames become GAP buffers with a warning. "
-      "Example: gst-launch-1.0 trialsrc location=trial_1 name=s s.color ! "
-      "trialconvert ! trialsink location=out/color/frame_%06d.png s.depth ! "
-      "trialconvert ! trialsink location=out/depth/frame_%06d.npy",
-      "gst-trial");
+      "Converts trial color and depth frames to PNG, .npy or raw video in a "
+      "thread pool", "gst-trial");
 
   gst_type_mark_as_plugin_api (GST_TYPE_TRIAL_CONVERT_COLOR_MODE, 0);
   gst_type_mark_as_plugin_api (GST_TYPE_TRIAL_CONVERT_VERIFY, 0);

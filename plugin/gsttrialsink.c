@@ -29,12 +29,14 @@
  * writer still at work, which only the application can know (trial-process
  * removes them while it holds the output folder's lock). Buffers flagged
  * %GST_BUFFER_FLAG_GAP
- * (frames upstream could not read) are counted as failed and not written.
+ * (frames upstream could not read) are counted as failed and not written,
+ * and so are GAP events with a "trial-frame" field (gint64, the frame
+ * number), which trialconvert sends for failed frames of raw video.
  *
  * The element posts a "trial-progress" element message every
  * #GstTrialSink:progress-interval milliseconds and once at EOS, with the
  * fields frames (guint64, files written or skipped), failed (guint64, GAP
- * buffers), skipped (guint64), bytes (guint64 written), last-frame (gint64,
+ * buffers and trial-frame GAP events), skipped (guint64), bytes (guint64 written), last-frame (gint64,
  * offset of the last buffer, -1 before the first), stream (string, the
  * #GstTrialSink:stream property) and done (boolean, %TRUE only at EOS).
  *
@@ -179,7 +181,8 @@ gst_trial_sink_class_init (GstTrialSinkClass * klass)
           0, G_MAXUINT64, 0, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
   g_object_class_install_property (gobject_class, PROP_FAILED,
       g_param_spec_uint64 ("failed", "Failed",
-          "GAP buffers (frames upstream could not produce), not written",
+          "Failed frames, not written: GAP buffers and GAP events with a "
+          "trial-frame field (frames upstream could not produce)",
           0, G_MAXUINT64, 0, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
   g_object_class_install_property (gobject_class, PROP_SKIPPED,
       g_param_spec_uint64 ("skipped", "Skipped",
@@ -196,11 +199,7 @@ gst_trial_sink_class_init (GstTrialSinkClass * klass)
   gst_element_class_add_static_pad_template (element_class, &sink_template);
   gst_element_class_set_static_metadata (element_class,
       "Trial frame file sink", "Sink/File",
-      "Writes each buffer to a file named by its frame number "
-      "(e.g. out/depth/frame_%06d.npy), atomically through a temporary file, "
-      "with resume (skip-existing) and trial-progress messages. Example: "
-      "gst-launch-1.0 trialsrc location=trial_1 name=s s.depth ! trialconvert "
-      "! trialsink location=out/depth/frame_%06d.npy s.color ! fakesink",
+      "Writes each frame to a file named by its frame number, atomically",
       "gst-trial");
 
   basesink_class->event = GST_DEBUG_FUNCPTR (gst_trial_sink_event);
@@ -584,9 +583,24 @@ gst_trial_sink_event (GstBaseSink * sink, GstEvent * event)
 {
   GstTrialSink *self = GST_TRIAL_SINK (sink);
 
+  gint64 frame;
+
   /* before the parent posts EOS, so applications see the totals first */
   if (GST_EVENT_TYPE (event) == GST_EVENT_EOS)
     gst_trial_sink_post_progress (self, TRUE);
+
+  /* trialconvert's failed frames of raw video: a GAP event naming the
+   * frame in "trial-frame" */
+  if (GST_EVENT_TYPE (event) == GST_EVENT_GAP
+      && gst_structure_get_int64 (gst_event_get_structure (event),
+          "trial-frame", &frame) && frame >= 0) {
+    GST_DEBUG_OBJECT (self, "frame %" G_GINT64_FORMAT " failed upstream "
+        "(GAP event)", frame);
+    GST_OBJECT_LOCK (self);
+    self->failed++;
+    self->last_frame = frame;
+    GST_OBJECT_UNLOCK (self);
+  }
 
   return GST_BASE_SINK_CLASS (parent_class)->event (sink, event);
 }

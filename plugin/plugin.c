@@ -9,6 +9,7 @@
 #include "gsttrialconvert.h"
 #include "gsttrialsink.h"
 #include "gsttrialsrc.h"
+#include "gsttrialtypefind.h"
 
 static gboolean
 plugin_init (GstPlugin * plugin)
@@ -20,6 +21,7 @@ plugin_init (GstPlugin * plugin)
   ret |= GST_ELEMENT_REGISTER (trialsink, plugin);
   ret |= GST_ELEMENT_REGISTER (rsbagdemux, plugin);
   ret |= GST_TYPE_FIND_REGISTER (rosbag, plugin);
+  ret |= GST_TYPE_FIND_REGISTER (npy, plugin);
 
   return ret;
 }

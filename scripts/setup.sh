@@ -21,6 +21,8 @@ if [ "${1:-}" = "--test" ]; then
     gstreamer1.0-x gstreamer1.0-plugins-base-apps parallel slurm-wlm munge
     python3-rosbag python3-sensor-msgs python3-diagnostic-msgs python3-opencv
     ffmpeg)
+  # the citizen tests (issue 17): x264enc, glimagesink
+  packages+=(gstreamer1.0-plugins-ugly gstreamer1.0-gl)
 fi
 
 missing=()

@@ -2189,7 +2189,29 @@ GST_START_TEST (test_caps_queries)
 GST_END_TEST;
 
 /* Downstream takes only raw video, which needs a size the input caps do
- * not give: a clear error, and buffers are refused. */
+ * not give (multifilesrc caps=image/png): the first frame's header gives
+ * it, as pngdec reads it. */
+GST_START_TEST (test_caps_size_from_header)
+{
+  g_autoptr (GstTrialImage) src = sample_color (24, 16, 1);
+  GstHarness *h = harness_new (NULL, "video/x-raw, format=RGB", NULL, NULL);
+  GstBuffer *buffer;
+
+  gst_harness_set_src_caps_str (h, "image/png, framerate=30/1");
+  assert_equals_int (gst_harness_push (h, frame_buffer (encode_png (src), 0,
+              0)), GST_FLOW_OK);
+  buffer = pull (h);
+  assert_equals_int (gst_buffer_get_size (buffer), 24 * 3 * 16);
+  gst_buffer_unref (buffer);
+  assert_output_caps (h, "video/x-raw, format=RGB, width=24, height=16, "
+      "framerate=30/1, pixel-aspect-ratio=1/1");
+  gst_harness_teardown (h);
+}
+
+GST_END_TEST;
+
+/* ... and when the first frame is no image either: a clear error, and
+ * buffers are refused. */
 GST_START_TEST (test_caps_refused)
 {
   g_autoptr (GstTrialImage) src = sample_color (16, 16, 1);
@@ -2199,6 +2221,8 @@ GST_START_TEST (test_caps_refused)
   GError *error = NULL;
 
   gst_harness_set_src_caps_str (h, "image/png, framerate=30/1");
+  assert_equals_int (gst_harness_push (h, frame_buffer (g_bytes_new_static
+              ("not a png", 9), 0, 0)), GST_FLOW_NOT_NEGOTIATED);
   msg = gst_bus_pop_filtered (bus, GST_MESSAGE_ERROR);
   fail_unless (msg != NULL);
   gst_message_parse_error (msg, &error, NULL);
@@ -2206,7 +2230,7 @@ GST_START_TEST (test_caps_refused)
           GST_CORE_ERROR_NEGOTIATION));
   assert_equals_string (error->message, "Downstream accepts nothing a color "
       "stream of image/png can be converted to; raw video output needs width "
-      "and height in the input caps");
+      "and height in the input caps or the first frame's header");
   g_error_free (error);
   gst_message_unref (msg);
   assert_equals_int (gst_harness_push (h, frame_buffer (encode_png (src), 0,
@@ -2543,6 +2567,7 @@ trialconvert_suite (void)
   tcase_add_test (tc, test_downstream_flow_propagates);
   tcase_add_test (tc, test_flush_discards_work_in_flight);
   tcase_add_test (tc, test_caps_queries);
+  tcase_add_test (tc, test_caps_size_from_header);
   tcase_add_test (tc, test_caps_refused);
   tcase_add_test (tc, test_latency);
   tcase_add_test (tc, test_pool_shared_in_pipeline);
