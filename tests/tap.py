@@ -165,3 +165,16 @@ def main(names, module="__main__"):
     tap.write(f"1..{result.number}\n")
     tap.close()
     sys.exit(1 if failed else 0)
+
+
+def xvfb_run(screen):
+    """The command prefix that runs a program on a virtual X display of
+    @screen ("WxHxDEPTH"). Not xvfb-run -a: two of those started at once
+    (meson runs tests side by side) can pick the same display, and the one
+    whose server fails to start waits for it forever. The display number
+    comes from this process's, so tests running together differ."""
+    import shutil
+    if shutil.which("xvfb-run") is None:
+        missing("xvfb-run (apt install xvfb xauth)")
+    return ["xvfb-run", "-n", str(100 + os.getpid() % 30000),
+            "-s", f"-screen 0 {screen}"]

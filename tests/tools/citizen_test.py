@@ -112,9 +112,7 @@ class Citizen(unittest.TestCase):
         return out
 
     def xvfb(self):
-        if shutil.which("xvfb-run") is None:
-            tap.missing("xvfb-run (apt install xvfb xauth)")
-        return ["xvfb-run", "-a", "-s", "-screen 0 320x240x24"]
+        return tap.xvfb_run("320x240x24")
 
 
 class RawConsumers(Citizen):
