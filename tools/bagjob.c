@@ -34,6 +34,10 @@ typedef struct
   guint seen[N_STREAMS];        /* buffers seen on each demuxer pad */
   gchar *output_dir;
   GstElement *pipeline;
+  gboolean has_extrinsics;      /* depth -> color, below */
+  gdouble rotation[9], translation[3];
+  gboolean aligned;             /* depth aligned to color (trialalign) */
+  const gchar *not_aligned;     /* why not, when not */
 } BagJob;
 
 gboolean
@@ -203,6 +207,20 @@ build_pipeline (BagJob * job, const gchar * path, const TpOptions * options,
     if (!(convert = make ("trialconvert", NULL, error)))
       return FALSE;
     gst_bin_add (GST_BIN (job->pipeline), convert);
+    if (s == DEPTH && job->aligned) {
+      GstElement *align = make ("trialalign", NULL, error);
+
+      if (align == NULL)
+        return FALSE;
+      gst_bin_add (GST_BIN (job->pipeline), align);
+      g_object_set (align, "n-threads", MIN (options->threads, 64), NULL);
+      if (!gst_element_link (queue, align)) {
+        g_set_error (error, GST_CORE_ERROR, GST_CORE_ERROR_NEGOTIATION,
+            "could not link trialalign");
+        return FALSE;
+      }
+      queue = align;
+    }
     if (!(sink = make ("trialsink", NULL, error)))
       return FALSE;
     gst_bin_add (GST_BIN (job->pipeline), sink);
@@ -342,6 +360,67 @@ add_stream (JsonBuilder * b, BagJob * job, guint s, GError ** error)
   return TRUE;
 }
 
+/* Whether the depth is aligned to color, and the calibration it used. */
+static void
+add_alignment (JsonBuilder * b, const BagJob * job)
+{
+  guint i;
+
+  json_builder_set_member_name (b, "depth_aligned_to");
+  json_builder_add_string_value (b, job->aligned ? "color" : "none");
+  json_builder_set_member_name (b, "depth_not_aligned_reason");
+  if (job->aligned)
+    json_builder_add_null_value (b);
+  else
+    json_builder_add_string_value (b, job->not_aligned);
+  json_builder_set_member_name (b, "depth_to_color");
+  if (!job->has_extrinsics) {
+    json_builder_add_null_value (b);
+    return;
+  }
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "rotation");
+  json_builder_begin_array (b);
+  for (i = 0; i < 9; i++)
+    json_builder_add_double_value (b, job->rotation[i]);
+  json_builder_end_array (b);
+  json_builder_set_member_name (b, "translation");
+  json_builder_begin_array (b);
+  for (i = 0; i < 3; i++)
+    json_builder_add_double_value (b, job->translation[i]);
+  json_builder_end_array (b);
+  json_builder_end_object (b);
+}
+
+/* Aligns when asked and the bag holds the calibration (job->aligned), or
+ * says why not. */
+static void
+bag_job_choose_alignment (BagJob * job, const gchar * path,
+    const TpOptions * options)
+{
+  const GstTrialRsStream *color = job->streams[COLOR];
+  const GstTrialRsStream *depth = job->streams[DEPTH];
+
+  job->has_extrinsics = gst_trial_rs_depth_to_color (depth, color,
+      job->rotation, job->translation);
+  if (options->align_none)
+    job->not_aligned = "--align none";
+  else if (!depth->has_intrinsics)
+    job->not_aligned = "the recording has no depth intrinsics";
+  else if (!color->has_intrinsics)
+    job->not_aligned = "the recording has no color intrinsics";
+  else if (!job->has_extrinsics)
+    job->not_aligned = "the recording has no depth-to-color extrinsics";
+  else {
+    job->aligned = TRUE;
+    return;
+  }
+  if (!options->align_none)
+    g_printerr ("trial-process: warning: %s: %s; its depth is converted "
+        "unaligned, in the depth camera's geometry\n", path,
+        job->not_aligned);
+}
+
 /* Files of frame @i both there. */
 static gboolean
 frame_written (const BagJob * job, gint64 i)
@@ -390,6 +469,7 @@ tp_bag_run (const gchar * path, const TpOptions * options,
         "%s and %s (the first Color and Depth streams)\n", path,
         gst_trial_rs_bag_get_n_streams (job.rs), job.streams[COLOR]->name,
         job.streams[DEPTH]->name);
+  bag_job_choose_alignment (&job, path, options);
   if (g_str_has_suffix (base, ".bag"))
     base[strlen (base) - 4] = '\0';
   job.output_dir = g_build_filename (options->output_base, base,
@@ -511,6 +591,7 @@ tp_bag_run (const gchar * path, const TpOptions * options,
   else
     json_builder_add_null_value (b);
   json_builder_end_object (b);
+  add_alignment (b, &job);
   if (!add_stream (b, &job, COLOR, &error)
       || !add_stream (b, &job, DEPTH, &error)) {
     g_printerr ("trial-process: %s\n", error->message);

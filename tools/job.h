@@ -33,6 +33,7 @@ typedef struct
   gboolean progress_bar;        /* draw a bar on stderr */
   guint depth_width;            /* --depth-size, 0 = from the files */
   guint depth_height;
+  gboolean align_none;          /* --align none: .bag depth not aligned */
 } TpOptions;
 
 typedef struct

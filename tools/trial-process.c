@@ -395,7 +395,7 @@ main (int argc, char **argv)
 {
   g_autofree gchar *camera = NULL, *output = NULL, *color_mode = NULL,
       *verify = NULL, *shard = NULL, *preview_sink = NULL, *summarize = NULL,
-      *depth_size = NULL;
+      *depth_size = NULL, *align = NULL;
   g_auto (GStrv) args = NULL, trials = NULL;
   g_autoptr (GPtrArray) named = NULL;
   gboolean all = FALSE, resume = FALSE, quiet = FALSE, json = FALSE,
@@ -424,6 +424,9 @@ main (int argc, char **argv)
         "zlib level of written PNGs, 0-9 (default 1)", "N"},
     {"depth-size", 0, 0, G_OPTION_ARG_STRING, &depth_size,
         "Shape of .raw depth frames (default: by size)", "WxH"},
+    {"align", 0, 0, G_OPTION_ARG_STRING, &align,
+        ".bag depth aligned to the color camera (default: color)",
+        "color|none"},
     {"resume", 0, 0, G_OPTION_ARG_NONE, &resume,
         "Keep the frames an earlier run wrote", NULL},
     {"preview", 0, 0, G_OPTION_ARG_NONE, &preview,
@@ -514,6 +517,12 @@ main (int argc, char **argv)
         "'%s'\n", color_mode);
     return EXIT_USAGE;
   }
+  if (align && strcmp (align, "color") != 0 && strcmp (align, "none") != 0) {
+    g_printerr ("trial-process: --align must be color or none, not '%s'\n",
+        align);
+    return EXIT_USAGE;
+  }
+  options.align_none = align != NULL && strcmp (align, "none") == 0;
   if (verify && strcmp (verify, "chunks") != 0
       && strcmp (verify, "data") != 0) {
     g_printerr ("trial-process: --verify must be chunks or data, not '%s'\n",

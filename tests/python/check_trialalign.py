@@ -1,0 +1,314 @@
+#!/usr/bin/env python3
+"""trialalign and trial-process's aligned .bag conversion against the numpy
+implementation of ALIGN.md in check_align.py (reference_align), bit for bit.
+
+Bags are written here with python3-rosbag in the RealSense scheme, with the
+real D435's calibration (check_align.D435_*), or taken from tests/data (the
+real D435 recording). gst-launch-1.0 runs
+`filesrc ! rsbagdemux ! trialalign ! ...` as a user would; trial-process
+converts bags with its default alignment and with --align none. One meson
+test per TestCase class; skipped without numpy or python3-rosbag (failed
+instead under CI=true, tests/tap.py)."""
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import unittest
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.dirname(HERE))
+sys.path.insert(0, HERE)
+import tap  # noqa: E402  tests/tap.py
+
+os.environ.setdefault("TRIAL_BAG_TOOL", "unused")
+import check_align as al  # noqa: E402  (skips all itself without numpy)
+import check_rsbag as rs  # noqa: E402  (skips all itself without rosbag)
+
+np = al.np
+TIMEOUT = 120  # a hang fails the test
+TRIAL_PROCESS = os.environ.get("TRIAL_PROCESS")
+GST_LAUNCH = shutil.which("gst-launch-1.0")
+DEPTH, COLOR = rs.DEPTH, rs.COLOR
+
+
+def camera_info(cam):
+    return rs.camera_info(cam["width"], cam["height"], cam["fx"], cam["fy"],
+                          cam["ppx"], cam["ppy"], cam["coeffs"])
+
+
+def scene(rng, width=640, height=480):
+    """A wall, a floor, boxes, noise and holes, in millimetres."""
+    ys, xs = np.mgrid[0:height, 0:width]
+    z = 2500.0 + 600.0 * np.sin(xs / 97.0) + 0.8 * ys
+    floor = ys > height * 0.6
+    z[floor] = 900.0 + 4000.0 * (height - ys[floor]) / height
+    for _ in range(8):
+        x0, y0 = rng.integers(0, width), rng.integers(0, height)
+        w, h = rng.integers(5, 120, size=2)
+        z[y0:y0 + h, x0:x0 + w] = rng.uniform(300, 6000)
+    z += rng.normal(0, 4.0, z.shape)
+    depth = np.clip(z, 1, 65535).astype("<u2")
+    depth[rng.random(depth.shape) < 0.1] = 0
+    return depth
+
+
+def write_d435_bag(path, n=4, color_tf=True, color=True, seed=23):
+    """n depth frames (and n color frames 4 ms later) of a D435 with the
+    real recording's calibration; returns the depth frames. color_tf=False
+    leaves the color stream's transform out (no extrinsics)."""
+    rng = np.random.default_rng(seed)
+    bag = rs.rosbag.Bag(path, "w", compression="lz4")
+    frames = []
+    try:
+        bag.write("/file_version", rs.UInt32(4), rs.STATIC)
+        bag.write("/device_0/info",
+                  rs.KeyValue("Name", "Intel RealSense D435"), rs.STATIC)
+        bag.write(DEPTH + "/info", rs.StreamInfo(30, "mono16", True),
+                  rs.STATIC)
+        bag.write(DEPTH + "/info/camera_info", camera_info(al.D435_DEPTH),
+                  rs.STATIC)
+        tf = rs.Transform()
+        tf.rotation.w = 1.0
+        bag.write(DEPTH + "/tf/0", tf, rs.STATIC)
+        if color:
+            bag.write(COLOR + "/info", rs.StreamInfo(30, "rgb8", True),
+                      rs.STATIC)
+            bag.write(COLOR + "/info/camera_info",
+                      camera_info(al.D435_COLOR), rs.STATIC)
+        if color and color_tf:
+            tf = rs.Transform()
+            (tf.translation.x, tf.translation.y,
+             tf.translation.z) = al.D435_TRANSLATION
+            (tf.rotation.x, tf.rotation.y, tf.rotation.z,
+             tf.rotation.w) = al.D435_QUATERNION
+            bag.write(COLOR + "/tf/0", tf, rs.STATIC)
+        bag.write("/device_0/sensor_0/option/Depth Units/value",
+                  rs.Float32(al.D435_SCALE), rs.STATIC)
+        for i in range(n):
+            t = rs.genpy.Time(1, 0) + rs.genpy.Duration(0, i * 33333333)
+            depth = scene(rng)
+            frames.append(depth)
+            bag.write(DEPTH + "/image/data",
+                      rs.image_raw(i, t, 640, 480, "mono16", depth.tobytes(),
+                                   "0", None), t, raw=True)
+            if not color:
+                continue
+            tc = t + rs.genpy.Duration(0, 4000000)
+            pixels = rng.integers(0, 256, size=640 * 480 * 3, dtype="u1")
+            bag.write(COLOR + "/image/data",
+                      rs.image_raw(i, tc, 640, 480, "rgb8", pixels.tobytes(),
+                                   "0", None), tc, raw=True)
+    finally:
+        bag.close()
+    return frames
+
+
+def reference(depth):
+    return al.reference_align(depth, al.D435_DEPTH, al.D435_COLOR,
+                              al.quat2rot(al.D435_QUATERNION),
+                              al.D435_TRANSLATION, al.D435_SCALE)
+
+
+def real_depth_frames():
+    """The real recording's depth frames, in time order, as rosbag reads
+    them."""
+    out = []
+    with rs.rosbag.Bag(rs.REAL_BAG) as bag:
+        for topic, msg, _ in bag.read_messages(topics=[DEPTH + "/image/data"]):
+            out.append(np.frombuffer(msg.data, dtype="<u2")[
+                :msg.height * msg.width].reshape(msg.height, msg.width))
+    return out
+
+
+class Base(unittest.TestCase):
+    def setUp(self):
+        self.tmp = tempfile.mkdtemp(prefix="gst-trial-trialalign-")
+
+    def tearDown(self):
+        shutil.rmtree(self.tmp)
+
+    def p(self, *parts):
+        return os.path.join(self.tmp, *parts)
+
+    def launch(self, *pipeline):
+        if GST_LAUNCH is None:
+            tap.missing("gst-launch-1.0 (apt install gstreamer1.0-tools)")
+        proc = subprocess.run([GST_LAUNCH, "-q", *pipeline],
+                              capture_output=True, text=True,
+                              timeout=TIMEOUT)
+        self.assertEqual(proc.returncode, 0, proc.stdout + proc.stderr)
+        return proc
+
+    def aligned_raw(self, bag, *align_props):
+        """Every aligned depth frame of @bag, through gst-launch."""
+        out = self.p("raw")
+        os.makedirs(out, exist_ok=True)
+        self.launch("filesrc", f"location={bag}", "!", "rsbagdemux",
+                    "name=d", "d.depth", "!", "queue", "!", "trialalign",
+                    *align_props,
+                    "!", "multifilesink", f"location={out}/%03d.raw",
+                    "d.color", "!", "queue", "!", "fakesink")
+        return [np.fromfile(os.path.join(out, name), dtype="<u2")
+                for name in sorted(os.listdir(out))]
+
+    def assert_same(self, got, expected, what):
+        self.assertEqual(got.size, expected.size, what)
+        diff = np.count_nonzero(got.reshape(expected.shape) != expected)
+        self.assertEqual(diff, 0, f"{what}: {diff} pixels differ")
+
+
+class LaunchAlign(Base):
+    """gst-launch-1.0 filesrc ! rsbagdemux ! trialalign ! ...: the aligned
+    bytes equal the numpy reference, on generated bags with the D435's
+    calibration and on the real recording."""
+
+    def test_generated_raw(self):
+        bag = self.p("rec.bag")
+        frames = write_d435_bag(bag)
+        for threads in ("1", "2"):
+            got = self.aligned_raw(bag, f"n-threads={threads}")
+            self.assertEqual(len(got), len(frames))
+            for i, depth in enumerate(frames):
+                self.assert_same(got[i], reference(depth),
+                                 f"frame {i}, {threads} threads")
+            shutil.rmtree(self.p("raw"))
+
+    def test_generated_npy(self):
+        """trialalign ! trialconvert: float32 metres of the aligned depth,
+        with the bag's scale."""
+        bag = self.p("rec.bag")
+        frames = write_d435_bag(bag, n=2)
+        os.makedirs(self.p("npy"))
+        self.launch("filesrc", f"location={bag}", "!", "rsbagdemux",
+                    "name=d", "d.depth", "!", "queue", "!", "trialalign",
+                    "!",
+                    "trialconvert", "!", "trialsink",
+                    f"location={self.p('npy')}/frame_%06d.npy",
+                    "d.color", "!", "queue", "!", "fakesink")
+        names = sorted(os.listdir(self.p("npy")))
+        self.assertEqual(len(names), 2, names)
+        inverse = np.float32(round(1.0 / al.D435_SCALE))
+        for name, depth in zip(names, frames):
+            got = np.load(self.p("npy", name))
+            self.assertEqual(got.dtype, np.float32)
+            self.assert_same(got, reference(depth).astype(np.float32)
+                             / inverse, name)
+
+    def test_real_recording(self):
+        depths = real_depth_frames()
+        got = self.aligned_raw(rs.REAL_BAG)
+        self.assertEqual(len(got), len(depths))
+        for i, depth in enumerate(depths):
+            self.assert_same(got[i], reference(depth), f"depth frame {i}")
+        # frame 170, the last: the count ALIGN.md gives
+        self.assertEqual(np.count_nonzero(got[-1]), 300814)
+
+    def test_align_to_none(self):
+        depths = real_depth_frames()
+        got = self.aligned_raw(rs.REAL_BAG, "align-to=none")
+        for i, depth in enumerate(depths):
+            self.assert_same(got[i], depth, f"depth frame {i}")
+
+
+class TrialProcessAlign(Base):
+    """trial-process REC.bag aligns depth to color by default and says so
+    in metadata.json; --align none keeps the depth camera's geometry; a
+    recording without extrinsics or color stream is converted unaligned
+    with a warning."""
+
+    def run_tp(self, *args):
+        if TRIAL_PROCESS is None:
+            tap.missing("TRIAL_PROCESS (run by meson)")
+        return subprocess.run([TRIAL_PROCESS, *args], capture_output=True,
+                              text=True, timeout=TIMEOUT)
+
+    def convert(self, bag, *args, status=0):
+        proc = self.run_tp(bag, "-o", self.p("out"), *args)
+        self.assertEqual(proc.returncode, status, proc.stderr)
+        name = os.path.basename(bag)[:-4]
+        cam = self.p("out", name, "single_camera")
+        with open(os.path.join(cam, "metadata.json")) as f:
+            return proc, cam, json.load(f)
+
+    def depth(self, cam, i):
+        return np.load(os.path.join(cam, "depth", f"frame_{i:06d}.npy"))
+
+    def metres(self, values):
+        return values.astype(np.float32) / np.float32(
+            round(1.0 / al.D435_SCALE))
+
+    def test_aligned_by_default(self):
+        bag = self.p("rec.bag")
+        frames = write_d435_bag(bag)
+        proc, cam, meta = self.convert(bag)
+        self.assertNotIn("warning", proc.stderr)
+        self.assertEqual(meta["depth_aligned_to"], "color")
+        self.assertIsNone(meta["depth_not_aligned_reason"])
+        ex = meta["depth_to_color"]
+        self.assertEqual([np.float32(v) for v in ex["rotation"]],
+                         list(al.quat2rot(al.D435_QUATERNION)))
+        self.assertEqual(ex["translation"], list(al.D435_TRANSLATION))
+        self.assertEqual(meta["depth"]["depth_scale"], al.D435_SCALE)
+        self.assertEqual(meta["depth"]["intrinsics"]["fx"],
+                         al.D435_DEPTH["fx"])
+        self.assertEqual(meta["color"]["intrinsics"]["fx"],
+                         al.D435_COLOR["fx"])
+        self.assertEqual(meta["successful"], len(frames))
+        for i, depth in enumerate(frames):
+            self.assert_same(self.depth(cam, i),
+                             self.metres(reference(depth)), f"frame {i}")
+
+    def test_align_none(self):
+        bag = self.p("rec.bag")
+        frames = write_d435_bag(bag, n=2)
+        proc, cam, meta = self.convert(bag, "--align", "none")
+        self.assertNotIn("warning", proc.stderr)
+        self.assertEqual(meta["depth_aligned_to"], "none")
+        self.assertEqual(meta["depth_not_aligned_reason"], "--align none")
+        self.assertIsNotNone(meta["depth_to_color"])
+        for i, depth in enumerate(frames):
+            self.assert_same(self.depth(cam, i), self.metres(depth),
+                             f"frame {i}")
+
+    def test_bad_align_value(self):
+        proc = self.run_tp(rs.REAL_BAG, "-o", self.p("out"), "--align",
+                           "depth")
+        self.assertEqual(proc.returncode, 2)
+        self.assertEqual(proc.stderr, "trial-process: --align must be color "
+                         "or none, not 'depth'\n")
+        self.assertFalse(os.path.exists(self.p("out")))
+
+    def test_no_extrinsics(self):
+        bag = self.p("rec.bag")
+        frames = write_d435_bag(bag, n=2, color_tf=False)
+        proc, cam, meta = self.convert(bag)
+        self.assertEqual(proc.stderr, f"trial-process: warning: {bag}: the "
+                         "recording has no depth-to-color extrinsics; its "
+                         "depth is converted unaligned, in the depth "
+                         "camera's geometry\n")
+        self.assertEqual(meta["depth_aligned_to"], "none")
+        self.assertEqual(meta["depth_not_aligned_reason"],
+                         "the recording has no depth-to-color extrinsics")
+        self.assertIsNone(meta["depth_to_color"])
+        for i, depth in enumerate(frames):
+            self.assert_same(self.depth(cam, i), self.metres(depth),
+                             f"frame {i}")
+
+    def test_real_recording(self):
+        """Its one color frame, paired with the depth frame nearest in
+        time, aligned."""
+        depths = real_depth_frames()
+        proc, cam, meta = self.convert(rs.REAL_BAG)
+        self.assertEqual(meta["depth_aligned_to"], "color")
+        self.assertEqual((meta["total_frames"], meta["successful"],
+                          meta["unpaired_depth_frames"]), (1, 1, 1))
+        got = self.depth(cam, 0)
+        matches = [i for i, d in enumerate(depths) if np.array_equal(
+            got, self.metres(reference(d)))]
+        self.assertEqual(len(matches), 1, "no depth frame aligns to it")
+
+
+if __name__ == "__main__":
+    tap.main(sys.argv[1:])
