@@ -1,5 +1,6 @@
 /* trial-process: converting a RealSense .bag recording (see bagjob.h). */
 #include <errno.h>
+#include <math.h>
 #include <fcntl.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -37,6 +38,7 @@ typedef struct
   gboolean has_extrinsics;      /* depth -> color, below */
   gdouble rotation[9], translation[3];
   gboolean aligned;             /* depth aligned to color (trialalign) */
+  gint64 t0;                    /* bag time of the recording's first frame */
   const gchar *not_aligned;     /* why not, when not */
 } BagJob;
 
@@ -114,10 +116,47 @@ bag_job_pair (BagJob * job, GError ** error)
   return TRUE;
 }
 
+/* --start-time/--end-time: narrows job->start/stop to the color frames at
+ * start <= t - t0 < end seconds; FALSE with a message when the window is
+ * not inside the recording. */
+static gboolean
+bag_job_time_window (BagJob * job, const gchar * path,
+    const TpOptions * options)
+{
+  GArray *color = job->times[COLOR];
+  gint64 last_time = MAX (g_array_index (color, gint64, color->len - 1),
+      g_array_index (job->times[DEPTH], gint64, job->times[DEPTH]->len - 1));
+  gdouble duration;
+  guint i;
+
+  job->t0 = MIN (g_array_index (color, gint64, 0),
+      g_array_index (job->times[DEPTH], gint64, 0));
+  duration = (last_time - job->t0) / 1e9;
+  if (!isnan (options->start_time) && options->start_time > duration) {
+    g_printerr ("trial-process: --start-time %g s is after the end of "
+        "'%s' (its last frame is at %.3f s)\n", options->start_time, path,
+        duration);
+    return FALSE;
+  }
+  for (i = 0; i < color->len; i++) {
+    gdouble t = (g_array_index (color, gint64, i) - job->t0) / 1e9;
+
+    if (!isnan (options->start_time) && t < options->start_time)
+      job->start = MAX (job->start, (gint64) i + 1);
+    if (!isnan (options->end_time) && t >= options->end_time) {
+      /* -2: no frame at all (-1 is "to the end") */
+      if (job->stop == -1 || job->stop >= (gint64) i)
+        job->stop = i == 0 ? -2 : (gint64) i - 1;
+      break;
+    }
+  }
+  return TRUE;
+}
+
 static gboolean
 in_range (const BagJob * job, gint64 frame)
 {
-  return frame >= job->start && (job->stop < 0 || frame <= job->stop);
+  return frame >= job->start && (job->stop == -1 || frame <= job->stop);
 }
 
 /* Buffers come from the demuxer in each stream's time order: the k-th on a
@@ -476,11 +515,20 @@ tp_bag_run (const gchar * path, const TpOptions * options,
       GST_TRIAL_SINGLE_CAMERA, NULL);
   job.start = MAX (options->start_frame, 0);
   job.stop = options->stop_frame;
+  if (!bag_job_time_window (&job, path, options))
+    return 2;
   first = job.start;
   last = job.times[COLOR]->len - 1;
-  if (job.stop >= 0)
+  if (job.stop != -1)
     last = MIN (last, job.stop);
   if (first > last) {
+    if (!isnan (options->start_time) || !isnan (options->end_time)) {
+      g_printerr ("trial-process: no color frames in the time window [%g, "
+          "%g) s of bag '%s'\n", isnan (options->start_time) ? 0.0 :
+          options->start_time, isnan (options->end_time) ? INFINITY :
+          options->end_time, path);
+      return 2;
+    }
     g_printerr ("trial-process: no color frames in the range [%"
         G_GINT64_FORMAT ", %" G_GINT64_FORMAT "] in bag '%s': its %u color "
         "frames are numbered 0 to %u in time order\n", options->start_frame,
@@ -591,6 +639,15 @@ tp_bag_run (const gchar * path, const TpOptions * options,
   else
     json_builder_add_null_value (b);
   json_builder_end_object (b);
+  json_builder_set_member_name (b, "time_window");
+  json_builder_begin_array (b);
+  json_builder_add_double_value (b, isnan (options->start_time) ? 0.0 :
+      options->start_time);
+  if (isnan (options->end_time))
+    json_builder_add_null_value (b);
+  else
+    json_builder_add_double_value (b, options->end_time);
+  json_builder_end_array (b);
   add_alignment (b, &job);
   if (!add_stream (b, &job, COLOR, &error)
       || !add_stream (b, &job, DEPTH, &error)) {

@@ -34,6 +34,9 @@ typedef struct
   guint depth_width;            /* --depth-size, 0 = from the files */
   guint depth_height;
   gboolean align_none;          /* --align none: .bag depth not aligned */
+  gdouble start_time;           /* --start-time, s from a bag's first frame;
+                                 * NAN = none */
+  gdouble end_time;             /* --end-time (exclusive); NAN = none */
 } TpOptions;
 
 typedef struct

@@ -5,6 +5,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <math.h>
 #include <string.h>
 #include <unistd.h>
 #include <gst/gst.h>
@@ -396,6 +397,7 @@ main (int argc, char **argv)
   g_autofree gchar *camera = NULL, *output = NULL, *color_mode = NULL,
       *verify = NULL, *shard = NULL, *preview_sink = NULL, *summarize = NULL,
       *depth_size = NULL, *align = NULL;
+  gdouble start_time = NAN, end_time = NAN;
   g_auto (GStrv) args = NULL, trials = NULL;
   g_autoptr (GPtrArray) named = NULL;
   gboolean all = FALSE, resume = FALSE, quiet = FALSE, json = FALSE,
@@ -424,6 +426,10 @@ main (int argc, char **argv)
         "zlib level of written PNGs, 0-9 (default 1)", "N"},
     {"depth-size", 0, 0, G_OPTION_ARG_STRING, &depth_size,
         "Shape of .raw depth frames (default: by size)", "WxH"},
+    {"start-time", 0, 0, G_OPTION_ARG_DOUBLE, &start_time,
+        ".bag: first second to convert, from the first frame", "S"},
+    {"end-time", 0, 0, G_OPTION_ARG_DOUBLE, &end_time,
+        ".bag: convert frames before this second", "E"},
     {"align", 0, 0, G_OPTION_ARG_STRING, &align,
         ".bag depth aligned to the color camera (default: color)",
         "color|none"},
@@ -523,6 +529,16 @@ main (int argc, char **argv)
     return EXIT_USAGE;
   }
   options.align_none = align != NULL && strcmp (align, "none") == 0;
+  if ((!isnan (start_time) && !(start_time >= 0 && isfinite (start_time)))
+      || (!isnan (end_time) && !(end_time > 0 && isfinite (end_time)))
+      || (!isnan (start_time) && !isnan (end_time)
+          && end_time <= start_time)) {
+    g_printerr ("trial-process: --start-time and --end-time must be seconds "
+        "with 0 <= start < end\n");
+    return EXIT_USAGE;
+  }
+  options.start_time = start_time;
+  options.end_time = end_time;
   if (verify && strcmp (verify, "chunks") != 0
       && strcmp (verify, "data") != 0) {
     g_printerr ("trial-process: --verify must be chunks or data, not '%s'\n",
@@ -636,6 +652,12 @@ main (int argc, char **argv)
     }
     g_ptr_array_add (jobs, tp_job_new (spec->trial, spec->camera, layout,
             options.output_base));
+  }
+  if ((!isnan (start_time) || !isnan (end_time)) && jobs->len > 0) {
+    g_printerr ("trial-process: --start-time and --end-time take .bag "
+        "recordings only; '%s' is a trial folder (use --start/--stop)\n",
+        ((TpJob *) g_ptr_array_index (jobs, 0))->trial_path);
+    return EXIT_USAGE;
   }
   if (!check_apart (trials, jobs, options.output_base, &error)) {
     g_printerr ("trial-process: %s\n", error->message);

@@ -405,7 +405,10 @@ class TrialProcessBag(rs.Base):
             f.seek(data_pos + 5000)
             f.write(b"\xff" * 64)
         out = self.p("out")
-        proc = self.run_tp(path, "-o", out)
+        # unaligned, as written for issue 20: whether frames before the
+        # chunk reach the disk before the error stops the pipeline is a
+        # race, which aligning the depth makes lose more often
+        proc = self.run_tp(path, "-o", out, "--align", "none")
         self.assertEqual(proc.returncode, 3, proc.stderr)
         cam = os.path.join(out, "rec", "single_camera")
         meta = self.metadata(cam)

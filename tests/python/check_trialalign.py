@@ -212,11 +212,8 @@ class LaunchAlign(Base):
             self.assert_same(got[i], depth, f"depth frame {i}")
 
 
-class TrialProcessAlign(Base):
-    """trial-process REC.bag aligns depth to color by default and says so
-    in metadata.json; --align none keeps the depth camera's geometry; a
-    recording without extrinsics or color stream is converted unaligned
-    with a warning."""
+class TpBase(Base):
+    """Runs trial-process and reads what it wrote."""
 
     def run_tp(self, *args):
         if TRIAL_PROCESS is None:
@@ -238,6 +235,13 @@ class TrialProcessAlign(Base):
     def metres(self, values):
         return values.astype(np.float32) / np.float32(
             round(1.0 / al.D435_SCALE))
+
+
+class TrialProcessAlign(TpBase):
+    """trial-process REC.bag aligns depth to color by default and says so
+    in metadata.json; --align none keeps the depth camera's geometry; a
+    recording without extrinsics or color stream is converted unaligned
+    with a warning."""
 
     def test_aligned_by_default(self):
         bag = self.p("rec.bag")
@@ -308,6 +312,76 @@ class TrialProcessAlign(Base):
         matches = [i for i, d in enumerate(depths) if np.array_equal(
             got, self.metres(reference(d)))]
         self.assertEqual(len(matches), 1, "no depth frame aligns to it")
+
+
+class TimeWindow(TpBase):
+    """--start-time S / --end-time E: the color frames at S <= t < E seconds
+    from the recording's first frame, numbered as in the whole recording.
+    Frames here: depth at i * 33.3 ms, color 4 ms after each."""
+
+    def colors(self, cam):
+        return sorted(os.listdir(os.path.join(cam, "color")))
+
+    def test_window(self):
+        bag = self.p("rec.bag")
+        frames = write_d435_bag(bag, n=6)
+        proc, cam, meta = self.convert(bag, "--start-time", "0.05",
+                                       "--end-time", "0.1")
+        self.assertEqual(self.colors(cam), ["frame_000002.png"])
+        self.assertEqual(sorted(os.listdir(os.path.join(cam, "depth"))),
+                         ["frame_000002.npy"])
+        self.assertEqual(meta["frame_range"], [2, 2])
+        self.assertEqual(meta["time_window"], [0.05, 0.1])
+        self.assertEqual((meta["total_frames"], meta["successful"]), (1, 1))
+        self.assert_same(self.depth(cam, 2), self.metres(reference(frames[2])),
+                         "frame 2")
+
+    def test_edges(self):
+        """From 0 to past the end: every frame; from the last color frame's
+        time on: that frame alone."""
+        bag = self.p("rec.bag")
+        write_d435_bag(bag, n=3)
+        proc, cam, meta = self.convert(bag, "--start-time", "0",
+                                       "--end-time", "100")
+        self.assertEqual(self.colors(cam), [f"frame_{i:06d}.png"
+                                            for i in range(3)])
+        self.assertEqual(meta["time_window"], [0.0, 100.0])
+        shutil.rmtree(self.p("out"))
+        proc, cam, meta = self.convert(bag, "--start-time", "0.0706")
+        self.assertEqual(self.colors(cam), ["frame_000002.png"])
+        self.assertEqual(meta["time_window"], [0.0706, None])
+
+    def test_empty_and_outside(self):
+        """A window between two frames, or after the recording: exit 2,
+        nothing written."""
+        bag = self.p("rec.bag")
+        write_d435_bag(bag, n=3)
+        proc = self.run_tp(bag, "-o", self.p("out"), "--start-time", "0.01",
+                           "--end-time", "0.02")
+        self.assertEqual(proc.returncode, 2)
+        self.assertEqual(proc.stderr, "trial-process: no color frames in the "
+                         f"time window [0.01, 0.02) s of bag '{bag}'\n")
+        # before the first color frame (4 ms)
+        proc = self.run_tp(bag, "-o", self.p("out"), "--end-time", "0.002")
+        self.assertEqual(proc.returncode, 2)
+        self.assertEqual(proc.stderr, "trial-process: no color frames in the "
+                         f"time window [0, 0.002) s of bag '{bag}'\n")
+        proc = self.run_tp(bag, "-o", self.p("out"), "--start-time", "5")
+        self.assertEqual(proc.returncode, 2)
+        self.assertEqual(proc.stderr, "trial-process: --start-time 5 s is "
+                         f"after the end of '{bag}' (its last frame is at "
+                         "0.071 s)\n")
+        self.assertFalse(os.path.exists(self.p("out")))
+
+    def test_bad_values(self):
+        for args in (("--start-time", "0.2", "--end-time", "0.1"),
+                     ("--start-time", "-1"), ("--end-time", "0"),
+                     ("--end-time", "inf")):
+            proc = self.run_tp(rs.REAL_BAG, "-o", self.p("out"), *args)
+            self.assertEqual(proc.returncode, 2, args)
+            self.assertEqual(proc.stderr, "trial-process: --start-time and "
+                             "--end-time must be seconds with 0 <= start < "
+                             "end\n", args)
 
 
 if __name__ == "__main__":
