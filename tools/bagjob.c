@@ -13,6 +13,7 @@
 #include "bagjob.h"
 #include "guard.h"
 #include "metadata.h"
+#include "segments.h"
 
 #define ROSBAG_MAGIC "#ROSBAG V2.0\n"
 
@@ -116,12 +117,12 @@ bag_job_pair (BagJob * job, GError ** error)
   return TRUE;
 }
 
-/* --start-time/--end-time: narrows job->start/stop to the color frames at
- * start <= t - t0 < end seconds; FALSE with a message when the window is
- * not inside the recording. */
+/* A time window [start, end) in seconds from the recording's first frame
+ * (NAN: open): narrows job->start/stop to its color frames (stop -2: none).
+ * FALSE when it starts after the recording's last frame. */
 static gboolean
-bag_job_time_window (BagJob * job, const gchar * path,
-    const TpOptions * options)
+bag_job_time_window (BagJob * job, const gchar * path, gdouble start,
+    gdouble end, GError ** error)
 {
   GArray *color = job->times[COLOR];
   gint64 last_time = MAX (g_array_index (color, gint64, color->len - 1),
@@ -132,22 +133,56 @@ bag_job_time_window (BagJob * job, const gchar * path,
   job->t0 = MIN (g_array_index (color, gint64, 0),
       g_array_index (job->times[DEPTH], gint64, 0));
   duration = (last_time - job->t0) / 1e9;
-  if (!isnan (options->start_time) && options->start_time > duration) {
-    g_printerr ("trial-process: --start-time %g s is after the end of "
-        "'%s' (its last frame is at %.3f s)\n", options->start_time, path,
-        duration);
+  if (!isnan (start) && start > duration) {
+    g_set_error (error, GST_TRIAL_ERROR, GST_TRIAL_ERROR_NO_FRAMES,
+        "%g s is after the end of '%s' (its last frame is at %.3f s)",
+        start, path, duration);
     return FALSE;
   }
   for (i = 0; i < color->len; i++) {
     gdouble t = (g_array_index (color, gint64, i) - job->t0) / 1e9;
 
-    if (!isnan (options->start_time) && t < options->start_time)
+    if (!isnan (start) && t < start)
       job->start = MAX (job->start, (gint64) i + 1);
-    if (!isnan (options->end_time) && t >= options->end_time) {
+    if (!isnan (end) && t >= end) {
       /* -2: no frame at all (-1 is "to the end") */
       if (job->stop == -1 || job->stop >= (gint64) i)
         job->stop = i == 0 ? -2 : (gint64) i - 1;
       break;
+    }
+  }
+  return TRUE;
+}
+
+gboolean
+tp_bag_check_segments (const gchar * path, GPtrArray * segments,
+    const gchar * where, GError ** error)
+{
+  g_auto (BagJob) job = { 0 };
+  guint i;
+
+  job.rs = gst_trial_rs_bag_open (path, error);
+  if (job.rs == NULL || !bag_job_pair (&job, error))
+    return FALSE;
+  for (i = 0; i < segments->len; i++) {
+    const TpSegment *seg = g_ptr_array_index (segments, i);
+    g_autoptr (GError) local = NULL;
+
+    job.start = 0;
+    job.stop = -1;
+    if (!bag_job_time_window (&job, path, seg->start, seg->end, &local)) {
+      g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_INVAL,
+          "%s: line %u: the window starts outside the recording: %s", where,
+          seg->line,
+          local->message);
+      return FALSE;
+    }
+    if (job.stop == -2 || (job.stop >= 0 && job.start > job.stop)
+        || job.start >= (gint64) job.times[COLOR]->len) {
+      g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_INVAL,
+          "%s: line %u: no color frame in the window [%g, %g) s of '%s'",
+          where, seg->line, seg->start, seg->end, path);
+      return FALSE;
     }
   }
   return TRUE;
@@ -509,14 +544,20 @@ tp_bag_run (const gchar * path, const TpOptions * options,
         gst_trial_rs_bag_get_n_streams (job.rs), job.streams[COLOR]->name,
         job.streams[DEPTH]->name);
   bag_job_choose_alignment (&job, path, options);
-  if (g_str_has_suffix (base, ".bag"))
+  if (options->trial_name != NULL) {
+    g_free (base);
+    base = g_strdup (options->trial_name);
+  } else if (g_str_has_suffix (base, ".bag"))
     base[strlen (base) - 4] = '\0';
   job.output_dir = g_build_filename (options->output_base, base,
       GST_TRIAL_SINGLE_CAMERA, NULL);
   job.start = MAX (options->start_frame, 0);
   job.stop = options->stop_frame;
-  if (!bag_job_time_window (&job, path, options))
+  if (!bag_job_time_window (&job, path, options->start_time,
+          options->end_time, &error)) {
+    g_printerr ("trial-process: --start-time %s\n", error->message);
     return 2;
+  }
   first = job.start;
   last = job.times[COLOR]->len - 1;
   if (job.stop != -1)

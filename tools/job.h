@@ -37,6 +37,8 @@ typedef struct
   gdouble start_time;           /* --start-time, s from a bag's first frame;
                                  * NAN = none */
   gdouble end_time;             /* --end-time (exclusive); NAN = none */
+  const gchar *trial_name;      /* a bag's output folder (a --segments row),
+                                 * NULL = the bag's name */
 } TpOptions;
 
 typedef struct

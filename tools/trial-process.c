@@ -15,6 +15,7 @@
 #include "guard.h"
 #include "job.h"
 #include "bagjob.h"
+#include "segments.h"
 #include "metadata.h"
 #include "summary.h"
 
@@ -357,6 +358,49 @@ print_help (const GOptionEntry * entries)
   fputs (ascii, stdout);
 }
 
+/* --segments FILE on one .bag: every row checked (segments.c, and its
+ * window against the recording) before anything is written, then one
+ * trial per row of this shard, trial_input/<name>/single_camera. */
+static gint
+run_segments (const gchar * file, gchar ** trials, const TpOptions * options,
+    guint shard_k, guint shard_n, gboolean json, gboolean quiet)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) segments = NULL;
+  gint status = EXIT_OK;
+  guint i;
+
+  if (g_strv_length (trials) != 1 || !tp_is_bag (trials[0])) {
+    g_printerr ("trial-process: --segments takes one .bag recording\n");
+    return EXIT_USAGE;
+  }
+  if (!isnan (options->start_time) || !isnan (options->end_time)) {
+    g_printerr ("trial-process: --segments and --start-time/--end-time "
+        "exclude each other\n");
+    return EXIT_USAGE;
+  }
+  segments = tp_segments_load (file, &error);
+  if (segments == NULL
+      || !tp_bag_check_segments (trials[0], segments, file, &error)) {
+    g_printerr ("trial-process: %s\n", error->message);
+    return EXIT_USAGE;
+  }
+  for (i = 0; i < segments->len && !interrupt.signals; i++) {
+    const TpSegment *seg = g_ptr_array_index (segments, i);
+    TpOptions row = *options;
+    gint row_status;
+
+    if (i % shard_n != shard_k - 1)
+      continue;
+    row.trial_name = seg->name;
+    row.start_time = seg->start;
+    row.end_time = seg->end;
+    row_status = run_bag (trials[0], &row, json, quiet);
+    status = MAX (status, row_status);
+  }
+  return interrupt.signals ? EXIT_INTERRUPTED : status;
+}
+
 /* ximagesink on X11 (XWayland included): autovideosink would pick
  * glimagesink, which without a GPU renders in software and costs more CPU
  * than a 10 fps preview may take from the conversion. */
@@ -396,7 +440,7 @@ main (int argc, char **argv)
 {
   g_autofree gchar *camera = NULL, *output = NULL, *color_mode = NULL,
       *verify = NULL, *shard = NULL, *preview_sink = NULL, *summarize = NULL,
-      *depth_size = NULL, *align = NULL;
+      *depth_size = NULL, *align = NULL, *segments_file = NULL;
   gdouble start_time = NAN, end_time = NAN;
   g_auto (GStrv) args = NULL, trials = NULL;
   g_autoptr (GPtrArray) named = NULL;
@@ -430,6 +474,9 @@ main (int argc, char **argv)
         ".bag: first second to convert, from the first frame", "S"},
     {"end-time", 0, 0, G_OPTION_ARG_DOUBLE, &end_time,
         ".bag: convert frames before this second", "E"},
+    {"segments", 0, 0, G_OPTION_ARG_FILENAME, &segments_file,
+        ".bag: one trial per row of a CSV name,start,end (seconds)",
+        "FILE"},
     {"align", 0, 0, G_OPTION_ARG_STRING, &align,
         ".bag depth aligned to the color camera (default: color)",
         "color|none"},
@@ -617,6 +664,10 @@ main (int argc, char **argv)
   sigaction (SIGINT, &sa, NULL);
   sigaction (SIGTERM, &sa, NULL);
   sigaction (SIGHUP, &sa, NULL);
+
+  if (segments_file != NULL)
+    return run_segments (segments_file, trials, &options, shard_k, shard_n,
+        json, quiet);
 
   /* Every job of this shard is scanned and checked before any is run. */
   specs = list_jobs (trials, named, camera, all);

@@ -384,5 +384,125 @@ class TimeWindow(TpBase):
                              "end\n", args)
 
 
+class Segments(TpBase):
+    """--segments trials.csv: one aligned trial per row,
+    OUT/<name>/single_camera; a bad file refused before anything is
+    written (exit 2, the line number). Frames here: depth at i * 33.3 ms,
+    color 4 ms after each."""
+
+    def csv(self, text):
+        path = self.p("trials.csv")
+        with open(path, "w") as f:
+            f.write(text)
+        return path
+
+    def trial(self, name):
+        return self.p("out", name, "single_camera")
+
+    def colors(self, name):
+        return sorted(os.listdir(os.path.join(self.trial(name), "color")))
+
+    def test_real_recording(self):
+        """The done-when command on the real D435 file: the trial's depth
+        is one of its depth frames aligned, bit for bit."""
+        csv = self.csv("name,start,end\nwhole,0,1\n")
+        proc = self.run_tp(rs.REAL_BAG, "-o", self.p("out"), "--segments",
+                           csv)
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        got = self.depth(self.trial("whole"), 0)
+        self.assertTrue(any(np.array_equal(got, self.metres(reference(d)))
+                            for d in real_depth_frames()))
+        with open(os.path.join(self.trial("whole"), "metadata.json")) as f:
+            meta = json.load(f)
+        self.assertEqual((meta["trial_name"], meta["trial_path"],
+                          meta["time_window"], meta["depth_aligned_to"]),
+                         ("whole", rs.REAL_BAG, [0.0, 1.0], "color"))
+
+    def test_overlapping_and_edges(self):
+        bag = self.p("rec.bag")
+        frames = write_d435_bag(bag, n=6)
+        csv = self.csv("name,start,end\r\nfirst,0,0.05\r\n"
+                       "second, 0.03 , 0.1\r\n\nlast,0.1,100\r\n")
+        proc = self.run_tp(bag, "-o", self.p("out"), "--segments", csv,
+                           "--json")
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        metas = [json.loads(line) for line in proc.stdout.splitlines()]
+        self.assertEqual([m["trial_name"] for m in metas],
+                         ["first", "second", "last"])
+        expect = {"first": ([0, 1], [0.0, 0.05]),
+                  "second": ([1, 2], [0.03, 0.1]),
+                  "last": ([3, 4, 5], [0.1, 100.0])}
+        for meta in metas:
+            name = meta["trial_name"]
+            numbers, window = expect[name]
+            self.assertEqual(self.colors(name),
+                             [f"frame_{i:06d}.png" for i in numbers])
+            self.assertEqual((meta["time_window"], meta["trial_path"],
+                              meta["frame_range"]),
+                             (window, bag, [numbers[0], numbers[-1]]))
+            for i in numbers:
+                self.assert_same(self.depth(self.trial(name), i),
+                                 self.metres(reference(frames[i])),
+                                 f"{name} frame {i}")
+
+    def test_shards_and_resume(self):
+        bag = self.p("rec.bag")
+        write_d435_bag(bag, n=6)
+        csv = self.csv("start,end,name,note\n0,0.05,a,x\n0.03,0.1,b,y\n"
+                       "0.1,100,c,z\n")
+        proc = self.run_tp(bag, "-o", self.p("out"), "--segments", csv,
+                           "--shard", "2/2")
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        self.assertEqual(os.listdir(self.p("out")), ["b"])
+        os.unlink(os.path.join(self.trial("b"), "depth", "frame_000002.npy"))
+        before = os.stat(os.path.join(self.trial("b"), "depth",
+                                      "frame_000001.npy")).st_mtime_ns
+        proc = self.run_tp(bag, "-o", self.p("out"), "--segments", csv,
+                           "--shard", "2/2", "--resume")
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        self.assertEqual(sorted(os.listdir(os.path.join(self.trial("b"),
+                                                        "depth"))),
+                         ["frame_000001.npy", "frame_000002.npy"])
+        self.assertEqual(os.stat(os.path.join(
+            self.trial("b"), "depth", "frame_000001.npy")).st_mtime_ns,
+            before)
+
+    def test_refused(self):
+        bag = self.p("rec.bag")
+        write_d435_bag(bag, n=6)
+        cases = [
+            ("name,start\nx,0\n", "line 1: no 'end' column (the header "
+             "must name the columns name,start,end)"),
+            ("name,start,end\na,0,1\nb,2,2\n", "line 3: end 2 <= start 2"),
+            ("name,start,end\na,0,1\nb,0,x\n", "line 3: start '0' and end "
+             "'x' must be seconds >= 0"),
+            ("name,start,end\na,0,1\nb,0\n", "line 3: 2 fields, the header "
+             "has 3"),
+            ("name,start,end\na,5,6\n", "line 2: the window starts outside "
+             f"the recording: 5 s is after the end of '{bag}' (its last "
+             "frame is at 0.171 s)"),
+            ("name,start,end\n../x,0,1\n", "line 2: name '../x' is not a "
+             "safe folder name (letters, digits, '.', '_' and '-', at most "
+             "255, not starting with '.')"),
+            ("name,start,end\na,0,1\n\na,0,2\n", "line 4: name 'a' used "
+             "twice (first on line 2)"),
+            ("name,start,end\nok,0,1\na,0.01,0.02\n", "line 3: no color "
+             f"frame in the window [0.01, 0.02) s of '{bag}'"),
+            ("name,start,end\n", "no trials (a header name,start,end and "
+             "one row per trial)"),
+        ]
+        for text, message in cases:
+            csv = self.csv(text)
+            proc = self.run_tp(bag, "-o", self.p("out"), "--segments", csv)
+            self.assertEqual(proc.returncode, 2, text)
+            if message.startswith("no trials"):
+                self.assertEqual(proc.stderr,
+                                 f"trial-process: {csv}: {message}\n")
+            else:
+                self.assertEqual(proc.stderr,
+                                 f"trial-process: {csv}: {message}\n")
+            self.assertFalse(os.path.exists(self.p("out")), text)
+
+
 if __name__ == "__main__":
     tap.main(sys.argv[1:])
