@@ -40,6 +40,8 @@ typedef struct
   gdouble rotation[9], translation[3];
   gboolean aligned;             /* depth aligned to color (trialalign) */
   gint64 t0;                    /* bag time of the recording's first frame */
+  gint fps_tenths;              /* shown in the preview: -1, unknown */
+  PreviewBranch preview[N_STREAMS];
   const gchar *not_aligned;     /* why not, when not */
 } BagJob;
 
@@ -251,7 +253,7 @@ static gboolean
 build_pipeline (BagJob * job, const gchar * path, const TpOptions * options,
     GError ** error)
 {
-  GstElement *src, *demux;
+  GstElement *src, *demux, *compositor = NULL;
   guint s;
 
   job->pipeline = gst_object_ref_sink (gst_pipeline_new ("trial-process"));
@@ -268,6 +270,18 @@ build_pipeline (BagJob * job, const gchar * path, const TpOptions * options,
     return FALSE;
   }
   g_signal_connect (demux, "pad-added", G_CALLBACK (on_pad_added), job);
+  if (options->preview) {
+    if (!(compositor = tp_preview_add_window (GST_BIN (job->pipeline),
+                options, error)))
+      return FALSE;
+    job->fps_tenths = -1;
+    job->preview[COLOR].fps_tenths = job->preview[DEPTH].fps_tenths =
+        &job->fps_tenths;
+    /* the pipeline holds it as long as the probe may run */
+    job->preview[COLOR].overlay =
+        gst_bin_get_by_name (GST_BIN (job->pipeline), "preview-text");
+    gst_object_unref (job->preview[COLOR].overlay);
+  }
 
   for (s = 0; s < N_STREAMS; s++) {
     g_autofree gchar *qname = g_strdup_printf ("queue-%s", stream_names[s]);
@@ -294,6 +308,14 @@ build_pipeline (BagJob * job, const gchar * path, const TpOptions * options,
         return FALSE;
       }
       queue = align;
+    }
+    if (compositor != NULL) {
+      GstElement *tee = tp_preview_add_branch (GST_BIN (job->pipeline),
+          compositor, s, options->threads, &job->preview[s], error);
+
+      if (tee == NULL || !gst_element_link (queue, tee))
+        return FALSE;
+      queue = tee;
     }
     if (!(sink = make ("trialsink", NULL, error)))
       return FALSE;

@@ -96,4 +96,22 @@ gboolean tp_job_check_elements (const TpOptions * options, GError ** error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TpJob, tp_job_free)
 
+/* --preview, shared by folder and .bag jobs: what the throttling probe of
+ * one stream's branch keeps. */
+typedef struct
+{
+  gint64 last;                  /* when it last let a frame through */
+  GstElement *overlay;          /* the window's textoverlay (color only) */
+  gint *fps_tenths;             /* the conversion's fps x 10, -1: unknown */
+} PreviewBranch;
+
+/* The window: compositor -> 10 fps -> textoverlay "preview-text" ->
+ * videoconvert -> options->preview_sink, in @bin; returns the compositor. */
+GstElement *tp_preview_add_window (GstBin * bin, const TpOptions * options,
+    GError ** error);
+/* One stream's branch into @compositor (stream 0 color, 1 depth); returns
+ * its tee, to link the stream's source pad to. */
+GstElement *tp_preview_add_branch (GstBin * bin, GstElement * compositor,
+    guint stream, guint threads, PreviewBranch * branch, GError ** error);
+
 G_END_DECLS

@@ -105,9 +105,6 @@ run_bag (const gchar * path, const TpOptions * options, gboolean json,
   gint status;
   JsonObject *o;
 
-  if (options->preview)
-    g_printerr ("trial-process: warning: --preview is not available for .bag "
-        "recordings yet; converting '%s' without it\n", path);
   status = tp_bag_run (path, options, &interrupt, &meta);
 
   if (meta == NULL)

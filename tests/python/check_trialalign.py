@@ -11,6 +11,7 @@ test per TestCase class; skipped without numpy or python3-rosbag (failed
 instead under CI=true, tests/tap.py)."""
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -502,6 +503,42 @@ class Segments(TpBase):
                 self.assertEqual(proc.stderr,
                                  f"trial-process: {csv}: {message}\n")
             self.assertFalse(os.path.exists(self.p("out")), text)
+
+
+class BagPreview(TpBase):
+    """--preview on a .bag (issue 20) shows the frames being converted, as
+    for folders (frame number drawn by textoverlay), and changes nothing on
+    disk."""
+
+    def test_preview(self):
+        if shutil.which("xvfb-run") is None:
+            tap.missing("xvfb-run (apt install xvfb xauth)")
+        bag = self.p("rec.bag")
+        write_d435_bag(bag, n=12)
+        proc = self.run_tp(bag, "-o", self.p("plain"))
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        env = dict(os.environ, GST_DEBUG="basetextoverlay:5",
+                   GST_DEBUG_NO_COLOR="1")
+        proc = subprocess.run(
+            ["xvfb-run", "-a", "-s", "-screen 0 1024x480x24", TRIAL_PROCESS,
+             bag, "-o", self.p("shown"), "--preview", "-j", "1"],
+            capture_output=True, text=True, timeout=300, env=env)
+        self.assertEqual(proc.returncode, 0, proc.stderr[-2000:])
+        self.assertNotIn("not available", proc.stderr)
+        shown = re.findall(r"Rendering '([^']*)'", proc.stderr)
+        self.assertGreater(len(shown), 0, proc.stderr[-2000:])
+        for text in shown:
+            m = re.fullmatch(r"frame (\d+)  -- fps", text)
+            self.assertIsNotNone(m, text)
+            self.assertLess(int(m.group(1)), 12)
+        for sub in ("color", "depth"):
+            plain = os.path.join(self.p("plain"), "rec", "single_camera", sub)
+            for name in sorted(os.listdir(plain)):
+                with open(os.path.join(plain, name), "rb") as a, \
+                        open(os.path.join(self.p("shown"), "rec",
+                                          "single_camera", sub, name),
+                             "rb") as b:
+                    self.assertEqual(a.read(), b.read(), f"{sub}/{name}")
 
 
 if __name__ == "__main__":
