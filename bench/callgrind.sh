@@ -6,6 +6,8 @@
 # ratios do not depend on the load of the machine.
 #
 # Usage: bench/callgrind.sh BUILD_DIR TRIAL OUT_CSV [A B]
+# JPEG_TRIAL (a trial of JPEG color frames) and HD_TRIAL (1280x720) add the
+# contenders tp-jpeg and tp-auto-720p / tp-reencode-720p.
 # Writes OUT_CSV (contender,frames_a,frames_b,ir_a,ir_b,ir_per_frame,
 # verify_ir_per_frame) and keeps the callgrind files next to TRIAL, in
 # callgrind/, for callgrind_annotate.
@@ -43,6 +45,11 @@ command_for() {
   case $name in
     tp-auto | tp-reencode)
       echo "$build/tools/trial-process $trial -o $work/out -j 1 -q --start 0 --stop $last --color-mode ${name#tp-}" ;;
+    tp-jpeg)
+      echo "$build/tools/trial-process ${JPEG_TRIAL:?} -o $work/out -j 1 -q --start 0 --stop $last" ;;
+    tp-auto-720p | tp-reencode-720p)
+      local mode=${name#tp-}
+      echo "$build/tools/trial-process ${HD_TRIAL:?} -o $work/out -j 1 -q --start 0 --stop $last --color-mode ${mode%-720p}" ;;
     tp-auto-chunks)
       echo "$build/tools/trial-process $trial -o $work/out -j 1 -q --start 0 --stop $last --verify chunks" ;;
     tp-color-auto | tp-color-reencode)
@@ -77,7 +84,10 @@ verify_ir() {
 }
 
 echo "contender,frames_a,frames_b,ir_a,ir_b,ir_per_frame,verify_ir_per_frame" >"$csv"
-for name in ${CONTENDERS:-tp-auto tp-auto-chunks tp-reencode tp-color-auto tp-color-reencode stock ffmpeg}; do
+default="tp-auto tp-auto-chunks tp-reencode tp-color-auto tp-color-reencode stock ffmpeg"
+[ -n "${JPEG_TRIAL:-}" ] && default="$default tp-jpeg"
+[ -n "${HD_TRIAL:-}" ] && default="$default tp-auto-720p tp-reencode-720p"
+for name in ${CONTENDERS:-$default}; do
   ir_a=$(count "$name" "$a")
   ir_b=$(count "$name" "$b")
   v_a=$(verify_ir "$name" "$a")

@@ -12,8 +12,9 @@ every run, followed by sync(), so no run waits for an earlier one's writeback.
 
 Writes CSV_raw (one row per run) and CSV (min/median/max per contender).
 
-Usage: measure.py --suite main|hd|scaling --build DIR --trial DIR [--trial DIR
-       ...] --rounds N --out CSV [--raw CSV_raw] [--warmup/--no-warmup]
+Usage: measure.py --suite main|hd|jpeg|bag|scaling --build DIR --trial DIR
+       [--trial DIR ...] --rounds N --out CSV [--raw CSV_raw]
+       [--warmup/--no-warmup] [--frames N (bag)]
 """
 import argparse
 import csv
@@ -29,11 +30,17 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 REAP_NAME = re.compile(r"frame_\d+\.(png|npy)$")
 
 
+FRAMES = {}  # --frames of a trial that is no folder (a .bag)
+
+
 def count_frames(trial):
+    if trial in FRAMES:
+        return None, FRAMES[trial]
     camera = sorted(d for d in os.listdir(trial)
                     if os.path.isdir(os.path.join(trial, d)))[0]
     color = os.path.join(trial, camera, "color")
-    return camera, sum(1 for n in os.listdir(color) if n.endswith(".png"))
+    return camera, sum(1 for n in os.listdir(color)
+                       if n.endswith((".png", ".jpg")))
 
 
 class Contender:
@@ -117,8 +124,19 @@ def contenders(args):
         c.group += " (verify=chunks)"
         out.append(c)
         return out
+    if args.suite == "jpeg":
+        # a trial of JPEG color frames: every frame is decoded and written
+        # as PNG whatever the mode (the seed's Python tool: 51 fps)
+        return [tp(build, trial, "auto", 1), tp(build, trial, "auto", 2),
+                Contender("cp", "cp -r", 1, trial,
+                          ["cp", "-r", trial, "{out}/"])]
+    if args.suite == "bag":
+        # the hook for a RealSense .bag (--trial FILE --frames N), once
+        # trial-process reads bags
+        return [tp(build, trial, "auto", 1), tp(build, trial, "auto", 2)]
     if args.suite == "hd":
-        return [tp(build, trial, "auto", 2), tp(build, trial, "reencode", 2),
+        return [tp(build, trial, "auto", 1), tp(build, trial, "auto", 2),
+                tp(build, trial, "reencode", 2),
                 tp_color(trial, "reencode", 2), stock(trial, camera, frames),
                 ffmpeg(trial, camera, 2),
                 Contender("cp", "cp -r", 1, trial,
@@ -238,9 +256,13 @@ def main():
     ap.add_argument("--rounds", type=int, default=5)
     ap.add_argument("--out", required=True)
     ap.add_argument("--raw")
+    ap.add_argument("--frames", type=int,
+                    help="frames of a --trial that is a file (bag suite)")
     ap.add_argument("--warmup", action=argparse.BooleanOptionalAction,
                     default=True)
     args = ap.parse_args()
+    if args.frames:
+        FRAMES[os.path.abspath(args.trial[0])] = args.frames
 
     cs = contenders(args)
     workdir = os.path.join(os.path.dirname(os.path.abspath(args.trial[0])),

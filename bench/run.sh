@@ -13,6 +13,8 @@
 #              BUILD/bench-data, on the same filesystem as the outputs)
 #   --results  CSV folder (default bench/results; bench-results-quick in
 #              the build folder with --quick)
+#   --bag FILE:N  also time trial-process on a RealSense .bag of N frames
+#              (the bag suite; once trial-process reads bags)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -20,13 +22,15 @@ quick=0
 build="build-bench"
 data=
 results=
+bag=
 while [ $# -gt 0 ]; do
   case $1 in
     --quick) quick=1 ;;
     --build) build=$2; shift ;;
     --data) data=$2; shift ;;
     --results) results=$2; shift ;;
-    -h | --help) sed -n '2,16p' "$0"; exit 0 ;;
+    --bag) bag=$2; shift ;;
+    -h | --help) sed -n '2,18p' "$0"; exit 0 ;;
     *) echo "unknown option: $1" >&2; exit 2 ;;
   esac
   shift
@@ -72,13 +76,17 @@ export GST_REGISTRY="$data/registry.bin" GST_PLUGIN_PATH="$build_abs/plugin"
 gst-inspect-1.0 trialsrc >/dev/null
 
 step "trials ($data)"
-make_trial() { # NAME FRAMES SIZE
-  local dir="$data/$1" stamp="$data/$1.done"
-  [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$2 $3" ] && return 0
+make_trial() { # NAME FRAMES SIZE [trial-make-sample options]
+  local dir="$data/$1" stamp="$data/$1.done" n=$2 size=$3
+  shift 3
+  # the stamp names the generator too: trials are re-made when it changes
+  local what
+  what="$n $size $* $(sha1sum "$build/tools/trial-make-sample" | cut -c1-12)"
+  [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$what" ] && return 0
   rm -rf "$dir" "$stamp"
-  echo "generating $1: $2 frames $3"
-  "$build/tools/trial-make-sample" -q -n "$2" --size "$3" "$dir"
-  echo "$2 $3" >"$stamp"
+  echo "generating ${dir##*/}: $n frames $size $*"
+  "$build/tools/trial-make-sample" -q -n "$n" --size "$size" "$@" "$dir"
+  echo "$what" >"$stamp"
 }
 # 32,100 frames of real files would be ~37 GB of input and ~56 GB of output:
 # this trial is 321 distinct frames hard-linked under 32,100 numbers (every
@@ -106,6 +114,7 @@ PY
 avail_gb=$(df -BG --output=avail "$data" | tail -n 1 | tr -dc 0-9)
 make_trial t321 321 640x480
 make_trial t321-720p 321 1280x720
+make_trial t321-jpeg 321 640x480 --color jpeg
 scaling=("$data/t321")
 if [ "$avail_gb" -ge 12 ]; then
   make_trial t3210 3210 640x480
@@ -118,7 +127,7 @@ if [ $quick = 0 ]; then
   scaling+=("$data/t32100")
 fi
 # Inputs come from the page cache in every run, for every contender.
-cat "$data"/t321/cam1/*/* "$data"/t321-720p/cam1/*/* >/dev/null
+cat "$data"/t321/cam1/*/* "$data"/t321-720p/cam1/*/* "$data"/t321-jpeg/cam1/*/* >/dev/null
 
 {
   echo "date: $(date -u '+%Y-%m-%d %H:%M UTC')"
@@ -131,7 +140,7 @@ cat "$data"/t321/cam1/*/* "$data"/t321-720p/cam1/*/* >/dev/null
   echo "gstreamer: $(gst-launch-1.0 --version | sed -n 2p)"
   echo "ffmpeg: $(ffmpeg -version | head -n 1)"
   echo "valgrind: $(valgrind --version)"
-  echo "libdeflate: $(pkg-config --modversion libdeflate), zlib: $(pkg-config --modversion zlib), libpng: $(pkg-config --modversion libpng)"
+  echo "libdeflate: $(pkg-config --modversion libdeflate), zlib: $(pkg-config --modversion zlib), libpng: $(pkg-config --modversion libpng), isa-l: $(pkg-config --modversion libisal)"
   echo "load at start: $(cat /proc/loadavg)"
 } >"$results/machine.txt"
 
@@ -143,6 +152,16 @@ step "side by side, 1280x720, $hd_rounds rounds"
 /usr/bin/python3 bench/measure.py --suite hd --build "$build" --trial "$data/t321-720p" \
   --rounds "$hd_rounds" --out "$results/hd.csv" --raw "$results/hd-runs.csv"
 
+step "JPEG color trial, 640x480, $rounds rounds"
+/usr/bin/python3 bench/measure.py --suite jpeg --build "$build" --trial "$data/t321-jpeg" \
+  --rounds "$rounds" --out "$results/jpeg.csv" --raw "$results/jpeg-runs.csv"
+
+if [ -n "$bag" ]; then
+  step "RealSense .bag ${bag%:*}, $rounds rounds"
+  /usr/bin/python3 bench/measure.py --suite bag --build "$build" --trial "${bag%:*}" \
+    --frames "${bag##*:}" --rounds "$rounds" --out "$results/bag.csv" --raw "$results/bag-runs.csv"
+fi
+
 step "scaling: time per frame and memory over trial lengths"
 trial_args=()
 for t in "${scaling[@]}"; do trial_args+=(--trial "$t"); done
@@ -150,7 +169,8 @@ for t in "${scaling[@]}"; do trial_args+=(--trial "$t"); done
   --rounds 1 --no-warmup --out "$results/scaling.csv" --raw "$results/scaling-runs.csv"
 
 step "instructions per frame (callgrind, frames $cg_a and $cg_b)"
-bench/callgrind.sh "$build" "$data/t321" "$results/callgrind.csv" "$cg_a" "$cg_b"
+JPEG_TRIAL="$data/t321-jpeg" HD_TRIAL="$data/t321-720p" \
+  bench/callgrind.sh "$build" "$data/t321" "$results/callgrind.csv" "$cg_a" "$cg_b"
 
 step "layout scan of 100,000 frames"
 BUILD_DIR=$build bench/scan.sh --frames 100000 --runs 5 | tee "$results/scan.txt"

@@ -16,7 +16,7 @@
 
 #include "gst/trial/image.h"
 #include "gst/trial/layout.h"
-#include "gst/trial/png.h"
+#include "gst/trial/pngcodec.h"
 
 static gint n_frames = 100000;
 static gint n_runs = 5;

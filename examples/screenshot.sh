@@ -5,10 +5,11 @@
 #   examples/screenshot.sh [OUT.png]        (default docs/images/preview.png)
 #
 # BUILD (default build) is the build dir with the plugin, the tools and the
-# examples. Makes a 320x240 sample trial, shows it in ximagesink under
-# xvfb-run for 3 s and grabs the screen after 2 s with ximagesrc. Exits
-# non-zero when the preview or the grab failed, or the preview had stopped
-# before the grab.
+# examples. Makes a 320x240 sample trial of 300 frames (10 s at 30 fps),
+# shows it in ximagesink under xvfb-run and grabs the screen with ximagesrc
+# once the preview has shown 10 pictures (trial-preview --report-shown), not
+# after a guessed time. Exits non-zero when the preview or the grab failed,
+# or the preview had stopped before the grab.
 set -eu
 
 cd "$(dirname "$0")/.."
@@ -20,7 +21,7 @@ export GST_PLUGIN_PATH="$build/plugin${GST_PLUGIN_PATH:+:$GST_PLUGIN_PATH}"
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/trial-screenshot-XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
-"$build/tools/trial-make-sample" --quiet --frames 120 --size 320x240 "$tmp/trial_1"
+"$build/tools/trial-make-sample" --quiet --frames 300 --size 320x240 "$tmp/trial_1"
 
 # The grab is a second, uninstrumented gst-launch-1.0: it must not load the
 # build's plugin (a sanitizer build's cannot be loaded by it) nor rewrite the
@@ -29,13 +30,20 @@ trap 'rm -rf "$tmp"' EXIT
 grab_env="env -u GST_PLUGIN_PATH -u GST_PLUGIN_PATH_1_0 GST_REGISTRY_1_0=$tmp/registry.bin"
 $grab_env gst-inspect-1.0 ximagesrc >/dev/null
 cat > "$tmp/run.sh" <<EOS
-"$build/examples/trial-preview" --sink ximagesink --seconds 3 "$tmp/trial_1" &
+"$build/examples/trial-preview" --sink ximagesink --report-shown "$tmp/trial_1" >"$tmp/shown" &
 pid=\$!
-sleep 2
-kill -0 \$pid || { echo "the preview stopped within 2 s" >&2; exit 1; }
+# wait (at most 60 s, a hang) until 10 pictures reached the window
+tries=0
+until grep -qx "shown 10" "$tmp/shown"; do
+  kill -0 \$pid 2>/dev/null || { echo "the preview stopped before it showed 10 pictures" >&2; exit 1; }
+  tries=\$((tries + 1))
+  [ \$tries -le 600 ] || { echo "the preview showed no 10 pictures within 60 s" >&2; kill \$pid; exit 1; }
+  sleep 0.1
+done
 $grab_env gst-launch-1.0 -q ximagesrc num-buffers=1 use-damage=false show-pointer=false \
   ! videoconvert ! pngenc compression-level=9 ! filesink location="$tmp/shot.png"
 grab=\$?
+kill -0 \$pid 2>/dev/null || { echo "the preview had stopped before the grab" >&2; exit 1; }
 wait \$pid || { echo "the preview failed" >&2; exit 1; }
 exit \$grab
 EOS

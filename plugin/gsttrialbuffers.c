@@ -11,7 +11,7 @@
 #endif
 
 #include "gsttrialbuffers.h"
-#include "gsttrialtsan.h"
+#include "gst/trial/tsan.h"
 
 /* Pool sizes are multiples of this, so that frames a little larger than the
  * ones before do not replace the pool every time. */
@@ -60,7 +60,7 @@ gst_trial_buffers_free (GstTrialBuffers * buffers)
 
 /* GstBufferPool hands a buffer released on one thread to the next thread
  * that acquires it through a lock-free queue inside libgstreamer, which
- * ThreadSanitizer does not see (gsttrialtsan.h): the new owner's writes
+ * ThreadSanitizer does not see (gst/trial/tsan.h): the new owner's writes
  * would look like a race with the old owner's. This subclass marks exactly
  * that hand-over; it changes nothing else. */
 typedef struct

@@ -6,7 +6,7 @@
  * messages. A frame's conversion is the library's
  * (gst/trial/converter.c), the in-order queue and its src-pad task are
  * GstTrialOrderedQueue (gsttrialorderedqueue.c), the pool is GstTrialPool
- * (gsttrialpool.c). */
+ * (gst/trial/pool.c). */
 
 /**
  * SECTION:element-trialconvert
@@ -29,6 +29,10 @@
  *   (application/x-npy, the default), RGB video colourised with colormap
  *   between depth-min and depth-max metres, or GRAY16_LE millimetres.
  *
+ * Output buffers keep the input's metas, GstTrialFrameMeta included, so
+ * applications know the frame number and source file of each converted
+ * frame.
+ *
  * Each frame is read as its own file says: a buffer whose GstTrialFrameMeta
  * (added by trialsrc) names a .jpg among .png frames, or an .npy among .raw
  * ones, is decoded as that, whatever the caps name. Depth units: caps
@@ -41,13 +45,17 @@
  * What comes out is decided by caps negotiation: the first of the formats
  * above that downstream accepts. The output width and height are those of
  * the input caps; a frame whose decoded size differs is a failed frame, not
- * a renegotiation. Raw video output needs width and height in the input
- * caps.
+ * a renegotiation. Raw video output needs width and height: from the input
+ * caps or, when they have none (multifilesrc caps=image/png), from the
+ * first frame's header (PNG, JPEG, BMP, .npy), as pngdec reads it.
  *
  * A frame that cannot be converted comes out as an empty buffer flagged
- * GAP with the same offset and timestamps, and a warning message on the bus
- * (details: frame, stream, reason). GAP input buffers come out as GAP
- * without another warning. With max-errors set, more failed frames than
+ * GAP with the same offset and timestamps (PNG and .npy output), or, with
+ * raw video output, as a GAP event with the frame's timestamp and duration
+ * and the frame number in its field "trial-frame" (gint64), so that stock
+ * raw-video elements carry on; a warning message goes on the bus (details:
+ * frame, stream, reason). GAP input buffers come out the same way without
+ * another warning. With max-errors set, more failed frames than
  * that is an error.
  *
  * The pool has n-threads threads. All trialconvert elements of a pipeline
@@ -57,8 +65,8 @@
  * pool between pipelines by setting that context on them before they start
  * (a context set later is used from the next start on). Each element keeps
  * at most max-in-flight frames queued or in conversion, so memory stays
- * flat for any trial length; live pipelines get that window of frames as
- * extra latency.
+ * flat for any trial length; live pipelines get that many frames as extra
+ * latency.
  *
  * Every stats-interval milliseconds and at EOS the element posts an element
  * message "trial-stats" with the fields frames (guint64, buffers out
@@ -90,11 +98,14 @@
 #include "gst/trial/converter.h"
 #include "gst/trial/error.h"
 #include "gst/trial/framemeta.h"
-#include "gst/trial/png.h"
+#include "gst/trial/bmp.h"
+#include "gst/trial/jpeg.h"
+#include "gst/trial/npy.h"
+#include "gst/trial/pngcodec.h"
 #include "gsttrialbuffers.h"
 #include "gsttrialconvert.h"
 #include "gsttrialorderedqueue.h"
-#include "gsttrialpool.h"
+#include "gst/trial/pool.h"
 
 GST_DEBUG_CATEGORY_STATIC (gst_trial_convert_debug);
 #define GST_CAT_DEFAULT gst_trial_convert_debug
@@ -120,6 +131,14 @@ GST_DEBUG_CATEGORY_STATIC (gst_trial_convert_debug);
 #define DEPTH_OUTPUT_CAPS \
   "application/x-npy; video/x-raw, format = (string) { RGB, GRAY16_LE }"
 
+/* on the output, as pngenc and videoconvert show them; not on the input,
+ * which may come without a size (multifilesrc, or a .raw depth stream of
+ * unknown shape, which is then an error naming the shape, not a 1x1
+ * frame fixated from a range) */
+#define SIZE_RANGES \
+  "width = (int) [ 1, 2147483647 ], height = (int) [ 1, 2147483647 ], " \
+  "framerate = (fraction) [ 0/1, 2147483647/1 ]"
+
 static GstStaticPadTemplate sink_template = GST_STATIC_PAD_TEMPLATE ("sink",
     GST_PAD_SINK, GST_PAD_ALWAYS,
     GST_STATIC_CAPS (COLOR_INPUT_CAPS "; "
@@ -127,8 +146,10 @@ static GstStaticPadTemplate sink_template = GST_STATIC_PAD_TEMPLATE ("sink",
 
 static GstStaticPadTemplate src_template = GST_STATIC_PAD_TEMPLATE ("src",
     GST_PAD_SRC, GST_PAD_ALWAYS,
-    GST_STATIC_CAPS ("image/png; application/x-npy; video/x-raw, "
-        "format = (string) { RGB, BGR, RGBA, GRAY8, GRAY16_LE }"));
+    GST_STATIC_CAPS ("image/png, " SIZE_RANGES "; "
+        "application/x-npy, " SIZE_RANGES "; "
+        "video/x-raw, format = (string) { RGB, BGR, RGBA, GRAY8, GRAY16_LE }, "
+        SIZE_RANGES));
 
 static GstStaticCaps color_input_caps = GST_STATIC_CAPS (COLOR_INPUT_CAPS);
 static GstStaticCaps depth_input_caps = GST_STATIC_CAPS (DEPTH_INPUT_CAPS);
@@ -148,7 +169,7 @@ typedef struct
   GstBuffer *output;            /* NULL: failed or GAP input */
   gchar *reason;                /* why the conversion failed */
   GstStreamError code;
-} Job;
+} QueueEntry;
 
 struct _GstTrialConvert
 {
@@ -173,6 +194,10 @@ struct _GstTrialConvert
   /* streaming thread only */
   GstTrialConverterParams params;
   gboolean negotiated;
+  GstCaps *sizeless_caps;       /* input caps without width and height,
+                                 * negotiated on the first buffer */
+  GQueue held_events;           /* serialized events after sizeless caps,
+                                 * sent after the output caps */
 
   GstTrialOrderedQueue *queue;
   GstTrialBuffers *buffers;     /* memory of the outputs, from READY to
@@ -263,8 +288,9 @@ gst_trial_convert_colormap_get_type (void)
 G_DEFINE_TYPE_WITH_CODE (GstTrialConvert, gst_trial_convert, GST_TYPE_ELEMENT,
     GST_DEBUG_CATEGORY_INIT (gst_trial_convert_debug, "trialconvert", 0,
         "gst-trial frame converter"));
-/* The pool type is registered with the element, so applications can
- * create a pool by type name once the plugin is loaded (gsttrialpool.h). */
+/* The pool type (gst/trial/pool.h) is also registered with the element,
+ * so applications that look it up by name once the plugin is loaded keep
+ * working; new code names GST_TYPE_TRIAL_POOL. */
 GST_ELEMENT_REGISTER_DEFINE_WITH_CODE (trialconvert, "trialconvert",
     GST_RANK_NONE, GST_TYPE_TRIAL_CONVERT,
     g_type_ensure (GST_TYPE_TRIAL_POOL));
@@ -366,11 +392,12 @@ output_buffer (GstBuffer * input, gsize input_size,
   return output;
 }
 
-/* Fills job->output, or job->reason and job->code when the frame fails. */
+/* Fills entry->output, or entry->reason and entry->code when the frame
+ * fails. */
 static void
-job_convert (GstTrialOrderedItem * item, gpointer user_data)
+entry_convert (GstTrialOrderedItem * item, gpointer user_data)
 {
-  Job *job = (Job *) item;
+  QueueEntry *entry = (QueueEntry *) item;
   GstTrialConvert *self = user_data;
   GstBuffer *input = item->input;
   GstTrialFrameMeta *meta = gst_buffer_get_trial_frame_meta (input);
@@ -393,35 +420,37 @@ job_convert (GstTrialOrderedItem * item, gpointer user_data)
     g_set_error_literal (&error, GST_TRIAL_ERROR, GST_TRIAL_ERROR_IO,
         "the input buffer cannot be read");
   } else {
-    if (gst_trial_converter_convert (&job->params,
+    if (gst_trial_converter_convert (&entry->params,
             meta != NULL ? meta->path : NULL, name, map.data, map.size,
             &allocator, &converted, &error))
-      job->output = output_buffer (input, map.size, &converted);
+      entry->output = output_buffer (input, map.size, &converted);
     gst_buffer_unmap (input, &map);
   }
   /* in the worker's own thread: tests count the threads that converted */
   GST_LOG_OBJECT (self, "converted frame %" G_GUINT64_FORMAT,
       GST_BUFFER_OFFSET (input));
 
-  if (job->output == NULL) {
-    job->reason = g_strdup (error != NULL ? error->message :
+  if (entry->output == NULL) {
+    entry->reason = g_strdup (error != NULL ? error->message :
         "the conversion failed");
-    job->code = error != NULL ? stream_error_for (error) :
+    entry->code = error != NULL ? stream_error_for (error) :
         GST_STREAM_ERROR_FAILED;
     g_clear_error (&error);
-  } else if (job->output != input) {
-    gst_buffer_copy_into (job->output, input,
-        GST_BUFFER_COPY_FLAGS | GST_BUFFER_COPY_TIMESTAMPS, 0, -1);
+  } else if (entry->output != input) {
+    /* metas too: the GstTrialFrameMeta tells applications the frame's
+     * number and source file after the conversion as well */
+    gst_buffer_copy_into (entry->output, input, GST_BUFFER_COPY_FLAGS |
+        GST_BUFFER_COPY_TIMESTAMPS | GST_BUFFER_COPY_META, 0, -1);
   }
 }
 
 static void
-job_clear (GstTrialOrderedItem * item)
+entry_clear (GstTrialOrderedItem * item)
 {
-  Job *job = (Job *) item;
+  QueueEntry *entry = (QueueEntry *) item;
 
-  gst_clear_buffer (&job->output);
-  g_free (job->reason);
+  gst_clear_buffer (&entry->output);
+  g_free (entry->reason);
 }
 
 /* ---- pushing, in the src pad task ---- */
@@ -455,29 +484,62 @@ gst_trial_convert_post_stats (GstTrialConvert * self, gint64 now,
 }
 
 static void
-gst_trial_convert_post_frame_warning (GstTrialConvert * self, Job * job,
-    gint64 frame)
+gst_trial_convert_post_frame_warning (GstTrialConvert * self,
+    QueueEntry * entry, gint64 frame)
 {
   const gchar *stream =
-      GST_TRIAL_CONVERTER_INPUT_IS_DEPTH (job->params.input) ? "depth" :
+      GST_TRIAL_CONVERTER_INPUT_IS_DEPTH (entry->params.input) ? "depth" :
       "color";
 
   gst_element_message_full_with_details (GST_ELEMENT (self),
-      GST_MESSAGE_WARNING, GST_STREAM_ERROR, job->code,
-      g_strdup_printf ("frame %" G_GINT64_FORMAT ": %s", frame, job->reason),
+      GST_MESSAGE_WARNING, GST_STREAM_ERROR, entry->code,
+      g_strdup_printf ("frame %" G_GINT64_FORMAT ": %s", frame, entry->reason),
       g_strdup_printf ("%s frame %" G_GINT64_FORMAT " sent as a GAP buffer",
           stream, frame), __FILE__, GST_FUNCTION, __LINE__,
       gst_structure_new ("details", "frame", G_TYPE_INT64, frame,
           "stream", G_TYPE_STRING, stream,
-          "reason", G_TYPE_STRING, job->reason, NULL));
+          "reason", G_TYPE_STRING, entry->reason, NULL));
+}
+
+/* Raw video consumers (videoconvert, pngenc, glimagesink) cannot map an
+ * empty buffer: a failed frame of raw video goes out the way GStreamer says
+ * "no data here", a GAP event with the frame's timestamp and duration. The
+ * event carries the frame number in the field "trial-frame" (gint64), so
+ * trialsink still counts the frame as failed. Without a timestamp there is
+ * nothing to announce and the frame is only counted. */
+static GstFlowReturn
+gst_trial_convert_push_gap_event (GstTrialConvert * self, GstBuffer * input,
+    gint64 frame)
+{
+  GstClockTime duration = GST_BUFFER_DURATION (input);
+  GstEvent *gap;
+
+  if (!GST_BUFFER_PTS_IS_VALID (input)) {
+    GST_DEBUG_OBJECT (self, "failed frame %" G_GINT64_FORMAT " has no "
+        "timestamp, no GAP event", frame);
+    return GST_FLOW_OK;
+  }
+  if (!GST_CLOCK_TIME_IS_VALID (duration)) {
+    GST_OBJECT_LOCK (self);
+    duration = self->frame_duration;
+    GST_OBJECT_UNLOCK (self);
+  }
+  gap = gst_event_new_gap (GST_BUFFER_PTS (input), duration);
+  gst_structure_set (gst_event_writable_structure (gap), "trial-frame",
+      G_TYPE_INT64, frame, NULL);
+  GST_LOG_OBJECT (self, "frame %" G_GINT64_FORMAT " failed: GAP event", frame);
+  if (!gst_pad_push_event (self->srcpad, gap))
+    GST_DEBUG_OBJECT (self, "downstream refused the GAP event of frame %"
+        G_GINT64_FORMAT, frame);
+  return GST_FLOW_OK;
 }
 
 static GstFlowReturn
-gst_trial_convert_push_buffer (GstTrialConvert * self, Job * job,
+gst_trial_convert_push_buffer (GstTrialConvert * self, QueueEntry * entry,
     gint64 start)
 {
-  GstBuffer *input = job->item.input;
-  GstBuffer *output = g_steal_pointer (&job->output);
+  GstBuffer *input = entry->item.input;
+  GstBuffer *output = g_steal_pointer (&entry->output);
   gint64 frame = GST_BUFFER_OFFSET_IS_VALID (input) ?
       (gint64) GST_BUFFER_OFFSET (input) : -1;
   gint64 now = g_get_monotonic_time ();
@@ -491,13 +553,13 @@ gst_trial_convert_push_buffer (GstTrialConvert * self, Job * job,
 
   if (self->stats_time == 0)
     self->stats_time = start;
-  self->stats_depth = GST_TRIAL_CONVERTER_INPUT_IS_DEPTH (job->params.input);
+  self->stats_depth = GST_TRIAL_CONVERTER_INPUT_IS_DEPTH (entry->params.input);
   self->frames++;
 
   if (output == NULL) {
     self->failed++;
-    if (job->reason != NULL)
-      gst_trial_convert_post_frame_warning (self, job, frame);
+    if (entry->reason != NULL)
+      gst_trial_convert_post_frame_warning (self, entry, frame);
     if (max_errors >= 0 && self->failed > (guint64) max_errors) {
       GST_ELEMENT_ERROR (self, STREAM, FAILED,
           ("%" G_GUINT64_FORMAT " frames failed, more than max-errors=%d",
@@ -505,6 +567,8 @@ gst_trial_convert_push_buffer (GstTrialConvert * self, Job * job,
           ("the last failed frame is %" G_GINT64_FORMAT, frame));
       return GST_FLOW_ERROR;
     }
+    if (entry->params.output == GST_TRIAL_CONVERTER_OUTPUT_RAW)
+      return gst_trial_convert_push_gap_event (self, input, frame);
     output = gst_buffer_new ();
     gst_buffer_copy_into (output, input,
         GST_BUFFER_COPY_FLAGS | GST_BUFFER_COPY_TIMESTAMPS, 0, -1);
@@ -520,14 +584,14 @@ gst_trial_convert_push_buffer (GstTrialConvert * self, Job * job,
 }
 
 static GstFlowReturn
-gst_trial_convert_push_job (GstTrialOrderedItem * item, gint64 start,
+gst_trial_convert_push_entry (GstTrialOrderedItem * item, gint64 start,
     gpointer user_data)
 {
   GstTrialConvert *self = user_data;
   GstEvent *event;
 
   if (item->input != NULL)
-    return gst_trial_convert_push_buffer (self, (Job *) item, start);
+    return gst_trial_convert_push_buffer (self, (QueueEntry *) item, start);
 
   event = g_steal_pointer (&item->event);
   if (GST_EVENT_TYPE (event) == GST_EVENT_EOS) {
@@ -547,7 +611,7 @@ gst_trial_convert_push_job (GstTrialOrderedItem * item, gint64 start,
 /* Caps without depth-scale (not from trialsrc): the units of the stream
  * are decided once, on its first readable depth buffer, by the library's
  * rule (gst_trial_converter_params_decide_units). Runs in the streaming
- * thread, before the buffer's job copies the parameters. */
+ * thread, before the buffer's queue entry copies the parameters. */
 static void
 decide_units (GstTrialConvert * self, GstBuffer * buffer)
 {
@@ -564,14 +628,95 @@ decide_units (GstTrialConvert * self, GstBuffer * buffer)
   gst_buffer_unmap (buffer, &map);
 }
 
+static gboolean gst_trial_convert_set_caps (GstTrialConvert * self,
+    GstCaps * incaps);
+
+/* The width and height the file in @buffer states in its header (PNG IHDR,
+ * JPEG SOF, BMP header, .npy shape), read as pngdec would. */
+static gboolean
+read_frame_size (const GstStructure * s, GstBuffer * buffer, guint * width,
+    guint * height)
+{
+  const gchar *name = gst_structure_get_name (s);
+  GstTrialPngHeader png = { 0 };
+  GstTrialNpyInfo npy = { 0 };
+  GstMapInfo map;
+  gboolean ok = FALSE;
+
+  if (!gst_buffer_map (buffer, &map, GST_MAP_READ))
+    return FALSE;
+  if (g_str_equal (name, "image/png")) {
+    ok = gst_trial_png_read_header (map.data, map.size, &png, NULL);
+    *width = png.width;
+    *height = png.height;
+  } else if (g_str_equal (name, "image/jpeg")) {
+    ok = gst_trial_jpeg_read_size (map.data, map.size, width, height, NULL);
+  } else if (g_str_equal (name, "image/bmp")) {
+    ok = gst_trial_bmp_read_size (map.data, map.size, width, height, NULL);
+  } else if (g_str_equal (name, "application/x-npy")) {
+    ok = gst_trial_npy_parse (map.data, map.size, &npy, NULL);
+    *width = npy.width;
+    *height = npy.height;
+  }
+  gst_buffer_unmap (buffer, &map);
+  return ok && *width > 0 && *height > 0;
+}
+
+/* Input caps without a size (multifilesrc caps=image/png): the first buffer
+ * whose header can be read gives it, and only then is the output
+ * negotiated; without any, the caps are negotiated as they are. */
+static gboolean
+send_held_events (GstTrialConvert * self)
+{
+  gboolean res = TRUE;
+
+  while (!g_queue_is_empty (&self->held_events))
+    res &= gst_trial_ordered_queue_push_event (self->queue,
+        g_queue_pop_head (&self->held_events));
+  return res;
+}
+
+/* @buffer: the first buffer, or NULL at EOS before any */
+static gboolean
+negotiate_sizeless (GstTrialConvert * self, GstBuffer * buffer)
+{
+  g_autoptr (GstCaps) caps = g_steal_pointer (&self->sizeless_caps);
+  GstStructure *s;
+  guint width = 0, height = 0;
+
+  caps = gst_caps_make_writable (caps);
+  s = gst_caps_get_structure (caps, 0);
+  if (buffer != NULL && read_frame_size (s, buffer, &width, &height)) {
+    GST_DEBUG_OBJECT (self, "size from the first frame's header: %ux%u",
+        width, height);
+    gst_structure_set (s, "width", G_TYPE_INT, (gint) width,
+        "height", G_TYPE_INT, (gint) height, NULL);
+  } else {
+    GST_DEBUG_OBJECT (self, "the first frame's header gives no size");
+  }
+  return gst_trial_convert_set_caps (self, caps) && send_held_events (self);
+}
+
+static void
+drop_held_events (GstTrialConvert * self)
+{
+  gst_caps_replace (&self->sizeless_caps, NULL);
+  g_queue_clear_full (&self->held_events, (GDestroyNotify) gst_event_unref);
+}
+
 static GstFlowReturn
 gst_trial_convert_chain (GstPad * pad, GstObject * parent, GstBuffer * buffer)
 {
   GstTrialConvert *self = GST_TRIAL_CONVERT (parent);
   GstTrialConverterParams *params;
-  Job *job;
+  QueueEntry *entry;
 
   (void) pad;
+
+  if (self->sizeless_caps != NULL && !negotiate_sizeless (self, buffer)) {
+    gst_buffer_unref (buffer);
+    return GST_FLOW_NOT_NEGOTIATED;
+  }
 
   if (!self->negotiated) {
     GST_ELEMENT_ERROR (self, CORE, NEGOTIATION, (NULL),
@@ -585,8 +730,9 @@ gst_trial_convert_chain (GstPad * pad, GstObject * parent, GstBuffer * buffer)
       && !GST_BUFFER_FLAG_IS_SET (buffer, GST_BUFFER_FLAG_GAP))
     decide_units (self, buffer);
 
-  job = (Job *) gst_trial_ordered_queue_new_item (self->queue, buffer);
-  params = &job->params;
+  entry = (QueueEntry *) gst_trial_ordered_queue_new_item (self->queue,
+      buffer);
+  params = &entry->params;
   *params = self->params;
   GST_OBJECT_LOCK (self);
   params->passthrough = self->color_mode == GST_TRIAL_CONVERT_COLOR_MODE_AUTO;
@@ -597,7 +743,7 @@ gst_trial_convert_chain (GstPad * pad, GstObject * parent, GstBuffer * buffer)
   params->depth_max = self->depth_max;
   GST_OBJECT_UNLOCK (self);
 
-  return gst_trial_ordered_queue_push_buffer (self->queue, &job->item);
+  return gst_trial_ordered_queue_push_buffer (self->queue, &entry->item);
 }
 
 static gboolean
@@ -736,7 +882,8 @@ gst_trial_convert_set_caps (GstTrialConvert * self, GstCaps * incaps)
         ("Downstream accepts nothing a %s stream of %s can be converted to%s",
             GST_TRIAL_CONVERTER_INPUT_IS_DEPTH (p.input) ? "depth" : "color",
             gst_structure_get_name (in), p.width == 0 ?
-            "; raw video output needs width and height in the input caps" :
+            "; raw video output needs width and height in the input caps "
+            "or the first frame's header" :
             ""),
         ("could offer %" GST_PTR_FORMAT ", downstream accepts %"
             GST_PTR_FORMAT, candidates, peer));
@@ -770,6 +917,23 @@ gst_trial_convert_set_caps (GstTrialConvert * self, GstCaps * incaps)
   return gst_trial_ordered_queue_push_event (self->queue, event);
 }
 
+/* Whether downstream takes a PNG or .npy output, which needs no size:
+ * then frames of any size are converted as they come. */
+static gboolean
+accepts_sizeless_output (GstTrialConvert * self, const GstStructure * in)
+{
+  GstTrialConverterParams p;
+  g_autoptr (GstCaps) candidates = NULL;
+  g_autoptr (GstCaps) peer = NULL;
+
+  if (!parse_input_caps (in, &p, NULL))
+    return TRUE;                /* set_caps says what is wrong */
+  candidates = append_outputs (gst_caps_new_empty (), in,
+      GST_TRIAL_CONVERTER_INPUT_IS_DEPTH (p.input), TRUE);
+  peer = gst_pad_peer_query_caps (self->srcpad, candidates);
+  return !gst_caps_is_empty (peer);
+}
+
 static gboolean
 gst_trial_convert_sink_event (GstPad * pad, GstObject * parent,
     GstEvent * event)
@@ -789,13 +953,33 @@ gst_trial_convert_sink_event (GstPad * pad, GstObject * parent,
       return res;
     case GST_EVENT_CAPS:{
       GstCaps *caps;
+      const GstStructure *s;
 
       gst_event_parse_caps (event, &caps);
-      res = gst_trial_convert_set_caps (self, caps);
+      s = gst_caps_get_structure (caps, 0);
+      gst_caps_replace (&self->sizeless_caps, NULL);
+      if (s != NULL && !gst_structure_has_field (s, "width")
+          && !gst_structure_has_name (s, "video/x-raw")
+          && !accepts_sizeless_output (self, s)) {
+        self->sizeless_caps = gst_caps_ref (caps);
+        self->negotiated = FALSE;
+        res = TRUE;
+      } else {
+        res = gst_trial_convert_set_caps (self, caps)
+            && send_held_events (self);
+      }
       gst_event_unref (event);
       return res;
     }
     default:
+      /* the segment must not overtake the caps not sent yet */
+      if (self->sizeless_caps != NULL && GST_EVENT_IS_SERIALIZED (event)) {
+        if (GST_EVENT_TYPE (event) != GST_EVENT_EOS) {
+          g_queue_push_tail (&self->held_events, event);
+          return TRUE;
+        }
+        negotiate_sizeless (self, NULL);
+      }
       if (GST_EVENT_IS_SERIALIZED (event))
         return gst_trial_ordered_queue_push_event (self->queue, event);
       return gst_pad_event_default (pad, parent, event);
@@ -916,14 +1100,14 @@ gst_trial_convert_sink_query (GstPad * pad, GstObject * parent,
   }
 }
 
-/* A frame can wait behind a whole window of others: live sinks must allow
+/* A frame can wait behind max-in-flight others: live sinks must allow
  * that much on top of what upstream needs. */
 static gboolean
 gst_trial_convert_latency_query (GstTrialConvert * self, GstQuery * query)
 {
   GstClockTime min, max, duration, ours;
   gboolean live;
-  guint window;
+  guint max_in_flight;
 
   if (!gst_pad_peer_query (self->sinkpad, query))
     return FALSE;
@@ -931,9 +1115,9 @@ gst_trial_convert_latency_query (GstTrialConvert * self, GstQuery * query)
   GST_OBJECT_LOCK (self);
   duration = self->frame_duration;
   GST_OBJECT_UNLOCK (self);
-  window = gst_trial_ordered_queue_get_window (self->queue);
+  max_in_flight = gst_trial_ordered_queue_get_max_in_flight (self->queue);
   if (live && GST_CLOCK_TIME_IS_VALID (duration)) {
-    ours = duration * window;
+    ours = duration * max_in_flight;
     min += ours;
     if (GST_CLOCK_TIME_IS_VALID (max))
       max += ours;
@@ -1066,6 +1250,7 @@ static void
 gst_trial_convert_reset (GstTrialConvert * self)
 {
   self->negotiated = FALSE;
+  drop_held_events (self);
   gst_trial_ordered_queue_reset (self->queue);
   self->frames = 0;
   self->failed = 0;
@@ -1094,7 +1279,7 @@ gst_trial_convert_change_state (GstElement * element,
   if (transition == GST_STATE_CHANGE_PAUSED_TO_READY) {
     GstTrialPool *pool = gst_trial_ordered_queue_take_pool (self->queue);
 
-    /* The pads are inactive and no job runs; the pool lives on in the
+    /* The pads are inactive and no pool job runs; the pool lives on in the
      * context for the next start. */
     gst_clear_object (&pool);
     g_clear_pointer (&self->buffers, gst_trial_buffers_free);
@@ -1201,6 +1386,7 @@ gst_trial_convert_finalize (GObject * object)
 
   gst_trial_ordered_queue_free (self->queue);
   g_clear_pointer (&self->buffers, gst_trial_buffers_free);
+  drop_held_events (self);
 
   G_OBJECT_CLASS (gst_trial_convert_parent_class)->finalize (object);
 }
@@ -1253,7 +1439,7 @@ gst_trial_convert_class_init (GstTrialConvertClass * klass)
           GST_PARAM_MUTABLE_PLAYING));
   g_object_class_install_property (gobject_class, PROP_COMPRESSION_LEVEL,
       g_param_spec_int ("compression-level", "Compression level",
-          "zlib level of the PNGs we encode (0 = none, 9 = smallest)", 0, 9,
+          "Level of the PNGs we encode: 1-3 igzip (ISA-L, fast), 0 (none) and 4-9 zlib (9 = smallest)", 0, 9,
           DEFAULT_COMPRESSION_LEVEL,
           G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
           GST_PARAM_MUTABLE_PLAYING));
@@ -1293,15 +1479,8 @@ gst_trial_convert_class_init (GstTrialConvertClass * klass)
   gst_element_class_add_static_pad_template (element_class, &src_template);
   gst_element_class_set_static_metadata (element_class,
       "Trial frame converter", "Filter/Converter/Video",
-      "Converts the color frames of a trial to 8-bit RGB PNG (passing "
-      "verified 8-bit RGB PNGs through) or raw video, and its depth frames "
-      "to float32-metre .npy files, GRAY16_LE millimetres or colourised RGB "
-      "video, in a thread pool shared by all trialconverts of a pipeline, "
-      "in input order; failed frames become GAP buffers with a warning. "
-      "Example: gst-launch-1.0 trialsrc location=trial_1 name=s s.color ! "
-      "trialconvert ! trialsink location=out/color/frame_%06d.png s.depth ! "
-      "trialconvert ! trialsink location=out/depth/frame_%06d.npy",
-      "gst-trial");
+      "Converts trial color and depth frames to PNG, .npy or raw video in a "
+      "thread pool", "gst-trial");
 
   gst_type_mark_as_plugin_api (GST_TYPE_TRIAL_CONVERT_COLOR_MODE, 0);
   gst_type_mark_as_plugin_api (GST_TYPE_TRIAL_CONVERT_VERIFY, 0);
@@ -1336,7 +1515,7 @@ gst_trial_convert_init (GstTrialConvert * self)
 
   self->frame_duration = GST_CLOCK_TIME_NONE;
   self->queue = gst_trial_ordered_queue_new (GST_ELEMENT (self),
-      self->srcpad, sizeof (Job), job_convert, gst_trial_convert_push_job,
-      job_clear, self);
+      self->srcpad, sizeof (QueueEntry), entry_convert,
+      gst_trial_convert_push_entry, entry_clear, self);
 }
 

@@ -16,7 +16,7 @@ typedef enum
   (gst_trial_convert_color_mode_get_type ())
 GType gst_trial_convert_color_mode_get_type (void);
 
-/* The values of GstTrialPngVerify (gst/trial/png.h) as a GEnum. */
+/* The values of GstTrialPngVerify (gst/trial/pngverify.h) as a GEnum. */
 #define GST_TYPE_TRIAL_CONVERT_VERIFY (gst_trial_convert_verify_get_type ())
 GType gst_trial_convert_verify_get_type (void);
 

@@ -2,16 +2,17 @@
  * pad task (see gsttrialorderedqueue.h).
  *
  * Owns the items between the sink pad and the src pad, the hand-over of
- * each buffer to the pool, the window that keeps memory flat, the src-pad
- * GstTask that pushes finished items in input order, and flushing, EOS and
- * flow-error handling, modelled on core gstqueue.c: one GMutex, GConds
- * with predicate loops, waiters woken on FLUSH_START and deactivation. */
+ * each buffer to the pool, the max-in-flight bound that keeps memory flat,
+ * the src-pad GstTask that pushes finished items in input order, and
+ * flushing, EOS and flow-error handling, modelled on core gstqueue.c: one
+ * GMutex, GConds with predicate loops, waiters woken on FLUSH_START and
+ * deactivation. */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
 #endif
 
 #include "gsttrialorderedqueue.h"
-#include "gsttrialtsan.h"
+#include "gst/trial/tsan.h"
 
 GST_DEBUG_CATEGORY_STATIC (gst_trial_ordered_queue_debug);
 #define GST_CAT_DEFAULT gst_trial_ordered_queue_debug
@@ -40,7 +41,7 @@ struct _GstTrialOrderedQueue
   GstFlowReturn srcresult;      /* last downstream flow result */
   GstTrialPool *pool;
   guint pool_threads;
-  guint window;
+  guint max_in_flight;          /* trialconvert's max-in-flight */
   gint64 start_time;            /* monotonic µs of the first buffer or 0 */
 };
 
@@ -249,7 +250,7 @@ gst_trial_ordered_queue_push_buffer (GstTrialOrderedQueue * queue,
   }
 
   while (!queue->flushing && queue->srcresult == GST_FLOW_OK
-      && queue->items.length >= queue->window)
+      && queue->items.length >= queue->max_in_flight)
     queue_wait (queue, &queue->space_cond);
   ret = queue->flushing ? GST_FLOW_FLUSHING : queue->srcresult;
   queue_unlock (queue);
@@ -380,12 +381,12 @@ gst_trial_ordered_queue_activate (GstTrialOrderedQueue * queue,
 
 void
 gst_trial_ordered_queue_set_pool (GstTrialOrderedQueue * queue,
-    GstTrialPool * pool, guint window)
+    GstTrialPool * pool, guint max_in_flight)
 {
   queue_lock (queue);
   gst_object_replace ((GstObject **) & queue->pool, GST_OBJECT (pool));
   queue->pool_threads = gst_trial_pool_get_n_threads (pool);
-  queue->window = window;
+  queue->max_in_flight = max_in_flight;
   queue_unlock (queue);
 }
 
@@ -401,14 +402,14 @@ gst_trial_ordered_queue_take_pool (GstTrialOrderedQueue * queue)
 }
 
 guint
-gst_trial_ordered_queue_get_window (GstTrialOrderedQueue * queue)
+gst_trial_ordered_queue_get_max_in_flight (GstTrialOrderedQueue * queue)
 {
-  guint window;
+  guint max_in_flight;
 
   queue_lock (queue);
-  window = queue->window;
+  max_in_flight = queue->max_in_flight;
   queue_unlock (queue);
-  return window;
+  return max_in_flight;
 }
 
 guint

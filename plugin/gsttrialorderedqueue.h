@@ -3,12 +3,12 @@
  *
  * Buffers go into a pool to be converted in parallel and come out of the
  * src pad in the order they came in, with the serialized events between
- * the same buffers; at most a window of them is queued at once. The
+ * the same buffers; at most max-in-flight of them are queued at once. The
  * element says what converting and pushing one item means. */
 #pragma once
 
 #include <gst/gst.h>
-#include "gsttrialpool.h"
+#include "gst/trial/pool.h"
 
 G_BEGIN_DECLS
 
@@ -58,22 +58,23 @@ GstTrialOrderedItem *gst_trial_ordered_queue_new_item
     (GstTrialOrderedQueue * queue, GstBuffer * input);
 void gst_trial_ordered_queue_free_item (GstTrialOrderedItem * item);
 
-/* The pool items are converted in and the window (most items queued at
- * once); set before the src pad is activated. */
+/* The pool items are converted in and @max_in_flight, the most items
+ * queued at once; set before the src pad is activated. */
 void gst_trial_ordered_queue_set_pool (GstTrialOrderedQueue * queue,
-    GstTrialPool * pool, guint window);
+    GstTrialPool * pool, guint max_in_flight);
 /* Takes the pool back once the src pad is inactive. */
 GstTrialPool *gst_trial_ordered_queue_take_pool (GstTrialOrderedQueue *
     queue);
-guint gst_trial_ordered_queue_get_window (GstTrialOrderedQueue * queue);
+guint gst_trial_ordered_queue_get_max_in_flight (GstTrialOrderedQueue *
+    queue);
 guint gst_trial_ordered_queue_get_pool_threads (GstTrialOrderedQueue *
     queue);
 /* Forgets the time of the first buffer. */
 void gst_trial_ordered_queue_reset (GstTrialOrderedQueue * queue);
 
 /* From chain(): queues @item (a GAP input is done at once, anything else
- * goes to the pool) and waits while the window is full. The flow to return
- * upstream; @item is freed when it is refused. */
+ * goes to the pool) and waits while max-in-flight items are queued. The
+ * flow to return upstream; @item is freed when it is refused. */
 GstFlowReturn gst_trial_ordered_queue_push_buffer (GstTrialOrderedQueue *
     queue, GstTrialOrderedItem * item);
 /* Queues a serialized event behind the buffers before it; FALSE (and

@@ -1,6 +1,7 @@
-/* gst-trial: trialsink. Owns the location pattern (parsed and expanded here,
- * never handed to printf), the atomic write of one file per buffer, the
- * frame counters and the "trial-progress" bus messages. */
+/* gst-trial: trialsink. Owns the atomic write of one file per buffer, the
+ * frame counters and the "trial-progress" bus messages. The location
+ * pattern is parsed and expanded by gst/trial/framename.c, never handed to
+ * printf. */
 
 /**
  * SECTION:element-trialsink
@@ -28,12 +29,14 @@
  * writer still at work, which only the application can know (trial-process
  * removes them while it holds the output folder's lock). Buffers flagged
  * %GST_BUFFER_FLAG_GAP
- * (frames upstream could not read) are counted as failed and not written.
+ * (frames upstream could not read) are counted as failed and not written,
+ * and so are GAP events with a "trial-frame" field (gint64, the frame
+ * number), which trialconvert sends for failed frames of raw video.
  *
  * The element posts a "trial-progress" element message every
  * #GstTrialSink:progress-interval milliseconds and once at EOS, with the
  * fields frames (guint64, files written or skipped), failed (guint64, GAP
- * buffers), skipped (guint64), bytes (guint64 written), last-frame (gint64,
+ * buffers and trial-frame GAP events), skipped (guint64), bytes (guint64 written), last-frame (gint64,
  * offset of the last buffer, -1 before the first), stream (string, the
  * #GstTrialSink:stream property) and done (boolean, %TRUE only at EOS).
  *
@@ -57,6 +60,7 @@
 #include <glib/gstdio.h>
 
 #include "gsttrialsink.h"
+#include "gst/trial/framename.h"
 
 GST_DEBUG_CATEGORY_STATIC (gst_trial_sink_debug);
 #define GST_CAT_DEFAULT gst_trial_sink_debug
@@ -66,10 +70,6 @@ GST_DEBUG_CATEGORY_STATIC (gst_trial_sink_debug);
 #define DEFAULT_SKIP_EXISTING FALSE
 #define DEFAULT_STREAM ""
 #define DEFAULT_PROGRESS_INTERVAL 500
-
-/* A file name component is at most 255 bytes on the usual file systems, so a
- * wider field could never name a file. */
-#define MAX_WIDTH 255
 
 /* Suffix of the temporary files, before the six g_mkstemp() characters. */
 #define TMP_TAG ".tmp-"
@@ -87,18 +87,6 @@ enum
   PROP_SKIPPED,
   PROP_BYTES,
 };
-
-/* The location pattern split around its single conversion. */
-typedef struct
-{
-  gchar *prefix;                /* text before the conversion, %% unescaped */
-  gchar *suffix;                /* text after it, %% unescaped */
-  gboolean left;                /* '-': pad on the right with spaces */
-  gboolean zero;                /* '0': pad with zeros after the sign */
-  gchar sign;                   /* '+', ' ' or 0: shown before non-negative */
-  gboolean is_unsigned;         /* %u: the offset as guint64, else gint64 */
-  guint width;
-} Pattern;
 
 struct _GstTrialSink
 {
@@ -120,7 +108,7 @@ struct _GstTrialSink
   gint64 last_frame;
 
   /* set going from READY to PAUSED, then used only by the streaming thread */
-  Pattern pattern;
+  GstTrialFrameName pattern;    /* the location, parsed */
   gboolean skip;                /* skip-existing when started */
   gchar *last_dir;              /* last folder made: one mkdir per folder */
   gint64 last_progress;         /* g_get_monotonic_time() of the last message */
@@ -193,7 +181,8 @@ gst_trial_sink_class_init (GstTrialSinkClass * klass)
           0, G_MAXUINT64, 0, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
   g_object_class_install_property (gobject_class, PROP_FAILED,
       g_param_spec_uint64 ("failed", "Failed",
-          "GAP buffers (frames upstream could not produce), not written",
+          "Failed frames, not written: GAP buffers and GAP events with a "
+          "trial-frame field (frames upstream could not produce)",
           0, G_MAXUINT64, 0, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
   g_object_class_install_property (gobject_class, PROP_SKIPPED,
       g_param_spec_uint64 ("skipped", "Skipped",
@@ -210,11 +199,7 @@ gst_trial_sink_class_init (GstTrialSinkClass * klass)
   gst_element_class_add_static_pad_template (element_class, &sink_template);
   gst_element_class_set_static_metadata (element_class,
       "Trial frame file sink", "Sink/File",
-      "Writes each buffer to a file named by its frame number "
-      "(e.g. out/depth/frame_%06d.npy), atomically through a temporary file, "
-      "with resume (skip-existing) and trial-progress messages. Example: "
-      "gst-launch-1.0 trialsrc location=trial_1 name=s s.depth ! trialconvert "
-      "! trialsink location=out/depth/frame_%06d.npy s.color ! fakesink",
+      "Writes each frame to a file named by its frame number, atomically",
       "gst-trial");
 
   basesink_class->event = GST_DEBUG_FUNCPTR (gst_trial_sink_event);
@@ -239,13 +224,6 @@ gst_trial_sink_init (GstTrialSink * self)
 }
 
 static void
-pattern_clear (Pattern * p)
-{
-  g_clear_pointer (&p->prefix, g_free);
-  g_clear_pointer (&p->suffix, g_free);
-}
-
-static void
 gst_trial_sink_finalize (GObject * object)
 {
   GstTrialSink *self = GST_TRIAL_SINK (object);
@@ -253,7 +231,7 @@ gst_trial_sink_finalize (GObject * object)
   g_free (self->location);
   g_free (self->stream);
   g_free (self->last_dir);
-  pattern_clear (&self->pattern);
+  gst_trial_frame_name_clear (&self->pattern);
 
   G_OBJECT_CLASS (parent_class)->finalize (object);
 }
@@ -332,163 +310,6 @@ gst_trial_sink_get_property (GObject * object, guint prop_id, GValue * value,
   GST_OBJECT_UNLOCK (self);
 }
 
-/* Quotes the rejected conversion starting at @location[@start], whose first
- * offending character is at @location[@bad]: as far as it looks like a printf
- * conversion, so "%.3d" and "%lld" are quoted whole. */
-static gchar *
-quote_conversion (const gchar * location, gsize start, gsize bad)
-{
-  gsize end = bad;
-
-  while (location[end] != '\0' && strchr (".#'*0123456789hlLqjzt",
-          location[end]) != NULL)
-    end++;
-  if (g_ascii_isgraph (location[end]))
-    end++;
-  return g_strdup_printf ("'%.*s' at position %" G_GSIZE_FORMAT,
-      (int) (end - start), location + start, start);
-}
-
-/* Splits @location into @p. On failure clears @p, returns FALSE and sets
- * @found to a description of what is wrong, for the user. */
-static gboolean
-pattern_parse (const gchar * location, Pattern * p, gchar ** found)
-{
-  g_autoptr (GString) text = g_string_new (NULL);
-  gsize i = 0;
-
-  memset (p, 0, sizeof (*p));
-
-  while (location[i] != '\0') {
-    gsize start = i;
-    gboolean left = FALSE, zero = FALSE, too_wide = FALSE;
-    gchar sign = 0, c;
-    guint width = 0;
-    g_autofree gchar *quoted = NULL;
-
-    if (location[i] != '%') {
-      g_string_append_c (text, location[i++]);
-      continue;
-    }
-    if (location[i + 1] == '%') {
-      g_string_append_c (text, '%');
-      i += 2;
-      continue;
-    }
-
-    for (i++; (c = location[i]) != '\0' && strchr ("0 -+", c) != NULL; i++) {
-      if (c == '-')
-        left = TRUE;
-      else if (c == '0')
-        zero = TRUE;
-      else if (c == '+' || sign == 0)
-        sign = c;               /* '+' wins over ' ', as in printf */
-    }
-    for (; g_ascii_isdigit (location[i]); i++) {
-      if (!too_wide) {
-        width = width * 10 + (location[i] - '0');
-        too_wide = width > MAX_WIDTH;
-      }
-    }
-
-    c = location[i];
-    if (c == 'd' || c == 'i' || c == 'u') {
-      i++;
-      quoted = g_strdup_printf ("'%.*s' at position %" G_GSIZE_FORMAT,
-          (int) (i - start), location + start, start);
-      if (p->prefix != NULL) {
-        *found = g_strdup_printf ("a second conversion %s", quoted);
-        goto failed;
-      }
-      if (too_wide) {
-        *found = g_strdup_printf ("%s, whose width is larger than %d",
-            quoted, MAX_WIDTH);
-        goto failed;
-      }
-      p->prefix = g_strdup (text->str);
-      g_string_truncate (text, 0);
-      p->left = left;
-      p->zero = zero;
-      p->sign = sign;
-      p->is_unsigned = c == 'u';
-      p->width = width;
-      continue;
-    }
-
-    quoted = quote_conversion (location, start, i);
-    if (c == '\0')
-      *found = g_strdup_printf ("an incomplete conversion %s", quoted);
-    else if (c == '.')
-      *found = g_strdup_printf ("%s, which has a precision", quoted);
-    else if (strchr ("hlLqjzt", c) != NULL)
-      *found = g_strdup_printf ("%s, which has a length modifier (the frame "
-          "number is always 64-bit: write %%d)", quoted);
-    else
-      *found = g_strdup_printf ("%s, which is not an integer conversion",
-          quoted);
-    goto failed;
-  }
-
-  if (p->prefix == NULL) {
-    *found = g_strdup ("no conversion");
-    goto failed;
-  }
-  p->suffix = g_strdup (text->str);
-  return TRUE;
-
-failed:
-  pattern_clear (p);
-  return FALSE;
-}
-
-static void
-append_chars (GString * s, gchar c, guint count)
-{
-  while (count-- > 0)
-    g_string_append_c (s, c);
-}
-
-/* The file name for frame @offset: what printf would write for the pattern
- * with an "ll" length modifier added. */
-static gchar *
-pattern_expand (const Pattern * p, guint64 offset)
-{
-  GString *s = g_string_new (p->prefix);
-  gchar digits[24];
-  guint n = 0, len, pad;
-  guint64 magnitude = offset;
-  gchar sign = 0;
-
-  if (!p->is_unsigned) {
-    if ((gint64) offset < 0) {
-      sign = '-';
-      magnitude = -offset;
-    } else {
-      sign = p->sign;
-    }
-  }
-  do {
-    digits[n++] = '0' + magnitude % 10;
-    magnitude /= 10;
-  } while (magnitude != 0);
-
-  len = n + (sign != 0);
-  pad = p->width > len ? p->width - len : 0;
-  if (!p->left && !p->zero)
-    append_chars (s, ' ', pad);
-  if (sign != 0)
-    g_string_append_c (s, sign);
-  if (!p->left && p->zero)
-    append_chars (s, '0', pad);
-  while (n > 0)
-    g_string_append_c (s, digits[--n]);
-  if (p->left)
-    append_chars (s, ' ', pad);
-
-  g_string_append (s, p->suffix);
-  return g_string_free (s, FALSE);
-}
-
 static void
 gst_trial_sink_post_progress (GstTrialSink * self, gboolean done)
 {
@@ -519,19 +340,27 @@ resource_error_for_errno (int err, gboolean opening)
   return GST_RESOURCE_ERROR_WRITE;
 }
 
-/* Posts the error for frame @frame, whose final name is @path: @what failed
- * on @file (the folder or the temporary file) because of @reason. The
- * details carry frame and path for applications. */
+/* A GST_RESOURCE_ERROR for the errno @err, its text as the message. */
 static void
-gst_trial_sink_post_write_error (GstTrialSink * self, GstResourceError code,
-    gint64 frame, const gchar * path, const gchar * what, const gchar * file,
-    const gchar * reason)
+set_errno_error (GError ** error, int err, gboolean opening)
+{
+  g_set_error_literal (error, GST_RESOURCE_ERROR,
+      resource_error_for_errno (err, opening), g_strerror (err));
+}
+
+/* Posts the error for frame @frame, whose final name is @path: @what failed
+ * on @file (the folder or the temporary file) with @error, a
+ * GST_RESOURCE_ERROR. The details carry frame and path for applications. */
+static void
+gst_trial_sink_post_write_error (GstTrialSink * self, gint64 frame,
+    const gchar * path, const gchar * what, const gchar * file,
+    const GError * error)
 {
   gst_element_message_full_with_details (GST_ELEMENT (self),
-      GST_MESSAGE_ERROR, GST_RESOURCE_ERROR, code,
+      GST_MESSAGE_ERROR, error->domain, error->code,
       g_strdup_printf ("Could not write frame %" G_GINT64_FORMAT " to '%s': %s",
-          frame, path, reason),
-      g_strdup_printf ("cannot %s '%s': %s", what, file, reason),
+          frame, path, error->message),
+      g_strdup_printf ("cannot %s '%s': %s", what, file, error->message),
       __FILE__, GST_FUNCTION, __LINE__,
       gst_structure_new ("details", "frame", G_TYPE_INT64, frame,
           "path", G_TYPE_STRING, path, NULL));
@@ -563,7 +392,7 @@ write_all (int fd, const guint8 * data, gsize size, int *err)
 }
 
 static gboolean
-write_buffer (int fd, GstBuffer * buffer, int *err, const gchar ** reason)
+write_buffer (int fd, GstBuffer * buffer, GError ** error)
 {
   guint i, n = gst_buffer_n_memory (buffer);
 
@@ -572,15 +401,17 @@ write_buffer (int fd, GstBuffer * buffer, int *err, const gchar ** reason)
     GstMemory *mem = gst_buffer_peek_memory (buffer, i);
     GstMapInfo map;
     gboolean ok;
+    int err = 0;
 
     if (!gst_memory_map (mem, &map, GST_MAP_READ)) {
-      *reason = "cannot read the buffer's memory";
+      g_set_error_literal (error, GST_RESOURCE_ERROR,
+          GST_RESOURCE_ERROR_WRITE, "cannot read the buffer's memory");
       return FALSE;
     }
-    ok = write_all (fd, map.data, map.size, err);
+    ok = write_all (fd, map.data, map.size, &err);
     gst_memory_unmap (mem, &map);
     if (!ok) {
-      *reason = g_strerror (*err);
+      set_errno_error (error, err, FALSE);
       return FALSE;
     }
   }
@@ -590,16 +421,16 @@ write_buffer (int fd, GstBuffer * buffer, int *err, const gchar ** reason)
 /* A rename is a change of the folder: the new name survives a power loss
  * only once the folder itself is flushed. */
 static gboolean
-sync_folder (const gchar * dir, int *err)
+sync_folder (const gchar * dir, GError ** error)
 {
   int fd = open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 
   if (fd < 0) {
-    *err = errno;
+    set_errno_error (error, errno, FALSE);
     return FALSE;
   }
   if (fsync (fd) != 0) {
-    *err = errno;
+    set_errno_error (error, errno, FALSE);
     close (fd);
     return FALSE;
   }
@@ -619,16 +450,15 @@ gst_trial_sink_write_frame (GstTrialSink * self, gint64 frame,
   g_autofree gchar *base = g_path_get_basename (path);
   g_autofree gchar *tmp_name = NULL;
   g_autofree gchar *tmp = NULL;
-  const gchar *what, *reason = NULL;
-  GstResourceError code;
-  int fd, err = 0;
+  g_autoptr (GError) error = NULL;
+  const gchar *what;
+  int fd;
 
   if (g_strcmp0 (dir, self->last_dir) != 0) {
     if (g_mkdir_with_parents (dir, 0777) != 0) {
-      err = errno;
-      gst_trial_sink_post_write_error (self,
-          resource_error_for_errno (err, TRUE), frame, path,
-          "create the folder", dir, g_strerror (err));
+      set_errno_error (&error, errno, TRUE);
+      gst_trial_sink_post_write_error (self, frame, path, "create the folder",
+          dir, error);
       return FALSE;
     }
     g_free (self->last_dir);
@@ -640,48 +470,44 @@ gst_trial_sink_write_frame (GstTrialSink * self, gint64 frame,
   /* 0666 as for any new file: the umask decides, e.g. 0644 or group-shared */
   fd = g_mkstemp_full (tmp, O_WRONLY | O_CLOEXEC, 0666);
   if (fd < 0) {
-    err = errno;
-    gst_trial_sink_post_write_error (self,
-        resource_error_for_errno (err, TRUE), frame, path,
-        "create the temporary file", tmp, g_strerror (err));
+    set_errno_error (&error, errno, TRUE);
+    gst_trial_sink_post_write_error (self, frame, path,
+        "create the temporary file", tmp, error);
     return FALSE;
   }
 
-  if (!write_buffer (fd, buffer, &err, &reason)) {
+  if (!write_buffer (fd, buffer, &error)) {
     what = "write to";
     close (fd);
     goto failed;
   }
   if (do_fsync && fsync (fd) != 0) {
-    err = errno;
+    set_errno_error (&error, errno, FALSE);
     what = "flush";
     close (fd);
     goto failed;
   }
   /* network file systems report write errors only here */
   if (close (fd) != 0) {
-    err = errno;
+    set_errno_error (&error, errno, FALSE);
     what = "close";
     goto failed;
   }
   if (rename (tmp, path) != 0) {
-    err = errno;
+    set_errno_error (&error, errno, FALSE);
     what = "rename to the final name";
     goto failed;
   }
-  if (do_fsync && !sync_folder (dir, &err)) {
-    gst_trial_sink_post_write_error (self, resource_error_for_errno (err,
-            FALSE), frame, path, "flush the folder", dir, g_strerror (err));
+  if (do_fsync && !sync_folder (dir, &error)) {
+    gst_trial_sink_post_write_error (self, frame, path, "flush the folder",
+        dir, error);
     return FALSE;
   }
   return TRUE;
 
 failed:
   g_unlink (tmp);
-  code = err != 0 ? resource_error_for_errno (err, FALSE)
-      : GST_RESOURCE_ERROR_WRITE;
-  gst_trial_sink_post_write_error (self, code, frame, path, what, tmp,
-      reason != NULL ? reason : g_strerror (err));
+  gst_trial_sink_post_write_error (self, frame, path, what, tmp, error);
   return FALSE;
 }
 
@@ -692,7 +518,7 @@ static gboolean
 gst_trial_sink_setup (GstTrialSink * self)
 {
   g_autofree gchar *location = NULL;
-  g_autofree gchar *found = NULL;
+  g_autoptr (GError) error = NULL;
 
   GST_OBJECT_LOCK (self);
   location = g_strdup (self->location);
@@ -708,12 +534,12 @@ gst_trial_sink_setup (GstTrialSink * self)
     return FALSE;
   }
 
-  if (!pattern_parse (location, &self->pattern, &found)) {
+  if (!gst_trial_frame_name_parse (&self->pattern, location, &error)) {
     GST_ELEMENT_ERROR (self, RESOURCE, SETTINGS,
         ("Invalid location pattern '%s': expected exactly one frame number "
             "conversion such as %%06d (%%d, %%i or %%u with optional flags "
             "0, -, + or space and a width; %%%% for a literal %%), found %s",
-            location, found), (NULL));
+            location, error->message), (NULL));
     return FALSE;
   }
 
@@ -728,7 +554,7 @@ gst_trial_sink_setup (GstTrialSink * self)
 static void
 gst_trial_sink_teardown (GstTrialSink * self)
 {
-  pattern_clear (&self->pattern);
+  gst_trial_frame_name_clear (&self->pattern);
   g_clear_pointer (&self->last_dir, g_free);
 }
 
@@ -757,9 +583,24 @@ gst_trial_sink_event (GstBaseSink * sink, GstEvent * event)
 {
   GstTrialSink *self = GST_TRIAL_SINK (sink);
 
+  gint64 frame;
+
   /* before the parent posts EOS, so applications see the totals first */
   if (GST_EVENT_TYPE (event) == GST_EVENT_EOS)
     gst_trial_sink_post_progress (self, TRUE);
+
+  /* trialconvert's failed frames of raw video: a GAP event naming the
+   * frame in "trial-frame" */
+  if (GST_EVENT_TYPE (event) == GST_EVENT_GAP
+      && gst_structure_get_int64 (gst_event_get_structure (event),
+          "trial-frame", &frame) && frame >= 0) {
+    GST_DEBUG_OBJECT (self, "frame %" G_GINT64_FORMAT " failed upstream "
+        "(GAP event)", frame);
+    GST_OBJECT_LOCK (self);
+    self->failed++;
+    self->last_frame = frame;
+    GST_OBJECT_UNLOCK (self);
+  }
 
   return GST_BASE_SINK_CLASS (parent_class)->event (sink, event);
 }
@@ -791,7 +632,8 @@ gst_trial_sink_render (GstBaseSink * sink, GstBuffer * buffer)
     self->last_frame = frame;
     GST_OBJECT_UNLOCK (self);
   } else {
-    g_autofree gchar *path = pattern_expand (&self->pattern, offset);
+    g_autofree gchar *path =
+        gst_trial_frame_name_format (&self->pattern, offset);
 
     if (self->skip && g_file_test (path, G_FILE_TEST_EXISTS)) {
       GST_LOG_OBJECT (self, "frame %" G_GINT64_FORMAT ": '%s' exists", frame,

@@ -11,7 +11,8 @@
  * single_camera `Color/_Color_0231.png` + `Depth/_Depth_0231.raw`). On the
  * READY to PAUSED change it scans the folder once (structure, camera, the file
  * of every frame, depth format, shape and scale) and posts the element
- * message `trial-layout`; after that each frame costs one open, read and close
+ * message `trial-layout` (fields in docs/elements.md; `cameras` is an array
+ * of strings); after that each frame costs one open, read and close
  * per file, with no name guessing.
  *
  * Each pad pushes the file bytes as they are, one buffer per frame:
@@ -26,6 +27,17 @@
  * Caps carry width, height and framerate. GST_BUFFER_OFFSET is the frame number from the file
  * name, the PTS is the frame's index in the (start-frame, stop-frame) list
  * divided by framerate.
+ *
+ * A pad nobody links is no error while the other pad is linked, as with
+ * demuxers (only when every pad is not linked does the source fail with
+ * not-linked), and its stream reads no file: `trialsrc location=trial_1 !
+ * trialconvert ! ...` converts the color stream alone.
+ *
+ * trialsrc handles `trial://` URIs: `trial:///abs/path/trial_1?camera=cam2&start=10&stop=99`
+ * (an absolute, percent-encoded path; the query sets camera, start-frame
+ * and stop-frame), so uridecodebin, playbin, gst-play-1.0 and
+ * gst-discoverer-1.0 open a trial. They decode the color stream (pngdec,
+ * jpegdec): uridecodebin links one decoder to a source with static pads.
  *
  * A frame whose file is missing or unreadable becomes an empty buffer
  * flagged GAP with the same offset and PTS, and a warning (details: frame,
@@ -60,6 +72,7 @@
 #endif
 
 #include <gst/base/gstbasesrc.h>
+#include <gst/base/gstflowcombiner.h>
 
 #include "gst/trial/error.h"
 #include "gst/trial/layout.h"
@@ -94,6 +107,10 @@ struct _GstTrialSrc
   GstTrialLayout *given_layout; /* the application's scan, or NULL: when
                                  * set, streamed as it is */
 
+  /* the flows of both pads, under GST_OBJECT_LOCK: only when every pad is
+   * not linked is not-linked an error */
+  GstFlowCombiner *flows;
+
   /* state-change thread: the layout of the current run */
   GstTrialLayout *layout;
 };
@@ -121,7 +138,12 @@ static GstStaticPadTemplate color_template = GST_STATIC_PAD_TEMPLATE ("color",
 static GstStaticPadTemplate depth_template = GST_STATIC_PAD_TEMPLATE ("depth",
     GST_PAD_SRC, GST_PAD_ALWAYS, GST_STATIC_CAPS (GST_TRIAL_SRC_DEPTH_CAPS));
 
-G_DEFINE_TYPE (GstTrialSrc, gst_trial_src, GST_TYPE_BIN);
+static void gst_trial_src_uri_handler_init (gpointer iface,
+    gpointer iface_data);
+
+G_DEFINE_TYPE_WITH_CODE (GstTrialSrc, gst_trial_src, GST_TYPE_BIN,
+    G_IMPLEMENT_INTERFACE (GST_TYPE_URI_HANDLER,
+        gst_trial_src_uri_handler_init));
 GST_ELEMENT_REGISTER_DEFINE (trialsrc, "trialsrc", GST_RANK_NONE,
     GST_TYPE_TRIAL_SRC);
 
@@ -147,22 +169,32 @@ resource_error_for (const GError * error)
 static void
 post_layout_message (GstTrialSrc * self, const GstTrialLayout * layout)
 {
-  g_autofree gchar *joined = g_strjoinv (",",
-      (gchar **) gst_trial_layout_get_cameras (layout));
+  const gchar *const *names = gst_trial_layout_get_cameras (layout);
+  GValue cameras = G_VALUE_INIT;
   /* Folder names are bytes and may not be UTF-8; GstStructure strings must
    * be (an invalid one would be dropped with a warning). */
-  g_autofree gchar *cameras = g_utf8_make_valid (joined, -1);
   g_autofree gchar *camera =
       g_utf8_make_valid (gst_trial_layout_get_output_camera (layout), -1);
   g_autofree gchar *path = g_utf8_make_valid (gst_trial_layout_get_path
       (layout), -1);
   GstStructure *s;
 
+  /* cameras is an array, so that bindings read a list
+   * (gst_structure_get_array ()) */
+  gst_value_array_init (&cameras, 0);
+  for (; names != NULL && *names != NULL; names++) {
+    GValue name = G_VALUE_INIT;
+
+    g_value_init (&name, G_TYPE_STRING);
+    g_value_take_string (&name, g_utf8_make_valid (*names, -1));
+    gst_value_array_append_and_take_value (&cameras, &name);
+  }
   s = gst_structure_new ("trial-layout",
       "structure", G_TYPE_STRING,
       gst_trial_structure_to_string (gst_trial_layout_get_structure (layout)),
-      "camera", G_TYPE_STRING, camera,
-      "cameras", G_TYPE_STRING, cameras,
+      "camera", G_TYPE_STRING, camera, NULL);
+  gst_structure_take_value (s, "cameras", &cameras);
+  gst_structure_set (s,
       "n-frames", G_TYPE_UINT, gst_trial_layout_get_n_frames (layout),
       "first-frame", G_TYPE_INT64, gst_trial_layout_get_first_frame (layout),
       "last-frame", G_TYPE_INT64, gst_trial_layout_get_last_frame (layout),
@@ -290,9 +322,13 @@ gst_trial_src_change_state (GstElement * element, GstStateChange transition)
   GstStateChangeReturn ret;
 
   /* scan before the children start, so both read one layout */
-  if (transition == GST_STATE_CHANGE_READY_TO_PAUSED
-      && !gst_trial_src_open (self))
-    return GST_STATE_CHANGE_FAILURE;
+  if (transition == GST_STATE_CHANGE_READY_TO_PAUSED) {
+    if (!gst_trial_src_open (self))
+      return GST_STATE_CHANGE_FAILURE;
+    GST_OBJECT_LOCK (self);
+    gst_flow_combiner_reset (self->flows);
+    GST_OBJECT_UNLOCK (self);
+  }
 
   ret = GST_ELEMENT_CLASS (gst_trial_src_parent_class)->change_state (element,
       transition);
@@ -303,6 +339,46 @@ gst_trial_src_change_state (GstElement * element, GstStateChange transition)
     gst_trial_src_close (self);
 
   return ret;
+}
+
+static gboolean
+any_pad_linked (GstTrialSrc * self)
+{
+  guint i;
+
+  for (i = 0; i < N_STREAMS; i++)
+    if (gst_pad_is_linked (self->pads[i]))
+      return TRUE;
+  return FALSE;
+}
+
+/* Chain function of the internal pad of each ghost pad: what a stream
+ * pushes goes out, and its flow is combined with the other pad's, as
+ * demuxers do. A pad nobody links is no error while the other pad is
+ * linked: its stream goes on through the frames, reading no file
+ * (gsttrialsrcstream.c), so it ends with the other. */
+static GstFlowReturn
+gst_trial_src_proxy_chain (GstPad * pad, GstObject * parent,
+    GstBuffer * buffer)
+{
+  GstPad *ghost = GST_PAD (parent);
+  g_autoptr (GstObject) owner = gst_pad_get_parent (ghost);
+  GstTrialSrc *self;
+  GstFlowReturn ret, combined;
+
+  ret = gst_proxy_pad_chain_default (pad, parent, buffer);
+  if (owner == NULL || !GST_IS_TRIAL_SRC (owner))
+    return ret;
+  self = GST_TRIAL_SRC (owner);
+  GST_OBJECT_LOCK (self);
+  combined = gst_flow_combiner_update_pad_flow (self->flows, ghost, ret);
+  GST_OBJECT_UNLOCK (self);
+  /* The combiner takes a pad that already ended (EOS) for a working one; a
+   * stream nobody links can end before the other pushes at all. */
+  if (combined == GST_FLOW_OK && ret == GST_FLOW_NOT_LINKED
+      && !any_pad_linked (self))
+    combined = GST_FLOW_NOT_LINKED;
+  return combined;
 }
 
 /* Whether @event is a flushing seek both streams will perform: then both
@@ -499,7 +575,141 @@ gst_trial_src_finalize (GObject * object)
   g_free (self->camera);
   g_clear_pointer (&self->layout, gst_trial_layout_unref);
   g_clear_pointer (&self->given_layout, gst_trial_layout_unref);
+  gst_flow_combiner_free (self->flows);
   G_OBJECT_CLASS (gst_trial_src_parent_class)->finalize (object);
+}
+
+/* ---- GstURIHandler: trial:///abs/path?camera=cam2&start=10&stop=99 ---- */
+
+static GstURIType
+gst_trial_src_uri_get_type (GType type)
+{
+  (void) type;
+  return GST_URI_SRC;
+}
+
+static const gchar *const *
+gst_trial_src_uri_get_protocols (GType type)
+{
+  static const gchar *const protocols[] = { "trial", NULL };
+
+  (void) type;
+  return protocols;
+}
+
+static gchar *
+gst_trial_src_uri_get_uri (GstURIHandler * handler)
+{
+  GstTrialSrc *self = GST_TRIAL_SRC (handler);
+  g_autoptr (GString) query = g_string_new (NULL);
+  g_autofree gchar *path = NULL;
+  gchar *uri = NULL;
+
+  GST_OBJECT_LOCK (self);
+  if (self->location != NULL && g_path_is_absolute (self->location)) {
+    path = g_strdup (self->location);
+    if (self->camera != NULL && *self->camera) {
+      g_string_append (query, "camera=");
+      g_string_append_uri_escaped (query, self->camera, NULL, FALSE);
+    }
+    if (self->start_frame >= 0)
+      g_string_append_printf (query, "%sstart=%" G_GINT64_FORMAT,
+          query->len ? "&" : "", self->start_frame);
+    if (self->stop_frame >= 0)
+      g_string_append_printf (query, "%sstop=%" G_GINT64_FORMAT,
+          query->len ? "&" : "", self->stop_frame);
+  }
+  GST_OBJECT_UNLOCK (self);
+  if (path != NULL)
+    uri = g_uri_join (G_URI_FLAGS_ENCODED_QUERY, "trial", NULL, "", -1, path,
+        query->len ? query->str : NULL, NULL);
+  return uri;
+}
+
+static gboolean
+parse_frame_number (const gchar * text, gint64 * number)
+{
+  guint64 value;
+
+  if (!g_ascii_string_to_unsigned (text, 10, 0, G_MAXINT64, &value, NULL))
+    return FALSE;
+  *number = (gint64) value;
+  return TRUE;
+}
+
+static gboolean
+gst_trial_src_uri_set_uri (GstURIHandler * handler, const gchar * uri,
+    GError ** error)
+{
+  GstTrialSrc *self = GST_TRIAL_SRC (handler);
+  g_autoptr (GUri) parsed = NULL;
+  g_autoptr (GHashTable) params = NULL;
+  g_autoptr (GError) parse_error = NULL;
+  const gchar *query, *camera = NULL, *value;
+  gint64 start = -1, stop = -1;
+  GHashTableIter iter;
+  gpointer key;
+
+  if (GST_STATE (self) != GST_STATE_NULL) {
+    g_set_error (error, GST_URI_ERROR, GST_URI_ERROR_BAD_STATE,
+        "Changing the URI of trialsrc while it runs is not supported");
+    return FALSE;
+  }
+  parsed = g_uri_parse (uri, G_URI_FLAGS_ENCODED_QUERY, &parse_error);
+  if (parsed == NULL || g_strcmp0 (g_uri_get_scheme (parsed), "trial") != 0
+      || !g_path_is_absolute (g_uri_get_path (parsed))
+      || (g_uri_get_host (parsed) != NULL && *g_uri_get_host (parsed))) {
+    g_set_error (error, GST_URI_ERROR, GST_URI_ERROR_BAD_URI,
+        "'%s' is no trial URI: expected trial:///absolute/path/of/trial"
+        "[?camera=cam2&start=N&stop=N]", uri);
+    return FALSE;
+  }
+  query = g_uri_get_query (parsed);
+  if (query != NULL) {
+    params = g_uri_parse_params (query, -1, "&", G_URI_PARAMS_NONE,
+        &parse_error);
+    if (params == NULL) {
+      g_set_error (error, GST_URI_ERROR, GST_URI_ERROR_BAD_URI,
+          "trial URI '%s': %s", uri, parse_error->message);
+      return FALSE;
+    }
+    g_hash_table_iter_init (&iter, params);
+    while (g_hash_table_iter_next (&iter, &key, (gpointer *) & value)) {
+      gboolean ok = TRUE;
+
+      if (g_str_equal (key, "camera"))
+        camera = value;
+      else if (g_str_equal (key, "start"))
+        ok = parse_frame_number (value, &start);
+      else if (g_str_equal (key, "stop"))
+        ok = parse_frame_number (value, &stop);
+      else
+        ok = FALSE;
+      if (!ok) {
+        g_set_error (error, GST_URI_ERROR, GST_URI_ERROR_BAD_URI,
+            "trial URI '%s': '%s=%s' is not understood (expected camera=NAME,"
+            " start=N, stop=N with frame numbers N >= 0)", uri,
+            (const gchar *) key, value);
+        return FALSE;
+      }
+    }
+  }
+
+  g_object_set (self, "location", g_uri_get_path (parsed), "camera", camera,
+      "start-frame", start, "stop-frame", stop, NULL);
+  return TRUE;
+}
+
+static void
+gst_trial_src_uri_handler_init (gpointer iface, gpointer iface_data)
+{
+  GstURIHandlerInterface *uri_iface = iface;
+
+  (void) iface_data;
+  uri_iface->get_type = gst_trial_src_uri_get_type;
+  uri_iface->get_protocols = gst_trial_src_uri_get_protocols;
+  uri_iface->get_uri = gst_trial_src_uri_get_uri;
+  uri_iface->set_uri = gst_trial_src_uri_set_uri;
 }
 
 static void
@@ -572,14 +782,8 @@ gst_trial_src_class_init (GstTrialSrcClass * klass)
   gst_element_class_add_static_pad_template (element_class, &depth_template);
   gst_element_class_set_static_metadata (element_class,
       "RealSense trial source", "Source/File",
-      "Reads a RealSense trial folder (multi_camera or single_camera layout, "
-      "scanned once) and pushes each frame's color and depth file as it is "
-      "on the pads 'color' and 'depth', with the frame number as offset. "
-      "Example: gst-launch-1.0 trialsrc location=trial_1 name=s "
-      "s.color ! queue ! trialconvert ! trialsink "
-      "location=out/color/frame_%06d.png "
-      "s.depth ! queue ! trialconvert ! trialsink "
-      "location=out/depth/frame_%06d.npy", "gst-trial");
+      "Reads the color and depth frame files of a RealSense trial folder",
+      "gst-trial");
 
   element_class->change_state = gst_trial_src_change_state;
   element_class->send_event = gst_trial_src_send_event;
@@ -599,6 +803,7 @@ gst_trial_src_init (GstTrialSrc * self)
   self->stop_frame = -1;
   self->fps_n = DEFAULT_FPS_N;
   self->fps_d = DEFAULT_FPS_D;
+  self->flows = gst_flow_combiner_new ();
 
   for (i = 0; i < N_STREAMS; i++) {
     GstElement *stream = gst_trial_src_stream_new (i);
@@ -606,11 +811,17 @@ gst_trial_src_init (GstTrialSrc * self)
     GstPadTemplate *templ =
         gst_element_class_get_pad_template (GST_ELEMENT_GET_CLASS (self),
         pad_names[i]);
+    GstPad *internal;
 
     self->streams[i] = GST_TRIAL_SRC_STREAM (stream);
     gst_bin_add (GST_BIN (self), stream);
     self->pads[i] = gst_ghost_pad_new_from_template (pad_names[i], target,
         templ);
+    internal = GST_PAD (gst_proxy_pad_get_internal (GST_PROXY_PAD
+            (self->pads[i])));
+    gst_pad_set_chain_function (internal, gst_trial_src_proxy_chain);
+    gst_object_unref (internal);
+    gst_flow_combiner_add_pad (self->flows, self->pads[i]);
     gst_element_add_pad (GST_ELEMENT (self), self->pads[i]);
   }
 }

@@ -270,6 +270,24 @@ post_frame_warning (GstTrialSrcStream * self, gint64 number,
   gst_object_unref (owner);
 }
 
+/* Whether anything reads what this stream pushes: the peer of our pad is
+ * the internal pad of trialsrc's ghost pad, and that ghost pad must be
+ * linked. A stream nobody links reads no file; its empty buffer comes back
+ * NOT_LINKED and trialsrc's flow combiner decides (gsttrialsrc.c). */
+static gboolean
+output_is_linked (GstTrialSrcStream * self)
+{
+  g_autoptr (GstPad) peer = gst_pad_get_peer (GST_BASE_SRC_PAD (self));
+  g_autoptr (GstProxyPad) ghost = NULL;
+
+  if (peer == NULL)
+    return FALSE;
+  if (!GST_IS_PROXY_PAD (peer))
+    return TRUE;
+  ghost = gst_proxy_pad_get_internal (GST_PROXY_PAD (peer));
+  return ghost == NULL || gst_pad_is_linked (GST_PAD (ghost));
+}
+
 static GstFlowReturn
 gst_trial_src_stream_create (GstPushSrc * psrc, GstBuffer ** outbuf)
 {
@@ -301,7 +319,11 @@ gst_trial_src_stream_create (GstPushSrc * psrc, GstBuffer ** outbuf)
   path = self->kind == GST_TRIAL_SRC_STREAM_COLOR ?
       gst_trial_layout_dup_color_path (layout, self->index) :
       gst_trial_layout_dup_depth_path (layout, self->index);
-  if (path) {
+  if (!output_is_linked (self)) {
+    GST_DEBUG_OBJECT (self, "not linked: frame %" G_GINT64_FORMAT " not read",
+        frame->number);
+    buffer = gst_buffer_new ();
+  } else if (path) {
     buffer = read_frame_file (self->buffers, kind_name (self->kind), path,
         &reason);
     if (buffer)

@@ -21,9 +21,17 @@ typedef enum
 /* What each pad can carry before the trial is scanned; once it is, the caps
  * are fixed from the layout (format, width, height, framerate and, for
  * depth, depth-scale in metres per unit). */
-#define GST_TRIAL_SRC_COLOR_CAPS "image/png; image/jpeg; image/bmp"
+#define GST_TRIAL_SRC_SIZE_RANGES \
+  "width = (int) [ 1, 2147483647 ], height = (int) [ 1, 2147483647 ], " \
+  "framerate = (fraction) [ 0/1, 2147483647/1 ]"
+#define GST_TRIAL_SRC_COLOR_CAPS \
+  "image/png, " GST_TRIAL_SRC_SIZE_RANGES "; " \
+  "image/jpeg, " GST_TRIAL_SRC_SIZE_RANGES "; " \
+  "image/bmp, " GST_TRIAL_SRC_SIZE_RANGES
 #define GST_TRIAL_SRC_DEPTH_CAPS \
-  "video/x-raw, format = (string) GRAY16_LE; application/x-npy; image/png"
+  "video/x-raw, format = (string) GRAY16_LE, " GST_TRIAL_SRC_SIZE_RANGES "; " \
+  "application/x-npy, " GST_TRIAL_SRC_SIZE_RANGES "; " \
+  "image/png, " GST_TRIAL_SRC_SIZE_RANGES
 
 #define GST_TYPE_TRIAL_SRC_STREAM_KIND (gst_trial_src_stream_kind_get_type ())
 GType gst_trial_src_stream_kind_get_type (void);

@@ -10,6 +10,7 @@
 #include "gsttrialconvert.h"
 #include "gsttrialsink.h"
 #include "gsttrialsrc.h"
+#include "gsttrialtypefind.h"
 
 static gboolean
 plugin_init (GstPlugin * plugin)
@@ -22,6 +23,7 @@ plugin_init (GstPlugin * plugin)
   ret |= GST_ELEMENT_REGISTER (rsbagdemux, plugin);
   ret |= GST_ELEMENT_REGISTER (trialalign, plugin);
   ret |= GST_TYPE_FIND_REGISTER (rosbag, plugin);
+  ret |= GST_TYPE_FIND_REGISTER (npy, plugin);
 
   return ret;
 }

@@ -8,17 +8,21 @@ cd "$(dirname "$0")/.."
 
 packages=(meson ninja-build pkg-config gcc libc6-dev
   libglib2.0-dev libgstreamer1.0-dev libgstreamer-plugins-base1.0-dev
-  libpng-dev libjpeg62-turbo-dev zlib1g-dev libdeflate-dev libjson-glib-dev
+  libpng-dev libjpeg62-turbo-dev zlib1g-dev libdeflate-dev libisal-dev libjson-glib-dev
   liblz4-dev libbz2-dev
   gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-good
   gstreamer1.0-x
   python3 python3-numpy python3-gi gir1.2-gstreamer-1.0
   gobject-introspection libgirepository1.0-dev)
 if [ "${1:-}" = "--test" ]; then
-  # gstreamer1.0-x: ximagesink for the preview tests under Xvfb
+  # gstreamer1.0-x: ximagesink for the preview tests under Xvfb; python3-opencv
+  # reads back the PNGs we write (tests/tools); ffmpeg is a bench contender
   packages+=(valgrind clang libclang-rt-14-dev python3-pil xvfb xauth
-    gstreamer1.0-x gstreamer1.0-plugins-base-apps parallel slurm-wlm munge python3-rosbag python3-sensor-msgs
-    python3-diagnostic-msgs)
+    gstreamer1.0-x gstreamer1.0-plugins-base-apps parallel slurm-wlm munge
+    python3-rosbag python3-sensor-msgs python3-diagnostic-msgs python3-opencv
+    ffmpeg)
+  # the citizen tests (issue 17): x264enc, glimagesink
+  packages+=(gstreamer1.0-plugins-ugly gstreamer1.0-gl)
 fi
 
 missing=()

@@ -13,6 +13,7 @@
 #include "bagjob.h"
 #include "guard.h"
 #include "metadata.h"
+#include "outputs.h"
 #include "segments.h"
 
 #define ROSBAG_MAGIC "#ROSBAG V2.0\n"
@@ -432,7 +433,8 @@ add_stream (JsonBuilder * b, BagJob * job, guint s, GError ** error)
 
   if (!first_image (job, stream, &image, error))
     return FALSE;
-  json_builder_set_member_name (b, stream_names[s]);
+  tp_metadata_set_member (b, s == COLOR ? TP_FIELD_COLOR_STREAM :
+      TP_FIELD_DEPTH_STREAM);
   json_builder_begin_object (b);
   json_builder_set_member_name (b, "stream");
   json_builder_add_string_value (b, stream->name);
@@ -462,14 +464,14 @@ add_alignment (JsonBuilder * b, const BagJob * job)
 {
   guint i;
 
-  json_builder_set_member_name (b, "depth_aligned_to");
+  tp_metadata_set_member (b, TP_FIELD_DEPTH_ALIGNED_TO);
   json_builder_add_string_value (b, job->aligned ? "color" : "none");
-  json_builder_set_member_name (b, "depth_not_aligned_reason");
+  tp_metadata_set_member (b, TP_FIELD_DEPTH_NOT_ALIGNED_REASON);
   if (job->aligned)
     json_builder_add_null_value (b);
   else
     json_builder_add_string_value (b, job->not_aligned);
-  json_builder_set_member_name (b, "depth_to_color");
+  tp_metadata_set_member (b, TP_FIELD_DEPTH_TO_COLOR);
   if (!job->has_extrinsics) {
     json_builder_add_null_value (b);
     return;
@@ -547,6 +549,10 @@ tp_bag_run (const gchar * path, const TpOptions * options,
   gint64 first, last, i;
   guint total = 0, successful = 0, failed = 0;
   gboolean interrupted = FALSE;
+  g_autofree gint64 *numbers = NULL;
+  g_autofree gchar *metadata = NULL;
+  g_autoptr (GHashTable) unpaired = NULL;
+  guint resume_index;
   gint64 t0;
   gdouble seconds;
   gint status;
@@ -607,6 +613,24 @@ tp_bag_run (const gchar * path, const TpOptions * options,
     return g_error_matches (error, TP_GUARD_ERROR, TP_GUARD_ERROR_LOCKED) ?
         2 : 3;
   }
+  /* the output folder kept whole as for trial folders (outputs.h): no
+   * earlier run's record, no stale temporary, no damaged output kept on
+   * --resume, no half frame after the run */
+  numbers = g_new (gint64, last - first + 1);
+  for (i = first; i <= last; i++)
+    numbers[i - first] = i;
+  metadata = g_build_filename (job.output_dir, "metadata.json", NULL);
+  if (g_unlink (metadata) != 0 && errno != ENOENT) {
+    g_printerr ("trial-process: cannot remove the earlier run's '%s': %s\n",
+        metadata, g_strerror (errno));
+    return 3;
+  }
+  tp_outputs_remove_stale_temporaries (job.output_dir);
+  if (options->resume && !tp_outputs_check_existing (job.output_dir, numbers,
+          last - first + 1, &resume_index, &error)) {
+    g_printerr ("trial-process: %s\n", error->message);
+    return 3;
+  }
   t0 = g_get_monotonic_time ();
   if (!build_pipeline (&job, path, options, &error)) {
     g_printerr ("trial-process: %s\n", error->message);
@@ -614,17 +638,24 @@ tp_bag_run (const gchar * path, const TpOptions * options,
   }
   pipeline_error = run_pipeline (&job, interrupt, &interrupted);
   seconds = (g_get_monotonic_time () - t0) / 1e6;
+  unpaired = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free,
+      NULL);
+  for (i = first; i <= last; i++)
+    if (job.pairs[i] < 0)
+      g_hash_table_add (unpaired, g_memdup2 (&i, sizeof i));
+  tp_outputs_remove_half_frames (job.output_dir, numbers, last - first + 1,
+      unpaired);
 
   json_builder_begin_object (b);
-  json_builder_set_member_name (b, "trial_path");
+  tp_metadata_set_member (b, TP_FIELD_TRIAL_PATH);
   json_builder_add_string_value (b, path);
-  json_builder_set_member_name (b, "trial_name");
+  tp_metadata_set_member (b, TP_FIELD_TRIAL_NAME);
   json_builder_add_string_value (b, base);
-  json_builder_set_member_name (b, "camera_id");
+  tp_metadata_set_member (b, TP_FIELD_CAMERA_ID);
   json_builder_add_null_value (b);
-  json_builder_set_member_name (b, "structure");
+  tp_metadata_set_member (b, TP_FIELD_STRUCTURE);
   json_builder_add_string_value (b, "bag");
-  json_builder_set_member_name (b, "failed_frames");
+  tp_metadata_set_member (b, TP_FIELD_FAILED_FRAMES);
   json_builder_begin_array (b);
   for (i = first; i <= last; i++) {
     const gchar *reason = NULL;
@@ -644,52 +675,52 @@ tp_bag_run (const gchar * path, const TpOptions * options,
     }
     failed++;
     json_builder_begin_object (b);
-    json_builder_set_member_name (b, "frame");
+    tp_metadata_set_entry_member (b, TP_ENTRY_FRAME);
     json_builder_add_int_value (b, i);
-    json_builder_set_member_name (b, "stream");
+    tp_metadata_set_entry_member (b, TP_ENTRY_STREAM);
     json_builder_add_string_value (b, "depth");
-    json_builder_set_member_name (b, "reason");
+    tp_metadata_set_entry_member (b, TP_ENTRY_REASON);
     json_builder_add_string_value (b, reason);
     json_builder_end_object (b);
   }
   json_builder_end_array (b);
-  json_builder_set_member_name (b, "total_frames");
+  tp_metadata_set_member (b, TP_FIELD_TOTAL_FRAMES);
   json_builder_add_int_value (b, total);
-  json_builder_set_member_name (b, "successful");
+  tp_metadata_set_member (b, TP_FIELD_SUCCESSFUL);
   json_builder_add_int_value (b, successful);
-  json_builder_set_member_name (b, "failed");
+  tp_metadata_set_member (b, TP_FIELD_FAILED);
   json_builder_add_int_value (b, failed);
-  json_builder_set_member_name (b, "unpaired_depth_frames");
+  tp_metadata_set_member (b, TP_FIELD_UNPAIRED_DEPTH_FRAMES);
   json_builder_add_int_value (b, job.n_unpaired_depth);
-  json_builder_set_member_name (b, "pairing_period_ms");
+  tp_metadata_set_member (b, TP_FIELD_PAIRING_PERIOD_MS);
   json_builder_add_double_value (b, job.period / 1e6);
-  json_builder_set_member_name (b, "frame_range");
+  tp_metadata_set_member (b, TP_FIELD_FRAME_RANGE);
   json_builder_begin_array (b);
   json_builder_add_int_value (b, first);
   json_builder_add_int_value (b, last);
   json_builder_end_array (b);
-  json_builder_set_member_name (b, "processing_time_seconds");
+  tp_metadata_set_member (b, TP_FIELD_PROCESSING_TIME_SECONDS);
   json_builder_add_double_value (b, seconds);
-  json_builder_set_member_name (b, "processing_fps");
+  tp_metadata_set_member (b, TP_FIELD_PROCESSING_FPS);
   json_builder_add_double_value (b, seconds > 0 ? successful / seconds : 0);
-  json_builder_set_member_name (b, "num_workers");
+  tp_metadata_set_member (b, TP_FIELD_NUM_WORKERS);
   json_builder_add_int_value (b, options->threads);
-  json_builder_set_member_name (b, "complete");
+  tp_metadata_set_member (b, TP_FIELD_COMPLETE);
   json_builder_add_boolean_value (b, !interrupted && pipeline_error == NULL);
-  json_builder_set_member_name (b, "interrupted");
+  tp_metadata_set_member (b, TP_FIELD_INTERRUPTED);
   json_builder_add_boolean_value (b, interrupted);
-  json_builder_set_member_name (b, "error");
+  tp_metadata_set_member (b, TP_FIELD_ERROR);
   if (pipeline_error != NULL)
     json_builder_add_string_value (b, pipeline_error);
   else
     json_builder_add_null_value (b);
-  json_builder_set_member_name (b, "output_camera");
+  tp_metadata_set_member (b, TP_FIELD_OUTPUT_CAMERA);
   json_builder_add_string_value (b, GST_TRIAL_SINGLE_CAMERA);
   device_name = gst_trial_rs_bag_get_device_info (job.rs,
       job.streams[COLOR]->device, "Name");
   serial = gst_trial_rs_bag_get_device_info (job.rs,
       job.streams[COLOR]->device, "Serial Number");
-  json_builder_set_member_name (b, "device");
+  tp_metadata_set_member (b, TP_FIELD_DEVICE);
   json_builder_begin_object (b);
   json_builder_set_member_name (b, "name");
   if (device_name)
@@ -702,7 +733,7 @@ tp_bag_run (const gchar * path, const TpOptions * options,
   else
     json_builder_add_null_value (b);
   json_builder_end_object (b);
-  json_builder_set_member_name (b, "time_window");
+  tp_metadata_set_member (b, TP_FIELD_TIME_WINDOW);
   json_builder_begin_array (b);
   json_builder_add_double_value (b, isnan (options->start_time) ? 0.0 :
       options->start_time);

@@ -20,9 +20,9 @@
 #include <unistd.h>
 #include <glib/gstdio.h>
 
-#include "gst/trial/output.h"
 #include "job.h"
 #include "metadata.h"
+#include "outputs.h"
 
 enum
 { STREAM_COLOR, STREAM_DEPTH, N_STREAMS };
@@ -88,176 +88,18 @@ job_add_failure (TpJob * job, gint64 frame, const gchar * stream,
     g_hash_table_add (job->failed_set, g_memdup2 (&frame, sizeof frame));
 }
 
-/* Names of the regular entries of @dir, or an empty set. */
-static GHashTable *
-list_names (const gchar * dir)
+/* The frame numbers of the job's layout, in order. */
+static gint64 *
+job_numbers (TpJob * job, guint * n)
 {
-  GHashTable *names = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
-      NULL);
-  GDir *d = g_dir_open (dir, 0, NULL);
-  const gchar *name;
+  gint64 *numbers;
+  guint i;
 
-  if (d == NULL)
-    return names;
-  while ((name = g_dir_read_name (d)) != NULL)
-    g_hash_table_add (names, g_strdup (name));
-  g_dir_close (d);
-  return names;
-}
-
-/* TRUE for ".frame_<digits>.<ext>.tmp-XXXXXX": the temporary name trialsink
- * gives our output files, and nothing else a user may keep there. */
-static gboolean
-is_our_temporary (const gchar * name, const gchar * ext)
-{
-  const gchar *p = name + strlen (".frame_");
-  gsize ext_len = strlen (ext);
-
-  if (!g_str_has_prefix (name, ".frame_") || !g_ascii_isdigit (*p))
-    return FALSE;
-  while (g_ascii_isdigit (*p))
-    p++;
-  if (*p++ != '.' || strncmp (p, ext, ext_len) != 0)
-    return FALSE;
-  p += ext_len;
-  return g_str_has_prefix (p, ".tmp-") && strlen (p + 5) == 6;
-}
-
-/* trialsink writes ".<name>.tmp-XXXXXX" and renames it; a process killed
- * with -9 can leave one behind. The one place they are removed, and only
- * while the job's lock is held (tp_job_run): then no other writer can be
- * making one (trialsink never removes them, not knowing who else writes). */
-static void
-remove_stale_temporaries (const gchar * dir, const gchar * ext)
-{
-  g_autoptr (GHashTable) names = list_names (dir);
-  GHashTableIter iter;
-  gpointer key;
-
-  g_hash_table_iter_init (&iter, names);
-  while (g_hash_table_iter_next (&iter, &key, NULL)) {
-    const gchar *name = key;
-    if (is_our_temporary (name, ext)) {
-      g_autofree gchar *path = g_build_filename (dir, name, NULL);
-      g_unlink (path);
-    }
-  }
-}
-
-/* With --resume, the index of the first frame that lacks one of its two
- * outputs: the frames before it are complete and are not read again. Each
- * output folder is listed once. Every existing output is checked (see
- * gst/trial/output.h); a damaged one (empty, truncated: a disk that filled
- * up, a copy cut short) is removed, so trialsink writes it again instead of
- * keeping it, and its frame counts as missing. FALSE with @error when a
- * damaged file cannot be removed: it would be kept. */
-static gboolean
-first_incomplete_frame (TpJob * job, guint * first_out, GError ** error)
-{
-  GHashTable *have[N_STREAMS];
-  gchar *dirs[N_STREAMS];
-  guint n = gst_trial_layout_get_n_frames (job->layout);
-  guint i, s, first = n;
-  GError *failure = NULL;
-
-  for (s = 0; s < N_STREAMS; s++) {
-    dirs[s] = g_build_filename (job->output_dir, stream_names[s], NULL);
-    have[s] = list_names (dirs[s]);
-  }
-  for (i = 0; i < n && failure == NULL; i++) {
-    const GstTrialFrame *frame = gst_trial_layout_get_frame (job->layout, i);
-    gboolean complete = TRUE;
-
-    for (s = 0; s < N_STREAMS && failure == NULL; s++) {
-      g_autofree gchar *path = NULL;
-      g_autoptr (GError) damage = NULL;
-      gchar name[64];
-
-      g_snprintf (name, sizeof name, "frame_%06" G_GINT64_MODIFIER "d.%s",
-          frame->number, stream_ext[s]);
-      if (!g_hash_table_contains (have[s], name)) {
-        complete = FALSE;
-        continue;
-      }
-      path = g_build_filename (dirs[s], name, NULL);
-      if (gst_trial_output_check (path, &damage))
-        continue;
-      complete = FALSE;
-      if (g_unlink (path) != 0) {
-        int errsv = errno;
-
-        g_set_error (&failure, G_FILE_ERROR, g_file_error_from_errno (errsv),
-            "%s, and cannot be removed to convert frame %" G_GINT64_FORMAT
-            " again: %s", damage->message, frame->number, g_strerror (errsv));
-        continue;
-      }
-      g_printerr ("trial-process: %s; converting frame %" G_GINT64_FORMAT
-          " again\n", damage->message, frame->number);
-    }
-    if (!complete && first == n)
-      first = i;
-  }
-  for (s = 0; s < N_STREAMS; s++) {
-    g_hash_table_unref (have[s]);
-    g_free (dirs[s]);
-  }
-  if (failure != NULL) {
-    g_propagate_error (error, failure);
-    return FALSE;
-  }
-  *first_out = first;
-  return TRUE;
-}
-
-/* A frame is written whole or not at all. Each stream writes on its own,
- * so when one fails a frame (or the job stops, or is interrupted) the other
- * may have written its half: that half is removed once the pipeline has
- * stopped, and so is a half left by an earlier run for a frame that failed
- * now. Returns the frames whose two outputs are there. */
-static guint
-remove_half_frames (TpJob * job)
-{
-  GHashTable *have[N_STREAMS];
-  gchar *dirs[N_STREAMS];
-  guint n = gst_trial_layout_get_n_frames (job->layout);
-  guint i, s, whole = 0;
-
-  for (s = 0; s < N_STREAMS; s++) {
-    dirs[s] = g_build_filename (job->output_dir, stream_names[s], NULL);
-    have[s] = list_names (dirs[s]);
-  }
-  for (i = 0; i < n; i++) {
-    const GstTrialFrame *frame = gst_trial_layout_get_frame (job->layout, i);
-    gboolean failed = g_hash_table_contains (job->failed_set, &frame->number);
-    gchar names[N_STREAMS][64];
-    guint present = 0;
-
-    for (s = 0; s < N_STREAMS; s++) {
-      g_snprintf (names[s], sizeof names[s], "frame_%06" G_GINT64_MODIFIER
-          "d.%s", frame->number, stream_ext[s]);
-      present += g_hash_table_contains (have[s], names[s]);
-    }
-    if (present == N_STREAMS && !failed) {
-      whole++;
-      continue;
-    }
-    for (s = 0; s < N_STREAMS; s++) {
-      g_autofree gchar *path = NULL;
-
-      if (!g_hash_table_contains (have[s], names[s]))
-        continue;
-      path = g_build_filename (dirs[s], names[s], NULL);
-      if (g_unlink (path) != 0 && errno != ENOENT)
-        g_printerr ("trial-process: cannot remove '%s', the %s half of "
-            "frame %" G_GINT64_FORMAT ": %s\n", path, stream_names[s],
-            frame->number, g_strerror (errno));
-    }
-  }
-  for (s = 0; s < N_STREAMS; s++) {
-    g_hash_table_unref (have[s]);
-    g_free (dirs[s]);
-  }
-  return whole;
+  *n = gst_trial_layout_get_n_frames (job->layout);
+  numbers = g_new (gint64, MAX (*n, 1));
+  for (i = 0; i < *n; i++)
+    numbers[i] = gst_trial_layout_get_frame (job->layout, i)->number;
+  return numbers;
 }
 
 /* A location pattern for trialsink: the folder, with any '%' doubled, then
@@ -677,7 +519,7 @@ tp_job_run (TpJob * job, const TpOptions * options, TpInterrupt * interrupt,
   };
   gint64 start_time = 0, last_draw = 0;
   gboolean running = TRUE, got_eos = FALSE;
-  guint s, start_index = 0;
+  guint start_index = 0;
   guint done = 0;
   g_autofree gchar *metadata = g_build_filename (job->output_dir,
       "metadata.json", NULL);
@@ -695,13 +537,15 @@ tp_job_run (TpJob * job, const TpOptions * options, TpInterrupt * interrupt,
         g_strerror (errsv));
     return FALSE;
   }
-  for (s = 0; s < N_STREAMS; s++) {
-    g_autofree gchar *dir = g_build_filename (job->output_dir,
-        stream_names[s], NULL);
-    remove_stale_temporaries (dir, stream_ext[s]);
+  tp_outputs_remove_stale_temporaries (job->output_dir);
+  if (options->resume) {
+    guint n;
+    g_autofree gint64 *numbers = job_numbers (job, &n);
+
+    if (!tp_outputs_check_existing (job->output_dir, numbers, n,
+            &start_index, error))
+      return FALSE;
   }
-  if (options->resume && !first_incomplete_frame (job, &start_index, error))
-    return FALSE;
   job->resumed_from = start_index;
   if (start_index == job->total_frames) {
     job->successful = job->total_frames;
@@ -806,7 +650,13 @@ tp_job_run (TpJob * job, const TpOptions * options, TpInterrupt * interrupt,
   job_tally (job, pipeline, progress, got_eos, start_time);
   /* What is on disk decides: the other half of a failed or unfinished
    * frame goes. */
-  job->successful = remove_half_frames (job);
+  {
+    guint n;
+    g_autofree gint64 *numbers = job_numbers (job, &n);
+
+    job->successful = tp_outputs_remove_half_frames (job->output_dir,
+        numbers, n, job->failed_set);
+  }
   done = MIN (progress[STREAM_COLOR].frames, progress[STREAM_DEPTH].frames);
   if (options->progress_bar) {
     draw_progress (job, job->complete ? job->total_frames - job->resumed_from :

@@ -1,12 +1,101 @@
-/* trial-process: builds metadata.json with json-glib and writes it
- * atomically. */
+/* trial-process: metadata.json. Owns its schema (the table of fields
+ * below), building it with json-glib and writing it atomically, and
+ * reading it back for --summarize. */
 #include <errno.h>
 #include <math.h>
+#include <stdarg.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <glib/gstdio.h>
 
 #include "config.h"
 #include "metadata.h"
+
+/* What the reader checks of a field is its kind; FIELD_KIND_OTHER fields
+ * are written only. */
+typedef enum
+{
+  FIELD_KIND_OTHER,             /* not read back */
+  FIELD_KIND_COUNT,             /* an integer 0..G_MAXUINT */
+  FIELD_KIND_NUMBER,            /* a finite number >= 0; 0 when absent */
+  FIELD_KIND_TEXT,              /* a string, or null; "" when absent */
+  FIELD_KIND_FLAG,              /* true or false; FALSE when absent */
+  FIELD_KIND_LIST,              /* failed_frames: an array of entries */
+} FieldKind;
+
+static const struct
+{
+  const gchar *name;
+  FieldKind kind;
+  gboolean required;            /* when read back */
+} fields[TP_N_FIELDS] = {
+  [TP_FIELD_TRIAL_PATH] = {"trial_path", FIELD_KIND_OTHER, FALSE},
+  [TP_FIELD_TRIAL_NAME] = {"trial_name", FIELD_KIND_OTHER, FALSE},
+  [TP_FIELD_CAMERA_ID] = {"camera_id", FIELD_KIND_OTHER, FALSE},
+  [TP_FIELD_STRUCTURE] = {"structure", FIELD_KIND_OTHER, FALSE},
+  [TP_FIELD_TOTAL_FRAMES] = {"total_frames", FIELD_KIND_COUNT, TRUE},
+  [TP_FIELD_SUCCESSFUL] = {"successful", FIELD_KIND_COUNT, TRUE},
+  [TP_FIELD_FAILED] = {"failed", FIELD_KIND_COUNT, TRUE},
+  [TP_FIELD_FRAME_RANGE] = {"frame_range", FIELD_KIND_OTHER, FALSE},
+  [TP_FIELD_PROCESSING_TIME_SECONDS] =
+      {"processing_time_seconds", FIELD_KIND_NUMBER, FALSE},
+  [TP_FIELD_PROCESSING_FPS] = {"processing_fps", FIELD_KIND_NUMBER, FALSE},
+  [TP_FIELD_NUM_WORKERS] = {"num_workers", FIELD_KIND_OTHER, FALSE},
+  [TP_FIELD_COMPLETE] = {"complete", FIELD_KIND_FLAG, TRUE},
+  [TP_FIELD_INTERRUPTED] = {"interrupted", FIELD_KIND_FLAG, FALSE},
+  [TP_FIELD_ERROR] = {"error", FIELD_KIND_TEXT, FALSE},
+  [TP_FIELD_OUTPUT_CAMERA] = {"output_camera", FIELD_KIND_OTHER, FALSE},
+  [TP_FIELD_TIMESTAMP_NAMED] = {"timestamp_named", FIELD_KIND_OTHER, FALSE},
+  [TP_FIELD_UNPAIRED_DEPTH_FRAMES] =
+      {"unpaired_depth_frames", FIELD_KIND_OTHER, FALSE},
+  [TP_FIELD_RESUMED_FROM_FRAMES] =
+      {"resumed_from_frames", FIELD_KIND_OTHER, FALSE},
+  [TP_FIELD_CONVERTED_FRAMES] = {"converted_frames", FIELD_KIND_COUNT, FALSE},
+  [TP_FIELD_FAILED_FRAMES] = {"failed_frames", FIELD_KIND_LIST, FALSE},
+  [TP_FIELD_COLOR_FORMAT] = {"color_format", FIELD_KIND_OTHER, FALSE},
+  [TP_FIELD_COLOR_SHAPE] = {"color_shape", FIELD_KIND_OTHER, FALSE},
+  [TP_FIELD_DEPTH_FORMAT] = {"depth_format", FIELD_KIND_OTHER, FALSE},
+  [TP_FIELD_DEPTH_SHAPE] = {"depth_shape", FIELD_KIND_OTHER, FALSE},
+  [TP_FIELD_DEPTH_SCALE] = {"depth_scale", FIELD_KIND_OTHER, FALSE},
+  [TP_FIELD_COLOR_MODE] = {"color_mode", FIELD_KIND_OTHER, FALSE},
+  [TP_FIELD_VERIFY] = {"verify", FIELD_KIND_OTHER, FALSE},
+  [TP_FIELD_COMPRESSION_LEVEL] = {"compression_level", FIELD_KIND_OTHER, FALSE},
+  [TP_FIELD_STREAM_FPS] = {"stream_fps", FIELD_KIND_OTHER, FALSE},
+  [TP_FIELD_BYTES_WRITTEN] = {"bytes_written", FIELD_KIND_OTHER, FALSE},
+  [TP_FIELD_FINISHED_AT] = {"finished_at", FIELD_KIND_OTHER, FALSE},
+  [TP_FIELD_TOOL] = {"tool", FIELD_KIND_OTHER, FALSE},
+  [TP_FIELD_PAIRING_PERIOD_MS] =
+      {"pairing_period_ms", FIELD_KIND_OTHER, FALSE},
+  [TP_FIELD_DEVICE] = {"device", FIELD_KIND_OTHER, FALSE},
+  [TP_FIELD_COLOR_STREAM] = {"color", FIELD_KIND_OTHER, FALSE},
+  [TP_FIELD_DEPTH_STREAM] = {"depth", FIELD_KIND_OTHER, FALSE},
+  [TP_FIELD_TIME_WINDOW] = {"time_window", FIELD_KIND_OTHER, FALSE},
+  [TP_FIELD_DEPTH_ALIGNED_TO] = {"depth_aligned_to", FIELD_KIND_OTHER, FALSE},
+  [TP_FIELD_DEPTH_NOT_ALIGNED_REASON] =
+      {"depth_not_aligned_reason", FIELD_KIND_OTHER, FALSE},
+  [TP_FIELD_DEPTH_TO_COLOR] = {"depth_to_color", FIELD_KIND_OTHER, FALSE},
+};
+
+static const gchar *const entry_fields[TP_N_ENTRY_FIELDS] = {
+  [TP_ENTRY_FRAME] = "frame",
+  [TP_ENTRY_STREAM] = "stream",
+  [TP_ENTRY_REASON] = "reason",
+  [TP_ENTRY_FILE] = "file",
+};
+
+static const gchar *const stream_names[2] = { "color", "depth" };
+
+void
+tp_metadata_set_member (JsonBuilder * b, TpMetadataField field)
+{
+  json_builder_set_member_name (b, fields[field].name);
+}
+
+void
+tp_metadata_set_entry_member (JsonBuilder * b, TpMetadataEntryField field)
+{
+  json_builder_set_member_name (b, entry_fields[field]);
+}
 
 /* File names are bytes and may not be UTF-8 (a trial copied from another
  * system); JSON is UTF-8, so such text is written with U+FFFD in place of the
@@ -20,9 +109,9 @@ add_text (JsonBuilder * b, const gchar * text)
 }
 
 static void
-add_shape (JsonBuilder * b, const gchar * name, guint height, guint width)
+add_shape (JsonBuilder * b, TpMetadataField field, guint height, guint width)
 {
-  json_builder_set_member_name (b, name);
+  tp_metadata_set_member (b, field);
   if (height == 0 || width == 0) {
     json_builder_add_null_value (b);
     return;
@@ -200,77 +289,77 @@ tp_metadata_build (const TpJob * job, const TpOptions * options)
 
   json_builder_begin_object (b);
   /* The seed's fields. */
-  json_builder_set_member_name (b, "trial_path");
+  tp_metadata_set_member (b, TP_FIELD_TRIAL_PATH);
   add_text (b, job->trial_path);
-  json_builder_set_member_name (b, "trial_name");
+  tp_metadata_set_member (b, TP_FIELD_TRIAL_NAME);
   add_text (b, gst_trial_layout_get_trial_name (layout));
-  json_builder_set_member_name (b, "camera_id");
+  tp_metadata_set_member (b, TP_FIELD_CAMERA_ID);
   if (gst_trial_layout_get_camera (layout))
     add_text (b, gst_trial_layout_get_camera (layout));
   else
     json_builder_add_null_value (b);
-  json_builder_set_member_name (b, "structure");
+  tp_metadata_set_member (b, TP_FIELD_STRUCTURE);
   json_builder_add_string_value (b,
       gst_trial_structure_to_string (gst_trial_layout_get_structure (layout)));
-  json_builder_set_member_name (b, "total_frames");
+  tp_metadata_set_member (b, TP_FIELD_TOTAL_FRAMES);
   json_builder_add_int_value (b, job->total_frames);
-  json_builder_set_member_name (b, "successful");
+  tp_metadata_set_member (b, TP_FIELD_SUCCESSFUL);
   json_builder_add_int_value (b, job->successful);
-  json_builder_set_member_name (b, "failed");
+  tp_metadata_set_member (b, TP_FIELD_FAILED);
   json_builder_add_int_value (b, job->failed);
-  json_builder_set_member_name (b, "frame_range");
+  tp_metadata_set_member (b, TP_FIELD_FRAME_RANGE);
   json_builder_begin_array (b);
   json_builder_add_int_value (b, gst_trial_layout_get_first_frame (layout));
   json_builder_add_int_value (b, gst_trial_layout_get_last_frame (layout));
   json_builder_end_array (b);
-  json_builder_set_member_name (b, "processing_time_seconds");
+  tp_metadata_set_member (b, TP_FIELD_PROCESSING_TIME_SECONDS);
   json_builder_add_double_value (b, tp_json_round2 (job->processing_time));
-  json_builder_set_member_name (b, "processing_fps");
+  tp_metadata_set_member (b, TP_FIELD_PROCESSING_FPS);
   json_builder_add_double_value (b, tp_json_round2 (job->processing_fps));
-  json_builder_set_member_name (b, "num_workers");
+  tp_metadata_set_member (b, TP_FIELD_NUM_WORKERS);
   json_builder_add_int_value (b, options->threads);
 
   /* Ours. */
-  json_builder_set_member_name (b, "complete");
+  tp_metadata_set_member (b, TP_FIELD_COMPLETE);
   json_builder_add_boolean_value (b, job->complete);
-  json_builder_set_member_name (b, "interrupted");
+  tp_metadata_set_member (b, TP_FIELD_INTERRUPTED);
   json_builder_add_boolean_value (b, job->interrupted);
-  json_builder_set_member_name (b, "error");
+  tp_metadata_set_member (b, TP_FIELD_ERROR);
   if (job->error)
     add_text (b, job->error);
   else
     json_builder_add_null_value (b);
-  json_builder_set_member_name (b, "output_camera");
+  tp_metadata_set_member (b, TP_FIELD_OUTPUT_CAMERA);
   add_text (b, gst_trial_layout_get_output_camera (layout));
   /* rs-convert 2.35+ exports named by timestamp: frames numbered in time
    * order, depth paired by time; depth files left unpaired are counted */
-  json_builder_set_member_name (b, "timestamp_named");
+  tp_metadata_set_member (b, TP_FIELD_TIMESTAMP_NAMED);
   json_builder_add_boolean_value (b,
       gst_trial_layout_is_timestamp_named (layout));
-  json_builder_set_member_name (b, "unpaired_depth_frames");
+  tp_metadata_set_member (b, TP_FIELD_UNPAIRED_DEPTH_FRAMES);
   json_builder_add_int_value (b,
       gst_trial_layout_get_n_unpaired_depth (layout));
-  json_builder_set_member_name (b, "resumed_from_frames");
+  tp_metadata_set_member (b, TP_FIELD_RESUMED_FROM_FRAMES);
   json_builder_add_int_value (b, job->resumed_from);
   /* processing_fps and processing_time_seconds are rounded: --summarize
    * adds these up instead */
-  json_builder_set_member_name (b, "converted_frames");
+  tp_metadata_set_member (b, TP_FIELD_CONVERTED_FRAMES);
   json_builder_add_int_value (b, job->converted);
-  json_builder_set_member_name (b, "failed_frames");
+  tp_metadata_set_member (b, TP_FIELD_FAILED_FRAMES);
   json_builder_begin_array (b);
   for (i = 0; i < job->failures->len; i++) {
     const TpFailure *f = &g_array_index (job->failures, TpFailure, i);
     g_autofree gchar *file = failure_file (layout, f);
 
     json_builder_begin_object (b);
-    json_builder_set_member_name (b, "frame");
+    tp_metadata_set_entry_member (b, TP_ENTRY_FRAME);
     json_builder_add_int_value (b, f->frame);
-    json_builder_set_member_name (b, "stream");
+    tp_metadata_set_entry_member (b, TP_ENTRY_STREAM);
     json_builder_add_string_value (b, f->stream ? f->stream : "");
-    json_builder_set_member_name (b, "reason");
+    tp_metadata_set_entry_member (b, TP_ENTRY_REASON);
     add_text (b, f->reason ? f->reason : "");
     /* The converter does not know file names; the layout does. */
-    json_builder_set_member_name (b, "file");
+    tp_metadata_set_entry_member (b, TP_ENTRY_FILE);
     if (file)
       add_text (b, file);
     else
@@ -278,38 +367,40 @@ tp_metadata_build (const TpJob * job, const TpOptions * options)
     json_builder_end_object (b);
   }
   json_builder_end_array (b);
-  json_builder_set_member_name (b, "color_format");
+  tp_metadata_set_member (b, TP_FIELD_COLOR_FORMAT);
   json_builder_add_string_value (b,
       gst_trial_color_format_to_string (gst_trial_layout_get_color_format
           (layout)));
-  add_shape (b, "color_shape", gst_trial_layout_get_color_height (layout),
+  add_shape (b, TP_FIELD_COLOR_SHAPE,
+      gst_trial_layout_get_color_height (layout),
       gst_trial_layout_get_color_width (layout));
-  json_builder_set_member_name (b, "depth_format");
+  tp_metadata_set_member (b, TP_FIELD_DEPTH_FORMAT);
   json_builder_add_string_value (b,
       gst_trial_depth_format_to_string (gst_trial_layout_get_depth_format
           (layout)));
-  add_shape (b, "depth_shape", gst_trial_layout_get_depth_height (layout),
+  add_shape (b, TP_FIELD_DEPTH_SHAPE,
+      gst_trial_layout_get_depth_height (layout),
       gst_trial_layout_get_depth_width (layout));
-  json_builder_set_member_name (b, "depth_scale");
+  tp_metadata_set_member (b, TP_FIELD_DEPTH_SCALE);
   json_builder_add_double_value (b, gst_trial_layout_get_depth_scale (layout));
-  json_builder_set_member_name (b, "color_mode");
+  tp_metadata_set_member (b, TP_FIELD_COLOR_MODE);
   json_builder_add_string_value (b, options->color_mode);
-  json_builder_set_member_name (b, "verify");
+  tp_metadata_set_member (b, TP_FIELD_VERIFY);
   json_builder_add_string_value (b, options->verify);
-  json_builder_set_member_name (b, "compression_level");
+  tp_metadata_set_member (b, TP_FIELD_COMPRESSION_LEVEL);
   json_builder_add_int_value (b, options->compression_level);
-  json_builder_set_member_name (b, "stream_fps");
+  tp_metadata_set_member (b, TP_FIELD_STREAM_FPS);
   json_builder_begin_object (b);
-  json_builder_set_member_name (b, "color");
+  json_builder_set_member_name (b, stream_names[0]);
   json_builder_add_double_value (b, tp_json_round2 (job->stream_fps[0]));
-  json_builder_set_member_name (b, "depth");
+  json_builder_set_member_name (b, stream_names[1]);
   json_builder_add_double_value (b, tp_json_round2 (job->stream_fps[1]));
   json_builder_end_object (b);
-  json_builder_set_member_name (b, "bytes_written");
+  tp_metadata_set_member (b, TP_FIELD_BYTES_WRITTEN);
   json_builder_add_int_value (b, job->bytes_written);
-  json_builder_set_member_name (b, "finished_at");
+  tp_metadata_set_member (b, TP_FIELD_FINISHED_AT);
   json_builder_add_string_value (b, finished);
-  json_builder_set_member_name (b, "tool");
+  tp_metadata_set_member (b, TP_FIELD_TOOL);
   json_builder_add_string_value (b, "trial-process " VERSION);
   json_builder_end_object (b);
 
@@ -331,4 +422,311 @@ tp_metadata_write (JsonNode * node, const gchar * dir, GError ** error)
   text = tp_json_to_string (node, TRUE);
   /* g_file_set_contents writes a temporary file and renames it. */
   return g_file_set_contents (path, text, -1, error);
+}
+
+/* ---- reading it back (--summarize) ---- */
+
+G_DEFINE_QUARK (tp-metadata-error-quark, tp_metadata_error);
+
+/* A metadata.json of a 100,000-frame job whose every frame failed is
+ * ~30 MB. */
+#define MAX_METADATA_BYTES (64 * 1024 * 1024)
+
+static const gchar *
+describe (JsonNode * node)
+{
+  if (JSON_NODE_HOLDS_NULL (node))
+    return "null";
+  if (JSON_NODE_HOLDS_OBJECT (node))
+    return "an object";
+  if (JSON_NODE_HOLDS_ARRAY (node))
+    return "an array";
+  switch (json_node_get_value_type (node)) {
+    case G_TYPE_STRING:
+      return "a string";
+    case G_TYPE_BOOLEAN:
+      return "a boolean";
+    default:
+      return "a number";
+  }
+}
+
+static gboolean
+holds (JsonNode * node, GType type)
+{
+  return JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) ==
+      type;
+}
+
+/* Sets a TP_METADATA_ERROR_INVALID error; FALSE. */
+static gboolean
+invalid (GError ** error, const gchar * format, ...) G_GNUC_PRINTF (2, 3);
+
+static gboolean
+invalid (GError ** error, const gchar * format, ...)
+{
+  va_list args;
+
+  va_start (args, format);
+  g_propagate_error (error, g_error_new_valist (TP_METADATA_ERROR,
+          TP_METADATA_ERROR_INVALID, format, args));
+  va_end (args);
+  return FALSE;
+}
+
+/* A frame count as trial-process writes it: an integer that fits a guint. */
+static gboolean
+get_count (JsonObject * o, TpMetadataField field, guint64 * out,
+    GError ** error)
+{
+  const gchar *name = fields[field].name;
+  JsonNode *node = json_object_get_member (o, name);
+  gint64 v;
+
+  g_assert (fields[field].kind == FIELD_KIND_COUNT);
+  if (node == NULL)
+    return invalid (error, "field '%s' is missing", name);
+  if (!holds (node, G_TYPE_INT64))
+    return invalid (error, "field '%s' is %s, expected an integer", name,
+        describe (node));
+  v = json_node_get_int (node);
+  if (v < 0 || v > G_MAXUINT)
+    return invalid (error, "field '%s' is %" G_GINT64_FORMAT ", expected 0 "
+        "to %u", name, v, G_MAXUINT);
+  *out = v;
+  return TRUE;
+}
+
+/* A time or rate: a finite number >= 0, 0 when absent. JSON writers print
+ * 2.0 as 2, so integers are numbers too. */
+static gboolean
+get_number (JsonObject * o, TpMetadataField field, gdouble * out,
+    GError ** error)
+{
+  const gchar *name = fields[field].name;
+  JsonNode *node = json_object_get_member (o, name);
+
+  g_assert (fields[field].kind == FIELD_KIND_NUMBER);
+  *out = 0;
+  if (node == NULL)
+    return TRUE;
+  if (holds (node, G_TYPE_INT64))
+    *out = json_node_get_int (node);
+  else if (holds (node, G_TYPE_DOUBLE))
+    *out = json_node_get_double (node);
+  else
+    return invalid (error, "field '%s' is %s, expected a number", name,
+        describe (node));
+  if (!isfinite (*out) || *out < 0)
+    return invalid (error, "field '%s' is %g, expected a number >= 0", name,
+        *out);
+  return TRUE;
+}
+
+/* The member @name if it is a string, "" if it is absent or null. */
+static gboolean
+get_text (JsonObject * o, const gchar * name, const gchar ** out,
+    GError ** error)
+{
+  JsonNode *node = json_object_get_member (o, name);
+
+  *out = "";
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+    return TRUE;
+  if (!holds (node, G_TYPE_STRING))
+    return invalid (error, "field '%s' is %s, expected a string", name,
+        describe (node));
+  *out = json_node_get_string (node);
+  return TRUE;
+}
+
+static gboolean
+get_flag (JsonObject * o, TpMetadataField field, gboolean * out,
+    GError ** error)
+{
+  const gchar *name = fields[field].name;
+  JsonNode *node = json_object_get_member (o, name);
+
+  g_assert (fields[field].kind == FIELD_KIND_FLAG);
+  *out = FALSE;
+  if (node == NULL) {
+    if (fields[field].required)
+      return invalid (error, "field '%s' is missing", name);
+    return TRUE;
+  }
+  if (!holds (node, G_TYPE_BOOLEAN))
+    return invalid (error, "field '%s' is %s, expected true or false", name,
+        describe (node));
+  *out = json_node_get_boolean (node);
+  return TRUE;
+}
+
+static gint
+compare_failures (gconstpointer a, gconstpointer b)
+{
+  const TpFailure *fa = a, *fb = b;
+
+  if (fa->frame != fb->frame)
+    return fa->frame < fb->frame ? -1 : 1;
+  return strcmp (fa->stream, fb->stream);
+}
+
+static void
+failure_clear (gpointer data)
+{
+  TpFailure *f = data;
+
+  g_free (f->stream);
+  g_free (f->reason);
+}
+
+/* Every entry is checked; they are listed by frame number (metadata.json
+ * has them in the order the streams reported them). */
+static gboolean
+read_failed_frames (TpMetadataRecord * record, JsonObject * o,
+    GError ** error)
+{
+  const gchar *name = fields[TP_FIELD_FAILED_FRAMES].name;
+  JsonNode *node = json_object_get_member (o, name);
+  JsonArray *list;
+  guint i, n;
+
+  if (node == NULL)
+    return TRUE;
+  if (!JSON_NODE_HOLDS_ARRAY (node))
+    return invalid (error, "field '%s' is %s, expected an array", name,
+        describe (node));
+  list = json_node_get_array (node);
+  n = json_array_get_length (list);
+  for (i = 0; i < n; i++) {
+    JsonNode *item = json_array_get_element (list, i);
+    JsonObject *entry;
+    JsonNode *frame;
+    const gchar *stream, *reason;
+    TpFailure f;
+
+    if (!JSON_NODE_HOLDS_OBJECT (item))
+      return invalid (error, "%s[%u] is %s, expected an object", name, i,
+          describe (item));
+    entry = json_node_get_object (item);
+    frame = json_object_get_member (entry, entry_fields[TP_ENTRY_FRAME]);
+    if (frame == NULL || !holds (frame, G_TYPE_INT64))
+      return invalid (error, "%s[%u] has no integer '%s'", name, i,
+          entry_fields[TP_ENTRY_FRAME]);
+    if (!get_text (entry, entry_fields[TP_ENTRY_STREAM], &stream, error)
+        || !get_text (entry, entry_fields[TP_ENTRY_REASON], &reason, error))
+      return FALSE;
+    f.frame = json_node_get_int (frame);
+    f.stream = g_strdup (stream);
+    f.reason = g_strdup (reason);
+    g_array_append_val (record->failed_frames, f);
+  }
+  g_array_sort (record->failed_frames, compare_failures);
+  return TRUE;
+}
+
+static gboolean
+read_fields (TpMetadataRecord * record, JsonObject * o, GError ** error)
+{
+  const gchar *text;
+  gdouble fps;
+
+  if (!get_count (o, TP_FIELD_TOTAL_FRAMES, &record->total_frames, error)
+      || !get_count (o, TP_FIELD_SUCCESSFUL, &record->successful, error)
+      || !get_count (o, TP_FIELD_FAILED, &record->failed, error)
+      || !get_flag (o, TP_FIELD_COMPLETE, &record->complete, error)
+      || !get_flag (o, TP_FIELD_INTERRUPTED, &record->interrupted, error)
+      || !get_text (o, fields[TP_FIELD_ERROR].name, &text, error)
+      || !get_number (o, TP_FIELD_PROCESSING_TIME_SECONDS,
+          &record->processing_time_seconds, error)
+      || !get_number (o, TP_FIELD_PROCESSING_FPS, &fps, error)
+      || !read_failed_frames (record, o, error))
+    return FALSE;
+  record->error = g_strdup (text);
+  if (record->successful + record->failed > record->total_frames)
+    return invalid (error, "%s (%" G_GUINT64_FORMAT ") + %s (%"
+        G_GUINT64_FORMAT ") is more than %s (%" G_GUINT64_FORMAT ")",
+        fields[TP_FIELD_SUCCESSFUL].name, record->successful,
+        fields[TP_FIELD_FAILED].name, record->failed,
+        fields[TP_FIELD_TOTAL_FRAMES].name, record->total_frames);
+  /* The frames of the last run: converted_frames, or from a metadata.json
+   * without it, processing_fps times its time. */
+  if (json_object_has_member (o, fields[TP_FIELD_CONVERTED_FRAMES].name)) {
+    guint64 converted;
+
+    if (!get_count (o, TP_FIELD_CONVERTED_FRAMES, &converted, error))
+      return FALSE;
+    record->converted_frames = converted;
+  } else {
+    record->converted_frames = fps * record->processing_time_seconds;
+  }
+  return TRUE;
+}
+
+static gboolean
+read_metadata (const gchar * path, TpMetadataRecord * record,
+    GError ** error)
+{
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  g_autoptr (GError) local = NULL;
+  g_autofree gchar *text = NULL;
+  JsonNode *root;
+  GStatBuf st;
+  gsize len;
+
+  /* Checked before reading: reading a FIFO would block. */
+  if (g_stat (path, &st) != 0) {
+    int errsv = errno;
+
+    g_set_error (error, TP_METADATA_ERROR, TP_METADATA_ERROR_READ,
+        "cannot read '%s': %s", path, g_strerror (errsv));
+    return FALSE;
+  }
+  if (!S_ISREG (st.st_mode)) {
+    g_set_error (error, TP_METADATA_ERROR, TP_METADATA_ERROR_READ,
+        "'%s' is not a regular file", path);
+    return FALSE;
+  }
+  if (st.st_size > MAX_METADATA_BYTES) {
+    g_set_error (error, TP_METADATA_ERROR, TP_METADATA_ERROR_READ,
+        "'%s' is %" G_GINT64_FORMAT " bytes, more than the limit of %d",
+        path, (gint64) st.st_size, MAX_METADATA_BYTES);
+    return FALSE;
+  }
+  if (!g_file_get_contents (path, &text, &len, error))
+    return FALSE;
+  if (!json_parser_load_from_data (parser, text, len, &local))
+    return invalid (error, "'%s' is not JSON: %s", path, local->message);
+  root = json_parser_get_root (parser);
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+    return invalid (error, "'%s' holds %s, expected an object", path,
+        root ? describe (root) : "nothing");
+  if (!read_fields (record, json_node_get_object (root), error)) {
+    g_prefix_error (error, "'%s': ", path);
+    return FALSE;
+  }
+  return TRUE;
+}
+
+gboolean
+tp_metadata_read (const gchar * path, TpMetadataRecord * record,
+    GError ** error)
+{
+  memset (record, 0, sizeof (*record));
+  record->failed_frames = g_array_new (FALSE, TRUE, sizeof (TpFailure));
+  g_array_set_clear_func (record->failed_frames, failure_clear);
+  if (!read_metadata (path, record, error)) {
+    /* Nothing of a half-read file is trusted. */
+    tp_metadata_record_clear (record);
+    return FALSE;
+  }
+  return TRUE;
+}
+
+void
+tp_metadata_record_clear (TpMetadataRecord * record)
+{
+  g_clear_pointer (&record->error, g_free);
+  g_clear_pointer (&record->failed_frames, g_array_unref);
+  memset (record, 0, sizeof (*record));
 }

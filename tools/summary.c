@@ -1,6 +1,7 @@
 /* trial-process --summarize: walks an output folder, reads each job's
- * metadata.json and prints the totals and every job that is incomplete or
- * has failed frames, as text or as one JSON object.
+ * metadata.json (tp_metadata_read(): metadata.c owns its schema) and
+ * prints the totals and every job that is incomplete or has failed frames,
+ * as text or as one JSON object.
  *
  * A job is a folder holding metadata.json, or color/ or depth/ without it: a
  * job writes metadata.json only when it ends, so one without it was killed
@@ -27,8 +28,6 @@
  * deep tree given by mistake cannot keep it going (symlinks are never
  * followed, so there are no loops). */
 #define MAX_DEPTH 8
-/* metadata.json of a 100,000-frame job whose every frame failed is ~30 MB. */
-#define MAX_METADATA_BYTES (64 * 1024 * 1024)
 /* Failed frames shown per job; the rest stay in its metadata.json. */
 #define MAX_FAILED_SHOWN 10
 
@@ -41,337 +40,48 @@ typedef enum
   JOB_NO_METADATA,
   JOB_BAD_METADATA,
   JOB_DAMAGED,
-} JobState;
+} JobOutputState;
 
 static const gchar *const state_names[] = {
   "complete", "interrupted", "stopped", "incomplete", "no-metadata",
   "bad-metadata", "damaged"
 };
 
-typedef struct
-{
-  gint64 frame;
-  gchar *stream;
-  gchar *reason;
-} FailedFrame;
-
+/* One job's output folder as --summarize finds it (the job itself is
+ * trial-process's TpJob, job.h). */
 typedef struct
 {
   gchar *name;                  /* folder relative to the root */
   gchar *dir;                   /* folder as a path */
-  JobState state;
+  JobOutputState state;
   gchar *reason;                /* the job's error, or what is wrong */
   gboolean counted;             /* the counts come from metadata.json */
   guint64 total, successful, failed;
   gdouble seconds;              /* processing time of its last run */
   gdouble converted;            /* frames its last run converted */
-  GArray *failures;             /* FailedFrame, by frame number */
+  GArray *failures;             /* TpFailure, by frame number */
   GPtrArray *damaged;           /* what is wrong with each damaged output */
-} Job;
+} JobOutput;
 
 typedef struct
 {
   const gchar *root;
-  GPtrArray *jobs;              /* Job */
+  GPtrArray *jobs;              /* JobOutput */
   GHashTable *trials;           /* folders holding the jobs */
   GPtrArray *unreadable;        /* messages about folders not listed */
 } Summary;
 
 static void
-failed_frame_clear (gpointer data)
+job_output_free (gpointer data)
 {
-  FailedFrame *f = data;
-
-  g_free (f->stream);
-  g_free (f->reason);
-}
-
-static void
-job_free (gpointer data)
-{
-  Job *job = data;
+  JobOutput *job = data;
 
   g_free (job->name);
   g_free (job->dir);
   g_free (job->reason);
-  g_array_unref (job->failures);
+  g_clear_pointer (&job->failures, g_array_unref);
   g_ptr_array_unref (job->damaged);
   g_free (job);
-}
-
-static const gchar *
-describe (JsonNode * node)
-{
-  if (JSON_NODE_HOLDS_NULL (node))
-    return "null";
-  if (JSON_NODE_HOLDS_OBJECT (node))
-    return "an object";
-  if (JSON_NODE_HOLDS_ARRAY (node))
-    return "an array";
-  switch (json_node_get_value_type (node)) {
-    case G_TYPE_STRING:
-      return "a string";
-    case G_TYPE_BOOLEAN:
-      return "a boolean";
-    default:
-      return "a number";
-  }
-}
-
-static gboolean
-holds (JsonNode * node, GType type)
-{
-  return JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) ==
-      type;
-}
-
-/* A frame count as trial-process writes it: an integer that fits a guint.
- * Sets @why when it is missing or is not one. */
-static gboolean
-get_count (JsonObject * o, const gchar * name, guint64 * out, gchar ** why)
-{
-  JsonNode *node = json_object_get_member (o, name);
-  gint64 v;
-
-  if (node == NULL) {
-    *why = g_strdup_printf ("field '%s' is missing", name);
-    return FALSE;
-  }
-  if (!holds (node, G_TYPE_INT64)) {
-    *why = g_strdup_printf ("field '%s' is %s, expected an integer", name,
-        describe (node));
-    return FALSE;
-  }
-  v = json_node_get_int (node);
-  if (v < 0 || v > G_MAXUINT) {
-    *why = g_strdup_printf ("field '%s' is %" G_GINT64_FORMAT ", expected 0 "
-        "to %u", name, v, G_MAXUINT);
-    return FALSE;
-  }
-  *out = v;
-  return TRUE;
-}
-
-/* A time or rate: a finite number >= 0, 0 when absent. JSON writers print
- * 2.0 as 2, so integers are numbers too. */
-static gboolean
-get_number (JsonObject * o, const gchar * name, gdouble * out, gchar ** why)
-{
-  JsonNode *node = json_object_get_member (o, name);
-
-  *out = 0;
-  if (node == NULL)
-    return TRUE;
-  if (holds (node, G_TYPE_INT64))
-    *out = json_node_get_int (node);
-  else if (holds (node, G_TYPE_DOUBLE))
-    *out = json_node_get_double (node);
-  else {
-    *why = g_strdup_printf ("field '%s' is %s, expected a number", name,
-        describe (node));
-    return FALSE;
-  }
-  if (!isfinite (*out) || *out < 0) {
-    *why = g_strdup_printf ("field '%s' is %g, expected a number >= 0", name,
-        *out);
-    return FALSE;
-  }
-  return TRUE;
-}
-
-/* The member @name if it is a string, "" if it is absent or null. */
-static gboolean
-get_text (JsonObject * o, const gchar * name, const gchar ** out,
-    gchar ** why)
-{
-  JsonNode *node = json_object_get_member (o, name);
-
-  *out = "";
-  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
-    return TRUE;
-  if (!holds (node, G_TYPE_STRING)) {
-    *why = g_strdup_printf ("field '%s' is %s, expected a string", name,
-        describe (node));
-    return FALSE;
-  }
-  *out = json_node_get_string (node);
-  return TRUE;
-}
-
-static gboolean
-get_flag (JsonObject * o, const gchar * name, gboolean required,
-    gboolean * out, gchar ** why)
-{
-  JsonNode *node = json_object_get_member (o, name);
-
-  *out = FALSE;
-  if (node == NULL) {
-    if (required)
-      *why = g_strdup_printf ("field '%s' is missing", name);
-    return !required;
-  }
-  if (!holds (node, G_TYPE_BOOLEAN)) {
-    *why = g_strdup_printf ("field '%s' is %s, expected true or false", name,
-        describe (node));
-    return FALSE;
-  }
-  *out = json_node_get_boolean (node);
-  return TRUE;
-}
-
-static gint
-compare_failures (gconstpointer a, gconstpointer b)
-{
-  const FailedFrame *fa = a, *fb = b;
-
-  if (fa->frame != fb->frame)
-    return fa->frame < fb->frame ? -1 : 1;
-  return strcmp (fa->stream, fb->stream);
-}
-
-/* Every entry is checked; they are listed by frame number (metadata.json
- * has them in the order the streams reported them). */
-static gboolean
-read_failed_frames (Job * job, JsonObject * o, gchar ** why)
-{
-  JsonNode *node = json_object_get_member (o, "failed_frames");
-  JsonArray *list;
-  guint i, n;
-
-  if (node == NULL)
-    return TRUE;
-  if (!JSON_NODE_HOLDS_ARRAY (node)) {
-    *why = g_strdup_printf ("field 'failed_frames' is %s, expected an array",
-        describe (node));
-    return FALSE;
-  }
-  list = json_node_get_array (node);
-  n = json_array_get_length (list);
-  for (i = 0; i < n; i++) {
-    JsonNode *item = json_array_get_element (list, i);
-    JsonObject *entry;
-    JsonNode *frame;
-    const gchar *stream, *reason;
-    FailedFrame f;
-
-    if (!JSON_NODE_HOLDS_OBJECT (item)) {
-      *why = g_strdup_printf ("failed_frames[%u] is %s, expected an object",
-          i, describe (item));
-      return FALSE;
-    }
-    entry = json_node_get_object (item);
-    frame = json_object_get_member (entry, "frame");
-    if (frame == NULL || !holds (frame, G_TYPE_INT64)) {
-      *why = g_strdup_printf ("failed_frames[%u] has no integer 'frame'", i);
-      return FALSE;
-    }
-    if (!get_text (entry, "stream", &stream, why)
-        || !get_text (entry, "reason", &reason, why))
-      return FALSE;
-    f.frame = json_node_get_int (frame);
-    f.stream = g_strdup (stream);
-    f.reason = g_strdup (reason);
-    g_array_append_val (job->failures, f);
-  }
-  g_array_sort (job->failures, compare_failures);
-  return TRUE;
-}
-
-/* Fills @job from the object trial-process writes (tools/metadata.c); FALSE
- * with @why when a field it needs is missing or wrong. */
-static gboolean
-read_fields (Job * job, JsonObject * o, gchar ** why)
-{
-  gboolean complete, interrupted;
-  const gchar *error;
-  gdouble fps;
-
-  if (!get_count (o, "total_frames", &job->total, why)
-      || !get_count (o, "successful", &job->successful, why)
-      || !get_count (o, "failed", &job->failed, why)
-      || !get_flag (o, "complete", TRUE, &complete, why)
-      || !get_flag (o, "interrupted", FALSE, &interrupted, why)
-      || !get_text (o, "error", &error, why)
-      || !get_number (o, "processing_time_seconds", &job->seconds, why)
-      || !get_number (o, "processing_fps", &fps, why)
-      || !read_failed_frames (job, o, why))
-    return FALSE;
-  if (job->successful + job->failed > job->total) {
-    *why = g_strdup_printf ("successful (%" G_GUINT64_FORMAT ") + failed (%"
-        G_GUINT64_FORMAT ") is more than total_frames (%" G_GUINT64_FORMAT
-        ")", job->successful, job->failed, job->total);
-    return FALSE;
-  }
-  job->counted = TRUE;
-  /* The frames of the last run: converted_frames, or from a metadata.json
-   * without it, processing_fps times its time. */
-  if (json_object_has_member (o, "converted_frames")) {
-    guint64 converted;
-
-    if (!get_count (o, "converted_frames", &converted, why))
-      return FALSE;
-    job->converted = converted;
-  } else {
-    job->converted = fps * job->seconds;
-  }
-  if (complete)
-    job->state = JOB_COMPLETE;
-  else if (interrupted)
-    job->state = JOB_INTERRUPTED;
-  else if (*error) {
-    job->state = JOB_STOPPED;
-    job->reason = g_strdup (error);
-  } else
-    job->state = JOB_INCOMPLETE;
-  return TRUE;
-}
-
-/* FALSE with @why when @path is not a metadata.json that can be read. */
-static gboolean
-read_metadata (Job * job, const gchar * path, gchar ** why)
-{
-  g_autoptr (JsonParser) parser = json_parser_new ();
-  g_autoptr (GError) error = NULL;
-  g_autofree gchar *text = NULL;
-  JsonNode *root;
-  GStatBuf st;
-  gsize len;
-
-  /* Checked before reading: reading a FIFO would block. */
-  if (g_stat (path, &st) != 0) {
-    *why = g_strdup_printf ("cannot read '%s': %s", path, g_strerror (errno));
-    return FALSE;
-  }
-  if (!S_ISREG (st.st_mode)) {
-    *why = g_strdup_printf ("'%s' is not a regular file", path);
-    return FALSE;
-  }
-  if (st.st_size > MAX_METADATA_BYTES) {
-    *why = g_strdup_printf ("'%s' is %" G_GINT64_FORMAT " bytes, more than "
-        "the limit of %d", path, (gint64) st.st_size, MAX_METADATA_BYTES);
-    return FALSE;
-  }
-  if (!g_file_get_contents (path, &text, &len, &error)) {
-    *why = g_strdup (error->message);
-    return FALSE;
-  }
-  if (!json_parser_load_from_data (parser, text, len, &error)) {
-    *why = g_strdup_printf ("'%s' is not JSON: %s", path, error->message);
-    return FALSE;
-  }
-  root = json_parser_get_root (parser);
-  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root)) {
-    *why = g_strdup_printf ("'%s' holds %s, expected an object", path,
-        root ? describe (root) : "nothing");
-    return FALSE;
-  }
-  if (!read_fields (job, json_node_get_object (root), why)) {
-    gchar *where = g_strdup_printf ("'%s': %s", path, *why);
-    g_free (*why);
-    *why = where;
-    return FALSE;
-  }
-  return TRUE;
 }
 
 static gint
@@ -384,7 +94,7 @@ compare_names (gconstpointer a, gconstpointer b)
  * whole, in name order. Temporary files (".name.tmp-XXXXXX") are not
  * outputs. */
 static void
-check_outputs (Job * job, const gchar * stream, const gchar * ext)
+check_outputs (JobOutput * job, const gchar * stream, const gchar * ext)
 {
   g_autofree gchar *dir = g_build_filename (job->dir, stream, NULL);
   g_autoptr (GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
@@ -410,29 +120,51 @@ check_outputs (Job * job, const gchar * stream, const gchar * ext)
   }
 }
 
+/* Takes the counts, times and failed frames of @record; the state from
+ * its flags and error. */
+static void
+job_output_take_record (JobOutput * job, TpMetadataRecord * record)
+{
+  job->counted = TRUE;
+  job->total = record->total_frames;
+  job->successful = record->successful;
+  job->failed = record->failed;
+  job->seconds = record->processing_time_seconds;
+  job->converted = record->converted_frames;
+  g_clear_pointer (&job->failures, g_array_unref);
+  job->failures = g_steal_pointer (&record->failed_frames);
+  if (record->complete)
+    job->state = JOB_COMPLETE;
+  else if (record->interrupted)
+    job->state = JOB_INTERRUPTED;
+  else if (*record->error) {
+    job->state = JOB_STOPPED;
+    job->reason = g_strdup (record->error);
+  } else
+    job->state = JOB_INCOMPLETE;
+  tp_metadata_record_clear (record);
+}
+
 static void
 add_job (Summary * s, const gchar * dir, const gchar * rel,
     gboolean has_metadata)
 {
-  Job *job = g_new0 (Job, 1);
+  JobOutput *job = g_new0 (JobOutput, 1);
   g_autofree gchar *path = g_build_filename (dir, "metadata.json", NULL);
-  gchar *why = NULL;
+  g_autoptr (GError) error = NULL;
+  TpMetadataRecord record;
 
   job->dir = g_strdup (dir);
   job->name = g_strdup (*rel ? rel : dir);
-  job->failures = g_array_new (FALSE, TRUE, sizeof (FailedFrame));
-  g_array_set_clear_func (job->failures, failed_frame_clear);
+  job->failures = g_array_new (FALSE, TRUE, sizeof (TpFailure));
   job->damaged = g_ptr_array_new_with_free_func (g_free);
   if (!has_metadata)
     job->state = JOB_NO_METADATA;
-  else if (!read_metadata (job, path, &why)) {
-    /* Nothing of a half-read file is trusted. */
+  else if (tp_metadata_read (path, &record, &error))
+    job_output_take_record (job, &record);
+  else {
     job->state = JOB_BAD_METADATA;
-    job->reason = why;
-    job->counted = FALSE;
-    job->total = job->successful = job->failed = 0;
-    job->seconds = job->converted = 0;
-    g_array_set_size (job->failures, 0);
+    job->reason = g_strdup (error->message);
   }
   check_outputs (job, "color", ".png");
   check_outputs (job, "depth", ".npy");
@@ -510,7 +242,7 @@ add_up (const Summary * s)
   guint i;
 
   for (i = 0; i < s->jobs->len; i++) {
-    const Job *job = g_ptr_array_index (s->jobs, i);
+    const JobOutput *job = g_ptr_array_index (s->jobs, i);
     if (job->state == JOB_COMPLETE)
       t.complete++;
     else
@@ -536,14 +268,14 @@ status_of (const Summary * s, const Totals * t)
 }
 
 static gboolean
-is_problem (const Job * job)
+is_problem (const JobOutput * job)
 {
   return job->state != JOB_COMPLETE || job->failed > 0
       || job->damaged->len > 0;
 }
 
 static void
-print_job (const Job * job)
+print_job (const JobOutput * job)
 {
   guint i, shown = MIN (job->failures->len, MAX_FAILED_SHOWN);
 
@@ -559,7 +291,7 @@ print_job (const Job * job)
         job->reason ? job->reason : "", job->successful, job->total,
         job->failed);
   for (i = 0; i < shown; i++) {
-    const FailedFrame *f = &g_array_index (job->failures, FailedFrame, i);
+    const TpFailure *f = &g_array_index (job->failures, TpFailure, i);
     printf ("    frame %" G_GINT64_FORMAT " %s: %s\n", f->frame, f->stream,
         f->reason);
   }
@@ -601,7 +333,7 @@ print_text (const Summary * s, const Totals * t, TpSummaryStatus status)
   if (t->incomplete > 0 || t->with_failures > 0) {
     printf ("incomplete jobs and failed frames:\n");
     for (i = 0; i < s->jobs->len; i++) {
-      const Job *job = g_ptr_array_index (s->jobs, i);
+      const JobOutput *job = g_ptr_array_index (s->jobs, i);
       if (is_problem (job))
         print_job (job);
     }
@@ -645,7 +377,7 @@ add_int (JsonBuilder * b, const gchar * name, gint64 value)
 }
 
 static void
-add_count (JsonBuilder * b, const gchar * name, const Job * job,
+add_count (JsonBuilder * b, const gchar * name, const JobOutput * job,
     guint64 value)
 {
   json_builder_set_member_name (b, name);
@@ -656,7 +388,7 @@ add_count (JsonBuilder * b, const gchar * name, const Job * job,
 }
 
 static void
-build_job (JsonBuilder * b, const Job * job)
+build_job (JsonBuilder * b, const JobOutput * job)
 {
   guint i, shown = MIN (job->failures->len, MAX_FAILED_SHOWN);
 
@@ -671,7 +403,7 @@ build_job (JsonBuilder * b, const Job * job)
   json_builder_set_member_name (b, "failed_frames");
   json_builder_begin_array (b);
   for (i = 0; i < shown; i++) {
-    const FailedFrame *f = &g_array_index (job->failures, FailedFrame, i);
+    const TpFailure *f = &g_array_index (job->failures, TpFailure, i);
     json_builder_begin_object (b);
     add_int (b, "frame", f->frame);
     add_text (b, "stream", f->stream);
@@ -719,7 +451,7 @@ print_json (const Summary * s, const Totals * t, TpSummaryStatus status)
   json_builder_set_member_name (b, "problems");
   json_builder_begin_array (b);
   for (i = 0; i < s->jobs->len; i++) {
-    const Job *job = g_ptr_array_index (s->jobs, i);
+    const JobOutput *job = g_ptr_array_index (s->jobs, i);
     if (is_problem (job))
       build_job (b, job);
   }
@@ -758,7 +490,7 @@ tp_summarize (const gchar * root, gboolean json)
     return TP_SUMMARY_NO_OUTPUT;
   }
 
-  s.jobs = g_ptr_array_new_with_free_func (job_free);
+  s.jobs = g_ptr_array_new_with_free_func (job_output_free);
   s.trials = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   s.unreadable = g_ptr_array_new_with_free_func (g_free);
   walk (&s, root, "", 0);

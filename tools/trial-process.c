@@ -80,17 +80,19 @@ on_signal (int sig)
     _exit (EXIT_INTERRUPTED);
 }
 
+/* A (trial, camera) the command line asks for, before it is scanned; each
+ * becomes a TpJob (job.h). */
 typedef struct
 {
   gchar *trial;
   gchar *camera;
   gchar *error;                 /* why the trial could not be listed */
-} JobSpec;
+} TrialCamera;
 
 static void
-job_spec_clear (gpointer data)
+trial_camera_clear (gpointer data)
 {
-  JobSpec *spec = data;
+  TrialCamera *spec = data;
   g_free (spec->trial);
   g_free (spec->camera);
   g_free (spec->error);
@@ -225,23 +227,23 @@ static GArray *
 list_jobs (gchar ** trials, GPtrArray * named, const gchar * camera,
     gboolean all)
 {
-  GArray *specs = g_array_new (FALSE, TRUE, sizeof (JobSpec));
+  GArray *specs = g_array_new (FALSE, TRUE, sizeof (TrialCamera));
   gchar **t;
 
-  g_array_set_clear_func (specs, job_spec_clear);
+  g_array_set_clear_func (specs, trial_camera_clear);
   for (t = trials; *t; t++) {
     GPtrArray *cams = g_ptr_array_index (named, t - trials);
-    JobSpec spec = { g_strdup (*t), g_strdup (camera), NULL };
+    TrialCamera spec = { g_strdup (*t), g_strdup (camera), NULL };
     guint c;
 
     for (c = 0; c < cams->len; c++) {
-      JobSpec cam = { g_strdup (*t), g_strdup (g_ptr_array_index (cams, c)),
+      TrialCamera cam = { g_strdup (*t), g_strdup (g_ptr_array_index (cams, c)),
         NULL
       };
       g_array_append_val (specs, cam);
     }
     if (cams->len > 0) {
-      job_spec_clear (&spec);
+      trial_camera_clear (&spec);
       continue;
     }
     if (all) {
@@ -254,7 +256,7 @@ list_jobs (gchar ** trials, GPtrArray * named, const gchar * camera,
         const gchar *const *cams = gst_trial_layout_get_cameras (layout);
         g_free (spec.trial);
         for (; *cams; cams++) {
-          JobSpec cam = { g_strdup (*t), g_strdup (*cams), NULL };
+          TrialCamera cam = { g_strdup (*t), g_strdup (*cams), NULL };
           g_array_append_val (specs, cam);
         }
         continue;
@@ -464,18 +466,17 @@ main (int argc, char **argv)
     {"verify", 0, 0, G_OPTION_ARG_STRING, &verify,
         "PNG check before a copy (default: data)", "chunks|data"},
     {"compression-level", 0, 0, G_OPTION_ARG_INT, &level,
-        "zlib level of written PNGs, 0-9 (default 1)", "N"},
+        "PNG level: 1-3 igzip, 0/4-9 zlib (default 1)", "N"},
     {"depth-size", 0, 0, G_OPTION_ARG_STRING, &depth_size,
         "Shape of .raw depth frames (default: by size)", "WxH"},
     {"start-time", 0, 0, G_OPTION_ARG_DOUBLE, &start_time,
-        ".bag: first second to convert, from the first frame", "S"},
+        ".bag: from S seconds after its first frame", "S"},
     {"end-time", 0, 0, G_OPTION_ARG_DOUBLE, &end_time,
-        ".bag: convert frames before this second", "E"},
+        ".bag: up to (not at) E seconds", "E"},
     {"segments", 0, 0, G_OPTION_ARG_FILENAME, &segments_file,
-        ".bag: one trial per row of a CSV name,start,end (seconds)",
-        "FILE"},
+        ".bag: a trial per CSV row name,start,end", "FILE"},
     {"align", 0, 0, G_OPTION_ARG_STRING, &align,
-        ".bag depth aligned to the color camera (default: color)",
+        ".bag depth aligned to color (default) or not",
         "color|none"},
     {"resume", 0, 0, G_OPTION_ARG_NONE, &resume,
         "Keep the frames an earlier run wrote", NULL},
@@ -671,7 +672,7 @@ main (int argc, char **argv)
   jobs = g_ptr_array_new_with_free_func ((GDestroyNotify) tp_job_free);
   bags = g_ptr_array_new_with_free_func (g_free);
   for (i = 0; i < specs->len && !interrupt.signals; i++) {
-    JobSpec *spec = &g_array_index (specs, JobSpec, i);
+    TrialCamera *spec = &g_array_index (specs, TrialCamera, i);
     GstTrialScanOptions scan = GST_TRIAL_SCAN_OPTIONS_INIT;
     g_autoptr (GstTrialLayout) layout = NULL;
     g_autoptr (GError) job_error = NULL;

@@ -90,14 +90,6 @@ handle_sample (Stream * stream, GstSample * sample)
     return FALSE;
   }
   stream->frames++;
-  /* A frame trialsrc could not read or trialconvert could not convert: an
-   * empty GAP buffer with its frame number, the reason is a bus warning. */
-  if (GST_BUFFER_FLAG_IS_SET (buffer, GST_BUFFER_FLAG_GAP)) {
-    stream->missing++;
-    g_print ("%s frame %" G_GUINT64_FORMAT ": missing\n", stream->name,
-        GST_BUFFER_OFFSET (buffer));
-    return TRUE;
-  }
   if (!gst_video_info_from_caps (&info, caps)
       || !gst_video_frame_map (&frame, &info, buffer, GST_MAP_READ)) {
     g_printerr ("%s frame %" G_GUINT64_FORMAT ": cannot map a %s buffer of %"
@@ -112,6 +104,23 @@ handle_sample (Stream * stream, GstSample * sample)
     print_depth (GST_BUFFER_OFFSET (buffer), &frame);
   gst_video_frame_unmap (&frame);
   return TRUE;
+}
+
+/* A frame trialsrc could not read or trialconvert could not convert comes
+ * as a GAP event in its place, its number in the field "trial-frame"; the
+ * reason is a bus warning. Other events are of no interest here. */
+static void
+handle_event (Stream * stream, GstEvent * event)
+{
+  gint64 number;
+
+  if (GST_EVENT_TYPE (event) != GST_EVENT_GAP
+      || !gst_structure_get_int64 (gst_event_get_structure (event),
+          "trial-frame", &number))
+    return;
+  stream->frames++;
+  stream->missing++;
+  g_print ("%s frame %" G_GINT64_FORMAT ": missing\n", stream->name, number);
 }
 
 /* Errors end the run; warnings (one per frame that failed) are shown. */
@@ -165,16 +174,21 @@ run (GstElement * pipeline)
    * bus is watched too. */
   while (ok && !(streams[0].eos && streams[1].eos)) {
     for (guint i = 0; ok && i < G_N_ELEMENTS (streams); i++) {
-      g_autoptr (GstSample) sample = NULL;
+      GstMiniObject *object;
 
       if (streams[i].eos)
         continue;
-      sample = gst_app_sink_try_pull_sample (streams[i].sink,
+      /* samples and events in stream order */
+      object = gst_app_sink_try_pull_object (streams[i].sink,
           50 * GST_MSECOND);
-      if (sample != NULL)
-        ok = handle_sample (&streams[i], sample);
+      if (object != NULL && GST_IS_SAMPLE (object))
+        ok = handle_sample (&streams[i], GST_SAMPLE (object));
+      else if (object != NULL && GST_IS_EVENT (object))
+        handle_event (&streams[i], GST_EVENT (object));
       else if (gst_app_sink_is_eos (streams[i].sink))
         streams[i].eos = TRUE;
+      if (object != NULL)
+        gst_mini_object_unref (object);
     }
     ok = ok && handle_bus (bus, 0);
   }

@@ -5,13 +5,16 @@
  *            └ depth ─ trialconvert ─ videoconvert ─┴ compositor ─
  *                                           textoverlay ─ videosink
  *
- *   trial-preview [--camera camN] [--live] [--seconds N] [--sink NAME] TRIAL
+ *   trial-preview [--camera camN] [--live] [--seconds N] [--sink NAME]
+ *                 [--report-shown] TRIAL
  *
  * The depth panel is placed right of the color one once trialsrc has posted
  * its trial-layout message (which carries the frame size), before the first
  * frame reaches the compositor. The textoverlay shows the number of the
  * color frame (its buffer offset) and the color trialconvert's frames per
  * second (from its trial-stats messages). */
+#include <stdio.h>
+
 #include <gst/gst.h>
 
 typedef struct
@@ -36,6 +39,21 @@ typedef struct
   "  ! mix.sink_0 " \
   "src.depth ! queue ! trialconvert colormap=turbo ! video/x-raw,format=RGB " \
   "  ! videoconvert ! mix.sink_1"
+
+/* --report-shown: "shown N" on stdout as the N-th picture reaches the video
+ * sink, so that a script can take a screenshot once something is shown
+ * (examples/screenshot.sh) instead of guessing a time. */
+static GstPadProbeReturn
+report_shown (GstPad * pad, GstPadProbeInfo * info, gpointer user_data)
+{
+  guint *shown = user_data;
+
+  (void) pad;
+  (void) info;
+  g_print ("shown %u\n", ++*shown);
+  fflush (stdout);
+  return GST_PAD_PROBE_OK;
+}
 
 /* Before each color frame goes on: its number and the fps on the window. */
 static GstPadProbeReturn
@@ -153,7 +171,8 @@ main (int argc, char **argv)
 {
   g_autofree gchar *camera = NULL;
   g_autofree gchar *sink_name = NULL;
-  gboolean live = FALSE;
+  gboolean live = FALSE, report = FALSE;
+  guint shown = 0;
   gint seconds = 0;
   GOptionEntry entries[] = {
     {"camera", 'c', 0, G_OPTION_ARG_STRING, &camera,
@@ -162,6 +181,8 @@ main (int argc, char **argv)
         "Make trialsrc a live source (frames pushed at its framerate)", NULL},
     {"seconds", 't', 0, G_OPTION_ARG_INT, &seconds,
         "Stop after N seconds (default 0: at the end of the trial)", "N"},
+    {"report-shown", 0, 0, G_OPTION_ARG_NONE, &report,
+        "Print 'shown N' as the N-th picture reaches the video sink", NULL},
     {"sink", 0, 0, G_OPTION_ARG_STRING, &sink_name,
         "Video sink (default autovideosink)", "NAME"},
     G_OPTION_ENTRY_NULL
@@ -185,7 +206,7 @@ main (int argc, char **argv)
   if (argc != 2 || seconds < 0 || (sink_name != NULL
           && !g_regex_match_simple ("^[a-z0-9]+$", sink_name, 0, 0))) {
     g_printerr ("usage: %s [--camera camN] [--live] [--seconds N] "
-        "[--sink NAME] TRIAL\n", argv[0]);
+        "[--sink NAME] [--report-shown] TRIAL\n", argv[0]);
     return 2;
   }
 
@@ -211,6 +232,14 @@ main (int argc, char **argv)
       NULL);
   gst_object_unref (pad);
   gst_object_unref (element);
+  if (report) {
+    element = gst_bin_get_by_name (GST_BIN (pipeline), "sink");
+    pad = gst_element_get_static_pad (element, "sink");
+    gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER, report_shown, &shown,
+        NULL);
+    gst_object_unref (pad);
+    gst_object_unref (element);
+  }
   bus = gst_element_get_bus (pipeline);
   gst_bus_set_sync_handler (bus, on_sync_message, &app, NULL);
   gst_bus_add_signal_watch (bus);

@@ -18,6 +18,7 @@ plugin: GST_PLUGIN_PATH=build/plugin, or an installed gst-trial. As a module:
         ...
 """
 import argparse
+import collections
 import io
 import sys
 
@@ -105,6 +106,22 @@ def read_trial(trial, camera=None, on_stats=print, on_warning=print):
     if camera:
         src.set_property("camera", camera)
     sinks = {name: pipeline.get_by_name(name) for name in ("color", "depth")}
+    # A failed frame of raw video is a GAP event, its number in the field
+    # "trial-frame" (appsink hands out samples only): seen at the sink pad,
+    # in stream order, before any later frame can be pulled.
+    failed = {name: collections.deque() for name in sinks}
+
+    def on_gap(_pad, info, name):
+        event = info.get_event()
+        if event.type == Gst.EventType.GAP:
+            ok, number = event.get_structure().get_int64("trial-frame")
+            if ok:
+                failed[name].append(number)
+        return Gst.PadProbeReturn.OK
+
+    for name, sink in sinks.items():
+        sink.get_static_pad("sink").add_probe(
+            Gst.PadProbeType.EVENT_DOWNSTREAM, on_gap, name)
     bus = pipeline.get_bus()
     types = (Gst.MessageType.ERROR | Gst.MessageType.WARNING
              | Gst.MessageType.ELEMENT)
@@ -120,8 +137,13 @@ def read_trial(trial, camera=None, on_stats=print, on_warning=print):
             for name, sink in list(sinks.items()):
                 sample = sink.emit("try-pull-sample", 50 * Gst.MSECOND)
                 if sample is not None:
-                    yield (name, *_to_array(sample))
+                    number, array = _to_array(sample)
+                    while failed[name] and failed[name][0] < number:
+                        yield name, failed[name].popleft(), None
+                    yield name, number, array
                 elif sink.get_property("eos"):
+                    while failed[name]:
+                        yield name, failed[name].popleft(), None
                     del sinks[name]
             while (msg := bus.pop_filtered(types)) is not None:
                 _handle_message(msg, on_stats, on_warning)

@@ -13,6 +13,7 @@
 #include "gst/trial/error.h"
 #include "gst/trial/jpeg.h"
 #include "gst/trial/layout.h"
+#include "gst/trial/pngcodec.h"
 #include "gst/trial/raw.h"
 
 static gboolean

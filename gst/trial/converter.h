@@ -15,7 +15,7 @@
 #include "gst/trial/colormap.h"
 #include "gst/trial/image.h"
 #include "gst/trial/npy.h"
-#include "gst/trial/png.h"
+#include "gst/trial/pngverify.h"
 
 G_BEGIN_DECLS
 

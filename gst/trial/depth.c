@@ -8,7 +8,7 @@
 #include "gst/trial/error.h"
 #include "gst/trial/image.h"
 #include "gst/trial/npy.h"
-#include "gst/trial/png.h"
+#include "gst/trial/pngcodec.h"
 #include "gst/trial/raw.h"
 
 const gchar *

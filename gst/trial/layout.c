@@ -1,41 +1,29 @@
 /* gst-trial: the layout scan (TRIAL_FORMAT.md §1).
  *
  * Owns deciding, once per trial, the structure, the camera, the color and
- * depth folders, the files of every frame and the depth format, shape and
- * scale. Every folder involved is listed exactly once with readdir(); the
- * per-frame work is string matching against those listings, so a scan costs
- * no stat(), glob or listing per frame. All frame paths live in one
- * GStringChunk and all frames in one GArray, so 100,000 frames take a few
- * MB. */
+ * depth folders and the files of every frame; the sizes, depth format and
+ * scale read from the first files are probe.c's. Every folder involved is
+ * listed exactly once with readdir(); the per-frame work is string matching
+ * against those listings, so a scan costs no stat(), glob or listing per
+ * frame. All frame paths live in one GStringChunk and all frames in one
+ * GArray, so 100,000 frames take a few MB. */
 #include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
-#include <math.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <unistd.h>
 #include <glib/gstdio.h>
 
 #include "gst/trial/layout.h"
-#include "gst/trial/bmp.h"
 #include "gst/trial/error.h"
-#include "gst/trial/jpeg.h"
-#include "gst/trial/png.h"
-#include "gst/trial/raw.h"
-
-/* Digits of a frame number in a name form (frame_%06d): at most 18. */
-#define MAX_FRAME_DIGITS 18
+#include "gst/trial/framename.h"
+#include "gst/trial/probe.h"
 
 /* A frame's file name is usually its folder's first name with another
- * number: prefix + the number printed with at least @width digits + suffix
+ * number: prefix + the number printed with at least width digits + suffix
  * (e.g. "frame_" %06d ".png"). Only names that are not are stored, so the
- * frame index takes ~32 bytes a frame instead of two full paths. */
-typedef struct
-{
-  gchar *prefix;                /* NULL: no usual name (none parsed yet) */
-  gchar *suffix;
-  gint width;
-} NameForm;
+ * frame index takes ~32 bytes a frame instead of two full paths. A form
+ * whose prefix is NULL has not been learnt yet. */
+typedef GstTrialFrameName NameForm;
 
 /* One frame: the public part first, so that it can be handed out. */
 typedef struct
@@ -45,43 +33,6 @@ typedef struct
   const gchar *depth_name;      /* likewise (depth_format NONE: no file) */
 } FrameEntry;
 
-static void
-name_form_clear (NameForm * form)
-{
-  g_clear_pointer (&form->prefix, g_free);
-  g_clear_pointer (&form->suffix, g_free);
-}
-
-/* Learns the usual form from @name, the file of frame @number: its last
- * run of digits that spells @number. FALSE if there is none. */
-static gboolean
-name_form_learn (NameForm * form, const gchar * name, gint64 number)
-{
-  const gchar *end = name + strlen (name), *digits_end, *digits;
-
-  for (digits_end = end; digits_end > name; digits_end--) {
-    if (g_ascii_isdigit (digits_end[-1]))
-      break;
-  }
-  for (digits = digits_end; digits > name && g_ascii_isdigit (digits[-1]);)
-    digits--;
-  if (digits == digits_end || digits_end - digits > MAX_FRAME_DIGITS
-      || g_ascii_strtoll (digits, NULL, 10) != number)
-    return FALSE;
-  form->prefix = g_strndup (name, digits - name);
-  form->suffix = g_strdup (digits_end);
-  form->width = digits_end - digits;
-  return TRUE;
-}
-
-/* The usual name of frame @number (@form must have been learnt). */
-static gchar *
-name_form_name (const NameForm * form, gint64 number)
-{
-  return g_strdup_printf ("%s%0*" G_GINT64_FORMAT "%s", form->prefix,
-      form->width, number, form->suffix);
-}
-
 /* NULL when @name is the usual one for @number (learning the form from
  * the first name), else @name kept in @chunk. */
 static const gchar *
@@ -90,9 +41,9 @@ name_form_keep (NameForm * form, GStringChunk * chunk, const gchar * name,
 {
   g_autofree gchar *usual = NULL;
 
-  if (form->prefix == NULL && !name_form_learn (form, name, number))
+  if (form->prefix == NULL && !gst_trial_frame_name_learn (form, name, number))
     return g_string_chunk_insert (chunk, name);
-  usual = name_form_name (form, number);
+  usual = gst_trial_frame_name_format (form, number);
   return strcmp (usual, name) == 0 ? NULL :
       g_string_chunk_insert (chunk, name);
 }
@@ -104,7 +55,7 @@ frame_file_path (const gchar * dir, const NameForm * form, const gchar * name,
   g_autofree gchar *usual = NULL;
 
   if (name == NULL)
-    name = usual = name_form_name (form, number);
+    name = usual = gst_trial_frame_name_format (form, number);
   return g_build_filename (dir, name, NULL);
 }
 
@@ -136,17 +87,6 @@ struct _GstTrialLayout
   guint n_unpaired_depth;       /* depth files paired with no color frame */
 };
 
-/* How many depth files are tried before the shape is left undecided. */
-#define MAX_DEPTH_PROBES 8
-
-/* What is read of the first color file to learn its size: the PNG
- * signature and IHDR take 33 bytes; JPEG and BMP are read whole (JPEG's SOF
- * may follow large EXIF/ICC segments) up to a bound against hostile files. */
-#define PNG_HEAD_BYTES 64
-#define COLOR_FILE_MAX_BYTES (64u * 1024 * 1024)
-
-/* Used when no depth file tells: RealSense depth is uint16 millimetres. */
-#define DEFAULT_DEPTH_SCALE 0.001
 
 static const struct
 {
@@ -171,47 +111,38 @@ static const struct
   {".png", GST_TRIAL_DEPTH_PNG},
 };
 
-/* A file name form such as frame_%06d: the text up to and including the
- * last '_', and the printf field width of the number. */
-typedef struct
-{
-  const gchar *prefix;
-  gsize prefix_len;
-  guint width;
-} NamePattern;
-
+/* The name forms a folder's files are tried in, such as "frame_" %06d:
+ * the text up to and including the last '_' and the digits, zero-padded;
+ * the extension is not part of them. */
 #define MAX_PATTERNS 8
 
 typedef struct
 {
-  NamePattern p[MAX_PATTERNS];
+  GstTrialFrameName p[MAX_PATTERNS];
   guint n;
 } NamePatterns;
 
 static void
 name_patterns_add (NamePatterns * patterns, const gchar * prefix, guint width)
 {
-  NamePattern *p;
-
   g_assert (patterns->n < MAX_PATTERNS);
-  p = &patterns->p[patterns->n++];
-  p->prefix = prefix;
-  p->prefix_len = strlen (prefix);
-  p->width = width;
+  gst_trial_frame_name_init (&patterns->p[patterns->n++], prefix, width, "");
 }
 
-/* TRUE when "prefix" + digits is what printf ("%s%0*d", prefix, width, n)
- * writes for the number the digits spell. */
-static gboolean
-name_pattern_matches (const NamePattern * p, const gchar * name,
-    gsize prefix_len, gsize n_digits)
+static void
+name_patterns_clear (NamePatterns * patterns)
 {
-  if (prefix_len != p->prefix_len || memcmp (name, p->prefix, prefix_len) != 0)
-    return FALSE;
-  return n_digits == p->width || (n_digits > p->width
-      && name[prefix_len] != '0');
+  guint i;
+
+  for (i = 0; i < patterns->n; i++)
+    gst_trial_frame_name_clear (&patterns->p[i]);
+  patterns->n = 0;
 }
 
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (NamePatterns, name_patterns_clear);
+
+/* The first pattern whose form @name's prefix and digits are, or
+ * patterns->n. */
 static guint
 name_patterns_rank (const NamePatterns * patterns, const gchar * name,
     gsize prefix_len, gsize n_digits)
@@ -219,7 +150,8 @@ name_patterns_rank (const NamePatterns * patterns, const gchar * name,
   guint i;
 
   for (i = 0; i < patterns->n; i++) {
-    if (name_pattern_matches (&patterns->p[i], name, prefix_len, n_digits))
+    if (gst_trial_frame_name_spells (&patterns->p[i], name,
+            prefix_len + n_digits))
       return i;
   }
   return patterns->n;
@@ -516,20 +448,16 @@ depth_listing_new (gchar * dir, GError ** error)
   return g_steal_pointer (&listing);
 }
 
-/* Copies @prefix, @digits and @ext into @buf; FALSE if they do not fit
- * (then no such file can exist: names are shorter than NAME_MAX). */
+/* The name of frame @number in form @p with extension @ext, in @buf;
+ * FALSE if it does not fit (then no such file can exist: names are shorter
+ * than NAME_MAX). */
 static gboolean
-compose_name (gchar * buf, gsize size, const NamePattern * p,
-    const gchar * digits, gsize n_digits, const gchar * ext)
+compose_name (gchar * buf, gsize size, const GstTrialFrameName * p,
+    gint64 number, const gchar * ext)
 {
-  gsize ext_len = strlen (ext);
+  gsize len = gst_trial_frame_name_format_to (p, number, buf, size);
 
-  if (p->prefix_len + n_digits + ext_len >= size)
-    return FALSE;
-  memcpy (buf, p->prefix, p->prefix_len);
-  memcpy (buf + p->prefix_len, digits, n_digits);
-  memcpy (buf + p->prefix_len + n_digits, ext, ext_len + 1);
-  return TRUE;
+  return len > 0 && g_strlcpy (buf + len, ext, size - len) < size - len;
 }
 
 /* The depth file of frame @number: the first name of the candidates, in
@@ -539,23 +467,16 @@ static const gchar *
 find_depth_name (const DepthListing * listing, const NamePatterns * patterns,
     gboolean ext_major, gint64 number, GstTrialDepthFormat * format)
 {
-  gchar digits4[24], digits6[24], buf[512];
-  gsize len4, len6;
+  gchar buf[512];
   guint n_exts = G_N_ELEMENTS (depth_exts);
   guint k;
-
-  len4 = g_snprintf (digits4, sizeof digits4, "%04" G_GINT64_FORMAT, number);
-  len6 = g_snprintf (digits6, sizeof digits6, "%06" G_GINT64_FORMAT, number);
 
   for (k = 0; k < patterns->n * n_exts; k++) {
     guint pi = ext_major ? k % patterns->n : k / n_exts;
     guint ei = ext_major ? k / patterns->n : k % n_exts;
-    const NamePattern *p = &patterns->p[pi];
-    const gchar *digits = p->width == 4 ? digits4 : digits6;
-    gsize n_digits = p->width == 4 ? len4 : len6;
     const gchar *found;
 
-    if (!compose_name (buf, sizeof buf, p, digits, n_digits,
+    if (!compose_name (buf, sizeof buf, &patterns->p[pi], number,
             depth_exts[ei].ext))
       continue;
     found = g_hash_table_lookup (listing->names, buf);
@@ -567,226 +488,25 @@ find_depth_name (const DepthListing * listing, const NamePatterns * patterns,
   return NULL;
 }
 
-/* ---- reading the first files ---- */
-
-/* Up to @limit bytes from the start of the regular file @path; @whole says
- * whether that is all of it. NULL when it cannot be read. */
-static guint8 *
-read_head (const gchar * path, gsize limit, gsize * size, gboolean * whole)
-{
-  struct stat st;
-  guint8 *data;
-  gsize want, got = 0;
-  int fd;
-
-  /* O_NONBLOCK: a FIFO would block the scan until a writer comes; it is
-   * refused below as not a regular file. */
-  fd = g_open (path, O_RDONLY | O_CLOEXEC | O_NONBLOCK, 0);
-  if (fd < 0)
-    return NULL;
-  if (fstat (fd, &st) != 0 || !S_ISREG (st.st_mode)) {
-    close (fd);
-    return NULL;
-  }
-  want = (guint64) st.st_size < limit ? (gsize) st.st_size : limit;
-  data = g_malloc (want > 0 ? want : 1);
-  while (got < want) {
-    gssize n = read (fd, data + got, want - got);
-
-    if (n < 0 && errno == EINTR)
-      continue;
-    if (n <= 0)
-      break;
-    got += n;
-  }
-  close (fd);
-  *size = got;
-  *whole = (guint64) got == (guint64) st.st_size;
-  return data;
-}
-
-static void
-read_color_size (GstTrialLayout * layout, guint index)
-{
-  const GstTrialFrame *frame = gst_trial_layout_get_frame (layout, index);
-  g_autofree gchar *path = gst_trial_layout_dup_color_path (layout, index);
-  g_autofree guint8 *data = NULL;
-  gsize size = 0;
-  gboolean whole;
-  guint width = 0, height = 0;
-  gboolean ok = FALSE;
-
-  data = read_head (path, frame->color_format ==
-      GST_TRIAL_COLOR_PNG ? PNG_HEAD_BYTES : COLOR_FILE_MAX_BYTES, &size,
-      &whole);
-  if (data == NULL)
-    return;
-
-  switch (frame->color_format) {
-    case GST_TRIAL_COLOR_PNG:{
-      GstTrialPngHeader header;
-
-      ok = gst_trial_png_read_header (data, size, &header, NULL);
-      width = header.width;
-      height = header.height;
-      break;
-    }
-    case GST_TRIAL_COLOR_JPEG:
-      ok = gst_trial_jpeg_read_size (data, size, &width, &height, NULL);
-      break;
-    case GST_TRIAL_COLOR_BMP:
-      ok = gst_trial_bmp_read_size (data, size, &width, &height, NULL);
-      break;
-  }
-  if (ok) {
-    layout->color_width = width;
-    layout->color_height = height;
-  }
-}
-
-/* The shape of a .raw of @size bytes: the color frames' when it is theirs
- * (depth registered to color; the fixed list would miss uncommon sizes and
- * read 480x640 portrait frames as landscape), else by its size alone.
- * @square says the size names no known shape and was taken as a square. */
-static gboolean
-raw_shape_for_size (const GstTrialLayout * layout, guint64 size,
-    guint * width, guint * height, gboolean * square)
-{
-  *square = FALSE;
-  if (layout->color_width > 0
-      && size == (guint64) layout->color_width * layout->color_height * 2) {
-    *width = layout->color_width;
-    *height = layout->color_height;
-    return TRUE;
-  }
-  if (size > G_MAXSIZE || !gst_trial_raw_guess_shape (size, width, height))
-    return FALSE;
-  /* no known shape is square: guess_shape found none and took a square */
-  *square = *width == *height;
-  return TRUE;
-}
-
-/* .raw files have no header: their shape comes from their size. The sizes
- * of up to MAX_DEPTH_PROBES .raw files vote (one stat each, no read), so one
- * odd file, such as a truncated frame whose size happens to be a square,
- * does not decide the shape of the whole trial. At equal votes a known
- * shape beats a square, then the earlier file wins. */
-static void
-decide_raw_shape (GstTrialLayout * layout)
-{
-  guint64 sizes[MAX_DEPTH_PROBES];
-  guint votes[MAX_DEPTH_PROBES];
-  gboolean squares[MAX_DEPTH_PROBES];
-  guint i, j, n = 0, tried = 0, best = G_MAXUINT;
-  guint width, height;
-
-  for (i = 0; i < layout->frames->len && tried < MAX_DEPTH_PROBES; i++) {
-    const GstTrialFrame *frame = gst_trial_layout_get_frame (layout, i);
-    g_autofree gchar *path = NULL;
-    GStatBuf st;
-    gboolean square;
-
-    if (frame->depth_format != GST_TRIAL_DEPTH_RAW)
-      continue;
-    tried++;
-    path = gst_trial_layout_dup_depth_path (layout, i);
-    if (g_stat (path, &st) != 0 || !S_ISREG (st.st_mode)
-        || !raw_shape_for_size (layout, st.st_size, &width, &height, &square))
-      continue;
-    for (j = 0; j < n && sizes[j] != (guint64) st.st_size; j++);
-    if (j == n) {
-      sizes[n] = st.st_size;
-      squares[n] = square;
-      votes[n++] = 0;
-    }
-    votes[j]++;
-  }
-  for (j = 0; j < n; j++) {
-    if (best == G_MAXUINT || votes[j] > votes[best]
-        || (votes[j] == votes[best] && squares[best] && !squares[j]))
-      best = j;
-  }
-  if (best != G_MAXUINT) {
-    gboolean square;
-
-    raw_shape_for_size (layout, sizes[best], &width, &height, &square);
-    layout->depth_width = width;
-    layout->depth_height = height;
-  }
-}
-
-/* Shape and scale from the first depth file that reads and probes; one
- * file read when it does (.raw shapes: decide_raw_shape). Needs the color
- * size read first. */
-static void
-decide_depth (GstTrialLayout * layout, const GstTrialScanOptions * options)
-{
-  gboolean need_shape = options->depth_width == 0
-      || options->depth_height == 0;
-  gboolean need_scale = !(options->depth_scale > 0.0
-      && isfinite (options->depth_scale));
-  guint i, tried = 0;
-
-  layout->depth_width = need_shape ? 0 : options->depth_width;
-  layout->depth_height = need_shape ? 0 : options->depth_height;
-  layout->depth_scale = need_scale ? DEFAULT_DEPTH_SCALE :
-      options->depth_scale;
-  layout->depth_scale_forced = !need_scale;
-  layout->depth_scale_dtype = GST_TRIAL_DTYPE_U2;
-
-  for (i = 0; i < layout->frames->len; i++) {
-    const GstTrialFrame *frame = gst_trial_layout_get_frame (layout, i);
-    if (frame->depth_format != GST_TRIAL_DEPTH_NONE) {
-      layout->depth_format = frame->depth_format;
-      break;
-    }
-  }
-
-  if (need_shape && layout->depth_format == GST_TRIAL_DEPTH_RAW) {
-    decide_raw_shape (layout);
-    need_shape = FALSE;
-  }
-
-  for (i = 0; i < layout->frames->len && tried < MAX_DEPTH_PROBES
-      && (need_shape || need_scale); i++) {
-    const GstTrialFrame *frame = gst_trial_layout_get_frame (layout, i);
-    g_autofree gchar *path = NULL;
-    g_autofree guint8 *data = NULL;
-    gsize size = 0;
-    gboolean whole = FALSE;
-    guint width = 0, height = 0;
-    gdouble scale = 0.0;
-    GstTrialDtype dtype = GST_TRIAL_DTYPE_U2;
-
-    if (frame->depth_format == GST_TRIAL_DEPTH_NONE)
-      continue;
-    tried++;
-    path = gst_trial_layout_dup_depth_path (layout, i);
-    data = read_head (path, GST_TRIAL_MAX_IMAGE_BYTES, &size,
-        &whole);
-    if (data == NULL || !whole)
-      continue;
-    if (need_shape && !gst_trial_depth_probe_shape (frame->depth_format,
-            data, size, path, &width, &height, NULL))
-      continue;
-    if (need_scale && (!gst_trial_depth_decide_scale (frame->depth_format,
-                data, size, path, &scale, NULL)
-            || !gst_trial_depth_probe_dtype (frame->depth_format, data, size,
-                path, &dtype, NULL)))
-      continue;
-    if (need_shape) {
-      layout->depth_width = width;
-      layout->depth_height = height;
-    }
-    if (need_scale) {
-      layout->depth_scale = scale;
-      layout->depth_scale_dtype = dtype;
-    }
-    break;
-  }
-}
-
 /* ---- the scan ---- */
+
+/* Sizes, depth format and scale from the first files (probe.c). */
+static void
+probe_first_files (GstTrialLayout * layout,
+    const GstTrialScanOptions * options)
+{
+  GstTrialProbe probe;
+
+  gst_trial_probe_first_files (layout, options, &probe);
+  layout->color_width = probe.color_width;
+  layout->color_height = probe.color_height;
+  layout->depth_format = probe.depth_format;
+  layout->depth_width = probe.depth_width;
+  layout->depth_height = probe.depth_height;
+  layout->depth_scale = probe.depth_scale;
+  layout->depth_scale_forced = probe.depth_scale_forced;
+  layout->depth_scale_dtype = probe.depth_scale_dtype;
+}
 
 static void
 gst_trial_layout_clear (gpointer data)
@@ -802,8 +522,8 @@ gst_trial_layout_clear (gpointer data)
   g_free (layout->too_large_name);
   g_clear_pointer (&layout->frames, g_array_unref);
   g_clear_pointer (&layout->names, g_string_chunk_free);
-  name_form_clear (&layout->color_form);
-  name_form_clear (&layout->depth_form);
+  gst_trial_frame_name_clear (&layout->color_form);
+  gst_trial_frame_name_clear (&layout->depth_form);
 }
 
 /* @path without trailing separators (but "/" stays "/"). */
@@ -1332,7 +1052,8 @@ gst_trial_layout_scan (const gchar * path, const GstTrialScanOptions * options,
   g_autoptr (DepthListing) depth = NULL;
   g_autoptr (GArray) files = NULL;
   g_autofree gchar *canonical = NULL;
-  NamePatterns color_patterns = { 0 }, depth_patterns = { 0 };
+  g_auto (NamePatterns) color_patterns = { 0 };
+  g_auto (NamePatterns) depth_patterns = { 0 };
   ColorListing colors = { 0 };
   GStatBuf st;
 
@@ -1423,8 +1144,7 @@ gst_trial_layout_scan (const gchar * path, const GstTrialScanOptions * options,
 
   layout->color_format =
       gst_trial_layout_get_frame (layout, 0)->color_format;
-  read_color_size (layout, 0);
-  decide_depth (layout, options);
+  probe_first_files (layout, options);
 
   return g_steal_pointer (&layout);
 }

@@ -7,7 +7,7 @@
 #include "gst/trial/output.h"
 #include "gst/trial/error.h"
 #include "gst/trial/npy.h"
-#include "gst/trial/png.h"
+#include "gst/trial/pngverify.h"
 
 static gboolean
 check_contents (const gchar * path, const guint8 * data, gsize size,

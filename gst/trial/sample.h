@@ -3,7 +3,10 @@
  * Deterministic from a seed. Color frames are a smooth scene with texture and
  * sensor noise, so PNG encoders see camera-like data (about 400-650 KB per
  * 640x480 PNG); depth is millimetres 300-4000 with holes (zeros). Used by
- * trial-make-sample, the tests and the benchmarks. */
+ * trial-make-sample, the tests and the benchmarks only: it is the internal
+ * static library gsttrialsample (gst/trial/meson.build), not part of
+ * libgsttrial-1.0, its headers or its GIR. sample-scene.c draws the frames,
+ * sample-write.c writes the folder. */
 #pragma once
 
 #include <glib.h>
@@ -40,6 +43,11 @@ typedef struct
 #define GST_TRIAL_SAMPLE_OPTIONS_INIT { GST_TRIAL_STRUCTURE_MULTI_CAMERA, 1, \
     GST_TRIAL_COLOR_PNG, GST_TRIAL_DEPTH_RAW, GST_TRIAL_SAMPLE_DEPTH_IN_DEPTH, \
     0, 30, 0, 640, 480, 1 }
+
+/* GST_TRIAL_ERROR_UNSUPPORTED when @options' size is too small to draw
+ * the scene, _TOO_LARGE beyond GST_TRIAL_MAX_DIMENSION. */
+gboolean gst_trial_sample_check_size (const GstTrialSampleOptions * options,
+    GError ** error);
 
 /* The RGB8 color image of frame @number of camera @camera_index (0 is cam1
  * and the single_camera camera). */

@@ -9,7 +9,7 @@
 #include "gst/trial/error.h"
 #include "gst/trial/image.h"
 #include "gst/trial/npy.h"
-#include "gst/trial/png.h"
+#include "gst/trial/pngcodec.h"
 
 /* A width x height RGB8 image whose pixel (x, y) is (x*40, y*50, x+y). */
 static GstTrialImage *

@@ -1,6 +1,6 @@
 /* gst-trial tests: depth shape, units and conversions (depth.c) for .raw,
  * .npy and 16-bit .png sources. PNGs are written here with libpng directly,
- * so png.c is tested against an independent encoder. */
+ * so pngcodec.c is tested against an independent encoder. */
 #include <math.h>
 #include <string.h>
 #include <png.h>

@@ -12,7 +12,7 @@
 #include "gst/trial/image.h"
 #include "gst/trial/npy.h"
 #include "gst/trial/output.h"
-#include "gst/trial/png.h"
+#include "gst/trial/pngcodec.h"
 #include "trialtest.h"
 
 /* A whole '<f4' .npy of 3x4 zeros, as trialconvert writes it. */

@@ -1,5 +1,5 @@
 /* gst-trial tests: PNG header parsing, verification, decoding and encoding
- * (gst/trial/png.c).
+ * (gst/trial/pngverify.c, gst/trial/pngcodec.c).
  *
  * Source PNGs of every color type, bit depth and interlace method are
  * written here with libpng itself from a known sample function, so every
@@ -14,7 +14,7 @@
 
 #include "gst/trial/error.h"
 #include "gst/trial/image.h"
-#include "gst/trial/png.h"
+#include "gst/trial/pngcodec.h"
 #include "trialtest.h"
 
 #define assert_error(err, expected_code, substring) G_STMT_START {      \
@@ -177,9 +177,11 @@ pack_row (const SrcSpec * s, guint width, guint y, guint8 * row)
   }
 }
 
+/* @filters: PNG_FILTER_* mask for png_set_filter(), 0 for libpng's
+ * default choice. */
 static GBytes *
-write_source_png (const SrcSpec * s, guint width, guint height,
-    gboolean interlaced)
+write_source_png_filtered (const SrcSpec * s, guint width, guint height,
+    gboolean interlaced, int filters)
 {
   GByteArray *out = g_byte_array_new ();
   png_structp png = png_create_write_struct (PNG_LIBPNG_VER_STRING, NULL,
@@ -197,6 +199,8 @@ write_source_png (const SrcSpec * s, guint width, guint height,
   png_set_IHDR (png, info, width, height, s->bit_depth, s->color_type,
       interlaced ? PNG_INTERLACE_ADAM7 : PNG_INTERLACE_NONE,
       PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
+  if (filters != 0)
+    png_set_filter (png, PNG_FILTER_TYPE_BASE, filters);
   if (s->color_type == PNG_COLOR_TYPE_PALETTE) {
     png_color palette[256];
     png_byte alpha[N_PALETTE_TRNS];
@@ -235,6 +239,13 @@ write_source_png (const SrcSpec * s, guint width, guint height,
   g_free (rows);
   g_free (pixels);
   return g_byte_array_free_to_bytes (out);
+}
+
+static GBytes *
+write_source_png (const SrcSpec * s, guint width, guint height,
+    gboolean interlaced)
+{
+  return write_source_png_filtered (s, width, height, interlaced, 0);
 }
 
 static const GstTrialPixelFormat all_formats[] = {
@@ -502,6 +513,148 @@ GST_START_TEST (test_encode_round_trip)
 
 GST_END_TEST;
 
+/* The fast decoder (8-bit gray, RGB, RGBA, not interlaced) undoes every
+ * filter type the way libpng writes it, on the first row (no row above)
+ * and in the first pixel (nothing to the left), for every target format. */
+GST_START_TEST (test_decode_fast_every_filter)
+{
+  static const SrcSpec sources[] = {
+    {PNG_COLOR_TYPE_GRAY, 8, FALSE},
+    {PNG_COLOR_TYPE_RGB, 8, FALSE},
+    {PNG_COLOR_TYPE_RGB_ALPHA, 8, FALSE},
+  };
+  static const int filters[] = { PNG_FILTER_NONE, PNG_FILTER_SUB,
+    PNG_FILTER_UP, PNG_FILTER_AVG, PNG_FILTER_PAETH
+  };
+  static const guint sizes[][2] = { {37, 23}, {1, 1}, {1, 5}, {5, 1} };
+  guint si, fi, zi, oi;
+
+  for (si = 0; si < G_N_ELEMENTS (sources); si++) {
+    for (fi = 0; fi < G_N_ELEMENTS (filters); fi++) {
+      for (zi = 0; zi < G_N_ELEMENTS (sizes); zi++) {
+        const SrcSpec *s = &sources[si];
+        g_autoptr (GBytes) png = write_source_png_filtered (s, sizes[zi][0],
+            sizes[zi][1], FALSE, filters[fi]);
+        g_autofree gchar *what = g_strdup_printf ("type %d filter 0x%x "
+            "%ux%u", s->color_type, filters[fi], sizes[zi][0], sizes[zi][1]);
+        gsize size;
+        const guint8 *data = g_bytes_get_data (png, &size);
+
+        for (oi = 0; oi < G_N_ELEMENTS (all_formats); oi++) {
+          g_autoptr (GstTrialImage) img = NULL;
+          GError *err = NULL;
+
+          if (all_formats[oi] == GST_TRIAL_PIXEL_GRAY16
+              && (s->color_type & PNG_COLOR_MASK_COLOR))
+            continue;
+          img = gst_trial_png_decode (data, size, all_formats[oi], &err);
+          fail_unless (img != NULL, "%s: %s", what, err ? err->message : "");
+          check_decoded_pixels (s, img, what);
+        }
+      }
+    }
+  }
+}
+
+GST_END_TEST;
+
+/* Reads @data with libpng and no transformation but 16-bit samples to host
+ * order: the rows as the file holds them, whatever our decoder does. */
+static GstTrialImage *
+libpng_read_as (const guint8 * data, gsize size, GstTrialPixelFormat format)
+{
+  png_image image = { 0 };
+  GstTrialImage *img;
+
+  image.version = PNG_IMAGE_VERSION;
+  fail_unless (png_image_begin_read_from_memory (&image, data, size),
+      "libpng: %s", image.message);
+  switch (format) {
+    case GST_TRIAL_PIXEL_RGB8:
+      fail_unless (image.format == PNG_FORMAT_RGB);
+      break;
+    case GST_TRIAL_PIXEL_RGBA8:
+      fail_unless (image.format == PNG_FORMAT_RGBA);
+      break;
+    case GST_TRIAL_PIXEL_GRAY8:
+      fail_unless (image.format == PNG_FORMAT_GRAY);
+      break;
+    case GST_TRIAL_PIXEL_GRAY16:
+      /* 16-bit gray is linear to the simplified API: no conversion */
+      fail_unless (image.format == PNG_FORMAT_LINEAR_Y);
+      break;
+    case GST_TRIAL_PIXEL_BGR8:
+      fail_unless (image.format == PNG_FORMAT_RGB);
+      image.format = PNG_FORMAT_BGR;
+      break;
+  }
+  img = gst_trial_image_new (format, image.width, image.height, NULL);
+  fail_unless (png_image_finish_read (&image, NULL, img->data, 0, NULL),
+      "libpng: %s", image.message);
+  return img;
+}
+
+static guint
+count_chunks (const guint8 * data, gsize size, const gchar * type)
+{
+  gsize pos = 8;
+  guint n = 0;
+
+  while (pos + 12 <= size) {
+    guint32 length = (data[pos] << 24) | (data[pos + 1] << 16) |
+        (data[pos + 2] << 8) | data[pos + 3];
+
+    if (memcmp (data + pos + 4, type, 4) == 0)
+      n++;
+    pos += 12 + (gsize) length;
+  }
+  return n;
+}
+
+/* Levels 1-3 (igzip, one IDAT) and the zlib levels write files libpng reads
+ * back to exactly the pixels given, in every format the encoder takes. */
+GST_START_TEST (test_encode_read_by_libpng)
+{
+  static const GstTrialPixelFormat formats[] = {
+    GST_TRIAL_PIXEL_RGB8, GST_TRIAL_PIXEL_BGR8, GST_TRIAL_PIXEL_RGBA8,
+    GST_TRIAL_PIXEL_GRAY8, GST_TRIAL_PIXEL_GRAY16,
+  };
+  static const gint levels[] = { 1, 2, 3, 0, 4, 9 };
+  static const guint sizes[][2] = { {640, 48}, {1, 1}, {3, 7} };
+  guint fi, li, zi;
+
+  for (fi = 0; fi < G_N_ELEMENTS (formats); fi++) {
+    for (li = 0; li < G_N_ELEMENTS (levels); li++) {
+      for (zi = 0; zi < G_N_ELEMENTS (sizes); zi++) {
+        g_autoptr (GstTrialImage) img = make_image (formats[fi],
+            sizes[zi][0], sizes[zi][1]);
+        g_autoptr (GstTrialImage) back = NULL;
+        g_autoptr (GBytes) png = NULL;
+        GError *err = NULL;
+        const guint8 *data;
+        gsize size;
+
+        png = gst_trial_png_encode (img, levels[li], &err);
+        fail_unless (png != NULL, "%s", err ? err->message : "");
+        data = g_bytes_get_data (png, &size);
+        back = libpng_read_as (data, size, formats[fi]);
+        assert_images_equal (img, back);
+        assert_equals_int (count_chunks (data, size, "IHDR"), 1);
+        assert_equals_int (count_chunks (data, size, "IEND"), 1);
+        /* igzip writes the image as one IDAT; libpng cuts its stream into
+         * IDATs of 8 KiB, which 640x48 needs several of */
+        if (levels[li] >= 1 && levels[li] <= 3) {
+          assert_equals_int (count_chunks (data, size, "IDAT"), 1);
+        } else if (zi == 0) {
+          fail_unless (count_chunks (data, size, "IDAT") > 1);
+        }
+      }
+    }
+  }
+}
+
+GST_END_TEST;
+
 GST_START_TEST (test_encode_details)
 {
   g_autoptr (GstTrialImage) bgr = make_image (GST_TRIAL_PIXEL_BGR8, 8, 4);
@@ -726,6 +879,43 @@ GST_START_TEST (test_corrupt_idat_adler)
           &err));
   assert_error (err, GST_TRIAL_ERROR_CORRUPT, "incorrect data check");
   g_clear_error (&err);
+}
+
+GST_END_TEST;
+
+/* The zlib header of the IDAT stream is checked as zlib checks it (the
+ * fast inflate path does not rely on ISA-L for that): a window over 32 KiB,
+ * a preset dictionary, a bad check value, another method. */
+GST_START_TEST (test_corrupt_zlib_header)
+{
+  static const struct
+  {
+    guint8 cmf, flg;            /* flg: FLEVEL and FDICT; FCHECK is added */
+    gboolean bad_check;
+    const gchar *message;
+  } cases[] = {
+    {0x88, 0x00, FALSE, "invalid window size"},
+    {0x78, 0x20, FALSE, "need dictionary"},
+    {0x78, 0x00, TRUE, "incorrect header check"},
+    {0x77, 0x00, FALSE, "unknown compression method"},
+  };
+  guint i;
+
+  for (i = 0; i < G_N_ELEMENTS (cases); i++) {
+    g_autoptr (GByteArray) a = valid_png (1);
+    gsize idat = find_chunk (a->data, a->len, "IDAT", 0);
+    guint flg = cases[i].flg;
+
+    if ((cases[i].cmf << 8 | flg) % 31 != 0)
+      flg += 31 - (cases[i].cmf << 8 | flg) % 31;
+    if (cases[i].bad_check)
+      flg ^= 1;
+    a->data[idat + 8] = cases[i].cmf;
+    a->data[idat + 9] = flg;
+    fix_crc (a->data, idat);
+    check_rejected_at (a, GST_TRIAL_PNG_VERIFY_DATA, GST_TRIAL_ERROR_CORRUPT,
+        cases[i].message);
+  }
 }
 
 GST_END_TEST;
@@ -1181,9 +1371,12 @@ png_suite (void)
   tcase_add_test (tc, test_decode_known_values);
   tcase_add_test (tc, test_encode_round_trip);
   tcase_add_test (tc, test_encode_details);
+  tcase_add_test (tc, test_decode_fast_every_filter);
+  tcase_add_test (tc, test_encode_read_by_libpng);
   tcase_add_test (tc, test_verify_valid);
   tcase_add_test (tc, test_corrupt_idat_crc);
   tcase_add_test (tc, test_corrupt_idat_adler);
+  tcase_add_test (tc, test_corrupt_zlib_header);
   tcase_add_test (tc, test_corrupt_filter_byte);
   tcase_add_test (tc, test_corrupt_deflate);
   tcase_add_test (tc, test_corrupt_truncated);

@@ -15,7 +15,7 @@
 #include "gst/trial/jpeg.h"
 #include "gst/trial/layout.h"
 #include "gst/trial/npy.h"
-#include "gst/trial/png.h"
+#include "gst/trial/pngcodec.h"
 #include "gst/trial/sample.h"
 #include "trialtest.h"
 

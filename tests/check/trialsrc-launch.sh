@@ -62,7 +62,7 @@ out=$(launch -m trialsrc location="$trial" name=s \
 rc=$?
 [ $rc -eq 0 ] || fail "gst-launch-1.0 exited with $rc"
 expect "Got EOS from element" "end of stream"
-expect "trial-layout, structure=(string)multi_camera, camera=(string)cam1, cameras=(string)\"cam1\\,cam2\"" "trial-layout message"
+expect "trial-layout, structure=(string)multi_camera, camera=(string)cam1, cameras=(string)< cam1, cam2 >" "trial-layout message"
 expect "frame 8: no depth file for frame 8" "warning for the missing depth"
 [ "$(ls "$tmp/out/color" 2>/dev/null | tr '\n' ' ')" = "5.bin 6.bin 8.bin " ] ||
   fail "color: files $(ls "$tmp/out/color" | tr '\n' ' '), expected 5 6 8"

@@ -14,6 +14,7 @@ import tempfile
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+import sanitizer  # noqa: E402  tests/sanitizer.py
 import tap  # noqa: E402  tests/tap.py
 
 try:
@@ -27,29 +28,11 @@ SOURCE_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(
 MAKE_SAMPLE = os.environ["TRIAL_MAKE_SAMPLE"]
 BUILD_DIR = sys.argv.pop(2)
 EXAMPLES = os.path.join(BUILD_DIR, "examples")
-PLUGIN_DIR = os.environ["GST_PLUGIN_PATH_1_0"]
 SIZE = (33, 21)  # odd: RGB rows of 99 bytes, padded to 100 in video/x-raw
 
 
-def sanitizer_preload():
-    """The sanitizer runtimes a sanitizer build's plugin needs loaded first
-    in an uninstrumented process (python3), as tests/check/trialsrc-launch.sh
-    does; empty for a plain build."""
-    out = subprocess.run(["ldd", os.path.join(PLUGIN_DIR, "libgsttrial.so")],
-                         capture_output=True, text=True).stdout
-    return " ".join(m.group(1) for m in
-                    re.finditer(r"=> (\S*lib(?:a|ub)san\.so\S*)", out))
-
-
 def uninstrumented_env():
-    env = dict(os.environ)
-    preload = sanitizer_preload()
-    if preload:
-        env["LD_PRELOAD"] = preload
-        # a leak report at exit would be about python3 itself
-        env["ASAN_OPTIONS"] = ":".join(
-            filter(None, [env.get("ASAN_OPTIONS"), "detect_leaks=0"]))
-    return env
+    return sanitizer.uninstrumented_env()
 
 
 def frame_files(trial, stream, ext):
@@ -308,6 +291,54 @@ class PythonFiles(Base):
             f"color buffer 8: {paths['color'][1]}",
             f"depth buffer 7: {paths['depth'][0]}",
             f"depth buffer 8: {paths['depth'][1]}"])
+
+    def test_pool_from_python(self):
+        """A GstTrial.Pool made by the application, set through its context,
+        is the pool trialconvert converts in: no lookup of the type by
+        name."""
+        trial = os.path.join(self.tmp, "trial_3")
+        subprocess.run([MAKE_SAMPLE, "--quiet", "--frames", "3", "--size",
+                        "16x16", trial], check=True)
+        script = """
+import sys, gi
+gi.require_version("Gst", "1.0")
+gi.require_version("GstTrial", "1.0")
+from gi.repository import Gst, GstTrial
+Gst.init(None)
+pool = GstTrial.Pool.new(3)
+pipeline = Gst.parse_launch(
+    "trialsrc location=%s name=s s.color ! trialconvert name=c ! fakesink "
+    "s.depth ! fakesink" % sys.argv[1])
+pipeline.set_context(pool.context_new())
+pipeline.set_state(Gst.State.PLAYING)
+bus = pipeline.get_bus()
+threads = []
+while True:
+    msg = bus.timed_pop_filtered(Gst.CLOCK_TIME_NONE, Gst.MessageType.EOS
+                                 | Gst.MessageType.ERROR
+                                 | Gst.MessageType.ELEMENT)
+    if msg.type == Gst.MessageType.ELEMENT:
+        s = msg.get_structure()
+        if s.get_name() == "trial-stats":
+            threads.append(s.get_value("n-threads"))
+        continue
+    if msg.type == Gst.MessageType.ERROR:
+        sys.exit(msg.parse_error()[0].message)
+    break
+used = GstTrial.Pool.from_context(
+    pipeline.get_by_name("c").get_context("gst-trial.pool"))
+pipeline.set_state(Gst.State.NULL)
+print(used == pool, pool.get_n_threads(), threads[-1])
+"""
+        env = uninstrumented_env()
+        env["GI_TYPELIB_PATH"] = self.lib_dir
+        env["LD_LIBRARY_PATH"] = ":".join(
+            filter(None, [self.lib_dir, env.get("LD_LIBRARY_PATH")]))
+        proc = subprocess.run([sys.executable, "-c", script, trial],
+                              capture_output=True, text=True, timeout=120,
+                              env=env)
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        self.assertEqual(proc.stdout.split(), ["True", "3", "3"])
 
     def test_not_a_trial(self):
         missing = os.path.join(self.tmp, "missing")

@@ -13,7 +13,7 @@
 #include "gst/trial/image.h"
 #include "gst/trial/jpeg.h"
 #include "gst/trial/npy.h"
-#include "gst/trial/png.h"
+#include "gst/trial/pngcodec.h"
 
 /* ---- .npy ---- */
 
@@ -155,6 +155,12 @@ fuzz_make_png (guint width, guint height, gint color_type, gint bit_depth,
   png_set_write_fn (png, out, on_png_write, on_png_flush);
   if (flags & FUZZ_PNG_SMALL_IDAT)
     png_set_compression_buffer_size (png, 16);
+  if (flags & FUZZ_PNG_FILTER_UP)
+    png_set_filter (png, PNG_FILTER_TYPE_BASE, PNG_FILTER_UP);
+  if (flags & FUZZ_PNG_FILTER_AVG)
+    png_set_filter (png, PNG_FILTER_TYPE_BASE, PNG_FILTER_AVG);
+  if (flags & FUZZ_PNG_FILTER_PAETH)
+    png_set_filter (png, PNG_FILTER_TYPE_BASE, PNG_FILTER_PAETH);
   png_set_IHDR (png, info, width, height, bit_depth, color_type,
       (flags & FUZZ_PNG_INTERLACED) ? PNG_INTERLACE_ADAM7 :
       PNG_INTERLACE_NONE, PNG_COMPRESSION_TYPE_DEFAULT,
@@ -481,6 +487,63 @@ png_seeds (FuzzSeedFunc func, gpointer user_data)
   bad = g_memdup2 (data, size);
   bad[30] ^= 0x01;
   emit (func, user_data, "png", "bad-ihdr-crc.png", FALSE,
+      g_bytes_new_take (bad, size));
+}
+
+/* The fast decoder's case (8-bit gray, RGB, RGBA, not interlaced) as
+ * libpng and our encoder write it, and damaged copies. */
+static void
+png_fast_seeds (FuzzSeedFunc func, gpointer user_data)
+{
+  static const GstTrialPixelFormat formats[] = { GST_TRIAL_PIXEL_GRAY8,
+    GST_TRIAL_PIXEL_RGB8, GST_TRIAL_PIXEL_RGBA8
+  };
+  static const gint types[] = { PNG_COLOR_TYPE_GRAY, PNG_COLOR_TYPE_RGB,
+    PNG_COLOR_TYPE_RGB_ALPHA
+  };
+  g_autoptr (GBytes) good = NULL;
+  const guint8 *data;
+  gsize size, i, j;
+  guint8 *bad;
+
+  for (i = 0; i < G_N_ELEMENTS (formats); i++) {
+    g_autoptr (GstTrialImage) image = gst_trial_image_new (formats[i], 9, 6,
+        NULL);
+    g_autofree gchar *libpng_name = g_strdup_printf ("libpng-type%d.png",
+        types[i]);
+    g_autofree gchar *own_name = g_strdup_printf ("own-type%d-level1.png",
+        types[i]);
+
+    for (j = 0; j < image->stride * image->height; j++)
+      image->data[j] = (j * 37) ^ (j >> 3);
+    emit (func, user_data, "png-fast", libpng_name, TRUE,
+        fuzz_make_png (9, 6, types[i], 8, 0));
+    emit (func, user_data, "png-fast", own_name, TRUE,
+        gst_trial_png_encode (image, 1, NULL));
+    if (i == 1)
+      good = gst_trial_png_encode (image, 1, NULL);
+  }
+  emit (func, user_data, "png-fast", "libpng-rgb-small-idat.png", TRUE,
+      fuzz_make_png (9, 6, PNG_COLOR_TYPE_RGB, 8, FUZZ_PNG_SMALL_IDAT));
+  emit (func, user_data, "png-fast", "libpng-rgb-up.png", TRUE,
+      fuzz_make_png (9, 6, PNG_COLOR_TYPE_RGB, 8, FUZZ_PNG_FILTER_UP));
+  emit (func, user_data, "png-fast", "libpng-rgba-avg.png", TRUE,
+      fuzz_make_png (9, 6, PNG_COLOR_TYPE_RGB_ALPHA, 8, FUZZ_PNG_FILTER_AVG));
+  emit (func, user_data, "png-fast", "libpng-gray-paeth.png", TRUE,
+      fuzz_make_png (9, 6, PNG_COLOR_TYPE_GRAY, 8, FUZZ_PNG_FILTER_PAETH));
+
+  /* damaged: cut inside IDAT, a pixel byte changed (the CRC and, once the
+   * fuzzer fixes CRCs, the adler32 say so), a bad filter type */
+  data = g_bytes_get_data (good, &size);
+  emit (func, user_data, "png-fast", "cut-in-idat.png", FALSE,
+      g_bytes_new (data, size - 20));
+  bad = g_memdup2 (data, size);
+  bad[33 + 8 + 4] ^= 0x10;
+  emit (func, user_data, "png-fast", "changed-idat.png", FALSE,
+      g_bytes_new_take (bad, size));
+  bad = g_memdup2 (data, size);
+  bad[33 + 8 + 2] ^= 0x01;
+  emit (func, user_data, "png-fast", "changed-first-block.png", FALSE,
       g_bytes_new_take (bad, size));
 }
 
@@ -1025,6 +1088,7 @@ fuzz_corpus_foreach (FuzzSeedFunc func, gpointer user_data)
 {
   npy_seeds (func, user_data);
   png_seeds (func, user_data);
+  png_fast_seeds (func, user_data);
   jpeg_bmp_seeds (func, user_data);
   raw_depth_seeds (func, user_data);
   layout_seeds (func, user_data);

@@ -28,6 +28,9 @@ enum
   FUZZ_PNG_INTERLACED = 1 << 0,
   FUZZ_PNG_TRNS = 1 << 1,
   FUZZ_PNG_SMALL_IDAT = 1 << 2, /* many small IDAT chunks */
+  FUZZ_PNG_FILTER_UP = 1 << 3,  /* every row with this one filter type */
+  FUZZ_PNG_FILTER_AVG = 1 << 4,
+  FUZZ_PNG_FILTER_PAETH = 1 << 5,
 };
 
 /* A PNG written by libpng itself (every color type and bit depth). */

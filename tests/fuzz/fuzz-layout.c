@@ -24,7 +24,7 @@
 #include "gst/trial/depth.h"
 #include "gst/trial/jpeg.h"
 #include "gst/trial/layout.h"
-#include "gst/trial/png.h"
+#include "gst/trial/pngcodec.h"
 
 /* Bounds that keep one input within a few milliseconds. */
 #define MAX_ENTRIES 64

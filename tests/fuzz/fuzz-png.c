@@ -1,8 +1,8 @@
-/* gst-trial fuzzing: the PNG path (png.c) on arbitrary bytes.
+/* gst-trial fuzzing: the PNG path (pngverify.c, pngcodec.c) on arbitrary bytes.
  *
  * Runs the passthrough verifier, the header reader and the libpng decoder
  * (RGB8, GRAY16 and one more format chosen by the input's size) and checks
- * that they agree with each other and with png.h: a verified file has the
+ * that they agree with each other and with pngverify.h and pngcodec.h: a verified file has the
  * same header and decodes; the other 8-bit formats hold the same pixels as
  * RGB8. Random bytes rarely carry correct chunk CRCs, so every input that
  * starts with the PNG signature is tried a second time with its CRCs
@@ -12,7 +12,7 @@
 
 #include "tests/fuzz/fuzz.h"
 #include "gst/trial/image.h"
-#include "gst/trial/png.h"
+#include "gst/trial/pngcodec.h"
 
 static const guint8 signature[8] = { 137, 80, 78, 71, 13, 10, 26, 10 };
 
@@ -72,7 +72,7 @@ check_image (const GstTrialImage * image, GstTrialPixelFormat format,
   (void) sum;
 }
 
-/* The 8-bit formats are views of the same decoded pixels (png.h). */
+/* The 8-bit formats are views of the same decoded pixels (pngcodec.h). */
 static void
 check_same_pixels (const GstTrialImage * rgb, const GstTrialImage * other)
 {

@@ -14,6 +14,7 @@ G_BEGIN_DECLS
 
 void fuzz_npy_one (const guint8 * data, gsize size);
 void fuzz_png_one (const guint8 * data, gsize size);
+void fuzz_png_fast_one (const guint8 * data, gsize size);
 void fuzz_raw_depth_one (const guint8 * data, gsize size);
 void fuzz_jpeg_bmp_one (const guint8 * data, gsize size);
 void fuzz_layout_one (const guint8 * data, gsize size);

@@ -17,7 +17,7 @@
 #include "gst/trial/layout.h"
 #include "tools/segments.h"
 #include "gst/trial/npy.h"
-#include "gst/trial/png.h"
+#include "gst/trial/pngcodec.h"
 #include "gst/trial/rsbag.h"
 
 typedef void (*BodyFunc) (const guint8 * data, gsize size);
@@ -36,6 +36,19 @@ png_accepts (const guint8 * data, gsize size)
 {
   return gst_trial_png_verify (data, size,
           GST_TRIAL_PNG_VERIFY_DATA, NULL, NULL);
+}
+
+/* the seeds are 8-bit gray, RGB or RGBA: RGBA8 reads all of them */
+static gboolean
+png_fast_accepts (const guint8 * data, gsize size)
+{
+  GstTrialImage *image = gst_trial_png_decode (data, size,
+      GST_TRIAL_PIXEL_RGBA8, NULL);
+
+  if (image == NULL)
+    return FALSE;
+  gst_trial_image_free (image);
+  return TRUE;
 }
 
 static gboolean
@@ -133,6 +146,7 @@ static const struct
 } targets[] = {
   {"npy", fuzz_npy_one, npy_accepts},
   {"png", fuzz_png_one, png_accepts},
+  {"png-fast", fuzz_png_fast_one, png_fast_accepts},
   {"jpeg-bmp", fuzz_jpeg_bmp_one, jpeg_bmp_accepts},
   {"raw-depth", fuzz_raw_depth_one, raw_depth_accepts},
   {"layout", fuzz_layout_one, layout_accepts},
@@ -200,6 +214,13 @@ GST_START_TEST (test_png_seeds)
 
 GST_END_TEST;
 
+GST_START_TEST (test_png_fast_seeds)
+{
+  replay_seeds ("png-fast", 13);
+}
+
+GST_END_TEST;
+
 GST_START_TEST (test_jpeg_bmp_seeds)
 {
   replay_seeds ("jpeg-bmp", 24);
@@ -251,6 +272,7 @@ fuzz_regressions_suite (void)
   suite_add_tcase (s, tc);
   tcase_add_test (tc, test_npy_seeds);
   tcase_add_test (tc, test_png_seeds);
+  tcase_add_test (tc, test_png_fast_seeds);
   tcase_add_test (tc, test_jpeg_bmp_seeds);
   tcase_add_test (tc, test_raw_depth_seeds);
   tcase_add_test (tc, test_layout_seeds);

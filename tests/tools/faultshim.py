@@ -1,29 +1,14 @@
 """Running a command under fault-shim (tests/tools/fault-shim.c), shared by
 durability_test.py and trial_process_test.py."""
 import os
-import subprocess
 
-import tap  # tests/tap.py, on sys.path of every test file
+import sanitizer  # tests/sanitizer.py, on sys.path of every test file
+import tap  # tests/tap.py
 
 SHIM = os.environ.get("TRIAL_FAULT_SHIM", "")
-PLUGIN_DIR = os.environ.get("GST_PLUGIN_PATH_1_0", "")
 
 
-def sanitizer_preload():
-    """A sanitizer build's runtimes must come first in LD_PRELOAD, before
-    the shim (as in hostile_test.py)."""
-    proc = subprocess.run(["ldd", os.path.join(PLUGIN_DIR, "libgsttrial.so")],
-                          capture_output=True, text=True)
-    libs = []
-    for line in proc.stdout.splitlines():
-        path = [w for w in line.split() if w.startswith("/")]
-        if path and ("libasan.so" in line or "libubsan.so" in line) \
-                and path[0] not in libs:
-            libs.append(path[0])
-    return " ".join(libs)
-
-
-PRELOAD = sanitizer_preload()
+PRELOAD = sanitizer.PRELOAD
 
 
 def _env(preload):

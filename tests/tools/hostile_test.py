@@ -21,6 +21,7 @@ import unittest
 import zlib
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+import sanitizer  # noqa: E402  tests/sanitizer.py
 import tap  # noqa: E402  tests/tap.py
 
 try:
@@ -31,7 +32,6 @@ except ImportError as exc:
 
 TRIAL_PROCESS = os.environ["TRIAL_PROCESS"]
 MAKE_SAMPLE = os.environ["TRIAL_MAKE_SAMPLE"]
-PLUGIN_DIR = os.environ.get("GST_PLUGIN_PATH_1_0", "")
 GST_LAUNCH = shutil.which("gst-launch-1.0")
 TIMEOUT = 120  # a hang fails the test instead of blocking CI
 
@@ -42,22 +42,7 @@ NPY = "cam1/depth/frame_%06d.npy"
 SIZE = (24, 32)  # height, width of every generated frame
 
 
-def sanitizer_preload():
-    """A sanitizer build's plugin needs its runtimes loaded first, which the
-    uninstrumented gst-launch-1.0 and python do not do (see
-    tests/check/trialsrc-launch.sh)."""
-    proc = subprocess.run(["ldd", os.path.join(PLUGIN_DIR, "libgsttrial.so")],
-                          capture_output=True, text=True)
-    libs = []
-    for line in proc.stdout.splitlines():
-        path = [w for w in line.split() if w.startswith("/")]
-        if path and ("libasan.so" in line or "libubsan.so" in line) \
-                and path[0] not in libs:
-            libs.append(path[0])
-    return " ".join(libs)
-
-
-PRELOAD = sanitizer_preload()
+PRELOAD = sanitizer.PRELOAD
 
 
 def element_env(extra=None):

@@ -526,9 +526,11 @@ class Resume(Base):
         self.assertFalse(meta["complete"])
         self.assertTrue(meta["interrupted"])
         self.assertEqual(meta["failed"], 0)
+        # no upper bound: on a loaded machine the tiny frames can all be
+        # written before the pipeline stops; what holds either way is that
+        # the record counts exactly the whole frames on disk
         written = meta["successful"]
         self.assertGreaterEqual(written, 30)
-        self.assertLess(written, 200)
         got = self.stream_files(os.path.join(out, "t", "cam1"))
         self.assertEqual(got, {"color": list(range(written)),
                                "depth": list(range(written))})
@@ -870,8 +872,10 @@ class Summary(Base):
             "too_many": (json.dumps(dict(meta, failed=2)),
                          "successful (3) + failed (2) is more than "
                          "total_frames (3)"),
+            # -1 before the digits: a job of 0.00 s would give -0.0,
+            # which is not negative
             "negative_time": (good.replace('"processing_time_seconds" : ',
-                                      '"processing_time_seconds" : -'),
+                                      '"processing_time_seconds" : -1'),
                          "field 'processing_time_seconds' is -"),
             "bad_list": (json.dumps(dict(meta, failed_frames={"frame": 1})),
                          "field 'failed_frames' is an object, expected an "
@@ -1414,7 +1418,7 @@ class FirstHour(Base):
         self.assertEqual(names, [
             "--camera", "--all", "--output", "--threads", "--start", "--stop",
             "--color-mode", "--verify", "--compression-level", "--depth-size",
-            "--resume",
+            "--start-time", "--end-time", "--segments", "--align", "--resume",
             "--preview", "--preview-sink", "--shard", "--quiet", "--json",
             "--summarize", "--version", "--help"])
         for line in options:  # one line each: name, then its description
@@ -1540,7 +1544,9 @@ class FirstHour(Base):
         build = os.path.dirname(os.path.dirname(TRIAL_PROCESS))
         make_sample(self.p("t"), "--size", "160x120", "--frames", "20",
                     "--start", "231")
-        env = dict(os.environ, GST_DEBUG="basetextoverlay:5",
+        # plain_env: gst-launch-1.0 loads a sanitizer build's plugin only
+        # with the sanitizer runtimes preloaded
+        env = dict(plain_env(), GST_DEBUG="basetextoverlay:5",
                    GST_DEBUG_NO_COLOR="1")
         for command in (
                 ["sh", os.path.join(source, "examples", "preview.sh"),

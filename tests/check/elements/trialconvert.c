@@ -13,9 +13,10 @@
 #include "gst/trial/image.h"
 #include "gst/trial/jpeg.h"
 #include "gst/trial/npy.h"
-#include "gst/trial/png.h"
+#include "gst/trial/pngcodec.h"
 #include "gst/trial/sample.h"
-#include "plugin/gsttrialtsan.h"
+#include "gst/trial/pool.h"
+#include "gst/trial/tsan.h"
 
 #define FPS 30
 
@@ -215,7 +216,7 @@ typedef struct
   Gate *gate;
 } GatedMemory;
 
-/* GMutex and GCond are invisible to ThreadSanitizer (plugin/gsttrialtsan.h):
+/* GMutex and GCond are invisible to ThreadSanitizer (gst/trial/tsan.h):
  * every lock and wait marks its edges. */
 static void
 gate_lock (Gate * gate)
@@ -368,7 +369,7 @@ gate_open (Gate * gate)
 /* ---- harness around one trialconvert ---- */
 
 /* The harness hands buffers to the test thread through a GAsyncQueue,
- * which ThreadSanitizer cannot see (plugin/gsttrialtsan.h): mark the edge
+ * which ThreadSanitizer cannot see (gst/trial/tsan.h): mark the edge
  * from the pushing thread to the one that pulls. */
 static GstPadProbeReturn
 release_probe (GstPad * pad, GstPadProbeInfo * info, gpointer user_data)
@@ -2188,7 +2189,29 @@ GST_START_TEST (test_caps_queries)
 GST_END_TEST;
 
 /* Downstream takes only raw video, which needs a size the input caps do
- * not give: a clear error, and buffers are refused. */
+ * not give (multifilesrc caps=image/png): the first frame's header gives
+ * it, as pngdec reads it. */
+GST_START_TEST (test_caps_size_from_header)
+{
+  g_autoptr (GstTrialImage) src = sample_color (24, 16, 1);
+  GstHarness *h = harness_new (NULL, "video/x-raw, format=RGB", NULL, NULL);
+  GstBuffer *buffer;
+
+  gst_harness_set_src_caps_str (h, "image/png, framerate=30/1");
+  assert_equals_int (gst_harness_push (h, frame_buffer (encode_png (src), 0,
+              0)), GST_FLOW_OK);
+  buffer = pull (h);
+  assert_equals_int (gst_buffer_get_size (buffer), 24 * 3 * 16);
+  gst_buffer_unref (buffer);
+  assert_output_caps (h, "video/x-raw, format=RGB, width=24, height=16, "
+      "framerate=30/1, pixel-aspect-ratio=1/1");
+  gst_harness_teardown (h);
+}
+
+GST_END_TEST;
+
+/* ... and when the first frame is no image either: a clear error, and
+ * buffers are refused. */
 GST_START_TEST (test_caps_refused)
 {
   g_autoptr (GstTrialImage) src = sample_color (16, 16, 1);
@@ -2198,6 +2221,8 @@ GST_START_TEST (test_caps_refused)
   GError *error = NULL;
 
   gst_harness_set_src_caps_str (h, "image/png, framerate=30/1");
+  assert_equals_int (gst_harness_push (h, frame_buffer (g_bytes_new_static
+              ("not a png", 9), 0, 0)), GST_FLOW_NOT_NEGOTIATED);
   msg = gst_bus_pop_filtered (bus, GST_MESSAGE_ERROR);
   fail_unless (msg != NULL);
   gst_message_parse_error (msg, &error, NULL);
@@ -2205,7 +2230,7 @@ GST_START_TEST (test_caps_refused)
           GST_CORE_ERROR_NEGOTIATION));
   assert_equals_string (error->message, "Downstream accepts nothing a color "
       "stream of image/png can be converted to; raw video output needs width "
-      "and height in the input caps");
+      "and height in the input caps or the first frame's header");
   g_error_free (error);
   gst_message_unref (msg);
   assert_equals_int (gst_harness_push (h, frame_buffer (encode_png (src), 0,
@@ -2375,15 +2400,12 @@ GST_START_TEST (test_pool_set_by_application)
 {
   GstElement *pipeline = gst_parse_launch (TWO_STREAMS, NULL);
   GstElement *c1 = gst_bin_get_by_name (GST_BIN (pipeline), "c1");
-  GType pool_type = g_type_from_name ("GstTrialPool");
   GObject *pool, *p1;
   GstContext *context;
   gint n_threads = 0;
   LogWatch watch;
 
-  fail_unless (pool_type != 0, "GstTrialPool is not registered");
-  pool = G_OBJECT (gst_object_ref_sink (g_object_new (pool_type,
-              "n-threads", 1, NULL)));
+  pool = G_OBJECT (gst_trial_pool_new (1));
   context = gst_context_new ("gst-trial.pool", TRUE);
   gst_structure_set (gst_context_writable_structure (context), "pool",
       G_TYPE_OBJECT, pool, NULL);
@@ -2545,6 +2567,7 @@ trialconvert_suite (void)
   tcase_add_test (tc, test_downstream_flow_propagates);
   tcase_add_test (tc, test_flush_discards_work_in_flight);
   tcase_add_test (tc, test_caps_queries);
+  tcase_add_test (tc, test_caps_size_from_header);
   tcase_add_test (tc, test_caps_refused);
   tcase_add_test (tc, test_latency);
   tcase_add_test (tc, test_pool_shared_in_pipeline);

@@ -9,20 +9,18 @@
  * whose structure holds the pool in the field "pool" (and, for information,
  * "n-threads"). trialconvert does the usual context dance on READY->PAUSED,
  * so all trialconverts in one pipeline share one pool by default. An
- * application that runs several pipelines in one process can share one pool
- * between them by setting the context of the first pipeline on the others:
+ * application that runs several pipelines in one process shares one pool
+ * between them by setting one context on each of them:
+ *
+ *   g_autoptr (GstTrialPool) pool = gst_trial_pool_new (4);
+ *   GstContext *c = gst_trial_pool_context_new (pool);
+ *   gst_element_set_context (pipeline, c);
+ *
+ * (Python: GstTrial.Pool.new(4), GstTrial.Pool.context_new(pool)), or
+ * takes the one the first pipeline made:
  *
  *   GstContext *c = gst_element_get_context (first_trialconvert, "gst-trial.pool");
  *   gst_element_set_context (other_pipeline, c);
- *
- * or create a pool itself (trialconvert registers the type when the plugin
- * loads, e.g. at the first gst_element_factory_make ("trialconvert")):
- *
- *   GstObject *pool = gst_object_ref_sink (g_object_new (
- *       g_type_from_name ("GstTrialPool"), "n-threads", 4, NULL));
- *   GstContext *c = gst_context_new ("gst-trial.pool", TRUE);
- *   gst_structure_set (gst_context_writable_structure (c),
- *       "pool", G_TYPE_OBJECT, pool, NULL);
  *
  * Set it before the pipeline starts: elements pick their pool on
  * READY->PAUSED. The pool logs "running a job" (category trialpool, LOG
@@ -54,19 +52,14 @@ struct _GstTrialPoolJob
   GstTrialPoolJobFunc func;
 };
 
-/* @n_threads 0 = g_get_num_processors (). */
 GstTrialPool *gst_trial_pool_new (guint n_threads);
 
 guint gst_trial_pool_get_n_threads (GstTrialPool * pool);
 
-/* Queues @job; its func runs once in one of the pool's threads. */
 void gst_trial_pool_push (GstTrialPool * pool, GstTrialPoolJob * job);
 
-/* A persistent context of type GST_TRIAL_POOL_CONTEXT_TYPE holding @pool. */
 GstContext *gst_trial_pool_context_new (GstTrialPool * pool);
 
-/* The pool a context holds (a new reference), or NULL when @context is of
- * another type or holds none. */
 GstTrialPool *gst_trial_pool_from_context (GstContext * context);
 
 G_END_DECLS

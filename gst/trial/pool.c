@@ -1,5 +1,7 @@
 /* gst-trial: GstTrialPool, the worker pool trialconvert elements share
- * through a GstContext (see gsttrialpool.h).
+ * through a GstContext (see pool.h). It is in the library, not the plugin,
+ * so that applications and tests name its type (GST_TYPE_TRIAL_POOL,
+ * GstTrial.Pool) instead of looking it up by name after the plugin loads.
  *
  * Why not core GstSharedTaskPool (1.20+, shared through the same context
  * the way video-converter.c shares a GstTaskPool with its
@@ -23,15 +25,11 @@
  *   returned to GLib's global set, and gst_shared_task_pool_set_max_threads
  *   may change the count while running. n-threads here is the count of
  *   threads started with the pool and reported in trial-stats, which
- *   latency and the in-flight window (2 * n-threads + 2) are sized on.
- * Ordered output, the window and the per-element work are not the pool's
+ *   latency and max-in-flight (2 * n-threads + 2) are sized on.
+ * Ordered output, max-in-flight and the per-element work are not the pool's
  * business either way; they live in the element and its queue. */
-#ifdef HAVE_CONFIG_H
-#include "config.h"
-#endif
-
-#include "gsttrialpool.h"
-#include "gsttrialtsan.h"
+#include "gst/trial/pool.h"
+#include "gst/trial/tsan.h"
 
 GST_DEBUG_CATEGORY_STATIC (gst_trial_pool_debug);
 #define GST_CAT_DEFAULT gst_trial_pool_debug
@@ -160,6 +158,12 @@ gst_trial_pool_init (GstTrialPool * self)
   (void) self;
 }
 
+/**
+ * gst_trial_pool_new:
+ * @n_threads: worker threads, 0 for g_get_num_processors()
+ *
+ * Returns: (transfer full): a new pool, its threads started
+ */
 GstTrialPool *
 gst_trial_pool_new (guint n_threads)
 {
@@ -169,6 +173,12 @@ gst_trial_pool_new (guint n_threads)
   return gst_object_ref_sink (pool);
 }
 
+/**
+ * gst_trial_pool_get_n_threads:
+ * @pool: a #GstTrialPool
+ *
+ * Returns: the threads the pool was started with
+ */
 guint
 gst_trial_pool_get_n_threads (GstTrialPool * pool)
 {
@@ -177,6 +187,14 @@ gst_trial_pool_get_n_threads (GstTrialPool * pool)
   return pool->n_threads;
 }
 
+/**
+ * gst_trial_pool_push: (skip)
+ * @pool: a #GstTrialPool
+ * @job: a job whose func is set, embedded at the start of the caller's
+ *   struct; it must stay alive until its func has run
+ *
+ * Queues @job; its func runs once in one of the pool's threads.
+ */
 void
 gst_trial_pool_push (GstTrialPool * pool, GstTrialPoolJob * job)
 {
@@ -189,6 +207,14 @@ gst_trial_pool_push (GstTrialPool * pool, GstTrialPoolJob * job)
   g_thread_pool_push (pool->threads, job, NULL);
 }
 
+/**
+ * gst_trial_pool_context_new:
+ * @pool: a #GstTrialPool
+ *
+ * Returns: (transfer full): a persistent context of type
+ *   %GST_TRIAL_POOL_CONTEXT_TYPE holding @pool, to set on pipelines with
+ *   gst_element_set_context() before they start
+ */
 GstContext *
 gst_trial_pool_context_new (GstTrialPool * pool)
 {
@@ -203,6 +229,13 @@ gst_trial_pool_context_new (GstTrialPool * pool)
   return context;
 }
 
+/**
+ * gst_trial_pool_from_context:
+ * @context: a #GstContext
+ *
+ * Returns: (transfer full) (nullable): the pool @context holds, or %NULL
+ *   when it is of another type or holds none
+ */
 GstTrialPool *
 gst_trial_pool_from_context (GstContext * context)
 {
@@ -218,8 +251,8 @@ gst_trial_pool_from_context (GstContext * context)
 
   s = gst_context_get_structure (context);
   value = gst_structure_get_value (s, "pool");
-  /* Applications may store the pool as any object type (they cannot name
-   * GST_TYPE_TRIAL_POOL without linking the plugin). */
+  /* Applications may store the pool as any object type (they did before
+   * the type was in the library). */
   if (value == NULL || !G_VALUE_HOLDS_OBJECT (value))
     return NULL;
   object = g_value_get_object (value);

@@ -1,11 +1,10 @@
-/* gst-trial: PNG decoding, encoding and structural verification via libpng.
- *
- * libpng errors are caught (custom error callbacks + setjmp local to each
- * call), so a corrupt file becomes a GError, never an abort(). */
+/* gst-trial: PNG header parsing and structural verification (the
+ * passthrough gate of trialconvert). Decoding and encoding are in
+ * pngcodec.h. Named pngverify.h, not png.h, so that it can never shadow
+ * libpng's <png.h>. */
 #pragma once
 
 #include <glib.h>
-#include "gst/trial/image.h"
 
 G_BEGIN_DECLS
 
@@ -40,12 +39,13 @@ typedef enum
 } GstTrialPngVerify;
 
 /* Checks @data as @level says. At the DATA level TRUE means the bytes are
- * an intact PNG that any reader decodes as written, with one known
- * exception: the stream is inflated by libdeflate, which accepts a few
- * deflate codes zlib refuses (length symbols 286/287, distance codes 30/31,
- * over-long code-length runs). No encoder writes them and a file holding
- * them needs valid CRC-32s and adler32, so only a deliberately crafted PNG
- * passes and would be copied as it is.
+ * an intact PNG that any reader decodes as written. The stream is inflated
+ * by ISA-L, with the zlib header checked as zlib checks it; ISA-L refuses
+ * the reserved length (286, 287) and distance (30, 31) symbols as zlib
+ * does, but that it refuses every Huffman table zlib calls incomplete or
+ * over-subscribed is not proven. No encoder writes such a table and a file
+ * holding one needs valid CRC-32s and adler32, so at most a deliberately
+ * crafted PNG could pass and be copied as it is.
  * @header (may be NULL) is filled only on success. Stricter than
  * gst_trial_png_decode(), which accepts bytes after IEND or after the end of
  * the zlib stream (the image itself is intact then). */
@@ -58,23 +58,6 @@ gboolean gst_trial_png_verify (const guint8 * data, gsize size,
  * up to the end of its IEND chunk. */
 gboolean gst_trial_png_verify_prefix (const guint8 * data, gsize size,
     GstTrialPngVerify level, GstTrialPngHeader * header, gsize * png_size,
-    GError ** error);
-
-/* Decodes any PNG (1-16 bit, gray, gray+alpha, RGB, RGBA, palette,
- * interlaced) to @format. 8-bit targets: 16-bit samples reduced by dropping
- * the low byte (as OpenCV's IMREAD_COLOR does), palette and gray expanded,
- * alpha dropped (RGBA8 adds opaque alpha when there is none, and honours
- * tRNS); GRAY8 from color is gst_trial_luma() of that RGB.
- * GRAY16: requires a grayscale source; 8-bit gray is widened (v * 257).
- * A bad CRC in any chunk, a bad adler32, a missing IEND or a truncated file
- * is GST_TRIAL_ERROR_CORRUPT. */
-GstTrialImage *gst_trial_png_decode (const guint8 * data, gsize size,
-    GstTrialPixelFormat format, GError ** error);
-
-/* Encodes RGB8, BGR8 (stored as RGB), RGBA8, GRAY8 or GRAY16 as PNG with
- * zlib @level 0-9, the SUB filter and Z_RLE strategy (fast and small for
- * camera frames). */
-GBytes *gst_trial_png_encode (const GstTrialImage * image, gint level,
     GError ** error);
 
 G_END_DECLS

@@ -1,0 +1,195 @@
+/* gst-trial: what keeps a job's output folder whole (outputs.h). */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <errno.h>
+#include <string.h>
+#include <glib/gstdio.h>
+
+#include "gst/trial/output.h"
+#include "outputs.h"
+
+enum
+{ N_STREAMS = 2 };
+
+static const gchar *stream_names[N_STREAMS] = { "color", "depth" };
+static const gchar *stream_ext[N_STREAMS] = { "png", "npy" };
+
+/* Names of the regular entries of @dir, or an empty set. */
+static GHashTable *
+list_names (const gchar * dir)
+{
+  GHashTable *names = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+      NULL);
+  GDir *d = g_dir_open (dir, 0, NULL);
+  const gchar *name;
+
+  if (d == NULL)
+    return names;
+  while ((name = g_dir_read_name (d)) != NULL)
+    g_hash_table_add (names, g_strdup (name));
+  g_dir_close (d);
+  return names;
+}
+
+/* TRUE for ".frame_<digits>.<ext>.tmp-XXXXXX": the temporary name trialsink
+ * gives our output files, and nothing else a user may keep there. */
+static gboolean
+is_our_temporary (const gchar * name, const gchar * ext)
+{
+  const gchar *p = name + strlen (".frame_");
+  gsize ext_len = strlen (ext);
+
+  if (!g_str_has_prefix (name, ".frame_") || !g_ascii_isdigit (*p))
+    return FALSE;
+  while (g_ascii_isdigit (*p))
+    p++;
+  if (*p++ != '.' || strncmp (p, ext, ext_len) != 0)
+    return FALSE;
+  p += ext_len;
+  return g_str_has_prefix (p, ".tmp-") && strlen (p + 5) == 6;
+}
+
+/* trialsink writes ".<name>.tmp-XXXXXX" and renames it; a process killed
+ * with -9 can leave one behind. */
+static void
+remove_stale_temporaries (const gchar * dir, const gchar * ext)
+{
+  g_autoptr (GHashTable) names = list_names (dir);
+  GHashTableIter iter;
+  gpointer key;
+
+  g_hash_table_iter_init (&iter, names);
+  while (g_hash_table_iter_next (&iter, &key, NULL)) {
+    const gchar *name = key;
+    if (is_our_temporary (name, ext)) {
+      g_autofree gchar *path = g_build_filename (dir, name, NULL);
+      g_unlink (path);
+    }
+  }
+}
+
+void
+tp_outputs_remove_stale_temporaries (const gchar * output_dir)
+{
+  guint s;
+
+  for (s = 0; s < N_STREAMS; s++) {
+    g_autofree gchar *dir = g_build_filename (output_dir, stream_names[s],
+        NULL);
+
+    remove_stale_temporaries (dir, stream_ext[s]);
+  }
+}
+
+/* Each output folder is listed once. A damaged output (empty, truncated: a
+ * disk that filled up, a copy cut short) is removed, so trialsink writes it
+ * again instead of keeping it, and its frame counts as missing. */
+gboolean
+tp_outputs_check_existing (const gchar * output_dir, const gint64 * numbers,
+    guint n, guint * first_out, GError ** error)
+{
+  GHashTable *have[N_STREAMS];
+  gchar *dirs[N_STREAMS];
+  guint i, s, first = n;
+  GError *failure = NULL;
+
+  for (s = 0; s < N_STREAMS; s++) {
+    dirs[s] = g_build_filename (output_dir, stream_names[s], NULL);
+    have[s] = list_names (dirs[s]);
+  }
+  for (i = 0; i < n && failure == NULL; i++) {
+    gboolean complete = TRUE;
+
+    for (s = 0; s < N_STREAMS && failure == NULL; s++) {
+      g_autofree gchar *path = NULL;
+      g_autoptr (GError) damage = NULL;
+      gchar name[64];
+
+      g_snprintf (name, sizeof name, "frame_%06" G_GINT64_MODIFIER "d.%s",
+          numbers[i], stream_ext[s]);
+      if (!g_hash_table_contains (have[s], name)) {
+        complete = FALSE;
+        continue;
+      }
+      path = g_build_filename (dirs[s], name, NULL);
+      if (gst_trial_output_check (path, &damage))
+        continue;
+      complete = FALSE;
+      if (g_unlink (path) != 0) {
+        int errsv = errno;
+
+        g_set_error (&failure, G_FILE_ERROR, g_file_error_from_errno (errsv),
+            "%s, and cannot be removed to convert frame %" G_GINT64_FORMAT
+            " again: %s", damage->message, numbers[i], g_strerror (errsv));
+        continue;
+      }
+      g_printerr ("trial-process: %s; converting frame %" G_GINT64_FORMAT
+          " again\n", damage->message, numbers[i]);
+    }
+    if (!complete && first == n)
+      first = i;
+  }
+  for (s = 0; s < N_STREAMS; s++) {
+    g_hash_table_unref (have[s]);
+    g_free (dirs[s]);
+  }
+  if (failure != NULL) {
+    g_propagate_error (error, failure);
+    return FALSE;
+  }
+  *first_out = first;
+  return TRUE;
+}
+
+/* Each stream writes on its own, so when one fails a frame (or the job
+ * stops, or is interrupted) the other may have written its half: that half
+ * is removed once the pipeline has stopped, and so is a half left by an
+ * earlier run for a frame that failed now. */
+guint
+tp_outputs_remove_half_frames (const gchar * output_dir,
+    const gint64 * numbers, guint n, GHashTable * failed_set)
+{
+  GHashTable *have[N_STREAMS];
+  gchar *dirs[N_STREAMS];
+  guint i, s, whole = 0;
+
+  for (s = 0; s < N_STREAMS; s++) {
+    dirs[s] = g_build_filename (output_dir, stream_names[s], NULL);
+    have[s] = list_names (dirs[s]);
+  }
+  for (i = 0; i < n; i++) {
+    gboolean failed = failed_set != NULL
+        && g_hash_table_contains (failed_set, &numbers[i]);
+    gchar names[N_STREAMS][64];
+    guint present = 0;
+
+    for (s = 0; s < N_STREAMS; s++) {
+      g_snprintf (names[s], sizeof names[s], "frame_%06" G_GINT64_MODIFIER
+          "d.%s", numbers[i], stream_ext[s]);
+      present += g_hash_table_contains (have[s], names[s]);
+    }
+    if (present == N_STREAMS && !failed) {
+      whole++;
+      continue;
+    }
+    for (s = 0; s < N_STREAMS; s++) {
+      g_autofree gchar *path = NULL;
+
+      if (!g_hash_table_contains (have[s], names[s]))
+        continue;
+      path = g_build_filename (dirs[s], names[s], NULL);
+      if (g_unlink (path) != 0 && errno != ENOENT)
+        g_printerr ("trial-process: cannot remove '%s', the %s half of "
+            "frame %" G_GINT64_FORMAT ": %s\n", path, stream_names[s],
+            numbers[i], g_strerror (errno));
+    }
+  }
+  for (s = 0; s < N_STREAMS; s++) {
+    g_hash_table_unref (have[s]);
+    g_free (dirs[s]);
+  }
+  return whole;
+}
+
