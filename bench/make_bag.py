@@ -5,7 +5,9 @@ the depth-scale trailer, 30 fps, color 4 ms after depth.
 
     /usr/bin/python3 bench/make_bag.py TRIAL OUT.bag [REPEAT]
 
-REPEAT writes the frames REPEAT times over (for the memory check)."""
+REPEAT writes the frames REPEAT times over (for the memory check).
+--d435 (last) adds the real D435's calibration (intrinsics, depth -> color
+extrinsics, depth units), so that trial-process aligns the depth."""
 import os
 import sys
 
@@ -19,7 +21,24 @@ import rosbag  # noqa: E402
 from PIL import Image  # noqa: E402
 
 
-def main(trial, out, repeat=1):
+def write_d435_calibration(bag):
+    import check_align as al
+    for topic, cam in ((rs.DEPTH, al.D435_DEPTH), (rs.COLOR, al.D435_COLOR)):
+        bag.write(topic + "/info/camera_info",
+                  rs.camera_info(cam["width"], cam["height"], cam["fx"],
+                                 cam["fy"], cam["ppx"], cam["ppy"],
+                                 cam["coeffs"]), rs.STATIC)
+    tf = rs.Transform()
+    tf.rotation.w = 1.0
+    bag.write(rs.DEPTH + "/tf/0", tf, rs.STATIC)
+    tf = rs.Transform()
+    tf.translation.x, tf.translation.y, tf.translation.z = al.D435_TRANSLATION
+    (tf.rotation.x, tf.rotation.y, tf.rotation.z,
+     tf.rotation.w) = al.D435_QUATERNION
+    bag.write(rs.COLOR + "/tf/0", tf, rs.STATIC)
+
+
+def main(trial, out, repeat=1, d435=False):
     colors = sorted(os.listdir(os.path.join(trial, "Color")))
     depths = sorted(os.listdir(os.path.join(trial, "Depth")))
     with Image.open(os.path.join(trial, "Color", colors[0])) as im:
@@ -33,6 +52,8 @@ def main(trial, out, repeat=1):
                   rs.STATIC)
         bag.write(rs.COLOR + "/info", rs.StreamInfo(30, "rgb8", True),
                   rs.STATIC)
+        if d435:
+            write_d435_calibration(bag)
         n = 0
         for _ in range(repeat):
             for c, d in zip(colors, depths):
@@ -53,4 +74,6 @@ def main(trial, out, repeat=1):
 
 
 if __name__ == "__main__":
-    main(sys.argv[1], sys.argv[2], int(sys.argv[3]) if len(sys.argv) > 3 else 1)
+    d435 = sys.argv[-1] == "--d435"
+    args = sys.argv[1:-1] if d435 else sys.argv[1:]
+    main(args[0], args[1], int(args[2]) if len(args) > 2 else 1, d435)

@@ -232,35 +232,19 @@ intrinsics_structure (const GstTrialRsIntrinsics * in)
   return s;
 }
 
-/* depth -> color from the two streams' transforms from their group's
- * reference stream: p_c = Rc Rd^T (p_d - td) + tc. */
+/* depth -> color, or NULL when the two streams have no common transform. */
 static GstStructure *
-depth_to_color (const GstTrialRsExtrinsics * d, const GstTrialRsExtrinsics * c)
+depth_to_color (const GstTrialRsStream * depth, const GstTrialRsStream * color)
 {
   gdouble r[9], t[3];
-  guint row, col, k;
+  GstStructure *s;
 
-  for (col = 0; col < 3; col++)
-    for (row = 0; row < 3; row++) {
-      gdouble sum = 0.0;
-
-      /* (Rc Rd^T)[row][col] = sum_k Rc[row][k] Rd[col][k] */
-      for (k = 0; k < 3; k++)
-        sum += c->rotation[k * 3 + row] * d->rotation[k * 3 + col];
-      r[col * 3 + row] = sum;
-    }
-  for (row = 0; row < 3; row++) {
-    t[row] = c->translation[row];
-    for (k = 0; k < 3; k++)
-      t[row] -= r[k * 3 + row] * d->translation[k];
-  }
-  {
-    GstStructure *s = gst_structure_new_empty ("rs-extrinsics");
-
-    take_double_array (s, "rotation", r, 9, TRUE);
-    take_double_array (s, "translation", t, 3, TRUE);
-    return s;
-  }
+  if (!gst_trial_rs_depth_to_color (depth, color, r, t))
+    return NULL;
+  s = gst_structure_new_empty ("rs-extrinsics");
+  take_double_array (s, "rotation", r, 9, TRUE);
+  take_double_array (s, "translation", t, 3, TRUE);
+  return s;
 }
 
 /* The first frame of @stream, parsed (its pixels are not kept). */
@@ -314,10 +298,12 @@ output_caps (Output * out,
     if (other != NULL && other->has_intrinsics)
       set_structure (s, "color-intrinsics",
           intrinsics_structure (&other->intrinsics));
-    if (other != NULL && stream->has_extrinsics && other->has_extrinsics
-        && stream->extrinsics.group == other->extrinsics.group)
-      set_structure (s, "depth-to-color",
-          depth_to_color (&stream->extrinsics, &other->extrinsics));
+    if (other != NULL) {
+      GstStructure *ex = depth_to_color (stream, other);
+
+      if (ex != NULL)
+        set_structure (s, "depth-to-color", ex);
+    }
   }
   return caps;
 }

@@ -6,6 +6,7 @@
 #include <gst/gst.h>
 
 #include "gstrsbagdemux.h"
+#include "gsttrialalign.h"
 #include "gsttrialconvert.h"
 #include "gsttrialsink.h"
 #include "gsttrialsrc.h"
@@ -20,6 +21,7 @@ plugin_init (GstPlugin * plugin)
   ret |= GST_ELEMENT_REGISTER (trialconvert, plugin);
   ret |= GST_ELEMENT_REGISTER (trialsink, plugin);
   ret |= GST_ELEMENT_REGISTER (rsbagdemux, plugin);
+  ret |= GST_ELEMENT_REGISTER (trialalign, plugin);
   ret |= GST_TYPE_FIND_REGISTER (rosbag, plugin);
   ret |= GST_TYPE_FIND_REGISTER (npy, plugin);
 

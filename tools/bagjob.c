@@ -1,5 +1,6 @@
 /* trial-process: converting a RealSense .bag recording (see bagjob.h). */
 #include <errno.h>
+#include <math.h>
 #include <fcntl.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -13,6 +14,7 @@
 #include "guard.h"
 #include "metadata.h"
 #include "outputs.h"
+#include "segments.h"
 
 #define ROSBAG_MAGIC "#ROSBAG V2.0\n"
 
@@ -35,6 +37,13 @@ typedef struct
   guint seen[N_STREAMS];        /* buffers seen on each demuxer pad */
   gchar *output_dir;
   GstElement *pipeline;
+  gboolean has_extrinsics;      /* depth -> color, below */
+  gdouble rotation[9], translation[3];
+  gboolean aligned;             /* depth aligned to color (trialalign) */
+  gint64 t0;                    /* bag time of the recording's first frame */
+  gint fps_tenths;              /* shown in the preview: -1, unknown */
+  PreviewBranch preview[N_STREAMS];
+  const gchar *not_aligned;     /* why not, when not */
 } BagJob;
 
 gboolean
@@ -111,10 +120,81 @@ bag_job_pair (BagJob * job, GError ** error)
   return TRUE;
 }
 
+/* A time window [start, end) in seconds from the recording's first frame
+ * (NAN: open): narrows job->start/stop to its color frames (stop -2: none).
+ * FALSE when it starts after the recording's last frame. */
+static gboolean
+bag_job_time_window (BagJob * job, const gchar * path, gdouble start,
+    gdouble end, GError ** error)
+{
+  GArray *color = job->times[COLOR];
+  gint64 last_time = MAX (g_array_index (color, gint64, color->len - 1),
+      g_array_index (job->times[DEPTH], gint64, job->times[DEPTH]->len - 1));
+  gdouble duration;
+  guint i;
+
+  job->t0 = MIN (g_array_index (color, gint64, 0),
+      g_array_index (job->times[DEPTH], gint64, 0));
+  duration = (last_time - job->t0) / 1e9;
+  if (!isnan (start) && start > duration) {
+    g_set_error (error, GST_TRIAL_ERROR, GST_TRIAL_ERROR_NO_FRAMES,
+        "%g s is after the end of '%s' (its last frame is at %.3f s)",
+        start, path, duration);
+    return FALSE;
+  }
+  for (i = 0; i < color->len; i++) {
+    gdouble t = (g_array_index (color, gint64, i) - job->t0) / 1e9;
+
+    if (!isnan (start) && t < start)
+      job->start = MAX (job->start, (gint64) i + 1);
+    if (!isnan (end) && t >= end) {
+      /* -2: no frame at all (-1 is "to the end") */
+      if (job->stop == -1 || job->stop >= (gint64) i)
+        job->stop = i == 0 ? -2 : (gint64) i - 1;
+      break;
+    }
+  }
+  return TRUE;
+}
+
+gboolean
+tp_bag_check_segments (const gchar * path, GPtrArray * segments,
+    const gchar * where, GError ** error)
+{
+  g_auto (BagJob) job = { 0 };
+  guint i;
+
+  job.rs = gst_trial_rs_bag_open (path, error);
+  if (job.rs == NULL || !bag_job_pair (&job, error))
+    return FALSE;
+  for (i = 0; i < segments->len; i++) {
+    const TpSegment *seg = g_ptr_array_index (segments, i);
+    g_autoptr (GError) local = NULL;
+
+    job.start = 0;
+    job.stop = -1;
+    if (!bag_job_time_window (&job, path, seg->start, seg->end, &local)) {
+      g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_INVAL,
+          "%s: line %u: the window starts outside the recording: %s", where,
+          seg->line,
+          local->message);
+      return FALSE;
+    }
+    if (job.stop == -2 || (job.stop >= 0 && job.start > job.stop)
+        || job.start >= (gint64) job.times[COLOR]->len) {
+      g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_INVAL,
+          "%s: line %u: no color frame in the window [%g, %g) s of '%s'",
+          where, seg->line, seg->start, seg->end, path);
+      return FALSE;
+    }
+  }
+  return TRUE;
+}
+
 static gboolean
 in_range (const BagJob * job, gint64 frame)
 {
-  return frame >= job->start && (job->stop < 0 || frame <= job->stop);
+  return frame >= job->start && (job->stop == -1 || frame <= job->stop);
 }
 
 /* Buffers come from the demuxer in each stream's time order: the k-th on a
@@ -174,7 +254,7 @@ static gboolean
 build_pipeline (BagJob * job, const gchar * path, const TpOptions * options,
     GError ** error)
 {
-  GstElement *src, *demux;
+  GstElement *src, *demux, *compositor = NULL;
   guint s;
 
   job->pipeline = gst_object_ref_sink (gst_pipeline_new ("trial-process"));
@@ -191,6 +271,18 @@ build_pipeline (BagJob * job, const gchar * path, const TpOptions * options,
     return FALSE;
   }
   g_signal_connect (demux, "pad-added", G_CALLBACK (on_pad_added), job);
+  if (options->preview) {
+    if (!(compositor = tp_preview_add_window (GST_BIN (job->pipeline),
+                options, error)))
+      return FALSE;
+    job->fps_tenths = -1;
+    job->preview[COLOR].fps_tenths = job->preview[DEPTH].fps_tenths =
+        &job->fps_tenths;
+    /* the pipeline holds it as long as the probe may run */
+    job->preview[COLOR].overlay =
+        gst_bin_get_by_name (GST_BIN (job->pipeline), "preview-text");
+    gst_object_unref (job->preview[COLOR].overlay);
+  }
 
   for (s = 0; s < N_STREAMS; s++) {
     g_autofree gchar *qname = g_strdup_printf ("queue-%s", stream_names[s]);
@@ -204,6 +296,28 @@ build_pipeline (BagJob * job, const gchar * path, const TpOptions * options,
     if (!(convert = make ("trialconvert", NULL, error)))
       return FALSE;
     gst_bin_add (GST_BIN (job->pipeline), convert);
+    if (s == DEPTH && job->aligned) {
+      GstElement *align = make ("trialalign", NULL, error);
+
+      if (align == NULL)
+        return FALSE;
+      gst_bin_add (GST_BIN (job->pipeline), align);
+      g_object_set (align, "n-threads", MIN (options->threads, 64), NULL);
+      if (!gst_element_link (queue, align)) {
+        g_set_error (error, GST_CORE_ERROR, GST_CORE_ERROR_NEGOTIATION,
+            "could not link trialalign");
+        return FALSE;
+      }
+      queue = align;
+    }
+    if (compositor != NULL) {
+      GstElement *tee = tp_preview_add_branch (GST_BIN (job->pipeline),
+          compositor, s, options->threads, &job->preview[s], error);
+
+      if (tee == NULL || !gst_element_link (queue, tee))
+        return FALSE;
+      queue = tee;
+    }
     if (!(sink = make ("trialsink", NULL, error)))
       return FALSE;
     gst_bin_add (GST_BIN (job->pipeline), sink);
@@ -344,6 +458,67 @@ add_stream (JsonBuilder * b, BagJob * job, guint s, GError ** error)
   return TRUE;
 }
 
+/* Whether the depth is aligned to color, and the calibration it used. */
+static void
+add_alignment (JsonBuilder * b, const BagJob * job)
+{
+  guint i;
+
+  tp_metadata_set_member (b, TP_FIELD_DEPTH_ALIGNED_TO);
+  json_builder_add_string_value (b, job->aligned ? "color" : "none");
+  tp_metadata_set_member (b, TP_FIELD_DEPTH_NOT_ALIGNED_REASON);
+  if (job->aligned)
+    json_builder_add_null_value (b);
+  else
+    json_builder_add_string_value (b, job->not_aligned);
+  tp_metadata_set_member (b, TP_FIELD_DEPTH_TO_COLOR);
+  if (!job->has_extrinsics) {
+    json_builder_add_null_value (b);
+    return;
+  }
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "rotation");
+  json_builder_begin_array (b);
+  for (i = 0; i < 9; i++)
+    json_builder_add_double_value (b, job->rotation[i]);
+  json_builder_end_array (b);
+  json_builder_set_member_name (b, "translation");
+  json_builder_begin_array (b);
+  for (i = 0; i < 3; i++)
+    json_builder_add_double_value (b, job->translation[i]);
+  json_builder_end_array (b);
+  json_builder_end_object (b);
+}
+
+/* Aligns when asked and the bag holds the calibration (job->aligned), or
+ * says why not. */
+static void
+bag_job_choose_alignment (BagJob * job, const gchar * path,
+    const TpOptions * options)
+{
+  const GstTrialRsStream *color = job->streams[COLOR];
+  const GstTrialRsStream *depth = job->streams[DEPTH];
+
+  job->has_extrinsics = gst_trial_rs_depth_to_color (depth, color,
+      job->rotation, job->translation);
+  if (options->align_none)
+    job->not_aligned = "--align none";
+  else if (!depth->has_intrinsics)
+    job->not_aligned = "the recording has no depth intrinsics";
+  else if (!color->has_intrinsics)
+    job->not_aligned = "the recording has no color intrinsics";
+  else if (!job->has_extrinsics)
+    job->not_aligned = "the recording has no depth-to-color extrinsics";
+  else {
+    job->aligned = TRUE;
+    return;
+  }
+  if (!options->align_none)
+    g_printerr ("trial-process: warning: %s: %s; its depth is converted "
+        "unaligned, in the depth camera's geometry\n", path,
+        job->not_aligned);
+}
+
 /* Files of frame @i both there. */
 static gboolean
 frame_written (const BagJob * job, gint64 i)
@@ -396,17 +571,33 @@ tp_bag_run (const gchar * path, const TpOptions * options,
         "%s and %s (the first Color and Depth streams)\n", path,
         gst_trial_rs_bag_get_n_streams (job.rs), job.streams[COLOR]->name,
         job.streams[DEPTH]->name);
-  if (g_str_has_suffix (base, ".bag"))
+  bag_job_choose_alignment (&job, path, options);
+  if (options->trial_name != NULL) {
+    g_free (base);
+    base = g_strdup (options->trial_name);
+  } else if (g_str_has_suffix (base, ".bag"))
     base[strlen (base) - 4] = '\0';
   job.output_dir = g_build_filename (options->output_base, base,
       GST_TRIAL_SINGLE_CAMERA, NULL);
   job.start = MAX (options->start_frame, 0);
   job.stop = options->stop_frame;
+  if (!bag_job_time_window (&job, path, options->start_time,
+          options->end_time, &error)) {
+    g_printerr ("trial-process: --start-time %s\n", error->message);
+    return 2;
+  }
   first = job.start;
   last = job.times[COLOR]->len - 1;
-  if (job.stop >= 0)
+  if (job.stop != -1)
     last = MIN (last, job.stop);
   if (first > last) {
+    if (!isnan (options->start_time) || !isnan (options->end_time)) {
+      g_printerr ("trial-process: no color frames in the time window [%g, "
+          "%g) s of bag '%s'\n", isnan (options->start_time) ? 0.0 :
+          options->start_time, isnan (options->end_time) ? INFINITY :
+          options->end_time, path);
+      return 2;
+    }
     g_printerr ("trial-process: no color frames in the range [%"
         G_GINT64_FORMAT ", %" G_GINT64_FORMAT "] in bag '%s': its %u color "
         "frames are numbered 0 to %u in time order\n", options->start_frame,
@@ -542,6 +733,16 @@ tp_bag_run (const gchar * path, const TpOptions * options,
   else
     json_builder_add_null_value (b);
   json_builder_end_object (b);
+  tp_metadata_set_member (b, TP_FIELD_TIME_WINDOW);
+  json_builder_begin_array (b);
+  json_builder_add_double_value (b, isnan (options->start_time) ? 0.0 :
+      options->start_time);
+  if (isnan (options->end_time))
+    json_builder_add_null_value (b);
+  else
+    json_builder_add_double_value (b, options->end_time);
+  json_builder_end_array (b);
+  add_alignment (b, &job);
   if (!add_stream (b, &job, COLOR, &error)
       || !add_stream (b, &job, DEPTH, &error)) {
     g_printerr ("trial-process: %s\n", error->message);

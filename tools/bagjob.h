@@ -25,4 +25,10 @@ gboolean tp_is_bag (const gchar * path);
 gint tp_bag_run (const gchar * path, const TpOptions * options,
     TpInterrupt * interrupt, JsonNode ** meta);
 
+/* Before anything is written: FALSE with a message naming the row's line
+ * when a --segments row's window (TpSegment, segments.h) starts after the
+ * last frame of the bag at @path, or holds no color frame. */
+gboolean tp_bag_check_segments (const gchar * path, GPtrArray * segments,
+    const gchar * where, GError ** error);
+
 G_END_DECLS

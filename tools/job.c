@@ -200,14 +200,6 @@ make (const gchar * factory, const gchar * name, GError ** error)
 #define PREVIEW_WIDTH 480
 #define PREVIEW_HEIGHT 360
 
-/* What the preview probe of one stream keeps. */
-typedef struct
-{
-  gint64 last;                  /* when it last let a frame through */
-  GstElement *overlay;          /* the window's textoverlay (color only) */
-  gint *fps_tenths;             /* the conversion's fps x 10, -1: unknown */
-} PreviewBranch;
-
 /* Lets through at most PREVIEW_FPS buffers a second, restamped to the
  * running time they arrive at, so the window shows the frame being
  * converted now whatever the stream's own timestamps say. */
@@ -252,8 +244,8 @@ preview_throttle (GstPad * pad, GstPadProbeInfo * info, gpointer user_data)
 
 /* tee -> queue (leaky, 1) -> [throttle] -> trialconvert -> video/x-raw,RGB
  * -> videoscale -> compositor pad at @xpos. Returns the tee. */
-static GstElement *
-add_preview_branch (GstBin * bin, GstElement * compositor, guint stream,
+GstElement *
+tp_preview_add_branch (GstBin * bin, GstElement * compositor, guint stream,
     guint threads, PreviewBranch * branch, GError ** error)
 {
   const gchar *factories[] = { "tee", "queue", "trialconvert", "capsfilter",
@@ -309,8 +301,8 @@ add_preview_branch (GstBin * bin, GstElement * compositor, guint stream,
 
 /* compositor -> 10 fps -> textoverlay (frame, fps) -> videoconvert -> the
  * preview sink (sync=false). */
-static GstElement *
-add_preview_window (GstBin * bin, const TpOptions * options, GError ** error)
+GstElement *
+tp_preview_add_window (GstBin * bin, const TpOptions * options, GError ** error)
 {
   g_autoptr (GstCaps) rate = gst_caps_new_simple ("video/x-raw",
       "framerate", GST_TYPE_FRACTION, PREVIEW_FPS, 1, NULL);
@@ -368,7 +360,7 @@ build_pipeline (TpJob * job, const TpOptions * options, gint64 start_frame,
   }
   gst_bin_add (GST_BIN (pipeline), src);
   if (options->preview) {
-    if (!(compositor = add_preview_window (GST_BIN (pipeline), options,
+    if (!(compositor = tp_preview_add_window (GST_BIN (pipeline), options,
                 error)))
       return NULL;
     /* the pipeline holds it as long as the probe may run */
@@ -401,7 +393,7 @@ build_pipeline (TpJob * job, const TpOptions * options, gint64 start_frame,
         "skip-existing", options->resume, NULL);
     gst_bin_add_many (GST_BIN (pipeline), convert, sink, NULL);
     if (compositor) {
-      GstElement *tee = add_preview_branch (GST_BIN (pipeline), compositor, s,
+      GstElement *tee = tp_preview_add_branch (GST_BIN (pipeline), compositor, s,
           options->threads, &preview[s], error);
       if (tee == NULL
           || !gst_element_link_pads (src, stream_names[s], tee, "sink"))

@@ -33,6 +33,12 @@ typedef struct
   gboolean progress_bar;        /* draw a bar on stderr */
   guint depth_width;            /* --depth-size, 0 = from the files */
   guint depth_height;
+  gboolean align_none;          /* --align none: .bag depth not aligned */
+  gdouble start_time;           /* --start-time, s from a bag's first frame;
+                                 * NAN = none */
+  gdouble end_time;             /* --end-time (exclusive); NAN = none */
+  const gchar *trial_name;      /* a bag's output folder (a --segments row),
+                                 * NULL = the bag's name */
 } TpOptions;
 
 typedef struct
@@ -89,5 +95,23 @@ gboolean tp_job_run (TpJob * job, const TpOptions * options,
 gboolean tp_job_check_elements (const TpOptions * options, GError ** error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TpJob, tp_job_free)
+
+/* --preview, shared by folder and .bag jobs: what the throttling probe of
+ * one stream's branch keeps. */
+typedef struct
+{
+  gint64 last;                  /* when it last let a frame through */
+  GstElement *overlay;          /* the window's textoverlay (color only) */
+  gint *fps_tenths;             /* the conversion's fps x 10, -1: unknown */
+} PreviewBranch;
+
+/* The window: compositor -> 10 fps -> textoverlay "preview-text" ->
+ * videoconvert -> options->preview_sink, in @bin; returns the compositor. */
+GstElement *tp_preview_add_window (GstBin * bin, const TpOptions * options,
+    GError ** error);
+/* One stream's branch into @compositor (stream 0 color, 1 depth); returns
+ * its tee, to link the stream's source pad to. */
+GstElement *tp_preview_add_branch (GstBin * bin, GstElement * compositor,
+    guint stream, guint threads, PreviewBranch * branch, GError ** error);
 
 G_END_DECLS

@@ -51,6 +51,11 @@ typedef enum
   TP_FIELD_DEVICE,
   TP_FIELD_COLOR_STREAM,
   TP_FIELD_DEPTH_STREAM,
+  /* .bag jobs: time window and alignment (issue 23) */
+  TP_FIELD_TIME_WINDOW,
+  TP_FIELD_DEPTH_ALIGNED_TO,
+  TP_FIELD_DEPTH_NOT_ALIGNED_REASON,
+  TP_FIELD_DEPTH_TO_COLOR,
   TP_N_FIELDS
 } TpMetadataField;
 

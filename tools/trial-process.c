@@ -5,6 +5,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <math.h>
 #include <string.h>
 #include <unistd.h>
 #include <gst/gst.h>
@@ -14,6 +15,7 @@
 #include "guard.h"
 #include "job.h"
 #include "bagjob.h"
+#include "segments.h"
 #include "metadata.h"
 #include "summary.h"
 
@@ -105,9 +107,6 @@ run_bag (const gchar * path, const TpOptions * options, gboolean json,
   gint status;
   JsonObject *o;
 
-  if (options->preview)
-    g_printerr ("trial-process: warning: --preview is not available for .bag "
-        "recordings yet; converting '%s' without it\n", path);
   status = tp_bag_run (path, options, &interrupt, &meta);
 
   if (meta == NULL)
@@ -358,6 +357,49 @@ print_help (const GOptionEntry * entries)
   fputs (ascii, stdout);
 }
 
+/* --segments FILE on one .bag: every row checked (segments.c, and its
+ * window against the recording) before anything is written, then one
+ * trial per row of this shard, trial_input/<name>/single_camera. */
+static gint
+run_segments (const gchar * file, gchar ** trials, const TpOptions * options,
+    guint shard_k, guint shard_n, gboolean json, gboolean quiet)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) segments = NULL;
+  gint status = EXIT_OK;
+  guint i;
+
+  if (g_strv_length (trials) != 1 || !tp_is_bag (trials[0])) {
+    g_printerr ("trial-process: --segments takes one .bag recording\n");
+    return EXIT_USAGE;
+  }
+  if (!isnan (options->start_time) || !isnan (options->end_time)) {
+    g_printerr ("trial-process: --segments and --start-time/--end-time "
+        "exclude each other\n");
+    return EXIT_USAGE;
+  }
+  segments = tp_segments_load (file, &error);
+  if (segments == NULL
+      || !tp_bag_check_segments (trials[0], segments, file, &error)) {
+    g_printerr ("trial-process: %s\n", error->message);
+    return EXIT_USAGE;
+  }
+  for (i = 0; i < segments->len && !interrupt.signals; i++) {
+    const TpSegment *seg = g_ptr_array_index (segments, i);
+    TpOptions row = *options;
+    gint row_status;
+
+    if (i % shard_n != shard_k - 1)
+      continue;
+    row.trial_name = seg->name;
+    row.start_time = seg->start;
+    row.end_time = seg->end;
+    row_status = run_bag (trials[0], &row, json, quiet);
+    status = MAX (status, row_status);
+  }
+  return interrupt.signals ? EXIT_INTERRUPTED : status;
+}
+
 /* ximagesink on X11 (XWayland included): autovideosink would pick
  * glimagesink, which without a GPU renders in software and costs more CPU
  * than a 10 fps preview may take from the conversion. */
@@ -397,7 +439,8 @@ main (int argc, char **argv)
 {
   g_autofree gchar *camera = NULL, *output = NULL, *color_mode = NULL,
       *verify = NULL, *shard = NULL, *preview_sink = NULL, *summarize = NULL,
-      *depth_size = NULL;
+      *depth_size = NULL, *align = NULL, *segments_file = NULL;
+  gdouble start_time = NAN, end_time = NAN;
   g_auto (GStrv) args = NULL, trials = NULL;
   g_autoptr (GPtrArray) named = NULL;
   gboolean all = FALSE, resume = FALSE, quiet = FALSE, json = FALSE,
@@ -426,6 +469,15 @@ main (int argc, char **argv)
         "PNG level: 1-3 igzip, 0/4-9 zlib (default 1)", "N"},
     {"depth-size", 0, 0, G_OPTION_ARG_STRING, &depth_size,
         "Shape of .raw depth frames (default: by size)", "WxH"},
+    {"start-time", 0, 0, G_OPTION_ARG_DOUBLE, &start_time,
+        ".bag: from S seconds after its first frame", "S"},
+    {"end-time", 0, 0, G_OPTION_ARG_DOUBLE, &end_time,
+        ".bag: up to (not at) E seconds", "E"},
+    {"segments", 0, 0, G_OPTION_ARG_FILENAME, &segments_file,
+        ".bag: a trial per CSV row name,start,end", "FILE"},
+    {"align", 0, 0, G_OPTION_ARG_STRING, &align,
+        ".bag depth aligned to color (default) or not",
+        "color|none"},
     {"resume", 0, 0, G_OPTION_ARG_NONE, &resume,
         "Keep the frames an earlier run wrote", NULL},
     {"preview", 0, 0, G_OPTION_ARG_NONE, &preview,
@@ -516,6 +568,22 @@ main (int argc, char **argv)
         "'%s'\n", color_mode);
     return EXIT_USAGE;
   }
+  if (align && strcmp (align, "color") != 0 && strcmp (align, "none") != 0) {
+    g_printerr ("trial-process: --align must be color or none, not '%s'\n",
+        align);
+    return EXIT_USAGE;
+  }
+  options.align_none = align != NULL && strcmp (align, "none") == 0;
+  if ((!isnan (start_time) && !(start_time >= 0 && isfinite (start_time)))
+      || (!isnan (end_time) && !(end_time > 0 && isfinite (end_time)))
+      || (!isnan (start_time) && !isnan (end_time)
+          && end_time <= start_time)) {
+    g_printerr ("trial-process: --start-time and --end-time must be seconds "
+        "with 0 <= start < end\n");
+    return EXIT_USAGE;
+  }
+  options.start_time = start_time;
+  options.end_time = end_time;
   if (verify && strcmp (verify, "chunks") != 0
       && strcmp (verify, "data") != 0) {
     g_printerr ("trial-process: --verify must be chunks or data, not '%s'\n",
@@ -595,6 +663,10 @@ main (int argc, char **argv)
   sigaction (SIGTERM, &sa, NULL);
   sigaction (SIGHUP, &sa, NULL);
 
+  if (segments_file != NULL)
+    return run_segments (segments_file, trials, &options, shard_k, shard_n,
+        json, quiet);
+
   /* Every job of this shard is scanned and checked before any is run. */
   specs = list_jobs (trials, named, camera, all);
   jobs = g_ptr_array_new_with_free_func ((GDestroyNotify) tp_job_free);
@@ -629,6 +701,12 @@ main (int argc, char **argv)
     }
     g_ptr_array_add (jobs, tp_job_new (spec->trial, spec->camera, layout,
             options.output_base));
+  }
+  if ((!isnan (start_time) || !isnan (end_time)) && jobs->len > 0) {
+    g_printerr ("trial-process: --start-time and --end-time take .bag "
+        "recordings only; '%s' is a trial folder (use --start/--stop)\n",
+        ((TpJob *) g_ptr_array_index (jobs, 0))->trial_path);
+    return EXIT_USAGE;
   }
   if (!check_apart (trials, jobs, options.output_base, &error)) {
     g_printerr ("trial-process: %s\n", error->message);

@@ -717,3 +717,34 @@ gst_trial_rs_depth_scale (const GstTrialRsStream * stream,
     return stream->depth_units;
   return 0.001;
 }
+
+gboolean
+gst_trial_rs_depth_to_color (const GstTrialRsStream * depth,
+    const GstTrialRsStream * color, gdouble rotation[9],
+    gdouble translation[3])
+{
+  const GstTrialRsExtrinsics *d, *c;
+  guint row, col, k;
+
+  g_return_val_if_fail (depth != NULL && color != NULL, FALSE);
+  if (!depth->has_extrinsics || !color->has_extrinsics
+      || depth->extrinsics.group != color->extrinsics.group)
+    return FALSE;
+  d = &depth->extrinsics;
+  c = &color->extrinsics;
+  for (col = 0; col < 3; col++)
+    for (row = 0; row < 3; row++) {
+      gdouble sum = 0.0;
+
+      /* (Rc Rd^T)[row][col] = sum_k Rc[row][k] Rd[col][k] */
+      for (k = 0; k < 3; k++)
+        sum += c->rotation[k * 3 + row] * d->rotation[k * 3 + col];
+      rotation[col * 3 + row] = sum;
+    }
+  for (row = 0; row < 3; row++) {
+    translation[row] = c->translation[row];
+    for (k = 0; k < 3; k++)
+      translation[row] -= rotation[k * 3 + row] * d->translation[k];
+  }
+  return TRUE;
+}

@@ -157,6 +157,14 @@ void gst_trial_rs_image_copy (const GstTrialRsImage * image, guint8 * dest,
 gdouble gst_trial_rs_depth_scale (const GstTrialRsStream * stream,
     const GstTrialRsImage * image);
 
+/* Depth -> color (P_color = R·P_depth + t, R column-major, in double) from
+ * the two streams' transforms from their group's reference stream:
+ * R = Rc·Rdᵀ, t = tc - R·td. FALSE when either stream has no transform or
+ * they are in different groups. */
+gboolean gst_trial_rs_depth_to_color (const GstTrialRsStream * depth,
+    const GstTrialRsStream * color, gdouble rotation[9],
+    gdouble translation[3]);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (GstTrialRsBag, gst_trial_rs_bag_free)
 
 G_END_DECLS

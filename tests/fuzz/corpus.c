@@ -635,6 +635,41 @@ raw_depth_seeds (FuzzSeedFunc func, gpointer user_data)
       prefixed (3, 0, TRUE, g_byte_array_free_to_bytes (a)));
 }
 
+/* ---- the segments target: --segments files (tools/segments.h) ---- */
+
+static void
+segments_seeds (FuzzSeedFunc func, gpointer user_data)
+{
+  static const struct
+  {
+    const gchar *name, *text;
+    gboolean valid;
+  } seeds[] = {
+    {"three-rows", "name,start,end\nwalk_1,0,12.5\nwalk-2,10,30\n"
+          "sit.3,29.9,1e2\n", TRUE},
+    {"crlf-columns-reordered", "end,note,start,name\r\n4,x,1,a\r\n\r\n"
+          "8, y ,2.5, b \r\n", TRUE},
+    {"no-end-column", "name,start\na,0\n", FALSE},
+    {"end-before-start", "name,start,end\na,3,2\n", FALSE},
+    {"unsafe-name", "name,start,end\n../up,0,1\n", FALSE},
+    {"name-twice", "name,start,end\na,0,1\na,1,2\n", FALSE},
+    {"not-a-number", "name,start,end\na,nan,1\n", FALSE},
+    {"short-row", "name,start,end\na,0\n", FALSE},
+    {"header-only", "name,start,end\n", FALSE},
+    {"nul-byte", "name,start,end\na,0,1\0\n", FALSE},
+  };
+  guint i;
+
+  for (i = 0; i < G_N_ELEMENTS (seeds); i++) {
+    gsize len = strlen (seeds[i].text);
+
+    if (strcmp (seeds[i].name, "nul-byte") == 0)
+      len = sizeof "name,start,end\na,0,1\0\n" - 1;
+    emit (func, user_data, "segments", seeds[i].name, seeds[i].valid,
+        g_bytes_new_static (seeds[i].text, len));
+  }
+}
+
 /* ---- the align target (encoding in fuzz-align.c) ---- */
 
 typedef struct
@@ -1059,4 +1094,5 @@ fuzz_corpus_foreach (FuzzSeedFunc func, gpointer user_data)
   layout_seeds (func, user_data);
   bag_seeds (func, user_data);
   align_seeds (func, user_data);
+  segments_seeds (func, user_data);
 }

@@ -20,6 +20,7 @@ void fuzz_jpeg_bmp_one (const guint8 * data, gsize size);
 void fuzz_layout_one (const guint8 * data, gsize size);
 void fuzz_bag_one (const guint8 * data, gsize size);
 void fuzz_align_one (const guint8 * data, gsize size);
+void fuzz_segments_one (const guint8 * data, gsize size);
 
 /* Builds the trial folder that the layout input @data describes (see
  * corpus.h) inside the empty folder @dir; returns the path to scan. */

@@ -15,6 +15,7 @@
 #include "gst/trial/depth.h"
 #include "gst/trial/jpeg.h"
 #include "gst/trial/layout.h"
+#include "tools/segments.h"
 #include "gst/trial/npy.h"
 #include "gst/trial/pngcodec.h"
 #include "gst/trial/rsbag.h"
@@ -128,6 +129,15 @@ align_accepts (const guint8 * data, gsize size)
   return aligner != NULL;
 }
 
+static gboolean
+segments_accepts (const guint8 * data, gsize size)
+{
+  g_autoptr (GPtrArray) rows = tp_segments_parse ((const gchar *) data, size,
+      "trials.csv", NULL);
+
+  return rows != NULL;
+}
+
 static const struct
 {
   const gchar *target;
@@ -142,6 +152,7 @@ static const struct
   {"layout", fuzz_layout_one, layout_accepts},
   {"bag", fuzz_bag_one, bag_accepts},
   {"align", fuzz_align_one, align_accepts},
+  {"segments", fuzz_segments_one, segments_accepts},
 };
 
 typedef struct
@@ -238,6 +249,13 @@ GST_START_TEST (test_layout_seeds)
 
 GST_END_TEST;
 
+GST_START_TEST (test_segments_seeds)
+{
+  replay_seeds ("segments", 10);
+}
+
+GST_END_TEST;
+
 GST_START_TEST (test_align_seeds)
 {
   replay_seeds ("align", 9);
@@ -260,6 +278,7 @@ fuzz_regressions_suite (void)
   tcase_add_test (tc, test_layout_seeds);
   tcase_add_test (tc, test_bag_seeds);
   tcase_add_test (tc, test_align_seeds);
+  tcase_add_test (tc, test_segments_seeds);
   return s;
 }
 

@@ -17,6 +17,7 @@ set -u
 seconds=${1:-30}
 build_dir=${2:-build-fuzz}
 targets="npy png raw-depth jpeg-bmp layout bag align png-fast"
+targets="$targets segments"
 src_dir=$(cd "$(dirname "$0")/../.." && pwd)
 
 case $seconds in

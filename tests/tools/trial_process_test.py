@@ -1419,7 +1419,7 @@ class FirstHour(Base):
         self.assertEqual(names, [
             "--camera", "--all", "--output", "--threads", "--start", "--stop",
             "--color-mode", "--verify", "--compression-level", "--depth-size",
-            "--resume",
+            "--start-time", "--end-time", "--segments", "--align", "--resume",
             "--preview", "--preview-sink", "--shard", "--quiet", "--json",
             "--summarize", "--version", "--help"])
         for line in options:  # one line each: name, then its description
