@@ -21,7 +21,12 @@ import unittest
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.dirname(HERE))
 sys.path.insert(0, HERE)
+import sanitizer  # noqa: E402  tests/sanitizer.py
 import tap  # noqa: E402  tests/tap.py
+
+# gst-launch-1.0 and trial-process load the build's plugin: in build-asan
+# the runtimes must come first
+sanitizer.reexec_with_runtimes()
 
 os.environ.setdefault("TRIAL_BAG_TOOL", "unused")
 import check_align as al  # noqa: E402  (skips all itself without numpy)
@@ -520,7 +525,7 @@ class BagPreview(TpBase):
         env = dict(os.environ, GST_DEBUG="basetextoverlay:5",
                    GST_DEBUG_NO_COLOR="1")
         proc = subprocess.run(
-            ["xvfb-run", "-a", "-s", "-screen 0 1024x480x24", TRIAL_PROCESS,
+            [*tap.xvfb_run("1024x480x24"), TRIAL_PROCESS,
              bag, "-o", self.p("shown"), "--preview", "-j", "1"],
             capture_output=True, text=True, timeout=300, env=env)
         self.assertEqual(proc.returncode, 0, proc.stderr[-2000:])
