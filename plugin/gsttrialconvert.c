@@ -102,6 +102,7 @@
 #include "gst/trial/jpeg.h"
 #include "gst/trial/npy.h"
 #include "gst/trial/pngcodec.h"
+#include "gst/trial/tsan.h"
 #include "gsttrialbuffers.h"
 #include "gsttrialconvert.h"
 #include "gsttrialorderedqueue.h"
@@ -521,6 +522,7 @@ gst_trial_convert_push_gap_event (GstTrialConvert * self, GstBuffer * input,
   }
   if (!GST_CLOCK_TIME_IS_VALID (duration)) {
     GST_OBJECT_LOCK (self);
+    GST_TRIAL_TSAN_ACQUIRE (&self->frame_duration);
     duration = self->frame_duration;
     GST_OBJECT_UNLOCK (self);
   }
@@ -911,6 +913,7 @@ gst_trial_convert_set_caps (GstTrialConvert * self, GstCaps * incaps)
       &fps_d) && fps_n > 0 && fps_d > 0 ?
       gst_util_uint64_scale_int (GST_SECOND, fps_d, fps_n) :
       GST_CLOCK_TIME_NONE;
+  GST_TRIAL_TSAN_RELEASE (&self->frame_duration);
   GST_OBJECT_UNLOCK (self);
   event = gst_event_new_caps (outcaps);
   gst_caps_unref (outcaps);
@@ -1113,6 +1116,7 @@ gst_trial_convert_latency_query (GstTrialConvert * self, GstQuery * query)
     return FALSE;
   gst_query_parse_latency (query, &live, &min, &max);
   GST_OBJECT_LOCK (self);
+  GST_TRIAL_TSAN_ACQUIRE (&self->frame_duration);
   duration = self->frame_duration;
   GST_OBJECT_UNLOCK (self);
   max_in_flight = gst_trial_ordered_queue_get_max_in_flight (self->queue);

@@ -176,5 +176,6 @@ def xvfb_run(screen):
     import shutil
     if shutil.which("xvfb-run") is None:
         missing("xvfb-run (apt install xvfb xauth)")
-    return ["xvfb-run", "-n", str(100 + os.getpid() % 30000),
+    # Xvfb refuses display numbers above a few tens of thousands
+    return ["xvfb-run", "-n", str(100 + os.getpid() % 9000),
             "-s", f"-screen 0 {screen}"]

@@ -162,7 +162,6 @@ tp_segments_parse (const gchar * text, gsize length, const gchar * where,
 GPtrArray *
 tp_segments_load (const gchar * path, GError ** error)
 {
-  g_autofree gchar *text = NULL;
   g_autoptr (GMappedFile) file = g_mapped_file_new (path, FALSE, error);
 
   if (file == NULL)
