@@ -618,6 +618,12 @@ encode_fast (const GstTrialImage * image, int color_type, int bit_depth,
   if (out == NULL)
     return NULL;
 
+  /* The level buffer holds igzip's hash table, which a stateless call does
+   * not clear: entries left by this thread's earlier frames would steer the
+   * match search, and the same image would deflate to other (valid) bytes
+   * after other frames. Cleared, the output depends on the image alone
+   * (a cluster run and a one-machine run write the same files). */
+  memset (s->level_buf, 0, isal_level_buf_size (isal_level));
   isal_deflate_stateless_init (&s->stream);
   s->stream.level = isal_level;
   s->stream.level_buf = s->level_buf;
