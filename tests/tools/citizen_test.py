@@ -179,7 +179,14 @@ class RawConsumers(Citizen):
                     "s.depth ! trialconvert colormap=turbo ! videoconvert ! "
                     "ximagesink", prefix=self.xvfb())
 
-    def test_glimagesink_under_xvfb(self):
+    # Not in sanitizer builds: there glimagesink with the ASan runtime
+    # preloaded hung under Xvfb in three loaded CI runs (120 s), in Mesa's
+    # own threads; the plain build runs this case.
+    if not sanitizer.PRELOAD:
+        def test_glimagesink_under_xvfb(self):
+            self.glimagesink_under_xvfb()
+
+    def glimagesink_under_xvfb(self):
         need_elements("glimagesink")
         probe = subprocess.run(
             self.xvfb() + [GST_LAUNCH, "videotestsrc", "num-buffers=2", "!",
