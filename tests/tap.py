@@ -167,6 +167,9 @@ def main(names, module="__main__"):
     sys.exit(1 if failed else 0)
 
 
+_xvfb_calls = 0
+
+
 def xvfb_run(screen):
     """The command prefix that runs a program on a virtual X display of
     @screen ("WxHxDEPTH"). Not xvfb-run -a: two of those started at once
@@ -174,8 +177,12 @@ def xvfb_run(screen):
     whose server fails to start waits for it forever. The display number
     comes from this process's, so tests running together differ."""
     import shutil
+    global _xvfb_calls
     if shutil.which("xvfb-run") is None:
         missing("xvfb-run (apt install xvfb xauth)")
-    # Xvfb refuses display numbers above a few tens of thousands
-    return ["xvfb-run", "-n", str(100 + os.getpid() % 9000),
+    # Xvfb refuses display numbers above a few tens of thousands; a new
+    # number for each call, since the last server's lock may linger
+    _xvfb_calls += 1
+    return ["xvfb-run", "-n",
+            str(100 + (os.getpid() * 16 + _xvfb_calls) % 9000),
             "-s", f"-screen 0 {screen}"]
