@@ -1,8 +1,9 @@
 /* fault-shim: an LD_PRELOAD library for the durability tests (issues 15 and
- * 22). It acts on files whose path contains $TRIAL_SHIM_MATCH, as opened by
- * open(), open64() or openat() (GLib's g_mkstemp() and g_open() use them),
- * and on renames whose new name contains it. Each behaviour is chosen by one
- * environment variable; several may be set at once:
+ * 22) and the fault tests (issue 9). It acts on files whose path contains
+ * $TRIAL_SHIM_MATCH, as opened by open(), open64() or openat() (GLib's
+ * g_mkstemp() and g_open() use them), and on renames whose new name
+ * contains it. Each behaviour is chosen by one environment variable;
+ * several may be set at once:
  *
  *   TRIAL_SHIM_LOG=FILE        append one line per call on those files to
  *                              FILE, in the order they happen: "open PATH",
@@ -17,8 +18,12 @@
  *   TRIAL_SHIM_SIGNAL_AFTER=N  raise signal $TRIAL_SHIM_SIGNAL (a number,
  *                              default SIGKILL) once, right after the N-th
  *                              successful rename onto such a name
+ *   TRIAL_SHIM_READ_EIO=1      every read() of those files fails with EIO,
+ *                              the way a dying disk or a broken network
+ *                              share answers
  *
- * Used by tests/tools/durability_test.py and trial_process_test.py. */
+ * Used by tests/tools/durability_test.py, trial_process_test.py and
+ * hostile_test.py, through tests/tools/faultshim.py. */
 #define _GNU_SOURCE
 /* open and open64 are both defined here; with 64-bit offsets the headers
  * would rename open to open64. */
@@ -117,15 +122,20 @@ log_line (const char *fmt, ...)
   real_close (fd);
 }
 
+/* Also forgets a descriptor number closed behind our back (glibc's own
+ * fclose() does not go through close()) and now reused for another file. */
 static void
 track (int fd, const char *path)
 {
-  if (fd < 0 || fd >= MAX_FDS || !matches (path))
+  int match = matches (path);
+
+  if (fd < 0 || fd >= MAX_FDS)
     return;
   pthread_mutex_lock (&lock);
   free (paths[fd]);
-  paths[fd] = strdup (path);
-  log_line ("open %s", path);
+  paths[fd] = match ? strdup (path) : NULL;
+  if (match)
+    log_line ("open %s", path);
   pthread_mutex_unlock (&lock);
 }
 
@@ -230,6 +240,26 @@ write (int fd, const void *buf, size_t count)
   }
   pthread_mutex_unlock (&lock);
   return n;
+}
+
+ssize_t
+read (int fd, void *buf, size_t count)
+{
+  static ssize_t (*real) (int, void *, size_t);
+  int fail = 0;
+
+  if (!real)
+    real = (ssize_t (*)(int, void *, size_t)) next ("read");
+  if (env_number ("TRIAL_SHIM_READ_EIO") == 1 && fd >= 0 && fd < MAX_FDS) {
+    pthread_mutex_lock (&lock);
+    fail = paths[fd] != NULL;
+    pthread_mutex_unlock (&lock);
+  }
+  if (fail) {
+    errno = EIO;
+    return -1;
+  }
+  return real (fd, buf, count);
 }
 
 static int
