@@ -145,41 +145,29 @@ mode_arg (int flags, va_list ap)
   return (flags & (O_CREAT | O_TMPFILE)) ? va_arg (ap, mode_t) : 0;
 }
 
-int
-open (const char *path, int flags, ...)
-{
-  static int (*real) (const char *, int, ...);
-  va_list ap;
-  mode_t mode;
-  int fd;
+/* open() and open64(): the same wrapper around the next library's. */
+#define OPEN_WRAPPER(name)                                              \
+  int                                                                   \
+  name (const char *path, int flags, ...)                               \
+  {                                                                     \
+    static int (*real) (const char *, int, ...);                        \
+    va_list ap;                                                         \
+    mode_t mode;                                                        \
+    int fd;                                                             \
+                                                                        \
+    va_start (ap, flags);                                               \
+    mode = mode_arg (flags, ap);                                        \
+    va_end (ap);                                                        \
+    if (!real)                                                          \
+      real = (int (*)(const char *, int, ...)) next (#name);            \
+    fd = real (path, flags, mode);                                      \
+    track (fd, path);                                                   \
+    return fd;                                                          \
+  }
 
-  va_start (ap, flags);
-  mode = mode_arg (flags, ap);
-  va_end (ap);
-  if (!real)
-    real = (int (*)(const char *, int, ...)) next ("open");
-  fd = real (path, flags, mode);
-  track (fd, path);
-  return fd;
-}
-
-int
-open64 (const char *path, int flags, ...)
-{
-  static int (*real) (const char *, int, ...);
-  va_list ap;
-  mode_t mode;
-  int fd;
-
-  va_start (ap, flags);
-  mode = mode_arg (flags, ap);
-  va_end (ap);
-  if (!real)
-    real = (int (*)(const char *, int, ...)) next ("open64");
-  fd = real (path, flags, mode);
-  track (fd, path);
-  return fd;
-}
+OPEN_WRAPPER (open)
+OPEN_WRAPPER (open64)
+#undef OPEN_WRAPPER
 
 int
 openat (int dirfd, const char *path, int flags, ...)
