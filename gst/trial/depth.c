@@ -83,45 +83,72 @@ depth_png_header (const guint8 * data, gsize size, const gchar * name,
   return TRUE;
 }
 
+/* What a depth file's header says: its dtype and, but for .raw (which has
+ * no header), its shape; the parsed header of a .npy. */
+typedef struct
+{
+  GstTrialDtype dtype;
+  guint width;
+  guint height;
+  GstTrialNpyInfo npy;
+} DepthHeader;
+
+static gboolean
+depth_read_header (GstTrialDepthFormat format, const guint8 * data,
+    gsize size, const gchar * name, DepthHeader * header, GError ** error)
+{
+  GstTrialPngHeader png;
+
+  switch (format) {
+    case GST_TRIAL_DEPTH_NONE:
+      break;
+    case GST_TRIAL_DEPTH_RAW:
+      header->dtype = GST_TRIAL_DTYPE_U2;
+      header->width = header->height = 0;
+      return TRUE;
+    case GST_TRIAL_DEPTH_NPY:
+      if (!depth_npy_parse (data, size, name, &header->npy, error))
+        return FALSE;
+      header->dtype = header->npy.dtype;
+      header->width = header->npy.width;
+      header->height = header->npy.height;
+      return TRUE;
+    case GST_TRIAL_DEPTH_PNG:
+      if (!depth_png_header (data, size, name, &png, error))
+        return FALSE;
+      header->dtype = GST_TRIAL_DTYPE_U2;
+      header->width = png.width;
+      header->height = png.height;
+      return TRUE;
+  }
+  return depth_no_file (error);
+}
+
 gboolean
 gst_trial_depth_probe_shape (GstTrialDepthFormat format, const guint8 * data,
     gsize size, const gchar * name, guint * width, guint * height,
     GError ** error)
 {
-  GstTrialNpyInfo info;
-  GstTrialPngHeader header;
+  DepthHeader header;
 
   g_return_val_if_fail (data != NULL || size == 0, FALSE);
   g_return_val_if_fail (name != NULL && width != NULL && height != NULL,
       FALSE);
 
-  switch (format) {
-    case GST_TRIAL_DEPTH_NONE:
-      return depth_no_file (error);
-    case GST_TRIAL_DEPTH_RAW:
-      if (!gst_trial_raw_guess_shape (size, width, height)) {
-        g_set_error (error, GST_TRIAL_ERROR, GST_TRIAL_ERROR_SIZE_MISMATCH,
-            "depth file '%s' is %" G_GSIZE_FORMAT " bytes, which is the "
-            "uint16 size of no RealSense depth mode and of no square; set "
-            "the shape with trial-process --depth-size WxH (trialsrc "
-            "depth-width and depth-height)", name, size);
-        return FALSE;
-      }
-      return TRUE;
-    case GST_TRIAL_DEPTH_NPY:
-      if (!depth_npy_parse (data, size, name, &info, error))
-        return FALSE;
-      *width = info.width;
-      *height = info.height;
-      return TRUE;
-    case GST_TRIAL_DEPTH_PNG:
-      if (!depth_png_header (data, size, name, &header, error))
-        return FALSE;
-      *width = header.width;
-      *height = header.height;
-      return TRUE;
+  if (!depth_read_header (format, data, size, name, &header, error))
+    return FALSE;
+  if (format == GST_TRIAL_DEPTH_RAW
+      && !gst_trial_raw_guess_shape (size, &header.width, &header.height)) {
+    g_set_error (error, GST_TRIAL_ERROR, GST_TRIAL_ERROR_SIZE_MISMATCH,
+        "depth file '%s' is %" G_GSIZE_FORMAT " bytes, which is the "
+        "uint16 size of no RealSense depth mode and of no square; set "
+        "the shape with trial-process --depth-size WxH (trialsrc "
+        "depth-width and depth-height)", name, size);
+    return FALSE;
   }
-  return depth_no_file (error);
+  *width = header.width;
+  *height = header.height;
+  return TRUE;
 }
 
 gboolean
@@ -129,65 +156,36 @@ gst_trial_depth_decide_scale (GstTrialDepthFormat format,
     const guint8 * data, gsize size, const gchar * name, gdouble * scale,
     GError ** error)
 {
-  GstTrialNpyInfo info;
-  GstTrialPngHeader header;
+  DepthHeader header;
 
   g_return_val_if_fail (data != NULL || size == 0, FALSE);
   g_return_val_if_fail (name != NULL && scale != NULL, FALSE);
 
-  switch (format) {
-    case GST_TRIAL_DEPTH_NONE:
-      return depth_no_file (error);
-    case GST_TRIAL_DEPTH_RAW:
-      *scale = 0.001;
-      return TRUE;
-    case GST_TRIAL_DEPTH_PNG:
-      if (!depth_png_header (data, size, name, &header, error))
-        return FALSE;
-      *scale = 0.001;
-      return TRUE;
-    case GST_TRIAL_DEPTH_NPY:
-      if (!depth_npy_parse (data, size, name, &info, error))
-        return FALSE;
-      /* the seed's rule (max > 100 means millimetres), applied once */
-      if (info.dtype == GST_TRIAL_DTYPE_U2
-          || gst_trial_npy_max (&info, data) > 100.0)
-        *scale = 0.001;
-      else
-        *scale = 1.0;
-      return TRUE;
-  }
-  return depth_no_file (error);
+  if (!depth_read_header (format, data, size, name, &header, error))
+    return FALSE;
+  /* .raw and .png are uint16 millimetres; for another .npy dtype the
+   * seed's rule (max > 100 means millimetres), applied once */
+  if (header.dtype == GST_TRIAL_DTYPE_U2
+      || gst_trial_npy_max (&header.npy, data) > 100.0)
+    *scale = 0.001;
+  else
+    *scale = 1.0;
+  return TRUE;
 }
 
 gboolean
 gst_trial_depth_probe_dtype (GstTrialDepthFormat format, const guint8 * data,
     gsize size, const gchar * name, GstTrialDtype * dtype, GError ** error)
 {
-  GstTrialNpyInfo info;
-  GstTrialPngHeader header;
+  DepthHeader header;
 
   g_return_val_if_fail (data != NULL || size == 0, FALSE);
   g_return_val_if_fail (name != NULL && dtype != NULL, FALSE);
 
-  switch (format) {
-    case GST_TRIAL_DEPTH_NONE:
-      return depth_no_file (error);
-    case GST_TRIAL_DEPTH_RAW:
-      *dtype = GST_TRIAL_DTYPE_U2;
-      return TRUE;
-    case GST_TRIAL_DEPTH_PNG:
-      if (!depth_png_header (data, size, name, &header, error))
-        return FALSE;
-      *dtype = GST_TRIAL_DTYPE_U2;
-      return TRUE;
-    case GST_TRIAL_DEPTH_NPY:
-      if (!depth_npy_parse (data, size, name, &info, error))
-        return FALSE;
-      *dtype = info.dtype;
-      return TRUE;
-  }
-  return depth_no_file (error);
+  if (!depth_read_header (format, data, size, name, &header, error))
+    return FALSE;
+  *dtype = header.dtype;
+  return TRUE;
 }
 
 gboolean

@@ -41,60 +41,25 @@ typedef struct
   guint64 dims[NPY_SHOWN_DIMS]; /* saturated at G_MAXUINT64 */
 } NpyHeader;
 
-/* Unaligned loads: the data of a .npy sits wherever the header ends. */
-static inline guint16
-npy_u16le (const guint8 * p)
-{
-  guint16 v;
+/* Unaligned loads: the data of a .npy sits wherever the header ends.
+ * npy_u16le (p), npy_u16be (p), npy_u32le (p), ... */
+#define NPY_READER(bits, order, ORDER)                                  \
+  static inline guint##bits                                             \
+  npy_u##bits##order (const guint8 * p)                                 \
+  {                                                                     \
+    guint##bits v;                                                      \
+                                                                        \
+    memcpy (&v, p, sizeof (v));                                         \
+    return GUINT##bits##_FROM_##ORDER (v);                              \
+  }
 
-  memcpy (&v, p, sizeof (v));
-  return GUINT16_FROM_LE (v);
-}
-
-static inline guint16
-npy_u16be (const guint8 * p)
-{
-  guint16 v;
-
-  memcpy (&v, p, sizeof (v));
-  return GUINT16_FROM_BE (v);
-}
-
-static inline guint32
-npy_u32le (const guint8 * p)
-{
-  guint32 v;
-
-  memcpy (&v, p, sizeof (v));
-  return GUINT32_FROM_LE (v);
-}
-
-static inline guint32
-npy_u32be (const guint8 * p)
-{
-  guint32 v;
-
-  memcpy (&v, p, sizeof (v));
-  return GUINT32_FROM_BE (v);
-}
-
-static inline guint64
-npy_u64le (const guint8 * p)
-{
-  guint64 v;
-
-  memcpy (&v, p, sizeof (v));
-  return GUINT64_FROM_LE (v);
-}
-
-static inline guint64
-npy_u64be (const guint8 * p)
-{
-  guint64 v;
-
-  memcpy (&v, p, sizeof (v));
-  return GUINT64_FROM_BE (v);
-}
+NPY_READER (16, le, LE)
+NPY_READER (16, be, BE)
+NPY_READER (32, le, LE)
+NPY_READER (32, be, BE)
+NPY_READER (64, le, LE)
+NPY_READER (64, be, BE)
+#undef NPY_READER
 
 static inline gfloat
 npy_f4 (guint32 bits)
@@ -628,41 +593,31 @@ npy_ld_u1 (const guint8 * s, gsize k)
   return s[k];
 }
 
-static inline gfloat
-npy_ld_u2le (const guint8 * s, gsize k)
-{
-  return npy_u16le (s + 2 * k);
-}
+/* npy_ld_<dtype>le and npy_ld_<dtype>be: the element read as a
+ * @bits-bit word of that byte order, then made a float32 by @to_float. */
+#define NPY_LOADERS(dtype, bits, to_float)                              \
+  static inline gfloat                                                  \
+  npy_ld_##dtype##le (const guint8 * s, gsize k)                        \
+  {                                                                     \
+    return to_float (npy_u##bits##le (s + (bits) / 8 * k));             \
+  }                                                                     \
+                                                                        \
+  static inline gfloat                                                  \
+  npy_ld_##dtype##be (const guint8 * s, gsize k)                        \
+  {                                                                     \
+    return to_float (npy_u##bits##be (s + (bits) / 8 * k));             \
+  }
 
-static inline gfloat
-npy_ld_u2be (const guint8 * s, gsize k)
-{
-  return npy_u16be (s + 2 * k);
-}
-
-static inline gfloat
-npy_ld_i2le (const guint8 * s, gsize k)
-{
-  return (gint16) npy_u16le (s + 2 * k);
-}
-
-static inline gfloat
-npy_ld_i2be (const guint8 * s, gsize k)
-{
-  return (gint16) npy_u16be (s + 2 * k);
-}
-
-static inline gfloat
-npy_ld_i4le (const guint8 * s, gsize k)
-{
-  return (gfloat) (gint32) npy_u32le (s + 4 * k);
-}
-
-static inline gfloat
-npy_ld_i4be (const guint8 * s, gsize k)
-{
-  return (gfloat) (gint32) npy_u32be (s + 4 * k);
-}
+NPY_LOADERS (u2, 16, (gfloat))
+NPY_LOADERS (i2, 16, (gfloat) (gint16))
+NPY_LOADERS (i4, 32, (gfloat) (gint32))
+/* Integers wider than float32's 24-bit mantissa are cast in one step, as
+ * numpy's astype(float32) does (through double would round twice). */
+NPY_LOADERS (u4, 32, (gfloat))
+NPY_LOADERS (i8, 64, (gfloat) (gint64))
+NPY_LOADERS (f4, 32, npy_f4)
+NPY_LOADERS (f8, 64, (gfloat) npy_f8)
+#undef NPY_LOADERS
 
 static inline gfloat
 npy_ld_i1 (const guint8 * s, gsize k)
@@ -675,56 +630,6 @@ static inline gfloat
 npy_ld_b1 (const guint8 * s, gsize k)
 {
   return s[k] != 0;
-}
-
-/* Integers wider than float32's 24-bit mantissa are cast in one step, as
- * numpy's astype(float32) does (through double would round twice). */
-static inline gfloat
-npy_ld_u4le (const guint8 * s, gsize k)
-{
-  return (gfloat) npy_u32le (s + 4 * k);
-}
-
-static inline gfloat
-npy_ld_u4be (const guint8 * s, gsize k)
-{
-  return (gfloat) npy_u32be (s + 4 * k);
-}
-
-static inline gfloat
-npy_ld_i8le (const guint8 * s, gsize k)
-{
-  return (gfloat) (gint64) npy_u64le (s + 8 * k);
-}
-
-static inline gfloat
-npy_ld_i8be (const guint8 * s, gsize k)
-{
-  return (gfloat) (gint64) npy_u64be (s + 8 * k);
-}
-
-static inline gfloat
-npy_ld_f4le (const guint8 * s, gsize k)
-{
-  return npy_f4 (npy_u32le (s + 4 * k));
-}
-
-static inline gfloat
-npy_ld_f4be (const guint8 * s, gsize k)
-{
-  return npy_f4 (npy_u32be (s + 4 * k));
-}
-
-static inline gfloat
-npy_ld_f8le (const guint8 * s, gsize k)
-{
-  return (gfloat) npy_f8 (npy_u64le (s + 8 * k));
-}
-
-static inline gfloat
-npy_ld_f8be (const guint8 * s, gsize k)
-{
-  return (gfloat) npy_f8 (npy_u64be (s + 8 * k));
 }
 
 /* Four lanes at a time with GCC/Clang vector extensions: GCC does not
@@ -757,6 +662,14 @@ typedef gfloat NpyV4f __attribute__ ((vector_size (16)));
     }                                                                   \
   } G_STMT_END
 
+#define NPY_CONVERT_ORDER(dtype)                                        \
+  G_STMT_START {                                                        \
+    if (big_endian)                                                     \
+      NPY_CONVERT (npy_ld_##dtype##be);                                 \
+    else                                                                \
+      NPY_CONVERT (npy_ld_##dtype##le);                                 \
+  } G_STMT_END
+
 void
 gst_trial_npy_convert_f32 (GstTrialDtype dtype, gboolean big_endian,
     const guint8 * src, gsize n, gfloat scale, gfloat * out)
@@ -772,34 +685,19 @@ gst_trial_npy_convert_f32 (GstTrialDtype dtype, gboolean big_endian,
       NPY_CONVERT (npy_ld_u1);
       break;
     case GST_TRIAL_DTYPE_U2:
-      if (big_endian)
-        NPY_CONVERT (npy_ld_u2be);
-      else
-        NPY_CONVERT (npy_ld_u2le);
+      NPY_CONVERT_ORDER (u2);
       break;
     case GST_TRIAL_DTYPE_I2:
-      if (big_endian)
-        NPY_CONVERT (npy_ld_i2be);
-      else
-        NPY_CONVERT (npy_ld_i2le);
+      NPY_CONVERT_ORDER (i2);
       break;
     case GST_TRIAL_DTYPE_I4:
-      if (big_endian)
-        NPY_CONVERT (npy_ld_i4be);
-      else
-        NPY_CONVERT (npy_ld_i4le);
+      NPY_CONVERT_ORDER (i4);
       break;
     case GST_TRIAL_DTYPE_F4:
-      if (big_endian)
-        NPY_CONVERT (npy_ld_f4be);
-      else
-        NPY_CONVERT (npy_ld_f4le);
+      NPY_CONVERT_ORDER (f4);
       break;
     case GST_TRIAL_DTYPE_F8:
-      if (big_endian)
-        NPY_CONVERT (npy_ld_f8be);
-      else
-        NPY_CONVERT (npy_ld_f8le);
+      NPY_CONVERT_ORDER (f8);
       break;
     case GST_TRIAL_DTYPE_I1:
       NPY_CONVERT (npy_ld_i1);
@@ -808,20 +706,15 @@ gst_trial_npy_convert_f32 (GstTrialDtype dtype, gboolean big_endian,
       NPY_CONVERT (npy_ld_b1);
       break;
     case GST_TRIAL_DTYPE_U4:
-      if (big_endian)
-        NPY_CONVERT (npy_ld_u4be);
-      else
-        NPY_CONVERT (npy_ld_u4le);
+      NPY_CONVERT_ORDER (u4);
       break;
     case GST_TRIAL_DTYPE_I8:
-      if (big_endian)
-        NPY_CONVERT (npy_ld_i8be);
-      else
-        NPY_CONVERT (npy_ld_i8le);
+      NPY_CONVERT_ORDER (i8);
       break;
   }
 }
 
+#undef NPY_CONVERT_ORDER
 #undef NPY_CONVERT
 
 void

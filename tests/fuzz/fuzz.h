@@ -22,6 +22,13 @@ void fuzz_bag_one (const guint8 * data, gsize size);
 void fuzz_align_one (const guint8 * data, gsize size);
 void fuzz_segments_one (const guint8 * data, gsize size);
 
+/* Runs @pass on the PNG input @data, then, when @data starts with the PNG
+ * signature and has a wrong chunk CRC, on a copy with every CRC recomputed
+ * (pngcrc.c). */
+typedef void (*FuzzPngPass) (const guint8 * data, gsize size);
+void fuzz_png_with_fixed_crcs (const guint8 * data, gsize size,
+    FuzzPngPass pass);
+
 /* Builds the trial folder that the layout input @data describes (see
  * corpus.h) inside the empty folder @dir; returns the path to scan. */
 gchar *fuzz_layout_build (const guint8 * data, gsize size,

@@ -221,6 +221,70 @@ GST_START_TEST (test_png_fast_seeds)
 
 GST_END_TEST;
 
+/* What fuzz_png_with_fixed_crcs() passed on, one GBytes per call. */
+static GPtrArray *png_passes;
+
+static void
+record_png_pass (const guint8 * data, gsize size)
+{
+  g_ptr_array_add (png_passes, g_bytes_new (data, size));
+}
+
+static guint
+png_passes_for (GBytes * input)
+{
+  gsize size;
+  const guint8 *data = g_bytes_get_data (input, &size);
+
+  g_ptr_array_set_size (png_passes, 0);
+  fuzz_png_with_fixed_crcs (data, size, record_png_pass);
+  return png_passes->len;
+}
+
+/* The bytes of @png with one bit flipped at @offset. */
+static GBytes *
+flip_bit (GBytes * png, gsize offset)
+{
+  gsize size;
+  guint8 *copy = g_bytes_unref_to_data (g_bytes_ref (png), &size);
+
+  fail_unless (offset < size);
+  copy[offset] ^= 0x01;
+  return g_bytes_new_take (copy, size);
+}
+
+/* fuzz-png and fuzz-png-fast run their checks on the input, then on the
+ * copy with every chunk CRC right (pngcrc.c). */
+GST_START_TEST (test_png_fixed_crcs)
+{
+  g_autoptr (GBytes) png = fuzz_make_png (4, 3, 2, 8, FUZZ_PNG_SMALL_IDAT);
+  gsize size = g_bytes_get_size (png);
+  /* the last byte of IHDR's CRC (8 + 4 + 4 + 13 + 3) and of IEND's */
+  g_autoptr (GBytes) bad_ihdr = flip_bit (png, 32);
+  g_autoptr (GBytes) bad_both = flip_bit (bad_ihdr, size - 1);
+  g_autoptr (GBytes) not_png = flip_bit (bad_both, 0);
+
+  png_passes = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
+
+  assert_equals_int (png_passes_for (png), 1);
+  fail_unless (g_bytes_equal (png_passes->pdata[0], png));
+
+  assert_equals_int (png_passes_for (bad_ihdr), 2);
+  fail_unless (g_bytes_equal (png_passes->pdata[0], bad_ihdr));
+  fail_unless (g_bytes_equal (png_passes->pdata[1], png));
+
+  assert_equals_int (png_passes_for (bad_both), 2);
+  fail_unless (g_bytes_equal (png_passes->pdata[0], bad_both));
+  fail_unless (g_bytes_equal (png_passes->pdata[1], png));
+
+  assert_equals_int (png_passes_for (not_png), 1);
+  fail_unless (g_bytes_equal (png_passes->pdata[0], not_png));
+
+  g_clear_pointer (&png_passes, g_ptr_array_unref);
+}
+
+GST_END_TEST;
+
 GST_START_TEST (test_jpeg_bmp_seeds)
 {
   replay_seeds ("jpeg-bmp", 24);
@@ -273,6 +337,7 @@ fuzz_regressions_suite (void)
   tcase_add_test (tc, test_npy_seeds);
   tcase_add_test (tc, test_png_seeds);
   tcase_add_test (tc, test_png_fast_seeds);
+  tcase_add_test (tc, test_png_fixed_crcs);
   tcase_add_test (tc, test_jpeg_bmp_seeds);
   tcase_add_test (tc, test_raw_depth_seeds);
   tcase_add_test (tc, test_layout_seeds);

@@ -1,8 +1,9 @@
 /* fault-shim: an LD_PRELOAD library for the durability tests (issues 15 and
- * 22). It acts on files whose path contains $TRIAL_SHIM_MATCH, as opened by
- * open(), open64() or openat() (GLib's g_mkstemp() and g_open() use them),
- * and on renames whose new name contains it. Each behaviour is chosen by one
- * environment variable; several may be set at once:
+ * 22) and the fault tests (issue 9). It acts on files whose path contains
+ * $TRIAL_SHIM_MATCH, as opened by open(), open64() or openat() (GLib's
+ * g_mkstemp() and g_open() use them), and on renames whose new name
+ * contains it. Each behaviour is chosen by one environment variable;
+ * several may be set at once:
  *
  *   TRIAL_SHIM_LOG=FILE        append one line per call on those files to
  *                              FILE, in the order they happen: "open PATH",
@@ -17,8 +18,12 @@
  *   TRIAL_SHIM_SIGNAL_AFTER=N  raise signal $TRIAL_SHIM_SIGNAL (a number,
  *                              default SIGKILL) once, right after the N-th
  *                              successful rename onto such a name
+ *   TRIAL_SHIM_READ_EIO=1      every read() of those files fails with EIO,
+ *                              the way a dying disk or a broken network
+ *                              share answers
  *
- * Used by tests/tools/durability_test.py and trial_process_test.py. */
+ * Used by tests/tools/durability_test.py, trial_process_test.py and
+ * hostile_test.py, through tests/tools/faultshim.py. */
 #define _GNU_SOURCE
 /* open and open64 are both defined here; with 64-bit offsets the headers
  * would rename open to open64. */
@@ -117,15 +122,20 @@ log_line (const char *fmt, ...)
   real_close (fd);
 }
 
+/* Also forgets a descriptor number closed behind our back (glibc's own
+ * fclose() does not go through close()) and now reused for another file. */
 static void
 track (int fd, const char *path)
 {
-  if (fd < 0 || fd >= MAX_FDS || !matches (path))
+  int match = matches (path);
+
+  if (fd < 0 || fd >= MAX_FDS)
     return;
   pthread_mutex_lock (&lock);
   free (paths[fd]);
-  paths[fd] = strdup (path);
-  log_line ("open %s", path);
+  paths[fd] = match ? strdup (path) : NULL;
+  if (match)
+    log_line ("open %s", path);
   pthread_mutex_unlock (&lock);
 }
 
@@ -135,41 +145,29 @@ mode_arg (int flags, va_list ap)
   return (flags & (O_CREAT | O_TMPFILE)) ? va_arg (ap, mode_t) : 0;
 }
 
-int
-open (const char *path, int flags, ...)
-{
-  static int (*real) (const char *, int, ...);
-  va_list ap;
-  mode_t mode;
-  int fd;
+/* open() and open64(): the same wrapper around the next library's. */
+#define OPEN_WRAPPER(name)                                              \
+  int                                                                   \
+  name (const char *path, int flags, ...)                               \
+  {                                                                     \
+    static int (*real) (const char *, int, ...);                        \
+    va_list ap;                                                         \
+    mode_t mode;                                                        \
+    int fd;                                                             \
+                                                                        \
+    va_start (ap, flags);                                               \
+    mode = mode_arg (flags, ap);                                        \
+    va_end (ap);                                                        \
+    if (!real)                                                          \
+      real = (int (*)(const char *, int, ...)) next (#name);            \
+    fd = real (path, flags, mode);                                      \
+    track (fd, path);                                                   \
+    return fd;                                                          \
+  }
 
-  va_start (ap, flags);
-  mode = mode_arg (flags, ap);
-  va_end (ap);
-  if (!real)
-    real = (int (*)(const char *, int, ...)) next ("open");
-  fd = real (path, flags, mode);
-  track (fd, path);
-  return fd;
-}
-
-int
-open64 (const char *path, int flags, ...)
-{
-  static int (*real) (const char *, int, ...);
-  va_list ap;
-  mode_t mode;
-  int fd;
-
-  va_start (ap, flags);
-  mode = mode_arg (flags, ap);
-  va_end (ap);
-  if (!real)
-    real = (int (*)(const char *, int, ...)) next ("open64");
-  fd = real (path, flags, mode);
-  track (fd, path);
-  return fd;
-}
+OPEN_WRAPPER (open)
+OPEN_WRAPPER (open64)
+#undef OPEN_WRAPPER
 
 int
 openat (int dirfd, const char *path, int flags, ...)
@@ -230,6 +228,26 @@ write (int fd, const void *buf, size_t count)
   }
   pthread_mutex_unlock (&lock);
   return n;
+}
+
+ssize_t
+read (int fd, void *buf, size_t count)
+{
+  static ssize_t (*real) (int, void *, size_t);
+  int fail = 0;
+
+  if (!real)
+    real = (ssize_t (*)(int, void *, size_t)) next ("read");
+  if (env_number ("TRIAL_SHIM_READ_EIO") == 1 && fd >= 0 && fd < MAX_FDS) {
+    pthread_mutex_lock (&lock);
+    fail = paths[fd] != NULL;
+    pthread_mutex_unlock (&lock);
+  }
+  if (fail) {
+    errno = EIO;
+    return -1;
+  }
+  return real (fd, buf, count);
 }
 
 static int

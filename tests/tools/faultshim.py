@@ -1,5 +1,5 @@
 """Running a command under fault-shim (tests/tools/fault-shim.c), shared by
-durability_test.py and trial_process_test.py."""
+durability_test.py, trial_process_test.py and hostile_test.py."""
 import os
 
 import sanitizer  # tests/sanitizer.py, on sys.path of every test file

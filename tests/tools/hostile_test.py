@@ -6,7 +6,7 @@ through the elements from gst-launch-1.0 (exit status, files written, the
 warnings). Also faults: files vanishing mid-run and a reader getting EIO.
 
 Run by meson with TRIAL_PROCESS, TRIAL_MAKE_SAMPLE, GST_PLUGIN_PATH_1_0 and
-TRIAL_EIO_SHIM set; one TestCase class per meson test (its name is the first
+TRIAL_FAULT_SHIM set; one TestCase class per meson test (its name is the first
 argument). Expected pixels and values are computed with numpy from the bytes
 written here, never with our decoders."""
 import io
@@ -23,6 +23,7 @@ import zlib
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 import sanitizer  # noqa: E402  tests/sanitizer.py
 import tap  # noqa: E402  tests/tap.py
+import faultshim  # noqa: E402  tests/tools/faultshim.py
 
 try:
     import numpy as np
@@ -826,28 +827,18 @@ class Faults(Base):
     fail with the system's reason, the run goes on, the rest is whole."""
 
     def test_reader_gets_eio(self):
-        shim = os.environ.get("TRIAL_EIO_SHIM")
-        if not shim or not os.path.exists(shim):
-            tap.missing("eio-shim (TRIAL_EIO_SHIM, built by meson)")
+        faultshim.need_shim(self)
         trial = self.trial("--frames", "6")
-        # the sanitizer runtimes must come first in a sanitizer build
-        env = {"LD_PRELOAD": " ".join(p for p in (PRELOAD, shim) if p),
-               "TRIAL_EIO_MATCH": "cam1/depth/frame_000003.raw"}
-        if PRELOAD:
-            env["ASAN_OPTIONS"] = ":".join(
-                p for p in (os.environ.get("ASAN_OPTIONS", ""),
-                            "detect_leaks=0") if p)
         self.expect_frames(
             trial, [1, 2, 3, 4, 5, 6],
             {3: ("depth", "cannot read depth file '%s': Input/output error"
                  % os.path.join(trial, RAW % 3))},
-            env=dict(os.environ, **env))
-        env["TRIAL_EIO_MATCH"] = "cam1/color/frame_000005.png"
+            env=faultshim.shim_env(MATCH=RAW % 3, READ_EIO=1))
         self.expect_frames(
             trial, [1, 2, 3, 4, 5, 6],
             {5: ("color", "cannot read color file '%s': Input/output error"
                  % os.path.join(trial, COLOR % 5))},
-            env=dict(os.environ, **env))
+            env=faultshim.shim_env(MATCH=COLOR % 5, READ_EIO=1))
 
     def test_files_vanishing_mid_run(self):
         trial = self.p("t")
