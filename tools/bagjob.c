@@ -44,6 +44,8 @@ typedef struct
   gint fps_tenths;              /* shown in the preview: -1, unknown */
   PreviewBranch preview[N_STREAMS];
   const gchar *not_aligned;     /* why not, when not */
+  gchar *camera;                /* output folder: single_camera, device_1,
+                                 * single_camera_Color_1, ... */
 } BagJob;
 
 gboolean
@@ -74,10 +76,104 @@ bag_job_clear (BagJob * job)
   g_clear_pointer (&job->depth_frame, g_free);
   g_clear_pointer (&job->rs, gst_trial_rs_bag_free);
   g_clear_pointer (&job->output_dir, g_free);
+  g_clear_pointer (&job->camera, g_free);
   gst_clear_object (&job->pipeline);
 }
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (BagJob, bag_job_clear);
+
+static const GstTrialRsStreamKind stream_kinds[N_STREAMS] = {
+  GST_TRIAL_RS_STREAM_COLOR, GST_TRIAL_RS_STREAM_DEPTH
+};
+
+static gboolean
+is_device (GstTrialRsBag * rs, const gchar * name, guint * device)
+{
+  const guint *devices;
+  guint n, i;
+
+  devices = gst_trial_rs_bag_get_devices (rs, &n);
+  for (i = 0; i < n; i++) {
+    g_autofree gchar *d = g_strdup_printf ("device_%u", devices[i]);
+
+    if (g_str_equal (name, d)) {
+      *device = devices[i];
+      return TRUE;
+    }
+  }
+  return FALSE;
+}
+
+/* The streams --camera @camera names (NULL: the bag's first device; else
+ * a device "device_1" or streams "Color_1", "device_1/Color_0",
+ * comma-separated) into job->streams, and job->camera: "single_camera" in
+ * a bag of one device, else "device_<d>", followed by "_<stream>" for each
+ * stream that is not the first of its kind on the device. */
+static gboolean
+bag_job_choose_streams (BagJob * job, const gchar * path,
+    const gchar * camera, GError ** error)
+{
+  g_auto (GStrv) items = camera ? g_strsplit (camera, ",", -1) : NULL;
+  const guint *devices;
+  guint n_devices, device, s;
+  gboolean have_device = FALSE;
+  GString *name;
+  gchar **item;
+
+  devices = gst_trial_rs_bag_get_devices (job->rs, &n_devices);
+  for (item = items; item && *item; item++) {
+    const GstTrialRsStream *stream;
+
+    if (is_device (job->rs, *item, &device)) {
+      have_device = TRUE;
+      continue;
+    }
+    stream = gst_trial_rs_bag_lookup_stream (job->rs, *item);
+    if (stream == NULL) {
+      g_autofree gchar *all = gst_trial_rs_bag_describe_streams (job->rs);
+      g_autoptr (GString) list = g_string_new (NULL);
+      guint i;
+
+      for (i = 0; i < n_devices; i++)
+        g_string_append_printf (list, "%sdevice_%u", i ? ", " : "",
+            devices[i]);
+      g_set_error (error, GST_TRIAL_ERROR, GST_TRIAL_ERROR_UNKNOWN_CAMERA,
+          "bag '%s' has no device or stream '%s' (its devices: %s; its "
+          "streams: %s)", path, *item, list->str, all);
+      return FALSE;
+    }
+    job->streams[stream->kind == GST_TRIAL_RS_STREAM_COLOR ? COLOR : DEPTH]
+        = stream;
+  }
+  if (!have_device)
+    device = job->streams[COLOR] ? job->streams[COLOR]->device :
+        job->streams[DEPTH] ? job->streams[DEPTH]->device : devices[0];
+  name = g_string_new (NULL);
+  if (n_devices > 1)
+    g_string_append_printf (name, "device_%u", device);
+  else
+    g_string_append (name, GST_TRIAL_SINGLE_CAMERA);
+  for (s = 0; s < N_STREAMS; s++) {
+    const GstTrialRsStream *first = gst_trial_rs_bag_first_stream (job->rs,
+        stream_kinds[s], device);
+
+    if (job->streams[s] == NULL)
+      job->streams[s] = first;
+    else if (job->streams[s]->device != device) {
+      g_autofree gchar *stream_name =
+          gst_trial_rs_bag_stream_name (job->rs, job->streams[s]);
+
+      g_string_free (name, TRUE);
+      g_set_error (error, GST_TRIAL_ERROR, GST_TRIAL_ERROR_UNKNOWN_CAMERA,
+          "--camera %s: %s is not a stream of device_%u; name streams of "
+          "one device", camera, stream_name, device);
+      return FALSE;
+    } else if (job->streams[s] != first)
+      g_string_append_printf (name, "_%s", job->streams[s]->name);
+  }
+  job->camera = g_string_free (name, FALSE);
+  return TRUE;
+}
 
 /* The bag's index: each stream's frame times, and the pairing. */
 static gboolean
@@ -89,8 +185,6 @@ bag_job_pair (BagJob * job, GError ** error)
   guint s, j;
 
   for (s = 0; s < N_STREAMS; s++) {
-    job->streams[s] = gst_trial_rs_bag_find_stream (job->rs,
-        s == COLOR ? GST_TRIAL_RS_STREAM_COLOR : GST_TRIAL_RS_STREAM_DEPTH);
     if (job->streams[s] == NULL || job->streams[s]->n_frames == 0) {
       g_set_error (error, GST_TRIAL_ERROR, GST_TRIAL_ERROR_NO_FRAMES,
           "bag '%s' has no %s frames", gst_trial_bag_get_name (bag),
@@ -165,7 +259,8 @@ tp_bag_check_segments (const gchar * path, GPtrArray * segments,
   guint i;
 
   job.rs = gst_trial_rs_bag_open (path, error);
-  if (job.rs == NULL || !bag_job_pair (&job, error))
+  if (job.rs == NULL || !bag_job_choose_streams (&job, path, NULL, error)
+      || !bag_job_pair (&job, error))
     return FALSE;
   for (i = 0; i < segments->len; i++) {
     const TpSegment *seg = g_ptr_array_index (segments, i);
@@ -265,6 +360,13 @@ build_pipeline (BagJob * job, const gchar * path, const TpOptions * options,
     return FALSE;
   gst_bin_add (GST_BIN (job->pipeline), demux);
   g_object_set (src, "location", path, NULL);
+  for (s = 0; s < N_STREAMS; s++) {
+    g_autofree gchar *name = gst_trial_rs_bag_stream_name (job->rs,
+        job->streams[s]);
+
+    g_object_set (demux, s == COLOR ? "color-stream" : "depth-stream", name,
+        NULL);
+  }
   if (!gst_element_link (src, demux)) {
     g_set_error (error, GST_CORE_ERROR, GST_CORE_ERROR_NEGOTIATION,
         "could not link filesrc to rsbagdemux");
@@ -429,6 +531,8 @@ static gboolean
 add_stream (JsonBuilder * b, BagJob * job, guint s, GError ** error)
 {
   const GstTrialRsStream *stream = job->streams[s];
+  g_autofree gchar *stream_name = gst_trial_rs_bag_stream_name (job->rs,
+      stream);
   GstTrialRsImage image;
 
   if (!first_image (job, stream, &image, error))
@@ -437,7 +541,7 @@ add_stream (JsonBuilder * b, BagJob * job, guint s, GError ** error)
       TP_FIELD_DEPTH_STREAM);
   json_builder_begin_object (b);
   json_builder_set_member_name (b, "stream");
-  json_builder_add_string_value (b, stream->name);
+  json_builder_add_string_value (b, stream_name);
   json_builder_set_member_name (b, "width");
   json_builder_add_int_value (b, image.width);
   json_builder_set_member_name (b, "height");
@@ -535,9 +639,55 @@ frame_written (const BagJob * job, gint64 i)
   return TRUE;
 }
 
+/* When the camera's device has several Color or Depth streams: which
+ * were picked and how to choose another. */
+static void
+bag_job_say_streams (BagJob * job, const gchar * path)
+{
+  g_autofree gchar *all = NULL, *color = NULL, *depth = NULL, *other = NULL;
+  guint i;
+
+  for (i = 0; i < gst_trial_rs_bag_get_n_streams (job->rs); i++) {
+    const GstTrialRsStream *s = gst_trial_rs_bag_get_stream (job->rs, i);
+
+    if (s->device == job->streams[COLOR]->device && s != job->streams[COLOR]
+        && s != job->streams[DEPTH]) {
+      other = gst_trial_rs_bag_stream_name (job->rs, s);
+      break;
+    }
+  }
+  if (other == NULL)
+    return;
+  all = gst_trial_rs_bag_describe_streams (job->rs);
+  color = gst_trial_rs_bag_stream_name (job->rs, job->streams[COLOR]);
+  depth = gst_trial_rs_bag_stream_name (job->rs, job->streams[DEPTH]);
+  g_printerr ("trial-process: bag '%s' has the streams %s; converting %s and "
+      "%s into %s (choose others with --camera, e.g. --camera %s)\n", path,
+      all, color, depth, job->camera, other);
+}
+
+gchar **
+tp_bag_list_devices (const gchar * path)
+{
+  g_autoptr (GstTrialRsBag) rs = gst_trial_rs_bag_open (path, NULL);
+  g_autoptr (GStrvBuilder) builder = g_strv_builder_new ();
+  const guint *devices;
+  guint n, i;
+
+  if (rs == NULL)
+    return g_strv_builder_end (builder);
+  devices = gst_trial_rs_bag_get_devices (rs, &n);
+  for (i = 0; n > 1 && i < n; i++) {
+    g_autofree gchar *name = g_strdup_printf ("device_%u", devices[i]);
+
+    g_strv_builder_add (builder, name);
+  }
+  return g_strv_builder_end (builder);
+}
+
 gint
-tp_bag_run (const gchar * path, const TpOptions * options,
-    TpInterrupt * interrupt, JsonNode ** meta)
+tp_bag_run (const gchar * path, const gchar * camera,
+    const TpOptions * options, TpInterrupt * interrupt, JsonNode ** meta)
 {
   g_auto (BagJob) job = { 0 };
   g_autoptr (GError) error = NULL;
@@ -559,26 +709,24 @@ tp_bag_run (const gchar * path, const TpOptions * options,
 
   *meta = NULL;
   job.rs = gst_trial_rs_bag_open (path, &error);
-  if (job.rs == NULL || !bag_job_pair (&job, &error)) {
+  if (job.rs == NULL || !bag_job_choose_streams (&job, path, camera, &error)
+      || !bag_job_pair (&job, &error)) {
     g_printerr ("trial-process: %s\n", error->message);
     return 2;
   }
   if (gst_trial_bag_get_warning (gst_trial_rs_bag_get_bag (job.rs)))
     g_printerr ("trial-process: warning: %s\n",
         gst_trial_bag_get_warning (gst_trial_rs_bag_get_bag (job.rs)));
-  if (gst_trial_rs_bag_get_n_streams (job.rs) > 2)
-    g_printerr ("trial-process: bag '%s' has %u image streams; converting "
-        "%s and %s (the first Color and Depth streams)\n", path,
-        gst_trial_rs_bag_get_n_streams (job.rs), job.streams[COLOR]->name,
-        job.streams[DEPTH]->name);
+  if (camera == NULL)
+    bag_job_say_streams (&job, path);
   bag_job_choose_alignment (&job, path, options);
   if (options->trial_name != NULL) {
     g_free (base);
     base = g_strdup (options->trial_name);
   } else if (g_str_has_suffix (base, ".bag"))
     base[strlen (base) - 4] = '\0';
-  job.output_dir = g_build_filename (options->output_base, base,
-      GST_TRIAL_SINGLE_CAMERA, NULL);
+  job.output_dir = g_build_filename (options->output_base, base, job.camera,
+      NULL);
   job.start = MAX (options->start_frame, 0);
   job.stop = options->stop_frame;
   if (!bag_job_time_window (&job, path, options->start_time,
@@ -715,7 +863,7 @@ tp_bag_run (const gchar * path, const TpOptions * options,
   else
     json_builder_add_null_value (b);
   tp_metadata_set_member (b, TP_FIELD_OUTPUT_CAMERA);
-  json_builder_add_string_value (b, GST_TRIAL_SINGLE_CAMERA);
+  json_builder_add_string_value (b, job.camera);
   device_name = gst_trial_rs_bag_get_device_info (job.rs,
       job.streams[COLOR]->device, "Name");
   serial = gst_trial_rs_bag_get_device_info (job.rs,

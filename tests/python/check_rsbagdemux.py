@@ -12,6 +12,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 import unittest
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -38,14 +39,17 @@ Gst.init(None)
 TIMEOUT = 120  # a hang fails the test
 
 
-def demux(path):
-    """{pad name: {"caps": Gst.Structure, "frames": [(offset, pts, bytes)]}}
-    for a run of filesrc ! rsbagdemux to the end; raises on an error."""
+def demux(path, **props):
+    """{pad name: {"caps": Gst.Structure, "frames": [(offset, pts, bytes)]},
+    "streams": the demuxer's streams property} for a run of filesrc !
+    rsbagdemux (with @props set on it) to the end; raises on an error."""
     pipeline = Gst.parse_launch(
         "filesrc name=src ! rsbagdemux name=d "
         "appsink name=depth sync=false emit-signals=false "
         "appsink name=color sync=false emit-signals=false")
     pipeline.get_by_name("src").set_property("location", path)
+    for key, value in props.items():
+        pipeline.get_by_name("d").set_property(key.replace("_", "-"), value)
     out = {}
 
     def pad_added(_demux, pad):
@@ -65,10 +69,18 @@ def demux(path):
             sink = pipeline.get_by_name(name)
             frames = []
             caps = None
+            deadline = time.monotonic() + TIMEOUT
             while True:
-                sample = sink.try_pull_sample(TIMEOUT * Gst.SECOND)
+                # an error before the pads exist leaves the sinks waiting:
+                # look at the bus between samples
+                sample = sink.try_pull_sample(Gst.SECOND)
                 if sample is None:
-                    break
+                    if sink.is_eos() or time.monotonic() > deadline:
+                        break
+                    msg = bus.pop_filtered(Gst.MessageType.ERROR)
+                    if msg is not None:
+                        raise AssertionError(msg.parse_error()[0].message)
+                    continue
                 caps = sample.get_caps().get_structure(0)
                 buf = sample.get_buffer()
                 frames.append((buf.offset, buf.pts,
@@ -81,6 +93,7 @@ def demux(path):
             raise AssertionError("no EOS")
         if msg.type == Gst.MessageType.ERROR:
             raise AssertionError(msg.parse_error()[0].message)
+        out["streams"] = pipeline.get_by_name("d").get_property("streams")
     finally:
         pipeline.set_state(Gst.State.NULL)
     return out
@@ -503,6 +516,225 @@ class TrialProcessBag(rs.Base):
         self.assertEqual(proc.stderr.strip(),
                          f"trial-process: bag '{path}', offset 13: record "
                          "header of 4294967295 bytes, expected at most 1048576")
+
+
+# (device, sensor, stream, width, height) of the bags of several streams
+TWO_DEVICES = [(0, 0, "Depth_0", 48, 32), (0, 1, "Color_0", 64, 48),
+               (1, 0, "Depth_0", 40, 30), (1, 1, "Color_0", 56, 42)]
+TWO_COLORS = [(0, 0, "Depth_0", 48, 32), (0, 1, "Color_0", 64, 48),
+              (0, 1, "Color_1", 32, 24)]
+
+
+def pixels(img):
+    """The rows of a sensor_msgs/Image without their padding."""
+    row = img.width * (2 if img.encoding == "mono16" else 3)
+    return b"".join(bytes(img.data[y * img.step:y * img.step + row])
+                    for y in range(img.height))
+
+
+class MultiStreamDemux(rs.Base):
+    """Issue 20 item 5: a bag of several devices or several Color/Depth
+    streams; rsbagdemux's color-stream and depth-stream properties pick
+    the streams by the names the bag gives them, checked against rosbag's
+    decoding of the same messages."""
+
+    def check_pad(self, got, pad, frames):
+        self.assertEqual([f[2] for f in got[pad]["frames"]],
+                         [pixels(img) for img in frames], pad)
+        self.assertEqual(got[pad]["caps"].get_value("width"),
+                         frames[0].width, pad)
+
+    def test_default_is_first_device(self):
+        path = self.p("two.bag")
+        rs.write_multi_bag(path, TWO_DEVICES)
+        want = rs.frames_by_stream(path)
+        got = demux(path)
+        self.assertEqual(got["streams"],
+                         "depth=device_0/Depth_0,color=device_0/Color_0")
+        self.check_pad(got, "color", want["device_0/Color_0"])
+        self.check_pad(got, "depth", want["device_0/Depth_0"])
+
+    def test_color_stream_picks_device(self):
+        """color-stream names device 1's stream; depth follows it."""
+        path = self.p("two.bag")
+        rs.write_multi_bag(path, TWO_DEVICES)
+        want = rs.frames_by_stream(path)
+        got = demux(path, color_stream="device_1/Color_0")
+        self.assertEqual(got["streams"],
+                         "depth=device_1/Depth_0,color=device_1/Color_0")
+        self.check_pad(got, "color", want["device_1/Color_0"])
+        self.check_pad(got, "depth", want["device_1/Depth_0"])
+
+    def test_depth_stream_picks_device(self):
+        path = self.p("two.bag")
+        rs.write_multi_bag(path, TWO_DEVICES)
+        want = rs.frames_by_stream(path)
+        got = demux(path, depth_stream="device_1/Depth_0")
+        self.check_pad(got, "color", want["device_1/Color_0"])
+        self.check_pad(got, "depth", want["device_1/Depth_0"])
+
+    def test_second_color_stream(self):
+        path = self.p("colors.bag")
+        rs.write_multi_bag(path, TWO_COLORS)
+        want = rs.frames_by_stream(path)
+        got = demux(path, color_stream="Color_1")
+        self.assertEqual(got["streams"], "depth=Depth_0,color=Color_1")
+        self.check_pad(got, "color", want["device_0/Color_1"])
+        self.check_pad(got, "depth", want["device_0/Depth_0"])
+
+    def test_unknown_stream(self):
+        path = self.p("two.bag")
+        rs.write_multi_bag(path, TWO_DEVICES)
+        cases = [
+            ("color_stream", "Color_0", "Color"),   # which device's?
+            ("color_stream", "device_1/Depth_0", "Color"),
+            ("depth_stream", "device_2/Depth_0", "Depth"),
+        ]
+        for prop, name, kind in cases:
+            with self.subTest(name=name):
+                with self.assertRaises(AssertionError) as cm:
+                    demux(path, **{prop: name})
+                self.assertEqual(
+                    str(cm.exception),
+                    f"bag '{path}' has no {kind} stream '{name}' (its "
+                    "streams: device_0/Depth_0, device_1/Depth_0, "
+                    "device_0/Color_0, device_1/Color_0)")
+
+    def test_gst_launch(self):
+        """The property from gst-launch-1.0, as users write it."""
+        path = self.p("colors.bag")
+        rs.write_multi_bag(path, TWO_COLORS)
+        want = rs.frames_by_stream(path)
+        out = self.p("color.raw")
+        proc = subprocess.run(
+            ["gst-launch-1.0", "-q", "filesrc", f"location={path}", "!",
+             "rsbagdemux", "color-stream=Color_1", "name=d", "d.color", "!",
+             "queue", "!", "filesink", f"location={out}"],
+            capture_output=True, text=True, timeout=TIMEOUT)
+        self.assertEqual(proc.returncode, 0, proc.stdout + proc.stderr)
+        with open(out, "rb") as f:
+            self.assertTrue(f.read() == b"".join(
+                pixels(img) for img in want["device_0/Color_1"]))
+        proc = subprocess.run(
+            ["gst-launch-1.0", "-q", "filesrc", f"location={path}", "!",
+             "rsbagdemux", "color-stream=Color_9", "name=d", "d.color", "!",
+             "queue", "!", "fakesink"],
+            capture_output=True, text=True, timeout=TIMEOUT)
+        self.assertNotEqual(proc.returncode, 0)
+        self.assertIn(f"bag '{path}' has no Color stream 'Color_9' (its "
+                      "streams: Depth_0, Color_0, Color_1)",
+                      proc.stdout + proc.stderr)
+
+
+class MultiStreamTrialProcess(rs.Base):
+    """Issue 20 item 5: trial-process on a bag of several devices converts
+    each device as its own camera folder (device_<d>); --camera picks a
+    device or a stream; a second Color stream of one device is converted
+    on request into <camera>_<stream>. Pixels and metres against rosbag."""
+
+    def setUp(self):
+        super().setUp()
+        try:
+            import PIL  # noqa: F401
+        except ImportError:
+            tap.missing("PIL (apt install python3-pil)")
+
+    def run_tp(self, *args):
+        return subprocess.run([TRIAL_PROCESS, *args, "--align", "none"],
+                              capture_output=True, text=True,
+                              timeout=TIMEOUT)
+
+    def check_camera(self, cam, color, depth):
+        from PIL import Image
+        self.assertEqual(sorted(os.listdir(os.path.join(cam, "color"))),
+                         [f"frame_{i:06d}.png" for i in range(len(color))])
+        for i, (c, d) in enumerate(zip(color, depth)):
+            with Image.open(os.path.join(cam, "color",
+                                         f"frame_{i:06d}.png")) as im:
+                self.assertTrue(rs.np.asarray(im).tobytes() == pixels(c),
+                                f"{cam} frame {i} color")
+            raw = rs.np.frombuffer(pixels(d), "<u2").reshape(d.height,
+                                                            d.width)
+            got = rs.np.load(os.path.join(cam, "depth", f"frame_{i:06d}.npy"))
+            self.assertTrue(rs.np.array_equal(
+                got, raw.astype(rs.np.float32) / rs.np.float32(1000)),
+                f"{cam} frame {i} depth")
+        with open(os.path.join(cam, "metadata.json")) as f:
+            return json.load(f)
+
+    def test_two_devices(self):
+        path = self.p("rec.bag")
+        rs.write_multi_bag(path, TWO_DEVICES)
+        want = rs.frames_by_stream(path)
+        out = self.p("out")
+        proc = self.run_tp(path, "-o", out, "--json")
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        self.assertEqual(sorted(os.listdir(os.path.join(out, "rec"))),
+                         ["device_0", "device_1"])
+        lines = [json.loads(line) for line in proc.stdout.splitlines()]
+        for d in (0, 1):
+            meta = self.check_camera(os.path.join(out, "rec", f"device_{d}"),
+                                     want[f"device_{d}/Color_0"],
+                                     want[f"device_{d}/Depth_0"])
+            self.assertEqual(lines[d], meta)
+            self.assertEqual(meta["output_camera"], f"device_{d}")
+            self.assertEqual(meta["color"]["stream"], f"device_{d}/Color_0")
+            self.assertEqual(meta["depth"]["stream"], f"device_{d}/Depth_0")
+            self.assertEqual(meta["device"]["serial"], f"SN{d}")
+            self.assertEqual((meta["total_frames"], meta["failed"]), (4, 0))
+
+    def test_camera_picks_device(self):
+        path = self.p("rec.bag")
+        rs.write_multi_bag(path, TWO_DEVICES)
+        want = rs.frames_by_stream(path)
+        out = self.p("out")
+        proc = self.run_tp(path, "-o", out, "--camera", "device_1")
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        self.assertEqual(os.listdir(os.path.join(out, "rec")), ["device_1"])
+        self.check_camera(os.path.join(out, "rec", "device_1"),
+                          want["device_1/Color_0"], want["device_1/Depth_0"])
+
+    def test_second_color_stream(self):
+        path = self.p("rec.bag")
+        rs.write_multi_bag(path, TWO_COLORS)
+        want = rs.frames_by_stream(path)
+        out = self.p("out")
+        proc = self.run_tp(path, "-o", out)
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        self.assertIn(f"trial-process: bag '{path}' has the streams Depth_0, "
+                      "Color_0, Color_1; converting Color_0 and Depth_0 into "
+                      "single_camera (choose others with --camera, e.g. "
+                      "--camera Color_1)\n", proc.stderr)
+        meta = self.check_camera(os.path.join(out, "rec", "single_camera"),
+                                 want["device_0/Color_0"],
+                                 want["device_0/Depth_0"])
+        self.assertEqual(meta["color"]["stream"], "Color_0")
+        proc = self.run_tp(path, "-o", out, "--camera", "Color_1")
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        self.assertEqual(sorted(os.listdir(os.path.join(out, "rec"))),
+                         ["single_camera", "single_camera_Color_1"])
+        meta = self.check_camera(
+            os.path.join(out, "rec", "single_camera_Color_1"),
+            want["device_0/Color_1"], want["device_0/Depth_0"])
+        self.assertEqual(meta["color"]["stream"], "Color_1")
+        self.assertEqual(meta["depth"]["stream"], "Depth_0")
+        self.assertEqual(meta["output_camera"], "single_camera_Color_1")
+
+    def test_unknown_camera(self):
+        path = self.p("rec.bag")
+        rs.write_multi_bag(path, TWO_DEVICES)
+        out = self.p("out")
+        for name in ("Color_0", "device_7", "device_0/Color_3"):
+            with self.subTest(name=name):
+                proc = self.run_tp(path, "-o", out, "--camera", name)
+                self.assertEqual(proc.returncode, 2)
+                self.assertEqual(
+                    proc.stderr,
+                    f"trial-process: bag '{path}' has no device or stream "
+                    f"'{name}' (its devices: device_0, device_1; its "
+                    "streams: device_0/Depth_0, device_1/Depth_0, "
+                    "device_0/Color_0, device_1/Color_0)\n")
+                self.assertFalse(os.path.exists(out))
 
 
 class Discoverer(rs.Base):
