@@ -26,7 +26,10 @@
  *     it to color needs.
  * Buffers: GST_BUFFER_OFFSET is the frame number (the image header.seq),
  * PTS is the message's bag time minus the earliest first frame of the two
- * streams, DURATION one frame period. */
+ * streams, DURATION one frame period. A frame in a damaged chunk (or a
+ * damaged record) is a GAP event at its PTS, with one element warning per
+ * chunk, as trialsrc does for a missing file; a bag that does not open
+ * (its index, its static topics) is an element error. */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
 #endif
@@ -92,6 +95,7 @@ struct _GstRsBagDemux
   gboolean need_segment;
   guint32 seqnum;
   GstFlowReturn pull_ret;       /* of the last pull_range */
+  gchar *damaged;               /* the last damaged chunk's error, warned */
 
   GMutex lock;                  /* protects the three below */
   gchar *streams;               /* PROP_STREAMS */
@@ -263,17 +267,24 @@ first_image (GstRsBagDemux * self, const GstTrialRsStream * stream,
       gst_trial_rs_bag_iter_new (self->rs, &stream, 1);
   g_autofree gchar *what = g_strdup_printf ("%s first frame", stream->name);
   GstTrialBagMessage message;
-  g_autoptr (GError) local = NULL;
 
-  if (!gst_trial_bag_iter_next (iter, &message, &local)) {
+  /* the first readable one: a damaged chunk's frames are skipped later */
+  while (TRUE) {
+    g_autoptr (GError) local = NULL;
+
+    if (gst_trial_bag_iter_next (iter, &message, &local)
+        && gst_trial_rs_image_parse (message.data, message.size, what, image,
+            &local))
+      return TRUE;
     if (local == NULL)
       g_set_error (&local, GST_TRIAL_ERROR, GST_TRIAL_ERROR_NO_FRAMES,
           "%s has no frame", stream->name);
-    g_propagate_error (error, g_steal_pointer (&local));
-    return FALSE;
+    if (!g_error_matches (local, GST_TRIAL_ERROR, GST_TRIAL_ERROR_CORRUPT)
+        || self->pull_ret != GST_FLOW_OK) {
+      g_propagate_error (error, g_steal_pointer (&local));
+      return FALSE;
+    }
   }
-  return gst_trial_rs_image_parse (message.data, message.size, what, image,
-      error);
 }
 
 static GstCaps *
@@ -573,6 +584,27 @@ pause_task (GstRsBagDemux * self, GstFlowReturn ret)
   }
 }
 
+/* A frame that cannot be read from a damaged chunk or record: a GAP on
+ * its pad, and a warning per damaged chunk. */
+static void
+push_damaged (GstRsBagDemux * self, const GstTrialBagMessage * message,
+    const GError * error)
+{
+  Output *out = output_for_conn (self, message->conn);
+  GstClockTime pts = message->time - self->base_time;
+
+  if (g_strcmp0 (self->damaged, error->message) != 0) {
+    g_free (self->damaged);
+    self->damaged = g_strdup (error->message);
+    GST_ELEMENT_WARNING (self, STREAM, DEMUX, ("%s; the frames in this chunk "
+            "are skipped", error->message), (NULL));
+  }
+  GST_DEBUG_OBJECT (out->pad, "gap at %" GST_TIME_FORMAT ": %s",
+      GST_TIME_ARGS (pts), error->message);
+  self->segment.position = pts;
+  gst_pad_push_event (out->pad, gst_event_new_gap (pts, out->duration));
+}
+
 static void
 gst_rs_bag_demux_loop (GstPad * pad)
 {
@@ -595,9 +627,8 @@ gst_rs_bag_demux_loop (GstPad * pad)
     self->need_segment = FALSE;
   }
 
-  if (!gst_trial_bag_iter_next (self->iter, &message, &error)) {
-    if (error != NULL)
-      goto failed;
+  if (!gst_trial_bag_iter_next (self->iter, &message, &error)
+      && error == NULL) {
     pause_task (self, GST_FLOW_EOS);
     goto done;
   }
@@ -607,9 +638,14 @@ gst_rs_bag_demux_loop (GstPad * pad)
     goto done;
   }
   out = output_for_conn (self, message.conn);
-  buffer = frame_buffer (self, out, &message, &error);
-  if (buffer == NULL)
-    goto failed;
+  buffer = error == NULL ? frame_buffer (self, out, &message, &error) : NULL;
+  if (buffer == NULL) {
+    if (!g_error_matches (error, GST_TRIAL_ERROR, GST_TRIAL_ERROR_CORRUPT)
+        || self->pull_ret != GST_FLOW_OK)
+      goto failed;
+    push_damaged (self, &message, error);
+    goto done;
+  }
   self->segment.position = GST_BUFFER_PTS (buffer);
   ret = gst_pad_push (out->pad, buffer);
   ret = gst_flow_combiner_update_pad_flow (self->combiner, out->pad, ret);
@@ -785,6 +821,7 @@ reset (GstRsBagDemux * self, gboolean remove_pads)
   self->seqnum = GST_SEQNUM_INVALID;
   self->pull_ret = GST_FLOW_OK;
   self->need_segment = TRUE;
+  g_clear_pointer (&self->damaged, g_free);
 }
 
 static GstStateChangeReturn

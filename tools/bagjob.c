@@ -46,6 +46,10 @@ typedef struct
   const gchar *not_aligned;     /* why not, when not */
   gchar *camera;                /* output folder: single_camera, device_1,
                                  * single_camera_Color_1, ... */
+  /* output frame -> COLOR + 1 or DEPTH + 1: a message of it was in a
+   * damaged chunk (a GAP from the demuxer); written by the streaming
+   * thread, read once the pipeline has stopped */
+  GHashTable *damaged;
 } BagJob;
 
 gboolean
@@ -77,6 +81,7 @@ bag_job_clear (BagJob * job)
   g_clear_pointer (&job->rs, gst_trial_rs_bag_free);
   g_clear_pointer (&job->output_dir, g_free);
   g_clear_pointer (&job->camera, g_free);
+  g_clear_pointer (&job->damaged, g_hash_table_unref);
   gst_clear_object (&job->pipeline);
 }
 
@@ -292,24 +297,37 @@ in_range (const BagJob * job, gint64 frame)
   return frame >= job->start && (job->stop == -1 || frame <= job->stop);
 }
 
-/* Buffers come from the demuxer in each stream's time order: the k-th on a
- * pad is the stream's k-th frame. Numbers them by output frame, or drops
- * them (out of range, or no pair). */
+/* Buffers come from the demuxer in each stream's time order, and a frame
+ * of a damaged chunk as a GAP event in its place: the k-th of them on a
+ * pad is the stream's k-th frame. Numbers buffers by output frame, or
+ * drops them (out of range, or no pair); notes the output frame of a GAP
+ * (dropped: the frame is counted failed here, not by trialsink). */
 static GstPadProbeReturn
 renumber_probe (GstPad * pad, GstPadProbeInfo * info, gpointer user_data)
 {
   BagJob *job = user_data;
   guint s = strcmp (GST_PAD_NAME (pad), "color") == 0 ? COLOR : DEPTH;
-  guint k = job->seen[s]++;
+  gboolean gap = (info->type & GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM) != 0;
+  guint k;
   gint64 frame;
   GstBuffer *buffer;
 
+  if (gap && GST_EVENT_TYPE (GST_PAD_PROBE_INFO_EVENT (info)) != GST_EVENT_GAP)
+    return GST_PAD_PROBE_OK;
+  k = job->seen[s]++;
   if (s == COLOR)
     frame = k < job->times[COLOR]->len && job->pairs[k] >= 0 ? (gint64) k : -1;
   else
     frame = k < job->times[DEPTH]->len ? job->depth_frame[k] : -1;
   if (frame < 0 || !in_range (job, frame))
     return GST_PAD_PROBE_DROP;
+  if (gap) {
+    /* both damaged: its color is named */
+    if (s == COLOR || !g_hash_table_contains (job->damaged, &frame))
+      g_hash_table_replace (job->damaged, g_memdup2 (&frame, sizeof frame),
+          GUINT_TO_POINTER (s + 1));
+    return GST_PAD_PROBE_DROP;
+  }
   buffer = gst_buffer_make_writable (GST_PAD_PROBE_INFO_BUFFER (info));
   GST_BUFFER_OFFSET (buffer) = frame;
   GST_BUFFER_OFFSET_END (buffer) = frame + 1;
@@ -328,8 +346,8 @@ on_pad_added (GstElement * demux G_GNUC_UNUSED, GstPad * pad, BagJob * job)
   if (queue == NULL)
     return;
   sinkpad = gst_element_get_static_pad (queue, "sink");
-  gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER, renumber_probe, job,
-      NULL);
+  gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER |
+      GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM, renumber_probe, job, NULL);
   gst_pad_link (pad, sinkpad);
 }
 
@@ -452,7 +470,8 @@ run_pipeline (BagJob * job, TpInterrupt * interrupt, gboolean * interrupted)
     error_text = g_strdup ("the pipeline did not start");
   while (error_text == NULL) {
     g_autoptr (GstMessage) msg = gst_bus_timed_pop_filtered (bus,
-        100 * GST_MSECOND, GST_MESSAGE_EOS | GST_MESSAGE_ERROR);
+        100 * GST_MSECOND, GST_MESSAGE_EOS | GST_MESSAGE_ERROR |
+        GST_MESSAGE_WARNING);
 
     if (interrupt->signals) {
       *interrupted = TRUE;
@@ -462,6 +481,13 @@ run_pipeline (BagJob * job, TpInterrupt * interrupt, gboolean * interrupted)
       continue;
     if (GST_MESSAGE_TYPE (msg) == GST_MESSAGE_EOS)
       break;
+    if (GST_MESSAGE_TYPE (msg) == GST_MESSAGE_WARNING) {
+      g_autoptr (GError) warning = NULL;
+
+      gst_message_parse_warning (msg, &warning, NULL);
+      g_printerr ("trial-process: warning: %s\n", warning->message);
+      continue;
+    }
     {
       g_autoptr (GError) err = NULL;
 
@@ -517,10 +543,22 @@ first_image (BagJob * job, const GstTrialRsStream * stream,
       gst_trial_rs_bag_iter_new (job->rs, &stream, 1);
   GstTrialBagMessage message;
 
-  if (!gst_trial_bag_iter_next (iter, &message, error))
-    return FALSE;
-  return gst_trial_rs_image_parse (message.data, message.size,
-      stream->name, image, error);
+  /* the first readable one, as rsbagdemux takes it */
+  while (TRUE) {
+    g_autoptr (GError) local = NULL;
+
+    if (gst_trial_bag_iter_next (iter, &message, &local)
+        && gst_trial_rs_image_parse (message.data, message.size,
+            stream->name, image, &local))
+      return TRUE;
+    if (local == NULL)
+      g_set_error (&local, GST_TRIAL_ERROR, GST_TRIAL_ERROR_NO_FRAMES,
+          "%s has no readable frame", stream->name);
+    if (!g_error_matches (local, GST_TRIAL_ERROR, GST_TRIAL_ERROR_CORRUPT)) {
+      g_propagate_error (error, g_steal_pointer (&local));
+      return FALSE;
+    }
+  }
 }
 
 static const gchar *const encoding_names[] = {
@@ -780,6 +818,8 @@ tp_bag_run (const gchar * path, const gchar * camera,
     return 3;
   }
   t0 = g_get_monotonic_time ();
+  job.damaged = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free,
+      NULL);
   if (!build_pipeline (&job, path, options, &error)) {
     g_printerr ("trial-process: %s\n", error->message);
     return 3;
@@ -789,7 +829,7 @@ tp_bag_run (const gchar * path, const gchar * camera,
   unpaired = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free,
       NULL);
   for (i = first; i <= last; i++)
-    if (job.pairs[i] < 0)
+    if (job.pairs[i] < 0 || g_hash_table_contains (job.damaged, &i))
       g_hash_table_add (unpaired, g_memdup2 (&i, sizeof i));
   tp_outputs_remove_half_frames (job.output_dir, numbers, last - first + 1,
       unpaired);
@@ -807,7 +847,9 @@ tp_bag_run (const gchar * path, const gchar * camera,
   json_builder_begin_array (b);
   for (i = first; i <= last; i++) {
     const gchar *reason = NULL;
+    const gchar *stream = "depth";
     g_autofree gchar *text = NULL;
+    guint damaged = GPOINTER_TO_UINT (g_hash_table_lookup (job.damaged, &i));
 
     total++;
     if (job.pairs[i] < 0)
@@ -815,7 +857,13 @@ tp_bag_run (const gchar * path, const gchar * camera,
           "period (%.1f ms) of the color frame at %.3f s",
           job.period / 2e6, (g_array_index (job.times[COLOR], gint64, i) -
               g_array_index (job.times[COLOR], gint64, 0)) / 1e9);
-    else if (!frame_written (&job, i))
+    else if (damaged > 0) {
+      stream = stream_names[damaged - 1];
+      reason = text = g_strdup_printf ("its %s frame is in a damaged chunk "
+          "of the bag", stream);
+      g_printerr ("trial-process: %s: frame %" G_GINT64_FORMAT ": %s\n",
+          path, i, reason);
+    } else if (!frame_written (&job, i))
       reason = "not written";
     if (reason == NULL) {
       successful++;
@@ -826,7 +874,7 @@ tp_bag_run (const gchar * path, const gchar * camera,
     tp_metadata_set_entry_member (b, TP_ENTRY_FRAME);
     json_builder_add_int_value (b, i);
     tp_metadata_set_entry_member (b, TP_ENTRY_STREAM);
-    json_builder_add_string_value (b, "depth");
+    json_builder_add_string_value (b, stream);
     tp_metadata_set_entry_member (b, TP_ENTRY_REASON);
     json_builder_add_string_value (b, reason);
     json_builder_end_object (b);

@@ -94,6 +94,8 @@ struct _GstTrialBag
   gint cached;                  /* chunk in @buffer, -1 for none */
   guint8 *buffer;               /* one decompressed chunk */
   gsize buffer_len;             /* bytes of it that are valid */
+  gint damaged;                 /* the last chunk found corrupt, -1 none */
+  GError *damaged_error;        /* why, given again for its other messages */
 };
 
 struct _GstTrialBagIter
@@ -502,9 +504,33 @@ decompress_bz2 (GstTrialBag * bag, const Chunk * c, const guint8 * in,
   return ok;
 }
 
-/* Makes chunk @index the one in the bag's buffer. */
+static gboolean load_chunk_data (GstTrialBag * bag, guint index,
+    GError ** error);
+
+/* Makes chunk @index the one in the bag's buffer. A corrupt chunk is
+ * decompressed once: its other messages get the same error. */
 static gboolean
 load_chunk (GstTrialBag * bag, guint index, GError ** error)
+{
+  g_autoptr (GError) local = NULL;
+
+  if (bag->damaged == (gint) index) {
+    g_propagate_error (error, g_error_copy (bag->damaged_error));
+    return FALSE;
+  }
+  if (load_chunk_data (bag, index, &local))
+    return TRUE;
+  if (g_error_matches (local, GST_TRIAL_ERROR, GST_TRIAL_ERROR_CORRUPT)) {
+    g_clear_error (&bag->damaged_error);
+    bag->damaged_error = g_error_copy (local);
+    bag->damaged = index;
+  }
+  g_propagate_error (error, g_steal_pointer (&local));
+  return FALSE;
+}
+
+static gboolean
+load_chunk_data (GstTrialBag * bag, guint index, GError ** error)
 {
   const Chunk *c = &g_array_index (bag->chunks, Chunk, index);
   g_autofree guint8 *in = NULL;
@@ -876,6 +902,7 @@ bag_open (GstTrialBag * bag, GError ** error)
   gboolean ok;
 
   bag->cached = -1;
+  bag->damaged = -1;
   bag->connections = g_ptr_array_new_with_free_func (connection_free);
   bag->by_id = g_hash_table_new (NULL, NULL);
   bag->chunks = g_array_new (FALSE, FALSE, sizeof (Chunk));
@@ -990,6 +1017,7 @@ gst_trial_bag_free (GstTrialBag * bag)
   g_clear_pointer (&bag->chunks, g_array_unref);
   g_clear_pointer (&bag->entries, g_array_unref);
   g_free (bag->buffer);
+  g_clear_error (&bag->damaged_error);
   g_free (bag->warning);
   g_free (bag->name);
   g_free (bag);
@@ -1146,8 +1174,13 @@ gst_trial_bag_iter_next (GstTrialBagIter * iter, GstTrialBagMessage * message,
 
     iter->next++;
     if (iter->conns == NULL
-        || g_hash_table_contains (iter->conns, GUINT_TO_POINTER (e->conn)))
+        || g_hash_table_contains (iter->conns, GUINT_TO_POINTER (e->conn))) {
+      message->time = e->time;
+      message->conn = e->conn;
+      message->data = NULL;
+      message->size = 0;
       return gst_trial_bag_read (iter->bag, e, message, error);
+    }
   }
   return FALSE;
 }

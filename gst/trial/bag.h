@@ -103,7 +103,10 @@ GstTrialBagIter *gst_trial_bag_iter_new (GstTrialBag * bag,
     const guint32 * conns, guint n_conns);
 void gst_trial_bag_iter_free (GstTrialBagIter * iter);
 /* The next message goes to @message: FALSE at the end (with @error unset)
- * or on an error. */
+ * or on an error. On an error @message's time and conn say which message
+ * could not be read (data NULL) and the iterator is past it: after a
+ * GST_TRIAL_ERROR_CORRUPT (a damaged chunk or record) the next call reads
+ * the next message, so a reader may skip what is damaged. */
 gboolean gst_trial_bag_iter_next (GstTrialBagIter * iter,
     GstTrialBagMessage * message, GError ** error);
 /* The next message will be the first at or after @time. */

@@ -40,8 +40,9 @@ TIMEOUT = 120  # a hang fails the test
 
 
 def demux(path, **props):
-    """{pad name: {"caps": Gst.Structure, "frames": [(offset, pts, bytes)]},
-    "streams": the demuxer's streams property} for a run of filesrc !
+    """{pad name: {"caps": Gst.Structure, "frames": [(offset, pts, bytes)],
+    "gaps": [(pts, duration) of GAP events]}, "streams": the demuxer's
+    streams property, "warnings": [texts]} for a run of filesrc !
     rsbagdemux (with @props set on it) to the end; raises on an error."""
     pipeline = Gst.parse_launch(
         "filesrc name=src ! rsbagdemux name=d "
@@ -51,8 +52,16 @@ def demux(path, **props):
     for key, value in props.items():
         pipeline.get_by_name("d").set_property(key.replace("_", "-"), value)
     out = {}
+    gaps = {"depth": [], "color": []}
+
+    def on_gap(pad, info):
+        event = info.get_event()
+        if event.type == Gst.EventType.GAP:
+            gaps[pad.get_name()].append(event.parse_gap())
+        return Gst.PadProbeReturn.OK
 
     def pad_added(_demux, pad):
+        pad.add_probe(Gst.PadProbeType.EVENT_DOWNSTREAM, on_gap)
         sink = pipeline.get_by_name(pad.get_name())
         # one thread pushes both pads: a queue per pad, as for any demuxer
         queue = Gst.ElementFactory.make("queue")
@@ -62,8 +71,17 @@ def demux(path, **props):
         queue.link(sink)
 
     pipeline.get_by_name("d").connect("pad-added", pad_added)
-    pipeline.set_state(Gst.State.PLAYING)
     bus = pipeline.get_bus()
+    warnings = []
+
+    def on_message(_bus, msg):
+        # the pops below drop the types they do not ask for
+        if msg.type == Gst.MessageType.WARNING:
+            warnings.append(msg.parse_warning()[0].message)
+        return Gst.BusSyncReply.PASS
+
+    bus.set_sync_handler(on_message)
+    pipeline.set_state(Gst.State.PLAYING)
     try:
         for name in ("depth", "color"):
             sink = pipeline.get_by_name(name)
@@ -85,7 +103,8 @@ def demux(path, **props):
                 buf = sample.get_buffer()
                 frames.append((buf.offset, buf.pts,
                                buf.extract_dup(0, buf.get_size())))
-            out[name] = {"caps": caps, "frames": frames}
+            out[name] = {"caps": caps, "frames": frames,
+                         "gaps": gaps[name]}
         msg = bus.timed_pop_filtered(TIMEOUT * Gst.SECOND,
                                      Gst.MessageType.EOS |
                                      Gst.MessageType.ERROR)
@@ -94,6 +113,7 @@ def demux(path, **props):
         if msg.type == Gst.MessageType.ERROR:
             raise AssertionError(msg.parse_error()[0].message)
         out["streams"] = pipeline.get_by_name("d").get_property("streams")
+        out["warnings"] = warnings
     finally:
         pipeline.set_state(Gst.State.NULL)
     return out
@@ -160,6 +180,37 @@ class WrittenDemux(Base):
         rs.write_bag(path, rs.Spec(compression="bz2", color_encoding="bgra8"))
         got = self.check(path, rs.np.float32(0.00025).item())
         self.assertEqual(got["color"]["caps"].get_value("format"), "BGRA")
+
+
+class DamagedDemux(Base):
+    """A damaged chunk: GAP events for its frames (at their PTS), one
+    warning naming the chunk, every other frame as rosbag decodes it."""
+
+    def test_corrupt_chunk(self):
+        path = self.p("rec.bag")
+        rs.write_bag(path, rs.Spec(n_depth=12, dropped=(),
+                                   chunk_threshold=3 << 20))
+        expected = rs.expected_frames(path)
+        base = expected[0]["time"]
+        pos, failed = damage_middle_chunk(path)
+        got = demux(path)
+        self.assertEqual(len(got["warnings"]), 1, got["warnings"])
+        self.assertTrue(got["warnings"][0].startswith(
+            f"bag '{path}', offset {pos}: lz4 chunk: ERROR_"),
+            got["warnings"][0])
+        self.assertTrue(got["warnings"][0].endswith(
+            "; the frames in this chunk are skipped"), got["warnings"][0])
+        for name, stream in (("depth", "Depth_0"), ("color", "Color_0")):
+            want = [f for f in expected if f["stream"] == stream]
+            self.assertEqual(
+                got[name]["gaps"],
+                [(want[i]["time"] - base, Gst.SECOND // 30)
+                 for i in sorted(failed[name])], name)
+            keep = [f for i, f in enumerate(want) if i not in failed[name]]
+            self.assertEqual([f[0] for f in got[name]["frames"]],
+                             [f["seq"] for f in keep], name)
+            self.assertTrue(all(g[2] == e["pixels"] for g, e in
+                                zip(got[name]["frames"], keep)), name)
 
 
 def convert(path, out):
@@ -277,6 +328,32 @@ class ConvertDemux(rs.Base):
 
 
 TRIAL_PROCESS = os.environ.get("TRIAL_PROCESS")
+
+
+def damage_middle_chunk(path):
+    """Overwrites 64 bytes of the compressed data of the bag's middle chunk;
+    returns the chunk's position and {"color": {i}, "depth": {i}}: the
+    time-order indices of each stream's frames whose messages it held."""
+    layout = rs.chunk_layout(path)
+    pos, data_pos, _ = layout[len(layout) // 2]
+    times = {"color": [], "depth": []}
+    inside = {"color": set(), "depth": set()}
+    with rs.rosbag.Bag(path) as bag:
+        for conn, entries in bag._connection_indexes.items():
+            topic = bag._connections[conn].topic
+            stream = ("color" if topic == rs.COLOR + "/image/data" else
+                      "depth" if topic == rs.DEPTH + "/image/data" else None)
+            if stream is None:
+                continue
+            for e in entries:
+                times[stream].append(e.time.to_nsec())
+                if e.chunk_pos == pos:
+                    inside[stream].add(e.time.to_nsec())
+    with open(path, "r+b") as f:
+        f.seek(data_pos + 5000)
+        f.write(b"\xff" * 64)
+    return pos, {s: {i for i, t in enumerate(sorted(times[s]))
+                     if t in inside[s]} for s in times}
 
 
 class TrialProcessBag(rs.Base):
@@ -443,37 +520,43 @@ class TrialProcessBag(rs.Base):
         self.check_output(cam, pairs, 0.0001, range(4))
 
     def test_corrupt_chunk(self):
-        """A damaged lz4 chunk mid-recording: exit 3 with the reader's error
-        in metadata.json, which says incomplete; the frames written before
-        the error stopped the pipeline are whole and counted."""
+        """A damaged lz4 chunk mid-recording: its frames are counted failed
+        frames, named by number, and the rest of the recording converts
+        (exit 1, as for a trial folder with failed frames)."""
         path = self.p("rec.bag")
-        rs.write_bag(path, rs.Spec(n_depth=12, dropped=()))
-        layout = rs.chunk_layout(path)
-        pos, data_pos, _ = layout[len(layout) // 2]
-        with open(path, "r+b") as f:
-            f.seek(data_pos + 5000)
-            f.write(b"\xff" * 64)
+        rs.write_bag(path, rs.Spec(n_depth=12, dropped=(),
+                                   chunk_threshold=3 << 20))
+        pairs, _ = self.expected_pairs(path)
+        pos, failed = damage_middle_chunk(path)
+        # color i pairs with depth i here: a frame fails when either of its
+        # messages is in the chunk; the chunk holds 2 to 4 messages
+        self.assertTrue(2 <= len(failed["color"] | failed["depth"]) <= 4,
+                        failed)
         out = self.p("out")
-        proc = self.run_tp(path, "-o", out)
-        self.assertEqual(proc.returncode, 3, proc.stderr)
+        proc = self.run_tp(path, "-o", out, "--json", "--align", "none")
+        self.assertEqual(proc.returncode, 1, proc.stderr)
         cam = os.path.join(out, "rec", "single_camera")
         meta = self.metadata(cam)
-        self.assertFalse(meta["complete"])
-        self.assertTrue(meta["error"].startswith(
-            f"bag '{path}', offset {pos}: lz4 chunk: ERROR_"), meta["error"])
-        self.assertIn(meta["error"], proc.stderr)
-        # how many frames before the chunk are written depends on how far
-        # the conversion got when the error stopped the pipeline (none, on
-        # a loaded machine): what holds is that every one written is whole
-        # and counted
-        def listed(stream):
-            folder = os.path.join(cam, stream)
-            return sorted(os.listdir(folder)) if os.path.isdir(folder) else []
-        written = listed("color")
-        self.assertLess(len(written), 12)
-        self.assertEqual([n[:-3] + "npy" for n in written], listed("depth"))
-        self.assertEqual(meta["successful"], len(written))
-        self.assertEqual(meta["failed"], 12 - meta["successful"])
+        self.assertEqual(json.loads(proc.stdout), meta)
+        self.assertTrue(meta["complete"])
+        self.assertIsNone(meta["error"])
+        bad = sorted(failed["color"] | failed["depth"])
+        self.assertEqual([f["frame"] for f in meta["failed_frames"]], bad)
+        for f in meta["failed_frames"]:
+            stream = "color" if f["frame"] in failed["color"] else "depth"
+            self.assertEqual(
+                (f["stream"], f["reason"]),
+                (stream, f"its {stream} frame is in a damaged chunk of the "
+                 "bag"))
+        self.assertEqual((meta["total_frames"], meta["successful"],
+                          meta["failed"]), (12, 12 - len(bad), len(bad)))
+        self.assertIn(f"trial-process: warning: bag '{path}', offset {pos}: "
+                      "lz4 chunk: ERROR_", proc.stderr)
+        good = [i for i in range(12) if i not in bad]
+        for stream, ext in (("color", "png"), ("depth", "npy")):
+            self.assertEqual(sorted(os.listdir(os.path.join(cam, stream))),
+                             [f"frame_{i:06d}.{ext}" for i in good])
+        self.check_output(cam, pairs, 0.00025, good)
 
     def test_held_lock(self):
         """Another trial-process writing the same output: refused (exit 2),
