@@ -147,7 +147,8 @@ pull_read (gpointer user_data, guint64 offset, guint8 * out, gsize len,
     GError ** error)
 {
   GstRsBagDemux *self = user_data;
-  GstBuffer *buffer = NULL;
+  GstBuffer *buffer;
+  GstMapInfo map;
   gsize got;
 
   if (len > G_MAXUINT) {
@@ -155,14 +156,27 @@ pull_read (gpointer user_data, guint64 offset, guint8 * out, gsize len,
         "%" G_GSIZE_FORMAT " bytes in one read", len);
     return FALSE;
   }
+  /* upstream reads straight into @out (filesrc does); one that gives
+   * another buffer back is copied from */
+  buffer = gst_buffer_new_wrapped_full (0, out, len, 0, len, NULL, NULL);
   self->pull_ret = gst_pad_pull_range (self->sinkpad, offset, len, &buffer);
   if (self->pull_ret != GST_FLOW_OK) {
+    gst_buffer_unref (buffer);
     g_set_error (error, GST_TRIAL_ERROR, GST_TRIAL_ERROR_IO,
         "pulling %" G_GSIZE_FORMAT " bytes from upstream: %s", len,
         gst_flow_get_name (self->pull_ret));
     return FALSE;
   }
-  got = gst_buffer_extract (buffer, 0, out, len);
+  if (!gst_buffer_map (buffer, &map, GST_MAP_READ)) {
+    gst_buffer_unref (buffer);
+    g_set_error (error, GST_TRIAL_ERROR, GST_TRIAL_ERROR_IO,
+        "cannot map the buffer upstream gave");
+    return FALSE;
+  }
+  got = MIN (map.size, len);
+  if (map.data != out)
+    memcpy (out, map.data, got);
+  gst_buffer_unmap (buffer, &map);
   gst_buffer_unref (buffer);
   if (got < len) {
     g_set_error (error, GST_TRIAL_ERROR, GST_TRIAL_ERROR_IO,
@@ -538,6 +552,7 @@ frame_buffer (GstRsBagDemux * self, Output * out,
   GstTrialRsImage image;
   GstBuffer *buffer;
   GstMapInfo map;
+  gsize size;
   g_autofree gchar *what = g_strdup_printf ("%s frame at %.3f s",
       out->stream->name, (message->time - self->base_time) / 1e9);
 
@@ -555,12 +570,25 @@ frame_buffer (GstRsBagDemux * self, Output * out,
         GST_VIDEO_INFO_NAME (&out->info));
     return NULL;
   }
-  buffer = gst_buffer_new_allocate (NULL, GST_VIDEO_INFO_SIZE (&out->info),
-      NULL);
-  gst_buffer_map (buffer, &map, GST_MAP_WRITE);
-  gst_trial_rs_image_copy (&image, map.data,
-      GST_VIDEO_INFO_PLANE_STRIDE (&out->info, 0));
-  gst_buffer_unmap (buffer, &map);
+  size = GST_VIDEO_INFO_SIZE (&out->info);
+  if (image.step == (guint) GST_VIDEO_INFO_PLANE_STRIDE (&out->info, 0)
+      && (gsize) image.step * image.height == size
+      && (GST_VIDEO_INFO_FORMAT (&out->info) != GST_VIDEO_FORMAT_GRAY16_LE
+          || (guintptr) image.data % 2 == 0)) {
+    /* the rows as GStreamer lays them out (and uint16 depth aligned for
+     * its readers): the buffer holds the decompressed chunk, no copy */
+    buffer = gst_buffer_new ();
+    gst_buffer_append_memory (buffer,
+        gst_memory_new_wrapped (GST_MEMORY_FLAG_READONLY,
+            (gpointer) image.data, size, 0, size,
+            g_bytes_ref (message->chunk), (GDestroyNotify) g_bytes_unref));
+  } else {
+    buffer = gst_buffer_new_allocate (NULL, size, NULL);
+    gst_buffer_map (buffer, &map, GST_MAP_WRITE);
+    gst_trial_rs_image_copy (&image, map.data,
+        GST_VIDEO_INFO_PLANE_STRIDE (&out->info, 0));
+    gst_buffer_unmap (buffer, &map);
+  }
   GST_BUFFER_PTS (buffer) = message->time - self->base_time;
   GST_BUFFER_DURATION (buffer) = out->duration;
   GST_BUFFER_OFFSET (buffer) = image.seq;

@@ -44,13 +44,16 @@ typedef struct
 } GstTrialBagEntry;
 
 /* A message read from the bag: @data points into the bag's chunk buffer and
- * stays valid until the next read from the same bag. */
+ * stays valid until the next read from the same bag, or as long as a
+ * reference to @chunk (the decompressed chunk, owned by the bag) is held:
+ * a demuxer wraps frames in it instead of copying them. */
 typedef struct
 {
   guint64 time;
   guint32 conn;
   const guint8 *data;
   gsize size;
+  GBytes *chunk;
 } GstTrialBagMessage;
 
 GstTrialBag *gst_trial_bag_open (const gchar * path, GError ** error);
