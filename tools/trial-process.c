@@ -190,13 +190,15 @@ split_positionals (gchar ** args, GStrv * trials, GPtrArray ** cameras,
   g_autoptr (GPtrArray) named =
       g_ptr_array_new_with_free_func ((GDestroyNotify) g_ptr_array_unref);
   g_autoptr (GstTrialLayout) previous = NULL;
+  g_auto (GStrv) previous_bag = NULL;   /* devices of a bag of several */
   GstTrialScanOptions scan = GST_TRIAL_SCAN_OPTIONS_INIT;
   gchar **a;
 
   for (a = args; *a; a++) {
     g_autofree gchar *display = g_filename_display_name (*a);
     const gchar *const *cams = previous ?
-        gst_trial_layout_get_cameras (previous) : NULL;
+        gst_trial_layout_get_cameras (previous) : previous_bag
+        && previous_bag[0] ? (const gchar * const *) previous_bag : NULL;
     gboolean is_camera = cams && g_strv_contains (cams, *a);
     gboolean exists = g_file_test (*a, G_FILE_TEST_EXISTS);
 
@@ -233,7 +235,11 @@ split_positionals (gchar ** args, GStrv * trials, GPtrArray ** cameras,
     g_ptr_array_add (found, g_strdup (*a));
     g_ptr_array_add (named, g_ptr_array_new_with_free_func (g_free));
     g_clear_pointer (&previous, gst_trial_layout_unref);
-    previous = gst_trial_layout_scan (*a, &scan, NULL);
+    g_clear_pointer (&previous_bag, g_strfreev);
+    if (tp_is_bag (*a))
+      previous_bag = tp_bag_list_devices (*a);
+    else
+      previous = gst_trial_layout_scan (*a, &scan, NULL);
   }
   g_ptr_array_add (found, NULL);
   *trials = (GStrv) g_ptr_array_free (g_steal_pointer (&found), FALSE);

@@ -792,6 +792,18 @@ class MultiStreamTrialProcess(rs.Base):
         self.assertEqual(os.listdir(os.path.join(out, "rec")), ["device_1"])
         self.check_camera(os.path.join(out, "rec", "device_1"),
                           want["device_1/Color_0"], want["device_1/Depth_0"])
+        # the seed's form, TRIAL CAMERA, as for trial folders
+        shutil.rmtree(out)
+        proc = self.run_tp(path, "device_0", "-o", out)
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        self.assertEqual(os.listdir(os.path.join(out, "rec")), ["device_0"])
+        self.check_camera(os.path.join(out, "rec", "device_0"),
+                          want["device_0/Color_0"], want["device_0/Depth_0"])
+        proc = self.run_tp(path, "device_5", "-o", out)
+        self.assertEqual(proc.returncode, 2)
+        self.assertEqual(proc.stderr, "trial-process: 'device_5' is neither a "
+                         f"trial folder nor a camera of '{path}' (its "
+                         "cameras: device_0, device_1)\n")
 
     def test_second_color_stream(self):
         path = self.p("rec.bag")
