@@ -7,9 +7,12 @@
  * index, and the calibration in the caps. The container and the RealSense
  * scheme are gst/trial/bag.c and rsbag.c.
  *
- * Each pad carries the first Color_* and Depth_* image stream of the bag
- * (device 0 on a one-camera recording; the element's `streams` property
- * says which were picked). Caps: video/x-raw with the frame's format
+ * Each pad carries one Color_* and one Depth_* image stream of the bag:
+ * those named by the `color-stream` and `depth-stream` properties, by
+ * default the first of each kind on the device of the other one, or on the
+ * bag's first device (the read-only `streams` property says which were
+ * picked). Streams are named as the bag names them: "Color_1", and
+ * "device_1/Color_1" in a bag of several devices. Caps: video/x-raw with the frame's format
  * (RGB, BGR, RGBA, BGRA, UYVY, YUY2 for color, GRAY16_LE for depth), width,
  * height, framerate fps/1 from StreamInfo (0/1 without it), and:
  *   intrinsics (structure rs-intrinsics: width, height, fx, fy, ppx, ppy
@@ -23,7 +26,10 @@
  *     it to color needs.
  * Buffers: GST_BUFFER_OFFSET is the frame number (the image header.seq),
  * PTS is the message's bag time minus the earliest first frame of the two
- * streams, DURATION one frame period. */
+ * streams, DURATION one frame period. A frame in a damaged chunk (or a
+ * damaged record) is a GAP event at its PTS, with one element warning per
+ * chunk, as trialsrc does for a missing file; a bag that does not open
+ * (its index, its static topics) is an element error. */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
 #endif
@@ -47,6 +53,8 @@ enum
 {
   PROP_0,
   PROP_STREAMS,
+  PROP_COLOR_STREAM,
+  PROP_DEPTH_STREAM,
 };
 
 static GstStaticPadTemplate sink_template = GST_STATIC_PAD_TEMPLATE ("sink",
@@ -87,9 +95,12 @@ struct _GstRsBagDemux
   gboolean need_segment;
   guint32 seqnum;
   GstFlowReturn pull_ret;       /* of the last pull_range */
+  gchar *damaged;               /* the last damaged chunk's error, warned */
 
-  GMutex lock;
+  GMutex lock;                  /* protects the three below */
   gchar *streams;               /* PROP_STREAMS */
+  gchar *color_stream;          /* PROP_COLOR_STREAM, NULL: default */
+  gchar *depth_stream;          /* PROP_DEPTH_STREAM, NULL: default */
 };
 
 #define gst_rs_bag_demux_parent_class parent_class
@@ -136,7 +147,8 @@ pull_read (gpointer user_data, guint64 offset, guint8 * out, gsize len,
     GError ** error)
 {
   GstRsBagDemux *self = user_data;
-  GstBuffer *buffer = NULL;
+  GstBuffer *buffer;
+  GstMapInfo map;
   gsize got;
 
   if (len > G_MAXUINT) {
@@ -144,14 +156,27 @@ pull_read (gpointer user_data, guint64 offset, guint8 * out, gsize len,
         "%" G_GSIZE_FORMAT " bytes in one read", len);
     return FALSE;
   }
+  /* upstream reads straight into @out (filesrc does); one that gives
+   * another buffer back is copied from */
+  buffer = gst_buffer_new_wrapped_full (0, out, len, 0, len, NULL, NULL);
   self->pull_ret = gst_pad_pull_range (self->sinkpad, offset, len, &buffer);
   if (self->pull_ret != GST_FLOW_OK) {
+    gst_buffer_unref (buffer);
     g_set_error (error, GST_TRIAL_ERROR, GST_TRIAL_ERROR_IO,
         "pulling %" G_GSIZE_FORMAT " bytes from upstream: %s", len,
         gst_flow_get_name (self->pull_ret));
     return FALSE;
   }
-  got = gst_buffer_extract (buffer, 0, out, len);
+  if (!gst_buffer_map (buffer, &map, GST_MAP_READ)) {
+    gst_buffer_unref (buffer);
+    g_set_error (error, GST_TRIAL_ERROR, GST_TRIAL_ERROR_IO,
+        "cannot map the buffer upstream gave");
+    return FALSE;
+  }
+  got = MIN (map.size, len);
+  if (map.data != out)
+    memcpy (out, map.data, got);
+  gst_buffer_unmap (buffer, &map);
   gst_buffer_unref (buffer);
   if (got < len) {
     g_set_error (error, GST_TRIAL_ERROR, GST_TRIAL_ERROR_IO,
@@ -256,17 +281,24 @@ first_image (GstRsBagDemux * self, const GstTrialRsStream * stream,
       gst_trial_rs_bag_iter_new (self->rs, &stream, 1);
   g_autofree gchar *what = g_strdup_printf ("%s first frame", stream->name);
   GstTrialBagMessage message;
-  g_autoptr (GError) local = NULL;
 
-  if (!gst_trial_bag_iter_next (iter, &message, &local)) {
+  /* the first readable one: a damaged chunk's frames are skipped later */
+  while (TRUE) {
+    g_autoptr (GError) local = NULL;
+
+    if (gst_trial_bag_iter_next (iter, &message, &local)
+        && gst_trial_rs_image_parse (message.data, message.size, what, image,
+            &local))
+      return TRUE;
     if (local == NULL)
       g_set_error (&local, GST_TRIAL_ERROR, GST_TRIAL_ERROR_NO_FRAMES,
           "%s has no frame", stream->name);
-    g_propagate_error (error, g_steal_pointer (&local));
-    return FALSE;
+    if (!g_error_matches (local, GST_TRIAL_ERROR, GST_TRIAL_ERROR_CORRUPT)
+        || self->pull_ret != GST_FLOW_OK) {
+      g_propagate_error (error, g_steal_pointer (&local));
+      return FALSE;
+    }
   }
-  return gst_trial_rs_image_parse (message.data, message.size, what, image,
-      error);
 }
 
 static GstCaps *
@@ -327,6 +359,62 @@ upstream_file_name (GstRsBagDemux * self)
   return name;
 }
 
+/* The stream called @name (NULL: none asked for) of @kind, into @out;
+ * FALSE with an error listing the bag's streams when it has none such. */
+static gboolean
+lookup_stream (GstRsBagDemux * self, GstTrialRsStreamKind kind,
+    const gchar * name, const GstTrialRsStream ** out, GError ** error)
+{
+  g_autofree gchar *all = NULL;
+
+  *out = NULL;
+  if (name == NULL)
+    return TRUE;
+  *out = gst_trial_rs_bag_lookup_stream (self->rs, name);
+  if (*out != NULL && (*out)->kind == kind)
+    return TRUE;
+  all = gst_trial_rs_bag_describe_streams (self->rs);
+  g_set_error (error, GST_TRIAL_ERROR, GST_TRIAL_ERROR_NOT_FOUND,
+      "bag '%s' has no %s stream '%s' (its streams: %s)",
+      gst_trial_bag_get_name (gst_trial_rs_bag_get_bag (self->rs)),
+      kind == GST_TRIAL_RS_STREAM_COLOR ? "Color" : "Depth", name, all);
+  return FALSE;
+}
+
+/* The streams of the color-stream and depth-stream properties; one not
+ * named is the first of its kind on the device of the other (or of the
+ * bag's first device when neither is named). */
+static gboolean
+pick_streams (GstRsBagDemux * self, const GstTrialRsStream ** depth,
+    const GstTrialRsStream ** color, GError ** error)
+{
+  g_autofree gchar *color_name = NULL, *depth_name = NULL;
+  const guint *devices;
+  guint n_devices, device;
+
+  g_mutex_lock (&self->lock);
+  color_name = g_strdup (self->color_stream);
+  depth_name = g_strdup (self->depth_stream);
+  g_mutex_unlock (&self->lock);
+  if (!lookup_stream (self, GST_TRIAL_RS_STREAM_COLOR, color_name, color,
+          error)
+      || !lookup_stream (self, GST_TRIAL_RS_STREAM_DEPTH, depth_name, depth,
+          error))
+    return FALSE;
+  if (*color == NULL && *depth == NULL) {
+    devices = gst_trial_rs_bag_get_devices (self->rs, &n_devices);
+    device = devices[0];
+  } else
+    device = *color != NULL ? (*color)->device : (*depth)->device;
+  if (*color == NULL)
+    *color = gst_trial_rs_bag_first_stream (self->rs,
+        GST_TRIAL_RS_STREAM_COLOR, device);
+  if (*depth == NULL)
+    *depth = gst_trial_rs_bag_first_stream (self->rs,
+        GST_TRIAL_RS_STREAM_DEPTH, device);
+  return TRUE;
+}
+
 static gboolean
 bag_open (GstRsBagDemux * self, GError ** error)
 {
@@ -355,8 +443,8 @@ bag_open (GstRsBagDemux * self, GError ** error)
     GST_ELEMENT_WARNING (self, STREAM, DEMUX, ("%s",
             gst_trial_bag_get_warning (bag)), (NULL));
 
-  depth = gst_trial_rs_bag_find_stream (self->rs, GST_TRIAL_RS_STREAM_DEPTH);
-  color = gst_trial_rs_bag_find_stream (self->rs, GST_TRIAL_RS_STREAM_COLOR);
+  if (!pick_streams (self, &depth, &color, error))
+    return FALSE;
   self->outputs[0].stream = depth;
   self->outputs[1].stream = color;
   self->base_time = G_MAXUINT64;
@@ -366,6 +454,7 @@ bag_open (GstRsBagDemux * self, GError ** error)
     GstCaps *caps;
     GstEvent *event;
     gchar *stream_id;
+    g_autofree gchar *stream_name = NULL;
 
     if (out->stream == NULL || out->stream->n_frames == 0)
       continue;
@@ -393,8 +482,9 @@ bag_open (GstRsBagDemux * self, GError ** error)
     gst_pad_push_event (out->pad, gst_event_new_caps (caps));
     gst_caps_unref (caps);
 
+    stream_name = gst_trial_rs_bag_stream_name (self->rs, out->stream);
     g_string_append_printf (picked, "%s%s=%s", picked->len > 0 ? "," : "",
-        i == 0 ? "depth" : "color", out->stream->name);
+        i == 0 ? "depth" : "color", stream_name);
   }
   if (n == 0) {
     g_set_error (error, GST_TRIAL_ERROR, GST_TRIAL_ERROR_NO_FRAMES,
@@ -462,6 +552,7 @@ frame_buffer (GstRsBagDemux * self, Output * out,
   GstTrialRsImage image;
   GstBuffer *buffer;
   GstMapInfo map;
+  gsize size;
   g_autofree gchar *what = g_strdup_printf ("%s frame at %.3f s",
       out->stream->name, (message->time - self->base_time) / 1e9);
 
@@ -479,12 +570,25 @@ frame_buffer (GstRsBagDemux * self, Output * out,
         GST_VIDEO_INFO_NAME (&out->info));
     return NULL;
   }
-  buffer = gst_buffer_new_allocate (NULL, GST_VIDEO_INFO_SIZE (&out->info),
-      NULL);
-  gst_buffer_map (buffer, &map, GST_MAP_WRITE);
-  gst_trial_rs_image_copy (&image, map.data,
-      GST_VIDEO_INFO_PLANE_STRIDE (&out->info, 0));
-  gst_buffer_unmap (buffer, &map);
+  size = GST_VIDEO_INFO_SIZE (&out->info);
+  if (image.step == (guint) GST_VIDEO_INFO_PLANE_STRIDE (&out->info, 0)
+      && (gsize) image.step * image.height == size
+      && (GST_VIDEO_INFO_FORMAT (&out->info) != GST_VIDEO_FORMAT_GRAY16_LE
+          || (guintptr) image.data % 2 == 0)) {
+    /* the rows as GStreamer lays them out (and uint16 depth aligned for
+     * its readers): the buffer holds the decompressed chunk, no copy */
+    buffer = gst_buffer_new ();
+    gst_buffer_append_memory (buffer,
+        gst_memory_new_wrapped (GST_MEMORY_FLAG_READONLY,
+            (gpointer) image.data, size, 0, size,
+            g_bytes_ref (message->chunk), (GDestroyNotify) g_bytes_unref));
+  } else {
+    buffer = gst_buffer_new_allocate (NULL, size, NULL);
+    gst_buffer_map (buffer, &map, GST_MAP_WRITE);
+    gst_trial_rs_image_copy (&image, map.data,
+        GST_VIDEO_INFO_PLANE_STRIDE (&out->info, 0));
+    gst_buffer_unmap (buffer, &map);
+  }
   GST_BUFFER_PTS (buffer) = message->time - self->base_time;
   GST_BUFFER_DURATION (buffer) = out->duration;
   GST_BUFFER_OFFSET (buffer) = image.seq;
@@ -506,6 +610,27 @@ pause_task (GstRsBagDemux * self, GstFlowReturn ret)
     GST_ELEMENT_FLOW_ERROR (self, ret);
     push_all (self, gst_event_new_eos ());
   }
+}
+
+/* A frame that cannot be read from a damaged chunk or record: a GAP on
+ * its pad, and a warning per damaged chunk. */
+static void
+push_damaged (GstRsBagDemux * self, const GstTrialBagMessage * message,
+    const GError * error)
+{
+  Output *out = output_for_conn (self, message->conn);
+  GstClockTime pts = message->time - self->base_time;
+
+  if (g_strcmp0 (self->damaged, error->message) != 0) {
+    g_free (self->damaged);
+    self->damaged = g_strdup (error->message);
+    GST_ELEMENT_WARNING (self, STREAM, DEMUX, ("%s; the frames in this chunk "
+            "are skipped", error->message), (NULL));
+  }
+  GST_DEBUG_OBJECT (out->pad, "gap at %" GST_TIME_FORMAT ": %s",
+      GST_TIME_ARGS (pts), error->message);
+  self->segment.position = pts;
+  gst_pad_push_event (out->pad, gst_event_new_gap (pts, out->duration));
 }
 
 static void
@@ -530,9 +655,8 @@ gst_rs_bag_demux_loop (GstPad * pad)
     self->need_segment = FALSE;
   }
 
-  if (!gst_trial_bag_iter_next (self->iter, &message, &error)) {
-    if (error != NULL)
-      goto failed;
+  if (!gst_trial_bag_iter_next (self->iter, &message, &error)
+      && error == NULL) {
     pause_task (self, GST_FLOW_EOS);
     goto done;
   }
@@ -542,9 +666,14 @@ gst_rs_bag_demux_loop (GstPad * pad)
     goto done;
   }
   out = output_for_conn (self, message.conn);
-  buffer = frame_buffer (self, out, &message, &error);
-  if (buffer == NULL)
-    goto failed;
+  buffer = error == NULL ? frame_buffer (self, out, &message, &error) : NULL;
+  if (buffer == NULL) {
+    if (!g_error_matches (error, GST_TRIAL_ERROR, GST_TRIAL_ERROR_CORRUPT)
+        || self->pull_ret != GST_FLOW_OK)
+      goto failed;
+    push_damaged (self, &message, error);
+    goto done;
+  }
   self->segment.position = GST_BUFFER_PTS (buffer);
   ret = gst_pad_push (out->pad, buffer);
   ret = gst_flow_combiner_update_pad_flow (self->combiner, out->pad, ret);
@@ -720,6 +849,7 @@ reset (GstRsBagDemux * self, gboolean remove_pads)
   self->seqnum = GST_SEQNUM_INVALID;
   self->pull_ret = GST_FLOW_OK;
   self->need_segment = TRUE;
+  g_clear_pointer (&self->damaged, g_free);
 }
 
 static GstStateChangeReturn
@@ -738,6 +868,31 @@ gst_rs_bag_demux_change_state (GstElement * element,
 }
 
 static void
+gst_rs_bag_demux_set_property (GObject * object, guint prop_id,
+    const GValue * value, GParamSpec * pspec)
+{
+  GstRsBagDemux *self = GST_RS_BAG_DEMUX (object);
+
+  switch (prop_id) {
+    case PROP_COLOR_STREAM:
+      g_mutex_lock (&self->lock);
+      g_free (self->color_stream);
+      self->color_stream = g_value_dup_string (value);
+      g_mutex_unlock (&self->lock);
+      break;
+    case PROP_DEPTH_STREAM:
+      g_mutex_lock (&self->lock);
+      g_free (self->depth_stream);
+      self->depth_stream = g_value_dup_string (value);
+      g_mutex_unlock (&self->lock);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      break;
+  }
+}
+
+static void
 gst_rs_bag_demux_get_property (GObject * object, guint prop_id,
     GValue * value, GParamSpec * pspec)
 {
@@ -747,6 +902,16 @@ gst_rs_bag_demux_get_property (GObject * object, guint prop_id,
     case PROP_STREAMS:
       g_mutex_lock (&self->lock);
       g_value_set_string (value, self->streams);
+      g_mutex_unlock (&self->lock);
+      break;
+    case PROP_COLOR_STREAM:
+      g_mutex_lock (&self->lock);
+      g_value_set_string (value, self->color_stream);
+      g_mutex_unlock (&self->lock);
+      break;
+    case PROP_DEPTH_STREAM:
+      g_mutex_lock (&self->lock);
+      g_value_set_string (value, self->depth_stream);
       g_mutex_unlock (&self->lock);
       break;
     default:
@@ -763,6 +928,8 @@ gst_rs_bag_demux_finalize (GObject * object)
   reset (self, FALSE);
   gst_flow_combiner_free (self->combiner);
   g_free (self->streams);
+  g_free (self->color_stream);
+  g_free (self->depth_stream);
   g_mutex_clear (&self->lock);
   G_OBJECT_CLASS (parent_class)->finalize (object);
 }
@@ -773,6 +940,7 @@ gst_rs_bag_demux_class_init (GstRsBagDemuxClass * klass)
   GObjectClass *gobject_class = G_OBJECT_CLASS (klass);
   GstElementClass *element_class = GST_ELEMENT_CLASS (klass);
 
+  gobject_class->set_property = gst_rs_bag_demux_set_property;
   gobject_class->get_property = gst_rs_bag_demux_get_property;
   gobject_class->finalize = gst_rs_bag_demux_finalize;
   element_class->change_state =
@@ -781,8 +949,22 @@ gst_rs_bag_demux_class_init (GstRsBagDemuxClass * klass)
   g_object_class_install_property (gobject_class, PROP_STREAMS,
       g_param_spec_string ("streams", "Streams",
           "The bag streams on the pads, e.g. depth=Depth_0,color=Color_0 "
-          "(the first Depth_* and Color_* stream of the bag); set once the "
+          "(device_1/Depth_0 in a bag of several devices); set once the "
           "bag is open", NULL, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
+  g_object_class_install_property (gobject_class, PROP_COLOR_STREAM,
+      g_param_spec_string ("color-stream", "Color stream",
+          "The Color stream on the color pad, named as in the bag: Color_1, "
+          "or device_1/Color_0 in a bag of several devices (NULL: the first "
+          "Color stream of the depth stream's device, or of the first "
+          "device)", NULL, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+          GST_PARAM_MUTABLE_READY));
+  g_object_class_install_property (gobject_class, PROP_DEPTH_STREAM,
+      g_param_spec_string ("depth-stream", "Depth stream",
+          "The Depth stream on the depth pad, named as in the bag: Depth_0, "
+          "or device_1/Depth_0 in a bag of several devices (NULL: the first "
+          "Depth stream of the color stream's device, or of the first "
+          "device)", NULL, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+          GST_PARAM_MUTABLE_READY));
 
   gst_element_class_add_static_pad_template (element_class, &sink_template);
   gst_element_class_add_static_pad_template (element_class, &color_template);

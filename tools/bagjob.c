@@ -44,6 +44,12 @@ typedef struct
   gint fps_tenths;              /* shown in the preview: -1, unknown */
   PreviewBranch preview[N_STREAMS];
   const gchar *not_aligned;     /* why not, when not */
+  gchar *camera;                /* output folder: single_camera, device_1,
+                                 * single_camera_Color_1, ... */
+  /* output frame -> COLOR + 1 or DEPTH + 1: a message of it was in a
+   * damaged chunk (a GAP from the demuxer); written by the streaming
+   * thread, read once the pipeline has stopped */
+  GHashTable *damaged;
 } BagJob;
 
 gboolean
@@ -74,10 +80,105 @@ bag_job_clear (BagJob * job)
   g_clear_pointer (&job->depth_frame, g_free);
   g_clear_pointer (&job->rs, gst_trial_rs_bag_free);
   g_clear_pointer (&job->output_dir, g_free);
+  g_clear_pointer (&job->camera, g_free);
+  g_clear_pointer (&job->damaged, g_hash_table_unref);
   gst_clear_object (&job->pipeline);
 }
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (BagJob, bag_job_clear);
+
+static const GstTrialRsStreamKind stream_kinds[N_STREAMS] = {
+  GST_TRIAL_RS_STREAM_COLOR, GST_TRIAL_RS_STREAM_DEPTH
+};
+
+static gboolean
+is_device (GstTrialRsBag * rs, const gchar * name, guint * device)
+{
+  const guint *devices;
+  guint n, i;
+
+  devices = gst_trial_rs_bag_get_devices (rs, &n);
+  for (i = 0; i < n; i++) {
+    g_autofree gchar *d = g_strdup_printf ("device_%u", devices[i]);
+
+    if (g_str_equal (name, d)) {
+      *device = devices[i];
+      return TRUE;
+    }
+  }
+  return FALSE;
+}
+
+/* The streams --camera @camera names (NULL: the bag's first device; else
+ * a device "device_1" or streams "Color_1", "device_1/Color_0",
+ * comma-separated) into job->streams, and job->camera: "single_camera" in
+ * a bag of one device, else "device_<d>", followed by "_<stream>" for each
+ * stream that is not the first of its kind on the device. */
+static gboolean
+bag_job_choose_streams (BagJob * job, const gchar * path,
+    const gchar * camera, GError ** error)
+{
+  g_auto (GStrv) items = camera ? g_strsplit (camera, ",", -1) : NULL;
+  const guint *devices;
+  guint n_devices, device, s;
+  gboolean have_device = FALSE;
+  GString *name;
+  gchar **item;
+
+  devices = gst_trial_rs_bag_get_devices (job->rs, &n_devices);
+  for (item = items; item && *item; item++) {
+    const GstTrialRsStream *stream;
+
+    if (is_device (job->rs, *item, &device)) {
+      have_device = TRUE;
+      continue;
+    }
+    stream = gst_trial_rs_bag_lookup_stream (job->rs, *item);
+    if (stream == NULL) {
+      g_autofree gchar *all = gst_trial_rs_bag_describe_streams (job->rs);
+      g_autoptr (GString) list = g_string_new (NULL);
+      guint i;
+
+      for (i = 0; i < n_devices; i++)
+        g_string_append_printf (list, "%sdevice_%u", i ? ", " : "",
+            devices[i]);
+      g_set_error (error, GST_TRIAL_ERROR, GST_TRIAL_ERROR_UNKNOWN_CAMERA,
+          "bag '%s' has no device or stream '%s' (its devices: %s; its "
+          "streams: %s)", path, *item, list->str, all);
+      return FALSE;
+    }
+    job->streams[stream->kind == GST_TRIAL_RS_STREAM_COLOR ? COLOR : DEPTH]
+        = stream;
+  }
+  if (!have_device)
+    device = job->streams[COLOR] ? job->streams[COLOR]->device :
+        job->streams[DEPTH] ? job->streams[DEPTH]->device : devices[0];
+  name = g_string_new (NULL);
+  if (n_devices > 1)
+    g_string_append_printf (name, "device_%u", device);
+  else
+    g_string_append (name, GST_TRIAL_SINGLE_CAMERA);
+  for (s = 0; s < N_STREAMS; s++) {
+    const GstTrialRsStream *first = gst_trial_rs_bag_first_stream (job->rs,
+        stream_kinds[s], device);
+
+    if (job->streams[s] == NULL)
+      job->streams[s] = first;
+    else if (job->streams[s]->device != device) {
+      g_autofree gchar *stream_name =
+          gst_trial_rs_bag_stream_name (job->rs, job->streams[s]);
+
+      g_string_free (name, TRUE);
+      g_set_error (error, GST_TRIAL_ERROR, GST_TRIAL_ERROR_UNKNOWN_CAMERA,
+          "--camera %s: %s is not a stream of device_%u; name streams of "
+          "one device", camera, stream_name, device);
+      return FALSE;
+    } else if (job->streams[s] != first)
+      g_string_append_printf (name, "_%s", job->streams[s]->name);
+  }
+  job->camera = g_string_free (name, FALSE);
+  return TRUE;
+}
 
 /* The bag's index: each stream's frame times, and the pairing. */
 static gboolean
@@ -89,8 +190,6 @@ bag_job_pair (BagJob * job, GError ** error)
   guint s, j;
 
   for (s = 0; s < N_STREAMS; s++) {
-    job->streams[s] = gst_trial_rs_bag_find_stream (job->rs,
-        s == COLOR ? GST_TRIAL_RS_STREAM_COLOR : GST_TRIAL_RS_STREAM_DEPTH);
     if (job->streams[s] == NULL || job->streams[s]->n_frames == 0) {
       g_set_error (error, GST_TRIAL_ERROR, GST_TRIAL_ERROR_NO_FRAMES,
           "bag '%s' has no %s frames", gst_trial_bag_get_name (bag),
@@ -165,7 +264,8 @@ tp_bag_check_segments (const gchar * path, GPtrArray * segments,
   guint i;
 
   job.rs = gst_trial_rs_bag_open (path, error);
-  if (job.rs == NULL || !bag_job_pair (&job, error))
+  if (job.rs == NULL || !bag_job_choose_streams (&job, path, NULL, error)
+      || !bag_job_pair (&job, error))
     return FALSE;
   for (i = 0; i < segments->len; i++) {
     const TpSegment *seg = g_ptr_array_index (segments, i);
@@ -197,24 +297,37 @@ in_range (const BagJob * job, gint64 frame)
   return frame >= job->start && (job->stop == -1 || frame <= job->stop);
 }
 
-/* Buffers come from the demuxer in each stream's time order: the k-th on a
- * pad is the stream's k-th frame. Numbers them by output frame, or drops
- * them (out of range, or no pair). */
+/* Buffers come from the demuxer in each stream's time order, and a frame
+ * of a damaged chunk as a GAP event in its place: the k-th of them on a
+ * pad is the stream's k-th frame. Numbers buffers by output frame, or
+ * drops them (out of range, or no pair); notes the output frame of a GAP
+ * (dropped: the frame is counted failed here, not by trialsink). */
 static GstPadProbeReturn
 renumber_probe (GstPad * pad, GstPadProbeInfo * info, gpointer user_data)
 {
   BagJob *job = user_data;
   guint s = strcmp (GST_PAD_NAME (pad), "color") == 0 ? COLOR : DEPTH;
-  guint k = job->seen[s]++;
+  gboolean gap = (info->type & GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM) != 0;
+  guint k;
   gint64 frame;
   GstBuffer *buffer;
 
+  if (gap && GST_EVENT_TYPE (GST_PAD_PROBE_INFO_EVENT (info)) != GST_EVENT_GAP)
+    return GST_PAD_PROBE_OK;
+  k = job->seen[s]++;
   if (s == COLOR)
     frame = k < job->times[COLOR]->len && job->pairs[k] >= 0 ? (gint64) k : -1;
   else
     frame = k < job->times[DEPTH]->len ? job->depth_frame[k] : -1;
   if (frame < 0 || !in_range (job, frame))
     return GST_PAD_PROBE_DROP;
+  if (gap) {
+    /* both damaged: its color is named */
+    if (s == COLOR || !g_hash_table_contains (job->damaged, &frame))
+      g_hash_table_replace (job->damaged, g_memdup2 (&frame, sizeof frame),
+          GUINT_TO_POINTER (s + 1));
+    return GST_PAD_PROBE_DROP;
+  }
   buffer = gst_buffer_make_writable (GST_PAD_PROBE_INFO_BUFFER (info));
   GST_BUFFER_OFFSET (buffer) = frame;
   GST_BUFFER_OFFSET_END (buffer) = frame + 1;
@@ -233,8 +346,8 @@ on_pad_added (GstElement * demux G_GNUC_UNUSED, GstPad * pad, BagJob * job)
   if (queue == NULL)
     return;
   sinkpad = gst_element_get_static_pad (queue, "sink");
-  gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER, renumber_probe, job,
-      NULL);
+  gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER |
+      GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM, renumber_probe, job, NULL);
   gst_pad_link (pad, sinkpad);
 }
 
@@ -265,6 +378,13 @@ build_pipeline (BagJob * job, const gchar * path, const TpOptions * options,
     return FALSE;
   gst_bin_add (GST_BIN (job->pipeline), demux);
   g_object_set (src, "location", path, NULL);
+  for (s = 0; s < N_STREAMS; s++) {
+    g_autofree gchar *name = gst_trial_rs_bag_stream_name (job->rs,
+        job->streams[s]);
+
+    g_object_set (demux, s == COLOR ? "color-stream" : "depth-stream", name,
+        NULL);
+  }
   if (!gst_element_link (src, demux)) {
     g_set_error (error, GST_CORE_ERROR, GST_CORE_ERROR_NEGOTIATION,
         "could not link filesrc to rsbagdemux");
@@ -350,7 +470,8 @@ run_pipeline (BagJob * job, TpInterrupt * interrupt, gboolean * interrupted)
     error_text = g_strdup ("the pipeline did not start");
   while (error_text == NULL) {
     g_autoptr (GstMessage) msg = gst_bus_timed_pop_filtered (bus,
-        100 * GST_MSECOND, GST_MESSAGE_EOS | GST_MESSAGE_ERROR);
+        100 * GST_MSECOND, GST_MESSAGE_EOS | GST_MESSAGE_ERROR |
+        GST_MESSAGE_WARNING);
 
     if (interrupt->signals) {
       *interrupted = TRUE;
@@ -360,6 +481,13 @@ run_pipeline (BagJob * job, TpInterrupt * interrupt, gboolean * interrupted)
       continue;
     if (GST_MESSAGE_TYPE (msg) == GST_MESSAGE_EOS)
       break;
+    if (GST_MESSAGE_TYPE (msg) == GST_MESSAGE_WARNING) {
+      g_autoptr (GError) warning = NULL;
+
+      gst_message_parse_warning (msg, &warning, NULL);
+      g_printerr ("trial-process: warning: %s\n", warning->message);
+      continue;
+    }
     {
       g_autoptr (GError) err = NULL;
 
@@ -415,10 +543,22 @@ first_image (BagJob * job, const GstTrialRsStream * stream,
       gst_trial_rs_bag_iter_new (job->rs, &stream, 1);
   GstTrialBagMessage message;
 
-  if (!gst_trial_bag_iter_next (iter, &message, error))
-    return FALSE;
-  return gst_trial_rs_image_parse (message.data, message.size,
-      stream->name, image, error);
+  /* the first readable one, as rsbagdemux takes it */
+  while (TRUE) {
+    g_autoptr (GError) local = NULL;
+
+    if (gst_trial_bag_iter_next (iter, &message, &local)
+        && gst_trial_rs_image_parse (message.data, message.size,
+            stream->name, image, &local))
+      return TRUE;
+    if (local == NULL)
+      g_set_error (&local, GST_TRIAL_ERROR, GST_TRIAL_ERROR_NO_FRAMES,
+          "%s has no readable frame", stream->name);
+    if (!g_error_matches (local, GST_TRIAL_ERROR, GST_TRIAL_ERROR_CORRUPT)) {
+      g_propagate_error (error, g_steal_pointer (&local));
+      return FALSE;
+    }
+  }
 }
 
 static const gchar *const encoding_names[] = {
@@ -429,6 +569,8 @@ static gboolean
 add_stream (JsonBuilder * b, BagJob * job, guint s, GError ** error)
 {
   const GstTrialRsStream *stream = job->streams[s];
+  g_autofree gchar *stream_name = gst_trial_rs_bag_stream_name (job->rs,
+      stream);
   GstTrialRsImage image;
 
   if (!first_image (job, stream, &image, error))
@@ -437,7 +579,7 @@ add_stream (JsonBuilder * b, BagJob * job, guint s, GError ** error)
       TP_FIELD_DEPTH_STREAM);
   json_builder_begin_object (b);
   json_builder_set_member_name (b, "stream");
-  json_builder_add_string_value (b, stream->name);
+  json_builder_add_string_value (b, stream_name);
   json_builder_set_member_name (b, "width");
   json_builder_add_int_value (b, image.width);
   json_builder_set_member_name (b, "height");
@@ -535,9 +677,55 @@ frame_written (const BagJob * job, gint64 i)
   return TRUE;
 }
 
+/* When the camera's device has several Color or Depth streams: which
+ * were picked and how to choose another. */
+static void
+bag_job_say_streams (BagJob * job, const gchar * path)
+{
+  g_autofree gchar *all = NULL, *color = NULL, *depth = NULL, *other = NULL;
+  guint i;
+
+  for (i = 0; i < gst_trial_rs_bag_get_n_streams (job->rs); i++) {
+    const GstTrialRsStream *s = gst_trial_rs_bag_get_stream (job->rs, i);
+
+    if (s->device == job->streams[COLOR]->device && s != job->streams[COLOR]
+        && s != job->streams[DEPTH]) {
+      other = gst_trial_rs_bag_stream_name (job->rs, s);
+      break;
+    }
+  }
+  if (other == NULL)
+    return;
+  all = gst_trial_rs_bag_describe_streams (job->rs);
+  color = gst_trial_rs_bag_stream_name (job->rs, job->streams[COLOR]);
+  depth = gst_trial_rs_bag_stream_name (job->rs, job->streams[DEPTH]);
+  g_printerr ("trial-process: bag '%s' has the streams %s; converting %s and "
+      "%s into %s (choose others with --camera, e.g. --camera %s)\n", path,
+      all, color, depth, job->camera, other);
+}
+
+gchar **
+tp_bag_list_devices (const gchar * path)
+{
+  g_autoptr (GstTrialRsBag) rs = gst_trial_rs_bag_open (path, NULL);
+  g_autoptr (GStrvBuilder) builder = g_strv_builder_new ();
+  const guint *devices;
+  guint n, i;
+
+  if (rs == NULL)
+    return g_strv_builder_end (builder);
+  devices = gst_trial_rs_bag_get_devices (rs, &n);
+  for (i = 0; n > 1 && i < n; i++) {
+    g_autofree gchar *name = g_strdup_printf ("device_%u", devices[i]);
+
+    g_strv_builder_add (builder, name);
+  }
+  return g_strv_builder_end (builder);
+}
+
 gint
-tp_bag_run (const gchar * path, const TpOptions * options,
-    TpInterrupt * interrupt, JsonNode ** meta)
+tp_bag_run (const gchar * path, const gchar * camera,
+    const TpOptions * options, TpInterrupt * interrupt, JsonNode ** meta)
 {
   g_auto (BagJob) job = { 0 };
   g_autoptr (GError) error = NULL;
@@ -559,26 +747,24 @@ tp_bag_run (const gchar * path, const TpOptions * options,
 
   *meta = NULL;
   job.rs = gst_trial_rs_bag_open (path, &error);
-  if (job.rs == NULL || !bag_job_pair (&job, &error)) {
+  if (job.rs == NULL || !bag_job_choose_streams (&job, path, camera, &error)
+      || !bag_job_pair (&job, &error)) {
     g_printerr ("trial-process: %s\n", error->message);
     return 2;
   }
   if (gst_trial_bag_get_warning (gst_trial_rs_bag_get_bag (job.rs)))
     g_printerr ("trial-process: warning: %s\n",
         gst_trial_bag_get_warning (gst_trial_rs_bag_get_bag (job.rs)));
-  if (gst_trial_rs_bag_get_n_streams (job.rs) > 2)
-    g_printerr ("trial-process: bag '%s' has %u image streams; converting "
-        "%s and %s (the first Color and Depth streams)\n", path,
-        gst_trial_rs_bag_get_n_streams (job.rs), job.streams[COLOR]->name,
-        job.streams[DEPTH]->name);
+  if (camera == NULL)
+    bag_job_say_streams (&job, path);
   bag_job_choose_alignment (&job, path, options);
   if (options->trial_name != NULL) {
     g_free (base);
     base = g_strdup (options->trial_name);
   } else if (g_str_has_suffix (base, ".bag"))
     base[strlen (base) - 4] = '\0';
-  job.output_dir = g_build_filename (options->output_base, base,
-      GST_TRIAL_SINGLE_CAMERA, NULL);
+  job.output_dir = g_build_filename (options->output_base, base, job.camera,
+      NULL);
   job.start = MAX (options->start_frame, 0);
   job.stop = options->stop_frame;
   if (!bag_job_time_window (&job, path, options->start_time,
@@ -632,6 +818,8 @@ tp_bag_run (const gchar * path, const TpOptions * options,
     return 3;
   }
   t0 = g_get_monotonic_time ();
+  job.damaged = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free,
+      NULL);
   if (!build_pipeline (&job, path, options, &error)) {
     g_printerr ("trial-process: %s\n", error->message);
     return 3;
@@ -641,7 +829,7 @@ tp_bag_run (const gchar * path, const TpOptions * options,
   unpaired = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free,
       NULL);
   for (i = first; i <= last; i++)
-    if (job.pairs[i] < 0)
+    if (job.pairs[i] < 0 || g_hash_table_contains (job.damaged, &i))
       g_hash_table_add (unpaired, g_memdup2 (&i, sizeof i));
   tp_outputs_remove_half_frames (job.output_dir, numbers, last - first + 1,
       unpaired);
@@ -659,7 +847,9 @@ tp_bag_run (const gchar * path, const TpOptions * options,
   json_builder_begin_array (b);
   for (i = first; i <= last; i++) {
     const gchar *reason = NULL;
+    const gchar *stream = "depth";
     g_autofree gchar *text = NULL;
+    guint damaged = GPOINTER_TO_UINT (g_hash_table_lookup (job.damaged, &i));
 
     total++;
     if (job.pairs[i] < 0)
@@ -667,7 +857,13 @@ tp_bag_run (const gchar * path, const TpOptions * options,
           "period (%.1f ms) of the color frame at %.3f s",
           job.period / 2e6, (g_array_index (job.times[COLOR], gint64, i) -
               g_array_index (job.times[COLOR], gint64, 0)) / 1e9);
-    else if (!frame_written (&job, i))
+    else if (damaged > 0) {
+      stream = stream_names[damaged - 1];
+      reason = text = g_strdup_printf ("its %s frame is in a damaged chunk "
+          "of the bag", stream);
+      g_printerr ("trial-process: %s: frame %" G_GINT64_FORMAT ": %s\n",
+          path, i, reason);
+    } else if (!frame_written (&job, i))
       reason = "not written";
     if (reason == NULL) {
       successful++;
@@ -678,7 +874,7 @@ tp_bag_run (const gchar * path, const TpOptions * options,
     tp_metadata_set_entry_member (b, TP_ENTRY_FRAME);
     json_builder_add_int_value (b, i);
     tp_metadata_set_entry_member (b, TP_ENTRY_STREAM);
-    json_builder_add_string_value (b, "depth");
+    json_builder_add_string_value (b, stream);
     tp_metadata_set_entry_member (b, TP_ENTRY_REASON);
     json_builder_add_string_value (b, reason);
     json_builder_end_object (b);
@@ -715,7 +911,7 @@ tp_bag_run (const gchar * path, const TpOptions * options,
   else
     json_builder_add_null_value (b);
   tp_metadata_set_member (b, TP_FIELD_OUTPUT_CAMERA);
-  json_builder_add_string_value (b, GST_TRIAL_SINGLE_CAMERA);
+  json_builder_add_string_value (b, job.camera);
   device_name = gst_trial_rs_bag_get_device_info (job.rs,
       job.streams[COLOR]->device, "Name");
   serial = gst_trial_rs_bag_get_device_info (job.rs,

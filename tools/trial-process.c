@@ -100,14 +100,14 @@ trial_camera_clear (gpointer data)
 
 /* A .bag recording (bagjob.c): its status, metadata.json as for folders. */
 static gint
-run_bag (const gchar * path, const TpOptions * options, gboolean json,
-    gboolean quiet)
+run_bag_camera (const gchar * path, const gchar * camera,
+    const TpOptions * options, gboolean json, gboolean quiet)
 {
   g_autoptr (JsonNode) meta = NULL;
   gint status;
   JsonObject *o;
 
-  status = tp_bag_run (path, options, &interrupt, &meta);
+  status = tp_bag_run (path, camera, options, &interrupt, &meta);
 
   if (meta == NULL)
     return status;
@@ -130,6 +130,28 @@ run_bag (const gchar * path, const TpOptions * options, gboolean json,
         json_object_get_int_member (o, "unpaired_depth_frames"),
         json_object_get_double_member (o, "processing_time_seconds"),
         json_object_get_double_member (o, "processing_fps"));
+  return status;
+}
+
+/* A bag: the camera --camera names, else each of its devices. */
+static gint
+run_bag (const gchar * path, const gchar * camera, const TpOptions * options,
+    gboolean json, gboolean quiet)
+{
+  g_auto (GStrv) devices = NULL;
+  gint status = EXIT_OK;
+  gchar **d;
+
+  if (camera != NULL)
+    return run_bag_camera (path, camera, options, json, quiet);
+  devices = tp_bag_list_devices (path);
+  if (devices[0] == NULL)
+    return run_bag_camera (path, NULL, options, json, quiet);
+  for (d = devices; *d && !interrupt.signals; d++) {
+    gint camera_status = run_bag_camera (path, *d, options, json, quiet);
+
+    status = MAX (status, camera_status);
+  }
   return status;
 }
 
@@ -168,13 +190,15 @@ split_positionals (gchar ** args, GStrv * trials, GPtrArray ** cameras,
   g_autoptr (GPtrArray) named =
       g_ptr_array_new_with_free_func ((GDestroyNotify) g_ptr_array_unref);
   g_autoptr (GstTrialLayout) previous = NULL;
+  g_auto (GStrv) previous_bag = NULL;   /* devices of a bag of several */
   GstTrialScanOptions scan = GST_TRIAL_SCAN_OPTIONS_INIT;
   gchar **a;
 
   for (a = args; *a; a++) {
     g_autofree gchar *display = g_filename_display_name (*a);
     const gchar *const *cams = previous ?
-        gst_trial_layout_get_cameras (previous) : NULL;
+        gst_trial_layout_get_cameras (previous) : previous_bag
+        && previous_bag[0] ? (const gchar * const *) previous_bag : NULL;
     gboolean is_camera = cams && g_strv_contains (cams, *a);
     gboolean exists = g_file_test (*a, G_FILE_TEST_EXISTS);
 
@@ -211,7 +235,11 @@ split_positionals (gchar ** args, GStrv * trials, GPtrArray ** cameras,
     g_ptr_array_add (found, g_strdup (*a));
     g_ptr_array_add (named, g_ptr_array_new_with_free_func (g_free));
     g_clear_pointer (&previous, gst_trial_layout_unref);
-    previous = gst_trial_layout_scan (*a, &scan, NULL);
+    g_clear_pointer (&previous_bag, g_strfreev);
+    if (tp_is_bag (*a))
+      previous_bag = tp_bag_list_devices (*a);
+    else
+      previous = gst_trial_layout_scan (*a, &scan, NULL);
   }
   g_ptr_array_add (found, NULL);
   *trials = (GStrv) g_ptr_array_free (g_steal_pointer (&found), FALSE);
@@ -394,7 +422,7 @@ run_segments (const gchar * file, gchar ** trials, const TpOptions * options,
     row.trial_name = seg->name;
     row.start_time = seg->start;
     row.end_time = seg->end;
-    row_status = run_bag (trials[0], &row, json, quiet);
+    row_status = run_bag (trials[0], NULL, &row, json, quiet);
     status = MAX (status, row_status);
   }
   return interrupt.signals ? EXIT_INTERRUPTED : status;
@@ -503,6 +531,7 @@ main (int argc, char **argv)
   g_autoptr (GArray) specs = NULL;
   g_autoptr (GPtrArray) jobs = NULL;
   g_autoptr (GPtrArray) bags = NULL;
+  g_autoptr (GPtrArray) bag_cameras = NULL;     /* --camera of each bag */
   TpOptions options = { 0 };
   guint shard_k = 1, shard_n = 1, i;
   gint status = EXIT_OK;
@@ -671,6 +700,7 @@ main (int argc, char **argv)
   specs = list_jobs (trials, named, camera, all);
   jobs = g_ptr_array_new_with_free_func ((GDestroyNotify) tp_job_free);
   bags = g_ptr_array_new_with_free_func (g_free);
+  bag_cameras = g_ptr_array_new_with_free_func (g_free);
   for (i = 0; i < specs->len && !interrupt.signals; i++) {
     TrialCamera *spec = &g_array_index (specs, TrialCamera, i);
     GstTrialScanOptions scan = GST_TRIAL_SCAN_OPTIONS_INIT;
@@ -681,6 +711,7 @@ main (int argc, char **argv)
       continue;
     if (tp_is_bag (spec->trial)) {
       g_ptr_array_add (bags, g_strdup (spec->trial));
+      g_ptr_array_add (bag_cameras, g_strdup (spec->camera));
       continue;
     }
     if (spec->error) {
@@ -754,7 +785,8 @@ main (int argc, char **argv)
       status = EXIT_FRAMES_FAILED;
   }
   for (i = 0; i < bags->len && !interrupt.signals; i++) {
-    gint bag_status = run_bag (g_ptr_array_index (bags, i), &options, json,
+    gint bag_status = run_bag (g_ptr_array_index (bags, i),
+        g_ptr_array_index (bag_cameras, i), &options, json,
         quiet);
 
     status = MAX (status, bag_status);

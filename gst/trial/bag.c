@@ -92,8 +92,13 @@ struct _GstTrialBag
   GArray *entries;              /* GstTrialBagEntry, sorted by time */
 
   gint cached;                  /* chunk in @buffer, -1 for none */
-  guint8 *buffer;               /* one decompressed chunk */
+  GBytes *chunk;                /* owns @buffer; messages' data hold it */
+  const guint8 *buffer;         /* one decompressed chunk */
   gsize buffer_len;             /* bytes of it that are valid */
+  guint8 *scratch;              /* compressed bytes, kept from chunk to */
+  gsize scratch_size;           /* chunk: no fresh pages for each */
+  gint damaged;                 /* the last chunk found corrupt, -1 none */
+  GError *damaged_error;        /* why, given again for its other messages */
 };
 
 struct _GstTrialBagIter
@@ -502,44 +507,79 @@ decompress_bz2 (GstTrialBag * bag, const Chunk * c, const guint8 * in,
   return ok;
 }
 
-/* Makes chunk @index the one in the bag's buffer. */
+static gboolean load_chunk_data (GstTrialBag * bag, guint index,
+    GError ** error);
+
+/* Makes chunk @index the one in the bag's buffer. A corrupt chunk is
+ * decompressed once: its other messages get the same error. */
 static gboolean
 load_chunk (GstTrialBag * bag, guint index, GError ** error)
 {
+  g_autoptr (GError) local = NULL;
+
+  if (bag->damaged == (gint) index) {
+    g_propagate_error (error, g_error_copy (bag->damaged_error));
+    return FALSE;
+  }
+  if (load_chunk_data (bag, index, &local))
+    return TRUE;
+  if (g_error_matches (local, GST_TRIAL_ERROR, GST_TRIAL_ERROR_CORRUPT)) {
+    g_clear_error (&bag->damaged_error);
+    bag->damaged_error = g_error_copy (local);
+    bag->damaged = index;
+  }
+  g_propagate_error (error, g_steal_pointer (&local));
+  return FALSE;
+}
+
+static gboolean
+load_chunk_data (GstTrialBag * bag, guint index, GError ** error)
+{
   const Chunk *c = &g_array_index (bag->chunks, Chunk, index);
-  g_autofree guint8 *in = NULL;
-  gsize produced = 0;
+  g_autofree guint8 *out = NULL;
+  gsize produced = 0, out_size;
   gboolean ok;
 
   if (bag->cached == (gint) index)
     return TRUE;
   bag->cached = -1;
-  g_clear_pointer (&bag->buffer, g_free);
+  g_clear_pointer (&bag->chunk, g_bytes_unref);
+  bag->buffer = NULL;
   bag->buffer_len = 0;
 
-  in = g_malloc (MAX (c->data_len, 1));
-  if (!read_at (bag, c->data_pos, in, c->data_len, error))
-    return FALSE;
   if (c->compression == COMPRESSION_NONE) {
-    bag->buffer = g_steal_pointer (&in);
-    bag->buffer_len = c->data_len;
+    out_size = c->data_len;
+    out = g_malloc (MAX (out_size, 1));
+    if (!read_at (bag, c->data_pos, out, c->data_len, error))
+      return FALSE;
     if (!c->truncated && c->data_len != c->size)
       return set_error (error, GST_TRIAL_ERROR_CORRUPT, bag, c->pos,
           "uncompressed chunk of %u bytes, its header says %u", c->data_len,
           c->size);
+    produced = c->data_len;
   } else {
-    bag->buffer = g_malloc (MAX (c->size, 1));
+    if (bag->scratch == NULL || bag->scratch_size < c->data_len) {
+      g_free (bag->scratch);
+      bag->scratch_size = MAX (c->data_len, 1);
+      bag->scratch = g_malloc (bag->scratch_size);
+    }
+    if (!read_at (bag, c->data_pos, bag->scratch, c->data_len, error))
+      return FALSE;
+    out_size = c->size;
+    out = g_malloc (MAX (out_size, 1));
     ok = c->compression == COMPRESSION_LZ4 ?
-        decompress_lz4 (bag, c, in, bag->buffer, &produced, error) :
-        decompress_bz2 (bag, c, in, bag->buffer, &produced, error);
+        decompress_lz4 (bag, c, bag->scratch, out, &produced, error) :
+        decompress_bz2 (bag, c, bag->scratch, out, &produced, error);
     if (!ok)
       return FALSE;
     if (!c->truncated && produced != c->size)
       return set_error (error, GST_TRIAL_ERROR_CORRUPT, bag, c->pos,
           "chunk decompresses to %" G_GSIZE_FORMAT " bytes, its header says %u",
           produced, c->size);
-    bag->buffer_len = produced;
   }
+  bag->buffer = out;
+  bag->buffer_len = produced;
+  bag->chunk = g_bytes_new_take (g_steal_pointer (&out), produced);
   bag->cached = index;
   return TRUE;
 }
@@ -876,6 +916,7 @@ bag_open (GstTrialBag * bag, GError ** error)
   gboolean ok;
 
   bag->cached = -1;
+  bag->damaged = -1;
   bag->connections = g_ptr_array_new_with_free_func (connection_free);
   bag->by_id = g_hash_table_new (NULL, NULL);
   bag->chunks = g_array_new (FALSE, FALSE, sizeof (Chunk));
@@ -989,7 +1030,9 @@ gst_trial_bag_free (GstTrialBag * bag)
   g_clear_pointer (&bag->connections, g_ptr_array_unref);
   g_clear_pointer (&bag->chunks, g_array_unref);
   g_clear_pointer (&bag->entries, g_array_unref);
-  g_free (bag->buffer);
+  g_clear_pointer (&bag->chunk, g_bytes_unref);
+  g_free (bag->scratch);
+  g_clear_error (&bag->damaged_error);
   g_free (bag->warning);
   g_free (bag->name);
   g_free (bag);
@@ -1102,6 +1145,7 @@ gst_trial_bag_read (GstTrialBag * bag, const GstTrialBagEntry * entry,
   message->conn = entry->conn;
   message->data = bag->buffer + data_off;
   message->size = data_len;
+  message->chunk = bag->chunk;
   return TRUE;
 }
 
@@ -1146,8 +1190,14 @@ gst_trial_bag_iter_next (GstTrialBagIter * iter, GstTrialBagMessage * message,
 
     iter->next++;
     if (iter->conns == NULL
-        || g_hash_table_contains (iter->conns, GUINT_TO_POINTER (e->conn)))
+        || g_hash_table_contains (iter->conns, GUINT_TO_POINTER (e->conn))) {
+      message->time = e->time;
+      message->conn = e->conn;
+      message->data = NULL;
+      message->size = 0;
+      message->chunk = NULL;
       return gst_trial_bag_read (iter->bag, e, message, error);
+    }
   }
   return FALSE;
 }

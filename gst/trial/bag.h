@@ -44,13 +44,16 @@ typedef struct
 } GstTrialBagEntry;
 
 /* A message read from the bag: @data points into the bag's chunk buffer and
- * stays valid until the next read from the same bag. */
+ * stays valid until the next read from the same bag, or as long as a
+ * reference to @chunk (the decompressed chunk, owned by the bag) is held:
+ * a demuxer wraps frames in it instead of copying them. */
 typedef struct
 {
   guint64 time;
   guint32 conn;
   const guint8 *data;
   gsize size;
+  GBytes *chunk;
 } GstTrialBagMessage;
 
 GstTrialBag *gst_trial_bag_open (const gchar * path, GError ** error);
@@ -103,7 +106,10 @@ GstTrialBagIter *gst_trial_bag_iter_new (GstTrialBag * bag,
     const guint32 * conns, guint n_conns);
 void gst_trial_bag_iter_free (GstTrialBagIter * iter);
 /* The next message goes to @message: FALSE at the end (with @error unset)
- * or on an error. */
+ * or on an error. On an error @message's time and conn say which message
+ * could not be read (data NULL) and the iterator is past it: after a
+ * GST_TRIAL_ERROR_CORRUPT (a damaged chunk or record) the next call reads
+ * the next message, so a reader may skip what is damaged. */
 gboolean gst_trial_bag_iter_next (GstTrialBagIter * iter,
     GstTrialBagMessage * message, GError ** error);
 /* The next message will be the first at or after @time. */

@@ -24,6 +24,7 @@ struct _GstTrialRsBag
   guint32 file_version;
   GPtrArray *streams;           /* GstTrialRsStream */
   GPtrArray *device_info;       /* per device: GPtrArray of key, value */
+  GArray *devices;              /* guint: devices with a stream, ascending */
 };
 
 typedef struct
@@ -299,6 +300,14 @@ compare_streams (gconstpointer a, gconstpointer b)
   return sa->index < sb->index ? -1 : sa->index > sb->index;
 }
 
+static gint
+compare_devices (gconstpointer a, gconstpointer b)
+{
+  guint da = *(const guint *) a, db = *(const guint *) b;
+
+  return da < db ? -1 : da > db;
+}
+
 static gboolean
 read_device_info (GstTrialRsBag * rs, GError ** error)
 {
@@ -404,6 +413,17 @@ read_scheme (GstTrialRsBag * rs, GError ** error)
     return FALSE;
   }
   g_ptr_array_sort (rs->streams, compare_streams);
+  for (i = 0; i < rs->streams->len; i++) {
+    const GstTrialRsStream *s = g_ptr_array_index (rs->streams, i);
+    guint j;
+
+    for (j = 0; j < rs->devices->len; j++)
+      if (g_array_index (rs->devices, guint, j) == s->device)
+        break;
+    if (j == rs->devices->len)
+      g_array_append_val (rs->devices, s->device);
+  }
+  g_array_sort (rs->devices, compare_devices);
 
   entries = gst_trial_bag_get_entries (bag, &n_entries);
   for (i = 0; i < n_entries; i++) {
@@ -445,6 +465,7 @@ gst_trial_rs_bag_new (GstTrialBag * bag, GError ** error)
   g_return_val_if_fail (bag != NULL, NULL);
   rs->bag = bag;
   rs->streams = g_ptr_array_new_with_free_func (stream_free);
+  rs->devices = g_array_new (FALSE, FALSE, sizeof (guint));
   if (read_scheme (rs, &local))
     return g_steal_pointer (&rs);
   /* errors of bag.c name the file and offset already */
@@ -471,6 +492,7 @@ gst_trial_rs_bag_free (GstTrialRsBag * rs)
     return;
   g_clear_pointer (&rs->streams, g_ptr_array_unref);
   g_clear_pointer (&rs->device_info, g_ptr_array_unref);
+  g_clear_pointer (&rs->devices, g_array_unref);
   gst_trial_bag_free (rs->bag);
   g_free (rs);
 }
@@ -513,6 +535,74 @@ gst_trial_rs_bag_find_stream (GstTrialRsBag * rs, GstTrialRsStreamKind kind)
     const GstTrialRsStream *s = g_ptr_array_index (rs->streams, i);
 
     if (s->kind == kind)
+      return s;
+  }
+  return NULL;
+}
+
+const guint *
+gst_trial_rs_bag_get_devices (GstTrialRsBag * rs, guint * n_devices)
+{
+  g_return_val_if_fail (rs != NULL && n_devices != NULL, NULL);
+  *n_devices = rs->devices->len;
+  return (const guint *) rs->devices->data;
+}
+
+gchar *
+gst_trial_rs_bag_stream_name (GstTrialRsBag * rs,
+    const GstTrialRsStream * stream)
+{
+  g_return_val_if_fail (rs != NULL && stream != NULL, NULL);
+  if (rs->devices->len <= 1)
+    return g_strdup (stream->name);
+  return g_strdup_printf ("device_%u/%s", stream->device, stream->name);
+}
+
+gchar *
+gst_trial_rs_bag_describe_streams (GstTrialRsBag * rs)
+{
+  GString *text = g_string_new (NULL);
+  guint i;
+
+  g_return_val_if_fail (rs != NULL, NULL);
+  for (i = 0; i < rs->streams->len; i++) {
+    g_autofree gchar *name = gst_trial_rs_bag_stream_name (rs,
+        g_ptr_array_index (rs->streams, i));
+
+    g_string_append_printf (text, "%s%s", i > 0 ? ", " : "", name);
+  }
+  return g_string_free (text, FALSE);
+}
+
+const GstTrialRsStream *
+gst_trial_rs_bag_lookup_stream (GstTrialRsBag * rs, const gchar * name)
+{
+  guint i;
+
+  g_return_val_if_fail (rs != NULL && name != NULL, NULL);
+  for (i = 0; i < rs->streams->len; i++) {
+    const GstTrialRsStream *s = g_ptr_array_index (rs->streams, i);
+    g_autofree gchar *full = g_strdup_printf ("device_%u/%s", s->device,
+        s->name);
+
+    if (g_str_equal (name, full)
+        || (rs->devices->len <= 1 && g_str_equal (name, s->name)))
+      return s;
+  }
+  return NULL;
+}
+
+const GstTrialRsStream *
+gst_trial_rs_bag_first_stream (GstTrialRsBag * rs, GstTrialRsStreamKind kind,
+    guint device)
+{
+  guint i;
+
+  g_return_val_if_fail (rs != NULL, NULL);
+  for (i = 0; i < rs->streams->len; i++) {
+    const GstTrialRsStream *s = g_ptr_array_index (rs->streams, i);
+
+    if (s->kind == kind && s->device == device)
       return s;
   }
   return NULL;

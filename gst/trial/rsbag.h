@@ -97,6 +97,25 @@ const GstTrialRsStream *gst_trial_rs_bag_get_stream (GstTrialRsBag * rs,
 const GstTrialRsStream *gst_trial_rs_bag_find_stream (GstTrialRsBag * rs,
     GstTrialRsStreamKind kind);
 
+/* Several devices: the devices that have an image stream (ascending,
+ * @n_devices of them; more than one in a recording of several cameras). */
+const guint *gst_trial_rs_bag_get_devices (GstTrialRsBag * rs,
+    guint * n_devices);
+/* The name users give @stream: "Color_1" in a bag of one device,
+ * "device_1/Color_1" in a bag of several. Free with g_free(). */
+gchar *gst_trial_rs_bag_stream_name (GstTrialRsBag * rs,
+    const GstTrialRsStream * stream);
+/* Every stream's name as above, ", "-separated in stream order, for
+ * messages: "Depth_0, Color_0, Color_1". Free with g_free(). */
+gchar *gst_trial_rs_bag_describe_streams (GstTrialRsBag * rs);
+/* The stream called @name: "device_<d>/<Stream>_<i>", or "<Stream>_<i>"
+ * in a bag of one device; NULL if none. */
+const GstTrialRsStream *gst_trial_rs_bag_lookup_stream (GstTrialRsBag * rs,
+    const gchar * name);
+/* The first stream of @kind on @device, NULL if none. */
+const GstTrialRsStream *gst_trial_rs_bag_first_stream (GstTrialRsBag * rs,
+    GstTrialRsStreamKind kind, guint device);
+
 /* The stream whose image messages have connection @conn (the conn of a
  * GstTrialBagMessage), NULL if none. */
 const GstTrialRsStream *gst_trial_rs_bag_find_conn (GstTrialRsBag * rs,

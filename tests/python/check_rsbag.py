@@ -189,6 +189,63 @@ def expected_frames(path):
     return out
 
 
+def write_multi_bag(path, streams, n_frames=4, compression="lz4"):
+    """A bag holding several devices or several streams of a kind: streams
+    is a list of (device, sensor, "Color_1" or "Depth_0", width, height);
+    each device gets a Name and a Serial Number "SN<device>", each stream
+    StreamInfo (30 fps) and n_frames frames of random pixels (rgb8 color,
+    mono16 depth with the 0.001 trailer); device d's frames are 33.33 ms
+    apart from 1 s + d x 1 ms, color 4 ms after depth."""
+    rng = np.random.default_rng(21)
+    bag = rosbag.Bag(path, "w", compression=compression)
+    try:
+        bag.write("/file_version", UInt32(4), STATIC)
+        for d in sorted({s[0] for s in streams}):
+            for key, value in [("Name", "Intel RealSense D435"),
+                               ("Serial Number", "SN%d" % d)]:
+                bag.write("/device_%d/info" % d, KeyValue(key, value), STATIC)
+        for d, sensor, name, w, h in streams:
+            enc = "mono16" if name.startswith("Depth") else "rgb8"
+            bag.write("/device_%d/sensor_%d/%s/info" % (d, sensor, name),
+                      StreamInfo(30, enc, True), STATIC)
+        for i in range(n_frames):
+            for d, sensor, name, w, h in streams:
+                depth = name.startswith("Depth")
+                t = (genpy.Time(1, 0) +
+                     genpy.Duration(0, i * 33333333 + d * 1000000 +
+                                    (0 if depth else 4000000)))
+                if depth:
+                    px = rng.integers(0, 65536, size=(h, w), dtype="<u2")
+                else:
+                    px = rng.integers(0, 256, size=(h, w, 3), dtype="u1")
+                topic = "/device_%d/sensor_%d/%s/image/data" % (d, sensor,
+                                                                name)
+                bag.write(topic, image_raw(i, t, w, h,
+                                           "mono16" if depth else "rgb8",
+                                           px.tobytes(), "1",
+                                           0.001 if depth else 0.0),
+                          t, raw=True)
+    finally:
+        bag.close()
+
+
+def frames_by_stream(path):
+    """{"device_<d>/<Stream>_<i>": [decoded image messages in time order]}
+    as rosbag reads them."""
+    out = {}
+    with rosbag.Bag(path) as bag:
+        for topic, msg, t in bag.read_messages(raw=True):
+            parts = topic.split("/")
+            if len(parts) != 6 or parts[4:] != ["image", "data"]:
+                continue
+            img = Image()
+            img.deserialize(msg[1])
+            out.setdefault(parts[1] + "/" + parts[3], []).append(
+                (t.to_nsec(), img))
+    return {k: [img for _, img in sorted(v, key=lambda f: f[0])]
+            for k, v in out.items()}
+
+
 class Base(unittest.TestCase):
     def setUp(self):
         self.tmp = tempfile.mkdtemp(prefix="rsbag-test-")

@@ -12,6 +12,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 import unittest
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -38,17 +39,29 @@ Gst.init(None)
 TIMEOUT = 120  # a hang fails the test
 
 
-def demux(path):
-    """{pad name: {"caps": Gst.Structure, "frames": [(offset, pts, bytes)]}}
-    for a run of filesrc ! rsbagdemux to the end; raises on an error."""
+def demux(path, **props):
+    """{pad name: {"caps": Gst.Structure, "frames": [(offset, pts, bytes)],
+    "gaps": [(pts, duration) of GAP events]}, "streams": the demuxer's
+    streams property, "warnings": [texts]} for a run of filesrc !
+    rsbagdemux (with @props set on it) to the end; raises on an error."""
     pipeline = Gst.parse_launch(
         "filesrc name=src ! rsbagdemux name=d "
         "appsink name=depth sync=false emit-signals=false "
         "appsink name=color sync=false emit-signals=false")
     pipeline.get_by_name("src").set_property("location", path)
+    for key, value in props.items():
+        pipeline.get_by_name("d").set_property(key.replace("_", "-"), value)
     out = {}
+    gaps = {"depth": [], "color": []}
+
+    def on_gap(pad, info):
+        event = info.get_event()
+        if event.type == Gst.EventType.GAP:
+            gaps[pad.get_name()].append(event.parse_gap())
+        return Gst.PadProbeReturn.OK
 
     def pad_added(_demux, pad):
+        pad.add_probe(Gst.PadProbeType.EVENT_DOWNSTREAM, on_gap)
         sink = pipeline.get_by_name(pad.get_name())
         # one thread pushes both pads: a queue per pad, as for any demuxer
         queue = Gst.ElementFactory.make("queue")
@@ -58,22 +71,40 @@ def demux(path):
         queue.link(sink)
 
     pipeline.get_by_name("d").connect("pad-added", pad_added)
-    pipeline.set_state(Gst.State.PLAYING)
     bus = pipeline.get_bus()
+    warnings = []
+
+    def on_message(_bus, msg):
+        # the pops below drop the types they do not ask for
+        if msg.type == Gst.MessageType.WARNING:
+            warnings.append(msg.parse_warning()[0].message)
+        return Gst.BusSyncReply.PASS
+
+    bus.set_sync_handler(on_message)
+    pipeline.set_state(Gst.State.PLAYING)
     try:
         for name in ("depth", "color"):
             sink = pipeline.get_by_name(name)
             frames = []
             caps = None
+            deadline = time.monotonic() + TIMEOUT
             while True:
-                sample = sink.try_pull_sample(TIMEOUT * Gst.SECOND)
+                # an error before the pads exist leaves the sinks waiting:
+                # look at the bus between samples
+                sample = sink.try_pull_sample(Gst.SECOND)
                 if sample is None:
-                    break
+                    if sink.is_eos() or time.monotonic() > deadline:
+                        break
+                    msg = bus.pop_filtered(Gst.MessageType.ERROR)
+                    if msg is not None:
+                        raise AssertionError(msg.parse_error()[0].message)
+                    continue
                 caps = sample.get_caps().get_structure(0)
                 buf = sample.get_buffer()
                 frames.append((buf.offset, buf.pts,
                                buf.extract_dup(0, buf.get_size())))
-            out[name] = {"caps": caps, "frames": frames}
+            out[name] = {"caps": caps, "frames": frames,
+                         "gaps": gaps[name]}
         msg = bus.timed_pop_filtered(TIMEOUT * Gst.SECOND,
                                      Gst.MessageType.EOS |
                                      Gst.MessageType.ERROR)
@@ -81,6 +112,8 @@ def demux(path):
             raise AssertionError("no EOS")
         if msg.type == Gst.MessageType.ERROR:
             raise AssertionError(msg.parse_error()[0].message)
+        out["streams"] = pipeline.get_by_name("d").get_property("streams")
+        out["warnings"] = warnings
     finally:
         pipeline.set_state(Gst.State.NULL)
     return out
@@ -101,7 +134,12 @@ class Base(rs.Base):
                 row = e["width"] * rs.BPP[e["encoding"]]
                 rows = b"".join(e["pixels"][y * e["step"]:y * e["step"] + row]
                                 for y in range(e["height"]))
-                self.assertTrue(pixels == rows,
+                # GStreamer's default strides: rows padded to 4 bytes
+                stride = (row + 3) // 4 * 4
+                self.assertEqual(len(pixels), stride * e["height"], name)
+                unpadded = b"".join(pixels[y * stride:y * stride + row]
+                                    for y in range(e["height"]))
+                self.assertTrue(unpadded == rows,
                                 f"{name} frame {e['seq']}: pixels differ")
             caps = got[name]["caps"]
             self.assertEqual(caps.get_value("width"), want[0]["width"])
@@ -142,11 +180,53 @@ class WrittenDemux(Base):
                                    units_topic="Depth Units"))
         self.check(path, rs.np.float32(0.0001).item())
 
+    def test_rows_padded_or_not(self):
+        """Frames whose rows GStreamer pads (RGB 33 wide: stride 100, step
+        99) are copied row by row; the others are the chunk's own bytes
+        (rsbagdemux wraps them): the same pixels either way."""
+        for size in ((33, 24), (64, 24)):
+            with self.subTest(size=size):
+                path = self.p("w%d.bag" % size[0])
+                rs.write_bag(path, rs.Spec(color_size=size,
+                                           depth_size=(35, 20)))
+                self.check(path, rs.np.float32(0.00025).item())
+
     def test_bz2_bgra(self):
         path = self.p("bz2.bag")
         rs.write_bag(path, rs.Spec(compression="bz2", color_encoding="bgra8"))
         got = self.check(path, rs.np.float32(0.00025).item())
         self.assertEqual(got["color"]["caps"].get_value("format"), "BGRA")
+
+
+class DamagedDemux(Base):
+    """A damaged chunk: GAP events for its frames (at their PTS), one
+    warning naming the chunk, every other frame as rosbag decodes it."""
+
+    def test_corrupt_chunk(self):
+        path = self.p("rec.bag")
+        rs.write_bag(path, rs.Spec(n_depth=12, dropped=(),
+                                   chunk_threshold=3 << 20))
+        expected = rs.expected_frames(path)
+        base = expected[0]["time"]
+        pos, failed = damage_middle_chunk(path)
+        got = demux(path)
+        self.assertEqual(len(got["warnings"]), 1, got["warnings"])
+        self.assertTrue(got["warnings"][0].startswith(
+            f"bag '{path}', offset {pos}: lz4 chunk: ERROR_"),
+            got["warnings"][0])
+        self.assertTrue(got["warnings"][0].endswith(
+            "; the frames in this chunk are skipped"), got["warnings"][0])
+        for name, stream in (("depth", "Depth_0"), ("color", "Color_0")):
+            want = [f for f in expected if f["stream"] == stream]
+            self.assertEqual(
+                got[name]["gaps"],
+                [(want[i]["time"] - base, Gst.SECOND // 30)
+                 for i in sorted(failed[name])], name)
+            keep = [f for i, f in enumerate(want) if i not in failed[name]]
+            self.assertEqual([f[0] for f in got[name]["frames"]],
+                             [f["seq"] for f in keep], name)
+            self.assertTrue(all(g[2] == e["pixels"] for g, e in
+                                zip(got[name]["frames"], keep)), name)
 
 
 def convert(path, out):
@@ -264,6 +344,32 @@ class ConvertDemux(rs.Base):
 
 
 TRIAL_PROCESS = os.environ.get("TRIAL_PROCESS")
+
+
+def damage_middle_chunk(path):
+    """Overwrites 64 bytes of the compressed data of the bag's middle chunk;
+    returns the chunk's position and {"color": {i}, "depth": {i}}: the
+    time-order indices of each stream's frames whose messages it held."""
+    layout = rs.chunk_layout(path)
+    pos, data_pos, _ = layout[len(layout) // 2]
+    times = {"color": [], "depth": []}
+    inside = {"color": set(), "depth": set()}
+    with rs.rosbag.Bag(path) as bag:
+        for conn, entries in bag._connection_indexes.items():
+            topic = bag._connections[conn].topic
+            stream = ("color" if topic == rs.COLOR + "/image/data" else
+                      "depth" if topic == rs.DEPTH + "/image/data" else None)
+            if stream is None:
+                continue
+            for e in entries:
+                times[stream].append(e.time.to_nsec())
+                if e.chunk_pos == pos:
+                    inside[stream].add(e.time.to_nsec())
+    with open(path, "r+b") as f:
+        f.seek(data_pos + 5000)
+        f.write(b"\xff" * 64)
+    return pos, {s: {i for i, t in enumerate(sorted(times[s]))
+                     if t in inside[s]} for s in times}
 
 
 class TrialProcessBag(rs.Base):
@@ -430,37 +536,43 @@ class TrialProcessBag(rs.Base):
         self.check_output(cam, pairs, 0.0001, range(4))
 
     def test_corrupt_chunk(self):
-        """A damaged lz4 chunk mid-recording: exit 3 with the reader's error
-        in metadata.json, which says incomplete; the frames written before
-        the error stopped the pipeline are whole and counted."""
+        """A damaged lz4 chunk mid-recording: its frames are counted failed
+        frames, named by number, and the rest of the recording converts
+        (exit 1, as for a trial folder with failed frames)."""
         path = self.p("rec.bag")
-        rs.write_bag(path, rs.Spec(n_depth=12, dropped=()))
-        layout = rs.chunk_layout(path)
-        pos, data_pos, _ = layout[len(layout) // 2]
-        with open(path, "r+b") as f:
-            f.seek(data_pos + 5000)
-            f.write(b"\xff" * 64)
+        rs.write_bag(path, rs.Spec(n_depth=12, dropped=(),
+                                   chunk_threshold=3 << 20))
+        pairs, _ = self.expected_pairs(path)
+        pos, failed = damage_middle_chunk(path)
+        # color i pairs with depth i here: a frame fails when either of its
+        # messages is in the chunk; the chunk holds 2 to 4 messages
+        self.assertTrue(2 <= len(failed["color"] | failed["depth"]) <= 4,
+                        failed)
         out = self.p("out")
-        proc = self.run_tp(path, "-o", out)
-        self.assertEqual(proc.returncode, 3, proc.stderr)
+        proc = self.run_tp(path, "-o", out, "--json", "--align", "none")
+        self.assertEqual(proc.returncode, 1, proc.stderr)
         cam = os.path.join(out, "rec", "single_camera")
         meta = self.metadata(cam)
-        self.assertFalse(meta["complete"])
-        self.assertTrue(meta["error"].startswith(
-            f"bag '{path}', offset {pos}: lz4 chunk: ERROR_"), meta["error"])
-        self.assertIn(meta["error"], proc.stderr)
-        # how many frames before the chunk are written depends on how far
-        # the conversion got when the error stopped the pipeline (none, on
-        # a loaded machine): what holds is that every one written is whole
-        # and counted
-        def listed(stream):
-            folder = os.path.join(cam, stream)
-            return sorted(os.listdir(folder)) if os.path.isdir(folder) else []
-        written = listed("color")
-        self.assertLess(len(written), 12)
-        self.assertEqual([n[:-3] + "npy" for n in written], listed("depth"))
-        self.assertEqual(meta["successful"], len(written))
-        self.assertEqual(meta["failed"], 12 - meta["successful"])
+        self.assertEqual(json.loads(proc.stdout), meta)
+        self.assertTrue(meta["complete"])
+        self.assertIsNone(meta["error"])
+        bad = sorted(failed["color"] | failed["depth"])
+        self.assertEqual([f["frame"] for f in meta["failed_frames"]], bad)
+        for f in meta["failed_frames"]:
+            stream = "color" if f["frame"] in failed["color"] else "depth"
+            self.assertEqual(
+                (f["stream"], f["reason"]),
+                (stream, f"its {stream} frame is in a damaged chunk of the "
+                 "bag"))
+        self.assertEqual((meta["total_frames"], meta["successful"],
+                          meta["failed"]), (12, 12 - len(bad), len(bad)))
+        self.assertIn(f"trial-process: warning: bag '{path}', offset {pos}: "
+                      "lz4 chunk: ERROR_", proc.stderr)
+        good = [i for i in range(12) if i not in bad]
+        for stream, ext in (("color", "png"), ("depth", "npy")):
+            self.assertEqual(sorted(os.listdir(os.path.join(cam, stream))),
+                             [f"frame_{i:06d}.{ext}" for i in good])
+        self.check_output(cam, pairs, 0.00025, good)
 
     def test_held_lock(self):
         """Another trial-process writing the same output: refused (exit 2),
@@ -503,6 +615,237 @@ class TrialProcessBag(rs.Base):
         self.assertEqual(proc.stderr.strip(),
                          f"trial-process: bag '{path}', offset 13: record "
                          "header of 4294967295 bytes, expected at most 1048576")
+
+
+# (device, sensor, stream, width, height) of the bags of several streams
+TWO_DEVICES = [(0, 0, "Depth_0", 48, 32), (0, 1, "Color_0", 64, 48),
+               (1, 0, "Depth_0", 40, 30), (1, 1, "Color_0", 56, 42)]
+TWO_COLORS = [(0, 0, "Depth_0", 48, 32), (0, 1, "Color_0", 64, 48),
+              (0, 1, "Color_1", 32, 24)]
+
+
+def pixels(img):
+    """The rows of a sensor_msgs/Image without their padding."""
+    row = img.width * (2 if img.encoding == "mono16" else 3)
+    return b"".join(bytes(img.data[y * img.step:y * img.step + row])
+                    for y in range(img.height))
+
+
+class MultiStreamDemux(rs.Base):
+    """Issue 20 item 5: a bag of several devices or several Color/Depth
+    streams; rsbagdemux's color-stream and depth-stream properties pick
+    the streams by the names the bag gives them, checked against rosbag's
+    decoding of the same messages."""
+
+    def check_pad(self, got, pad, frames):
+        self.assertEqual([f[2] for f in got[pad]["frames"]],
+                         [pixels(img) for img in frames], pad)
+        self.assertEqual(got[pad]["caps"].get_value("width"),
+                         frames[0].width, pad)
+
+    def test_default_is_first_device(self):
+        path = self.p("two.bag")
+        rs.write_multi_bag(path, TWO_DEVICES)
+        want = rs.frames_by_stream(path)
+        got = demux(path)
+        self.assertEqual(got["streams"],
+                         "depth=device_0/Depth_0,color=device_0/Color_0")
+        self.check_pad(got, "color", want["device_0/Color_0"])
+        self.check_pad(got, "depth", want["device_0/Depth_0"])
+
+    def test_color_stream_picks_device(self):
+        """color-stream names device 1's stream; depth follows it."""
+        path = self.p("two.bag")
+        rs.write_multi_bag(path, TWO_DEVICES)
+        want = rs.frames_by_stream(path)
+        got = demux(path, color_stream="device_1/Color_0")
+        self.assertEqual(got["streams"],
+                         "depth=device_1/Depth_0,color=device_1/Color_0")
+        self.check_pad(got, "color", want["device_1/Color_0"])
+        self.check_pad(got, "depth", want["device_1/Depth_0"])
+
+    def test_depth_stream_picks_device(self):
+        path = self.p("two.bag")
+        rs.write_multi_bag(path, TWO_DEVICES)
+        want = rs.frames_by_stream(path)
+        got = demux(path, depth_stream="device_1/Depth_0")
+        self.check_pad(got, "color", want["device_1/Color_0"])
+        self.check_pad(got, "depth", want["device_1/Depth_0"])
+
+    def test_second_color_stream(self):
+        path = self.p("colors.bag")
+        rs.write_multi_bag(path, TWO_COLORS)
+        want = rs.frames_by_stream(path)
+        got = demux(path, color_stream="Color_1")
+        self.assertEqual(got["streams"], "depth=Depth_0,color=Color_1")
+        self.check_pad(got, "color", want["device_0/Color_1"])
+        self.check_pad(got, "depth", want["device_0/Depth_0"])
+
+    def test_unknown_stream(self):
+        path = self.p("two.bag")
+        rs.write_multi_bag(path, TWO_DEVICES)
+        cases = [
+            ("color_stream", "Color_0", "Color"),   # which device's?
+            ("color_stream", "device_1/Depth_0", "Color"),
+            ("depth_stream", "device_2/Depth_0", "Depth"),
+        ]
+        for prop, name, kind in cases:
+            with self.subTest(name=name):
+                with self.assertRaises(AssertionError) as cm:
+                    demux(path, **{prop: name})
+                self.assertEqual(
+                    str(cm.exception),
+                    f"bag '{path}' has no {kind} stream '{name}' (its "
+                    "streams: device_0/Depth_0, device_1/Depth_0, "
+                    "device_0/Color_0, device_1/Color_0)")
+
+    def test_gst_launch(self):
+        """The property from gst-launch-1.0, as users write it."""
+        path = self.p("colors.bag")
+        rs.write_multi_bag(path, TWO_COLORS)
+        want = rs.frames_by_stream(path)
+        out = self.p("color.raw")
+        proc = subprocess.run(
+            ["gst-launch-1.0", "-q", "filesrc", f"location={path}", "!",
+             "rsbagdemux", "color-stream=Color_1", "name=d", "d.color", "!",
+             "queue", "!", "filesink", f"location={out}"],
+            capture_output=True, text=True, timeout=TIMEOUT)
+        self.assertEqual(proc.returncode, 0, proc.stdout + proc.stderr)
+        with open(out, "rb") as f:
+            self.assertTrue(f.read() == b"".join(
+                pixels(img) for img in want["device_0/Color_1"]))
+        proc = subprocess.run(
+            ["gst-launch-1.0", "-q", "filesrc", f"location={path}", "!",
+             "rsbagdemux", "color-stream=Color_9", "name=d", "d.color", "!",
+             "queue", "!", "fakesink"],
+            capture_output=True, text=True, timeout=TIMEOUT)
+        self.assertNotEqual(proc.returncode, 0)
+        self.assertIn(f"bag '{path}' has no Color stream 'Color_9' (its "
+                      "streams: Depth_0, Color_0, Color_1)",
+                      proc.stdout + proc.stderr)
+
+
+class MultiStreamTrialProcess(rs.Base):
+    """Issue 20 item 5: trial-process on a bag of several devices converts
+    each device as its own camera folder (device_<d>); --camera picks a
+    device or a stream; a second Color stream of one device is converted
+    on request into <camera>_<stream>. Pixels and metres against rosbag."""
+
+    def setUp(self):
+        super().setUp()
+        try:
+            import PIL  # noqa: F401
+        except ImportError:
+            tap.missing("PIL (apt install python3-pil)")
+
+    def run_tp(self, *args):
+        return subprocess.run([TRIAL_PROCESS, *args, "--align", "none"],
+                              capture_output=True, text=True,
+                              timeout=TIMEOUT)
+
+    def check_camera(self, cam, color, depth):
+        from PIL import Image
+        self.assertEqual(sorted(os.listdir(os.path.join(cam, "color"))),
+                         [f"frame_{i:06d}.png" for i in range(len(color))])
+        for i, (c, d) in enumerate(zip(color, depth)):
+            with Image.open(os.path.join(cam, "color",
+                                         f"frame_{i:06d}.png")) as im:
+                self.assertTrue(rs.np.asarray(im).tobytes() == pixels(c),
+                                f"{cam} frame {i} color")
+            raw = rs.np.frombuffer(pixels(d), "<u2").reshape(d.height,
+                                                            d.width)
+            got = rs.np.load(os.path.join(cam, "depth", f"frame_{i:06d}.npy"))
+            self.assertTrue(rs.np.array_equal(
+                got, raw.astype(rs.np.float32) / rs.np.float32(1000)),
+                f"{cam} frame {i} depth")
+        with open(os.path.join(cam, "metadata.json")) as f:
+            return json.load(f)
+
+    def test_two_devices(self):
+        path = self.p("rec.bag")
+        rs.write_multi_bag(path, TWO_DEVICES)
+        want = rs.frames_by_stream(path)
+        out = self.p("out")
+        proc = self.run_tp(path, "-o", out, "--json")
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        self.assertEqual(sorted(os.listdir(os.path.join(out, "rec"))),
+                         ["device_0", "device_1"])
+        lines = [json.loads(line) for line in proc.stdout.splitlines()]
+        for d in (0, 1):
+            meta = self.check_camera(os.path.join(out, "rec", f"device_{d}"),
+                                     want[f"device_{d}/Color_0"],
+                                     want[f"device_{d}/Depth_0"])
+            self.assertEqual(lines[d], meta)
+            self.assertEqual(meta["output_camera"], f"device_{d}")
+            self.assertEqual(meta["color"]["stream"], f"device_{d}/Color_0")
+            self.assertEqual(meta["depth"]["stream"], f"device_{d}/Depth_0")
+            self.assertEqual(meta["device"]["serial"], f"SN{d}")
+            self.assertEqual((meta["total_frames"], meta["failed"]), (4, 0))
+
+    def test_camera_picks_device(self):
+        path = self.p("rec.bag")
+        rs.write_multi_bag(path, TWO_DEVICES)
+        want = rs.frames_by_stream(path)
+        out = self.p("out")
+        proc = self.run_tp(path, "-o", out, "--camera", "device_1")
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        self.assertEqual(os.listdir(os.path.join(out, "rec")), ["device_1"])
+        self.check_camera(os.path.join(out, "rec", "device_1"),
+                          want["device_1/Color_0"], want["device_1/Depth_0"])
+        # the seed's form, TRIAL CAMERA, as for trial folders
+        shutil.rmtree(out)
+        proc = self.run_tp(path, "device_0", "-o", out)
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        self.assertEqual(os.listdir(os.path.join(out, "rec")), ["device_0"])
+        self.check_camera(os.path.join(out, "rec", "device_0"),
+                          want["device_0/Color_0"], want["device_0/Depth_0"])
+        proc = self.run_tp(path, "device_5", "-o", out)
+        self.assertEqual(proc.returncode, 2)
+        self.assertEqual(proc.stderr, "trial-process: 'device_5' is neither a "
+                         f"trial folder nor a camera of '{path}' (its "
+                         "cameras: device_0, device_1)\n")
+
+    def test_second_color_stream(self):
+        path = self.p("rec.bag")
+        rs.write_multi_bag(path, TWO_COLORS)
+        want = rs.frames_by_stream(path)
+        out = self.p("out")
+        proc = self.run_tp(path, "-o", out)
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        self.assertIn(f"trial-process: bag '{path}' has the streams Depth_0, "
+                      "Color_0, Color_1; converting Color_0 and Depth_0 into "
+                      "single_camera (choose others with --camera, e.g. "
+                      "--camera Color_1)\n", proc.stderr)
+        meta = self.check_camera(os.path.join(out, "rec", "single_camera"),
+                                 want["device_0/Color_0"],
+                                 want["device_0/Depth_0"])
+        self.assertEqual(meta["color"]["stream"], "Color_0")
+        proc = self.run_tp(path, "-o", out, "--camera", "Color_1")
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        self.assertEqual(sorted(os.listdir(os.path.join(out, "rec"))),
+                         ["single_camera", "single_camera_Color_1"])
+        meta = self.check_camera(
+            os.path.join(out, "rec", "single_camera_Color_1"),
+            want["device_0/Color_1"], want["device_0/Depth_0"])
+        self.assertEqual(meta["color"]["stream"], "Color_1")
+        self.assertEqual(meta["depth"]["stream"], "Depth_0")
+        self.assertEqual(meta["output_camera"], "single_camera_Color_1")
+
+    def test_unknown_camera(self):
+        path = self.p("rec.bag")
+        rs.write_multi_bag(path, TWO_DEVICES)
+        out = self.p("out")
+        for name in ("Color_0", "device_7", "device_0/Color_3"):
+            with self.subTest(name=name):
+                proc = self.run_tp(path, "-o", out, "--camera", name)
+                self.assertEqual(proc.returncode, 2)
+                self.assertEqual(
+                    proc.stderr,
+                    f"trial-process: bag '{path}' has no device or stream "
+                    f"'{name}' (its devices: device_0, device_1; its "
+                    "streams: device_0/Depth_0, device_1/Depth_0, "
+                    "device_0/Color_0, device_1/Color_0)\n")
+                self.assertFalse(os.path.exists(out))
 
 
 class Discoverer(rs.Base):

@@ -478,7 +478,10 @@ GST_START_TEST (test_errors)
   g_clear_pointer (&text, g_free);
   g_clear_pointer (&expected, g_free);
 
-  /* a corrupt lz4 chunk: the frames before it, then an error naming it */
+  /* a corrupt first lz4 chunk: it holds the static topics (StreamInfo,
+   * device info), so the bag does not open: an error naming the chunk (a
+   * damaged chunk of frames is GAP events and a warning instead:
+   * DamagedDemux in tests/python/check_rsbagdemux.py) */
   spec.compression = "lz4";
   spec.n_frames = 6;
   good = fuzz_make_bag (&spec);
