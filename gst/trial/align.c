@@ -12,7 +12,10 @@
  * (step 7) is scalar. Each band of depth rows scatters into a buffer of its own,
  * holding v - 1 (so the empty value 0xffff is the largest and the nearest
  * surface is a plain minimum); the buffers are merged by minimum, which
- * gives the raster order's result whatever the order of the bands. */
+ * gives the raster order's result whatever the order of the bands. The
+ * merge reads only the color rows a band wrote (a band of depth rows
+ * reaches about its share of color rows) and leaves them empty again for
+ * the next frame, so no buffer is filled or read whole per frame. */
 #include "gst/trial/align.h"
 
 #include <math.h>
@@ -61,10 +64,13 @@ struct _GstTrialAligner
   gfloat *mx0, *my0, *mx1, *my1;
 
   guint n_bands;
-  /* per band: a color-sized buffer of v - 1 minima, and one depth row of
-   * rectangles (left, top, right, bottom) */
+  /* per band: a color-sized buffer of v - 1 minima, 0xffff between
+   * frames, and one depth row of rectangles (left, top, right, bottom) */
   guint16 **band_min;
   gint32 **band_corners;
+  /* per band: the first and last color rows it wrote in this frame
+   * (first > last: none), set by the band's scatter, read by the merge */
+  guint *band_first, *band_last;
 
   Job *jobs;                    /* n_bands, for the shared pool */
   GMutex lock;
@@ -552,17 +558,17 @@ static void
 scatter_band (GstTrialAligner * a, guint band)
 {
   const guint dw = a->depth.width, dh = a->depth.height;
-  const gsize cw = a->color.width, ch = a->color.height;
+  const gsize cw = a->color.width;
   guint16 *buf = a->band_min[band];
   gint32 *left = a->band_corners[band], *top = left + dw, *right = top + dw,
       *bottom = right + dw;
   guint row_start = (guint) ((guint64) dh * band / a->n_bands);
   guint row_end = (guint) ((guint64) dh * (band + 1) / a->n_bands);
   guint y, x;
+  gint first = G_MAXINT, last = -1;
   Lanes lanes;
 
   load_lanes (a, &lanes);
-  memset (buf, 0xff, cw * ch * sizeof (guint16));
   for (y = row_start; y < row_end; y++) {
     gsize o = (gsize) y * dw;
     const guint16 *row = a->frame + o;
@@ -579,42 +585,82 @@ scatter_band (GstTrialAligner * a, guint band)
 
       if (x1 < x0)
         continue;
+      first = MIN (first, y0);
+      last = MAX (last, y1);
       for (cy = y0; cy <= y1; cy++) {
-        guint16 *p = buf + cy * cw + x0, *last = buf + cy * cw + x1;
+        guint16 *p = buf + cy * cw + x0, *end = buf + cy * cw + x1;
 
         /* 2 or 3 pixels when depth has fewer pixels per degree */
         do
           *p = MIN (*p, v);
-        while (++p <= last);
+        while (++p <= end);
       }
     }
   }
+  /* first > last when the band wrote nothing */
+  a->band_first[band] = last < 0 ? 1 : (guint) first;
+  a->band_last[band] = last < 0 ? 0 : (guint) last;
 }
 
-/* the minimum over the bands, + 1 (0xffff, nothing, becomes 0) */
+typedef guint16 vu16x8 __attribute__ ((vector_size (16)));
+
+/* one color row: the minimum over the @n buffers, + 1 (0xffff, nothing,
+ * becomes 0), and the buffers' row back to 0xffff */
 static void
-merge_slice (GstTrialAligner * a, guint slice)
+merge_row (guint16 ** rows, guint n, guint16 * out, gsize width)
 {
-  gsize n = (gsize) a->color.width * a->color.height;
-  gsize start = n * slice / a->n_bands, end = n * (slice + 1) / a->n_bands;
-  guint16 *out = a->out;
+  const vu16x8 empty = (vu16x8) { 0 } + 0xffff;
   gsize i;
   guint b;
 
-  const guint16 *acc = a->band_min[0];
-
-  /* the + 1 in the last pass; 0xffff + 1 is stored as 0 */
-  for (b = 1; b < a->n_bands; b++) {
-    const guint16 *m = a->band_min[b];
-    guint16 add = b == a->n_bands - 1;
-
-    for (i = start; i < end; i++)
-      out[i] = MIN (acc[i], m[i]) + add;
-    acc = out;
+  if (n == 0) {
+    memset (out, 0, width * sizeof (guint16));
+    return;
   }
-  if (a->n_bands == 1) {
-    for (i = start; i < end; i++)
-      out[i] = acc[i] + 1;
+  /* eight at a time by hand: -O2 does not vectorise this loop */
+  for (i = 0; i + 8 <= width; i += 8) {
+    vu16x8 m, c, less;
+
+    memcpy (&m, rows[0] + i, sizeof (m));
+    memcpy (rows[0] + i, &empty, sizeof (empty));
+    for (b = 1; b < n; b++) {
+      memcpy (&c, rows[b] + i, sizeof (c));
+      memcpy (rows[b] + i, &empty, sizeof (empty));
+      less = (vu16x8) (c < m);
+      m = (c & less) | (m & ~less);
+    }
+    m += 1;
+    memcpy (out + i, &m, sizeof (m));
+  }
+  for (; i < width; i++) {
+    guint16 m = rows[0][i];
+
+    rows[0][i] = 0xffff;
+    for (b = 1; b < n; b++) {
+      m = MIN (m, rows[b][i]);
+      rows[b][i] = 0xffff;
+    }
+    out[i] = m + 1;
+  }
+}
+
+/* a slice of color rows, from the bands that wrote each row */
+static void
+merge_slice (GstTrialAligner * a, guint slice)
+{
+  const gsize cw = a->color.width;
+  guint ch = a->color.height;
+  guint first = (guint) ((guint64) ch * slice / a->n_bands);
+  guint end = (guint) ((guint64) ch * (slice + 1) / a->n_bands);
+  guint16 *rows[MAX_THREADS];
+  guint y, b, n;
+
+  for (y = first; y < end; y++) {
+    for (b = 0, n = 0; b < a->n_bands; b++) {
+      if (a->band_first[b] <= y && y <= a->band_last[b])
+        rows[n++] = a->band_min[b] + y * cw;
+    }
+    merge_row (rows, n, a->out + y * cw, cw);
   }
 }
 
@@ -721,6 +767,8 @@ gst_trial_aligner_new (const GstTrialIntrinsics * depth,
 
   a->band_min = g_new0 (guint16 *, a->n_bands);
   a->band_corners = g_new0 (gint32 *, a->n_bands);
+  a->band_first = g_new0 (guint, a->n_bands);
+  a->band_last = g_new0 (guint, a->n_bands);
   ok = (a->mx0 = g_try_new (gfloat, n)) && (a->my0 = g_try_new (gfloat, n));
   if (ok && a->rectangles)
     ok = (a->mx1 = g_try_new (gfloat, n)) && (a->my1 = g_try_new (gfloat, n));
@@ -734,6 +782,8 @@ gst_trial_aligner_new (const GstTrialIntrinsics * depth,
     gst_trial_aligner_free (a);
     return NULL;
   }
+  for (b = 0; b < a->n_bands; b++)
+    memset (a->band_min[b], 0xff, color_n * sizeof (guint16));
   ray_map (depth, -0.5f, a->mx0, a->my0);
   if (a->rectangles)
     ray_map (depth, 0.5f, a->mx1, a->my1);
@@ -771,6 +821,8 @@ gst_trial_aligner_free (GstTrialAligner * aligner)
   }
   g_free (aligner->band_min);
   g_free (aligner->band_corners);
+  g_free (aligner->band_first);
+  g_free (aligner->band_last);
   g_free (aligner->mx0);
   g_free (aligner->my0);
   g_free (aligner->mx1);
