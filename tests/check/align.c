@@ -261,6 +261,40 @@ GST_START_TEST (test_frames_in_sequence)
 
 GST_END_TEST;
 
+/* the rule's names, and the constructor keeping the x86 rule */
+GST_START_TEST (test_rules)
+{
+  GstTrialExtrinsics ex = d435_extrinsics ();
+  GstTrialAlignRule rule = GST_TRIAL_ALIGN_RULE_PORTABLE;
+  GError *error = NULL;
+  g_autoptr (GstTrialAligner) x86 = gst_trial_aligner_new (&d435_depth,
+      &d435_color, &ex, 0.001f, 1, NULL);
+  g_autoptr (GstTrialAligner) portable =
+      gst_trial_aligner_new_with_rule (&d435_depth, &d435_color, &ex, 0.001f,
+      2, GST_TRIAL_ALIGN_RULE_PORTABLE, NULL);
+
+  fail_unless_equals_int (gst_trial_aligner_get_rule (x86),
+      GST_TRIAL_ALIGN_RULE_LIBREALSENSE_X86);
+  fail_unless_equals_int (gst_trial_aligner_get_rule (portable),
+      GST_TRIAL_ALIGN_RULE_PORTABLE);
+  fail_unless (gst_trial_align_rule_from_name ("librealsense-x86", &rule,
+          NULL));
+  fail_unless_equals_int (rule, GST_TRIAL_ALIGN_RULE_LIBREALSENSE_X86);
+  fail_unless (gst_trial_align_rule_from_name ("portable", &rule, NULL));
+  fail_unless_equals_int (rule, GST_TRIAL_ALIGN_RULE_PORTABLE);
+  fail_unless_equals_string (gst_trial_align_rule_name (rule), "portable");
+  fail_if (gst_trial_align_rule_from_name ("x86", &rule, &error));
+  fail_unless_equals_string (error->message,
+      "alignment rule 'x86' is not one of 'librealsense-x86', 'portable'");
+  g_clear_error (&error);
+  fail_if (gst_trial_aligner_new_with_rule (&d435_depth, &d435_color, &ex,
+          0.001f, 1, (GstTrialAlignRule) 7, &error));
+  fail_unless_equals_string (error->message, "unknown alignment rule 7");
+  g_clear_error (&error);
+}
+
+GST_END_TEST;
+
 static void
 assert_rejected (const GstTrialIntrinsics * dcam,
     const GstTrialIntrinsics * ccam, const GstTrialExtrinsics * ex,
@@ -439,6 +473,7 @@ align_suite (void)
   tcase_add_test (tc, test_behind_the_camera);
   tcase_add_test (tc, test_threads_agree);
   tcase_add_test (tc, test_frames_in_sequence);
+  tcase_add_test (tc, test_rules);
   tcase_add_test (tc, test_hostile_calibrations);
   tcase_add_test (tc, test_frame_sizes);
   tcase_add_test (tc, test_quaternion);
