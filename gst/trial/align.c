@@ -25,6 +25,7 @@
 #include <string.h>
 
 #include "gst/trial/error.h"
+#include "gst/trial/tsan.h"
 
 /* A corner that lands nowhere: behind the camera, not finite, or beyond
  * the int32 range where x86's cvtps gives INT_MIN. */
@@ -877,37 +878,63 @@ run_job (GstTrialAligner * a, guint index)
 static GThreadPool *shared_pool;
 G_LOCK_DEFINE_STATIC (shared_pool);
 
+/* a->lock, with its edges marked for TSan (GMutex is a futex it cannot
+ * see) */
+static void
+lock_aligner (GstTrialAligner * a)
+{
+  g_mutex_lock (&a->lock);
+  GST_TRIAL_TSAN_ACQUIRE (&a->lock);
+}
+
+static void
+unlock_aligner (GstTrialAligner * a)
+{
+  GST_TRIAL_TSAN_RELEASE (&a->lock);
+  g_mutex_unlock (&a->lock);
+}
+
 static void
 worker (gpointer data, gpointer user_data)
 {
   Job *job = data;
-  GstTrialAligner *a = job->aligner;
+  GstTrialAligner *a;
 
   (void) user_data;
+  GST_TRIAL_TSAN_ACQUIRE (job);
+  a = job->aligner;
   run_job (a, job->index);
-  g_mutex_lock (&a->lock);
+  GST_TRIAL_TSAN_RELEASE (a);
+  lock_aligner (a);
   if (--a->pending == 0)
     g_cond_signal (&a->done);
-  g_mutex_unlock (&a->lock);
+  unlock_aligner (a);
 }
 
-/* runs job 0 in this thread and the others in the pool, and waits */
+/* runs job 0 in this thread and the others in the pool, and waits; the
+ * TSan marks are the edges of GLib's pool and GCond (gst/trial/tsan.h) */
 static void
 run_phase (GstTrialAligner * a, Phase phase)
 {
   guint i;
 
   a->phase = phase;
-  g_mutex_lock (&a->lock);
+  lock_aligner (a);
   a->pending = a->n_bands - 1;
-  g_mutex_unlock (&a->lock);
-  for (i = 1; i < a->n_bands; i++)
+  unlock_aligner (a);
+  for (i = 1; i < a->n_bands; i++) {
+    GST_TRIAL_TSAN_RELEASE (&a->jobs[i]);
     g_thread_pool_push (shared_pool, &a->jobs[i], NULL);
+  }
   run_job (a, 0);
-  g_mutex_lock (&a->lock);
-  while (a->pending > 0)
+  lock_aligner (a);
+  while (a->pending > 0) {
+    GST_TRIAL_TSAN_RELEASE (&a->lock);
     g_cond_wait (&a->done, &a->lock);
-  g_mutex_unlock (&a->lock);
+    GST_TRIAL_TSAN_ACQUIRE (&a->lock);
+  }
+  unlock_aligner (a);
+  GST_TRIAL_TSAN_ACQUIRE (a);
 }
 
 /* ---- public ---- */
