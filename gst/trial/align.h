@@ -2,7 +2,8 @@
  *
  * Maps every depth pixel into the color camera's image, as librealsense's
  * x86 build does for rs.align(rs.stream.color), bit for bit: the rule is
- * /work/shared/ALIGN.md. The calibration is checked and the ray maps are
+ * /work/shared/ALIGN.md; or, as a second rule, as its plain C++ path does
+ * (GST_TRIAL_ALIGN_RULE_PORTABLE). The calibration is checked and the ray maps are
  * computed once, by gst_trial_aligner_new(); each frame is then aligned by
  * gst_trial_aligner_process(), split into bands of depth rows over threads. */
 #pragma once
