@@ -18,7 +18,9 @@
  *                     translation (3 values, metres); P_color = R P_depth + t
  * The output caps have the color camera's width and height, its intrinsics
  * as `intrinsics`, `aligned-to` = "color", and no color-intrinsics or
- * depth-to-color. align-to=none passes the depth through untouched. */
+ * depth-to-color. align-to=none passes the depth through untouched.
+ * rule=portable follows librealsense's plain C++ path instead of its x86
+ * one (docs/align.md, "Two rules"). */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
 #endif
@@ -33,6 +35,7 @@ GST_DEBUG_CATEGORY_STATIC (gst_trial_align_debug);
 #define GST_CAT_DEFAULT gst_trial_align_debug
 
 #define DEFAULT_ALIGN_TO GST_TRIAL_ALIGN_TO_COLOR
+#define DEFAULT_RULE GST_TRIAL_ALIGN_RULE_LIBREALSENSE_X86
 #define MAX_THREADS 64
 
 enum
@@ -40,6 +43,7 @@ enum
   PROP_0,
   PROP_ALIGN_TO,
   PROP_N_THREADS,
+  PROP_RULE,
 };
 
 struct _GstTrialAlign
@@ -48,6 +52,7 @@ struct _GstTrialAlign
 
   GstTrialAlignTo align_to;     /* properties, under the object lock */
   guint n_threads;
+  GstTrialAlignRule rule;
 
   GstTrialAligner *aligner;     /* streaming thread only */
   GstVideoInfo in_info, out_info;
@@ -81,6 +86,26 @@ gst_trial_align_to_get_type (void)
   if (g_once_init_enter (&type))
     g_once_init_leave (&type,
         g_enum_register_static ("GstTrialAlignTo", values));
+  return type;
+}
+
+GType
+gst_trial_align_rule_get_type (void)
+{
+  static GType type = 0;
+  static const GEnumValue values[] = {
+    {GST_TRIAL_ALIGN_RULE_LIBREALSENSE_X86,
+        "librealsense's x86 (SSE) path, what pyrealsense2 gives on a PC",
+        "librealsense-x86"},
+    {GST_TRIAL_ALIGN_RULE_PORTABLE,
+          "librealsense's plain C++ path (builds without SSE, e.g. ARM)",
+        "portable"},
+    {0, NULL, NULL}
+  };
+
+  if (g_once_init_enter (&type))
+    g_once_init_leave (&type,
+        g_enum_register_static ("GstTrialAlignRule", values));
   return type;
 }
 
@@ -257,6 +282,7 @@ make_aligner (GstTrialAlign * self, const GstStructure * s, gint width,
   const GstStructure *ext;
   gdouble r[9], t[3], scale;
   guint i, n, threads;
+  GstTrialAlignRule rule;
 
   if (!gst_structure_get_double (s, "depth-scale", &scale)) {
     g_set_error (error, GST_STREAM_ERROR, GST_STREAM_ERROR_FORMAT,
@@ -288,10 +314,12 @@ make_aligner (GstTrialAlign * self, const GstStructure * s, gint width,
     ex.translation[i] = t[i];
   GST_OBJECT_LOCK (self);
   threads = self->n_threads;
+  rule = self->rule;
   GST_OBJECT_UNLOCK (self);
   if (threads == 0)
     threads = MIN (g_get_num_processors (), MAX_THREADS);
-  return gst_trial_aligner_new (&depth, &color, &ex, scale, threads, error);
+  return gst_trial_aligner_new_with_rule (&depth, &color, &ex, scale, threads,
+      rule, error);
 }
 
 static void
@@ -439,6 +467,9 @@ gst_trial_align_set_property (GObject * object, guint prop_id,
     case PROP_N_THREADS:
       self->n_threads = g_value_get_uint (value);
       break;
+    case PROP_RULE:
+      self->rule = g_value_get_enum (value);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
       break;
@@ -459,6 +490,9 @@ gst_trial_align_get_property (GObject * object, guint prop_id, GValue * value,
       break;
     case PROP_N_THREADS:
       g_value_set_uint (value, self->n_threads);
+      break;
+    case PROP_RULE:
+      g_value_set_enum (value, self->rule);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -498,6 +532,14 @@ gst_trial_align_class_init (GstTrialAlignClass * klass)
           "processors, at most 64)", 0, MAX_THREADS, 0,
           G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
           GST_PARAM_MUTABLE_READY));
+  g_object_class_install_property (gobject_class, PROP_RULE,
+      g_param_spec_enum ("rule", "Rule",
+          "Which librealsense computation to reproduce bit for bit: "
+          "librealsense-x86 (its SSE path, pyrealsense2 on a PC) or "
+          "portable (its plain C++ path: builds without SSE, e.g. ARM, "
+          "and newer releases that may follow it)", GST_TYPE_TRIAL_ALIGN_RULE,
+          DEFAULT_RULE, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+          GST_PARAM_MUTABLE_READY));
 
   gst_element_class_set_static_metadata (element_class,
       "Depth aligner", "Filter/Converter/Video",
@@ -508,6 +550,7 @@ gst_trial_align_class_init (GstTrialAlignClass * klass)
   gst_element_class_add_static_pad_template (element_class, &sink_template);
   gst_element_class_add_static_pad_template (element_class, &src_template);
   gst_type_mark_as_plugin_api (GST_TYPE_TRIAL_ALIGN_TO, 0);
+  gst_type_mark_as_plugin_api (GST_TYPE_TRIAL_ALIGN_RULE, 0);
 
   trans_class->transform_caps =
       GST_DEBUG_FUNCPTR (gst_trial_align_transform_caps);
@@ -526,4 +569,5 @@ static void
 gst_trial_align_init (GstTrialAlign * self)
 {
   self->align_to = DEFAULT_ALIGN_TO;
+  self->rule = DEFAULT_RULE;
 }

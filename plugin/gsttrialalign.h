@@ -16,6 +16,10 @@ typedef enum
 #define GST_TYPE_TRIAL_ALIGN_TO (gst_trial_align_to_get_type ())
 GType gst_trial_align_to_get_type (void);
 
+/* GstTrialAlignRule of gst/trial/align.h, for the rule property */
+#define GST_TYPE_TRIAL_ALIGN_RULE (gst_trial_align_rule_get_type ())
+GType gst_trial_align_rule_get_type (void);
+
 #define GST_TYPE_TRIAL_ALIGN (gst_trial_align_get_type ())
 G_DECLARE_FINAL_TYPE (GstTrialAlign, gst_trial_align, GST, TRIAL_ALIGN,
     GstBaseTransform)

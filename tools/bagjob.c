@@ -422,7 +422,8 @@ build_pipeline (BagJob * job, const gchar * path, const TpOptions * options,
       if (align == NULL)
         return FALSE;
       gst_bin_add (GST_BIN (job->pipeline), align);
-      g_object_set (align, "n-threads", MIN (options->threads, 64), NULL);
+      g_object_set (align, "n-threads", MIN (options->threads, 64), "rule",
+          options->align_rule, NULL);
       if (!gst_element_link (queue, align)) {
         g_set_error (error, GST_CORE_ERROR, GST_CORE_ERROR_NEGOTIATION,
             "could not link trialalign");
@@ -602,12 +603,18 @@ add_stream (JsonBuilder * b, BagJob * job, guint s, GError ** error)
 
 /* Whether the depth is aligned to color, and the calibration it used. */
 static void
-add_alignment (JsonBuilder * b, const BagJob * job)
+add_alignment (JsonBuilder * b, const BagJob * job, const TpOptions * options)
 {
   guint i;
 
   tp_metadata_set_member (b, TP_FIELD_DEPTH_ALIGNED_TO);
   json_builder_add_string_value (b, job->aligned ? "color" : "none");
+  tp_metadata_set_member (b, TP_FIELD_ALIGN_RULE);
+  if (job->aligned)
+    json_builder_add_string_value (b,
+        gst_trial_align_rule_name (options->align_rule));
+  else
+    json_builder_add_null_value (b);
   tp_metadata_set_member (b, TP_FIELD_DEPTH_NOT_ALIGNED_REASON);
   if (job->aligned)
     json_builder_add_null_value (b);
@@ -938,7 +945,7 @@ tp_bag_run (const gchar * path, const gchar * camera,
   else
     json_builder_add_double_value (b, options->end_time);
   json_builder_end_array (b);
-  add_alignment (b, &job);
+  add_alignment (b, &job, options);
   if (!add_stream (b, &job, COLOR, &error)
       || !add_stream (b, &job, DEPTH, &error)) {
     g_printerr ("trial-process: %s\n", error->message);

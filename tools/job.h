@@ -7,6 +7,7 @@
 
 #include <signal.h>
 #include <gst/gst.h>
+#include "gst/trial/align.h"
 #include "gst/trial/layout.h"
 
 G_BEGIN_DECLS
@@ -34,6 +35,7 @@ typedef struct
   guint depth_width;            /* --depth-size, 0 = from the files */
   guint depth_height;
   gboolean align_none;          /* --align none: .bag depth not aligned */
+  GstTrialAlignRule align_rule; /* --align-rule, trialalign's rule */
   gdouble start_time;           /* --start-time, s from a bag's first frame;
                                  * NAN = none */
   gdouble end_time;             /* --end-time (exclusive); NAN = none */

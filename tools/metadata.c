@@ -71,6 +71,7 @@ static const struct
   [TP_FIELD_DEPTH_STREAM] = {"depth", FIELD_KIND_OTHER, FALSE},
   [TP_FIELD_TIME_WINDOW] = {"time_window", FIELD_KIND_OTHER, FALSE},
   [TP_FIELD_DEPTH_ALIGNED_TO] = {"depth_aligned_to", FIELD_KIND_OTHER, FALSE},
+  [TP_FIELD_ALIGN_RULE] = {"align_rule", FIELD_KIND_OTHER, FALSE},
   [TP_FIELD_DEPTH_NOT_ALIGNED_REASON] =
       {"depth_not_aligned_reason", FIELD_KIND_OTHER, FALSE},
   [TP_FIELD_DEPTH_TO_COLOR] = {"depth_to_color", FIELD_KIND_OTHER, FALSE},

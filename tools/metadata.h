@@ -54,6 +54,7 @@ typedef enum
   /* .bag jobs: time window and alignment (issue 23) */
   TP_FIELD_TIME_WINDOW,
   TP_FIELD_DEPTH_ALIGNED_TO,
+  TP_FIELD_ALIGN_RULE,
   TP_FIELD_DEPTH_NOT_ALIGNED_REASON,
   TP_FIELD_DEPTH_TO_COLOR,
   TP_N_FIELDS

@@ -467,7 +467,8 @@ main (int argc, char **argv)
 {
   g_autofree gchar *camera = NULL, *output = NULL, *color_mode = NULL,
       *verify = NULL, *shard = NULL, *preview_sink = NULL, *summarize = NULL,
-      *depth_size = NULL, *align = NULL, *segments_file = NULL;
+      *depth_size = NULL, *align = NULL, *segments_file = NULL,
+      *align_rule = NULL;
   gdouble start_time = NAN, end_time = NAN;
   g_auto (GStrv) args = NULL, trials = NULL;
   g_autoptr (GPtrArray) named = NULL;
@@ -506,6 +507,8 @@ main (int argc, char **argv)
     {"align", 0, 0, G_OPTION_ARG_STRING, &align,
         ".bag depth aligned to color (default) or not",
         "color|none"},
+    {"align-rule", 0, 0, G_OPTION_ARG_STRING, &align_rule,
+        "librealsense-x86 (default) or portable", "RULE"},
     {"resume", 0, 0, G_OPTION_ARG_NONE, &resume,
         "Keep the frames an earlier run wrote", NULL},
     {"preview", 0, 0, G_OPTION_ARG_NONE, &preview,
@@ -603,6 +606,12 @@ main (int argc, char **argv)
     return EXIT_USAGE;
   }
   options.align_none = align != NULL && strcmp (align, "none") == 0;
+  if (align_rule && !gst_trial_align_rule_from_name (align_rule,
+          &options.align_rule, NULL)) {
+    g_printerr ("trial-process: --align-rule must be librealsense-x86 or "
+        "portable, not '%s'\n", align_rule);
+    return EXIT_USAGE;
+  }
   if ((!isnan (start_time) && !(start_time >= 0 && isfinite (start_time)))
       || (!isnan (end_time) && !(end_time > 0 && isfinite (end_time)))
       || (!isnan (start_time) && !isnan (end_time)

@@ -1,7 +1,10 @@
 /* gst-trial: depth aligned to the color camera.
  *
- * The rule is librealsense 2.56's x86 (SSE) path, as /work/shared/ALIGN.md
- * states it; docs/align.md is the user's version. Every expression below is
+ * Two rules: librealsense 2.56's x86 (SSE) path, as /work/shared/ALIGN.md
+ * states it, and its plain C++ path (the portable rule: rsutil.h's
+ * deprojection, transform and projection, corners truncated, both corners
+ * always, a depth pixel skipped whole when a corner is outside the image);
+ * docs/align.md is the user's version. Every expression below is
  * in float32 and in ALIGN.md's order: C evaluates a + b + c as (a + b) + c,
  * as the rule does, and this unit is built with -ffp-contract=off so no
  * multiply-add is fused. Changing the grouping of any expression changes
@@ -12,13 +15,17 @@
  * (step 7) is scalar. Each band of depth rows scatters into a buffer of its own,
  * holding v - 1 (so the empty value 0xffff is the largest and the nearest
  * surface is a plain minimum); the buffers are merged by minimum, which
- * gives the raster order's result whatever the order of the bands. */
+ * gives the raster order's result whatever the order of the bands. The
+ * merge reads only the color rows a band wrote (a band of depth rows
+ * reaches about its share of color rows) and leaves them empty again for
+ * the next frame, so no buffer is filled or read whole per frame. */
 #include "gst/trial/align.h"
 
 #include <math.h>
 #include <string.h>
 
 #include "gst/trial/error.h"
+#include "gst/trial/tsan.h"
 
 /* A corner that lands nowhere: behind the camera, not finite, or beyond
  * the int32 range where x86's cvtps gives INT_MIN. */
@@ -41,6 +48,16 @@ typedef enum
   PHASE_MERGE,
 } Phase;
 
+/* steps 3-5 as each rule computes them for the color camera's model */
+typedef enum
+{
+  PROJECT_X86,                  /* no distortion */
+  PROJECT_X86_DISTORTED,        /* Modified or Inverse Brown-Conrady, b' quirk */
+  PROJECT_PORTABLE,             /* no distortion */
+  PROJECT_PORTABLE_MODIFIED,    /* rsutil.h: Modified or Inverse Brown-Conrady */
+  PROJECT_PORTABLE_BROWN,       /* rsutil.h: Brown-Conrady */
+} Projection;
+
 typedef struct
 {
   GstTrialAligner *aligner;
@@ -53,18 +70,22 @@ struct _GstTrialAligner
   GstTrialIntrinsics color;
   GstTrialExtrinsics extrinsics;
   gfloat scale;
+  GstTrialAlignRule rule;
   gboolean rectangles;
-  gboolean distort_color;
+  Projection projection;
 
   /* ray maps, depth width x height: top-left (0) and bottom-right (1)
    * corners of every depth pixel, step 1 */
   gfloat *mx0, *my0, *mx1, *my1;
 
   guint n_bands;
-  /* per band: a color-sized buffer of v - 1 minima, and one depth row of
-   * rectangles (left, top, right, bottom) */
+  /* per band: a color-sized buffer of v - 1 minima, 0xffff between
+   * frames, and one depth row of rectangles (left, top, right, bottom) */
   guint16 **band_min;
   gint32 **band_corners;
+  /* per band: the first and last color rows it wrote in this frame
+   * (first > last: none), set by the band's scatter, read by the merge */
+  guint *band_first, *band_last;
 
   Job *jobs;                    /* n_bands, for the shared pool */
   GMutex lock;
@@ -106,6 +127,39 @@ gst_trial_distortion_from_name (const gchar * name,
       "'Inverse Brown Conrady', 'Modified Brown Conrady', 'Ftheta', "
       "'Kannala Brandt4'", name ? name : "(null)");
   return FALSE;
+}
+
+static const gchar *const rule_names[] = {
+  [GST_TRIAL_ALIGN_RULE_LIBREALSENSE_X86] = "librealsense-x86",
+  [GST_TRIAL_ALIGN_RULE_PORTABLE] = "portable",
+};
+
+gboolean
+gst_trial_align_rule_from_name (const gchar * name, GstTrialAlignRule * rule,
+    GError ** error)
+{
+  guint i;
+
+  g_return_val_if_fail (rule != NULL, FALSE);
+
+  for (i = 0; name != NULL && i < G_N_ELEMENTS (rule_names); i++) {
+    if (strcmp (name, rule_names[i]) == 0) {
+      *rule = i;
+      return TRUE;
+    }
+  }
+  g_set_error (error, GST_TRIAL_ERROR, GST_TRIAL_ERROR_UNSUPPORTED,
+      "alignment rule '%s' is not one of 'librealsense-x86', 'portable'",
+      name ? name : "(null)");
+  return FALSE;
+}
+
+const gchar *
+gst_trial_align_rule_name (GstTrialAlignRule rule)
+{
+  if ((guint) rule >= G_N_ELEMENTS (rule_names))
+    return "unknown";
+  return rule_names[rule];
 }
 
 const gchar *
@@ -296,6 +350,56 @@ ray_map (const GstTrialIntrinsics * in, gfloat off, gfloat * mx, gfloat * my)
   }
 }
 
+/* rsutil.h's rs2_deproject_pixel_to_point without the depth, as the
+ * portable rule deprojects each corner: Brown-Conrady and Inverse
+ * Brown-Conrady undistorted by 10 fixed-point iterations, in C's order of
+ * operations (int constants converted to float). Modified Brown-Conrady
+ * asserts in debug builds and changes nothing in release builds; Ftheta
+ * and Kannala Brandt4 are refused by gst_trial_aligner_new_with_rule(). */
+static void
+ray_map_portable (const GstTrialIntrinsics * in, gfloat off, gfloat * mx,
+    gfloat * my)
+{
+  const gfloat *c = in->coeffs;
+  guint x, y, k;
+
+  for (y = 0; y < in->height; y++) {
+    for (x = 0; x < in->width; x++) {
+      gsize i = (gsize) y * in->width + x;
+      gfloat u = (((gfloat) x + off) - in->ppx) / in->fx;
+      gfloat v = (((gfloat) y + off) - in->ppy) / in->fy;
+      gfloat u0 = u, v0 = v;
+
+      if (in->model == GST_TRIAL_DISTORTION_INVERSE_BROWN_CONRADY) {
+        for (k = 0; k < 10; k++) {
+          gfloat r2 = u * u + v * v;
+          gfloat icdist = 1.0f / (1.0f + ((c[4] * r2 + c[1]) * r2 + c[0])
+              * r2);
+          gfloat uq = u / icdist, vq = v / icdist;
+          gfloat du = 2.0f * c[2] * uq * vq + c[3] * (r2 + 2.0f * uq * uq);
+          gfloat dv = 2.0f * c[3] * uq * vq + c[2] * (r2 + 2.0f * vq * vq);
+
+          u = (u0 - du) * icdist;
+          v = (v0 - dv) * icdist;
+        }
+      } else if (in->model == GST_TRIAL_DISTORTION_BROWN_CONRADY) {
+        for (k = 0; k < 10; k++) {
+          gfloat r2 = u * u + v * v;
+          gfloat icdist = 1.0f / (1.0f + ((c[4] * r2 + c[1]) * r2 + c[0])
+              * r2);
+          gfloat du = 2.0f * c[2] * u * v + c[3] * (r2 + 2.0f * u * u);
+          gfloat dv = 2.0f * c[3] * u * v + c[2] * (r2 + 2.0f * v * v);
+
+          u = (u0 - du) * icdist;
+          v = (v0 - dv) * icdist;
+        }
+      }
+      mx[i] = u;
+      my[i] = v;
+    }
+  }
+}
+
 static gfloat
 pixels_per_degree (guint size, gfloat pp, gfloat f)
 {
@@ -372,6 +476,23 @@ typedef struct
   vi last_x, last_y;           /* color width - 1, height - 1 */
 } Lanes;
 
+/* float32 to int32 as x86's cvttps (what the portable rule's (int) cast
+ * compiles to there): truncation, INT_MIN for NaN and beyond the range.
+ * Clamping to [-2, size + 1] first keeps every comparison with the
+ * image's edges as it was. */
+static inline vi
+truncate_pixel (vf r, gfloat size)
+{
+  const vf limit = splat (2147483648.0f);
+  vi valid = (r > -limit) & (r < limit);
+  vf safe = select_lanes (valid, r, splat (0.0f));
+  vf lo = splat (-2.0f), hi = splat (size + 1.0f);
+  vf clamped = select_lanes (safe < lo, lo, select_lanes (safe > hi, hi, safe));
+  vi pixel = __builtin_convertvector (clamped, vi);
+
+  return (pixel & valid) | (((vi) { 0 } + NO_PIXEL) & ~valid);
+}
+
 static void
 load_lanes (const GstTrialAligner * a, Lanes * l)
 {
@@ -394,11 +515,54 @@ load_lanes (const GstTrialAligner * a, Lanes * l)
   l->last_y = (vi) { 0 } + (gint32) (a->color.height - 1);
 }
 
+/* Steps 3-5 of the portable rule: rsutil.h's rs2_transform_point_to_point
+ * (sums from left to right) and rs2_project_point_to_pixel, then
+ * (int) (u + 0.5f). No test of Z: librealsense's plain path projects a
+ * point behind the color camera as any other (Z = 0 gives a corner that is
+ * not finite: NO_PIXEL). */
+static inline __attribute__((always_inline))
+     vi project_portable (const Lanes * l, vf z, vf px, vf py, vi * ix,
+    vi * iy, Projection projection)
+{
+  const vf *r = l->r, *t = l->t, *c = l->c;
+  vf X, Y, Z, ca, cb;
+
+  X = r[0] * px + r[3] * py + r[6] * z + t[0];
+  Y = r[1] * px + r[4] * py + r[7] * z + t[1];
+  Z = r[2] * px + r[5] * py + r[8] * z + t[2];
+  ca = X / Z;
+  cb = Y / Z;
+  if (projection == PROJECT_PORTABLE_MODIFIED) {
+    vf r2 = ca * ca + cb * cb;
+    vf f = 1.0f + c[0] * r2 + c[1] * r2 * r2 + c[4] * r2 * r2 * r2;
+    vf dx, dy;
+
+    ca = ca * f;
+    cb = cb * f;
+    dx = ca + 2.0f * c[2] * ca * cb + c[3] * (r2 + 2.0f * ca * ca);
+    dy = cb + 2.0f * c[3] * ca * cb + c[2] * (r2 + 2.0f * cb * cb);
+    ca = dx;
+    cb = dy;
+  } else if (projection == PROJECT_PORTABLE_BROWN) {
+    vf r2 = ca * ca + cb * cb;
+    vf f = 1.0f + c[0] * r2 + c[1] * r2 * r2 + c[4] * r2 * r2 * r2;
+    vf dx = ca * f + 2.0f * c[2] * ca * cb + c[3] * (r2 + 2.0f * ca * ca);
+    vf dy = cb * f + 2.0f * c[3] * ca * cb + c[2] * (r2 + 2.0f * cb * cb);
+
+    ca = dx;
+    cb = dy;
+  }
+  *ix = truncate_pixel (ca * l->fx + l->ppx + 0.5f, l->width);
+  *iy = truncate_pixel (cb * l->fy + l->ppy + 0.5f, l->height);
+  return (vi) { 0 } - 1;
+}
+
 /* One corner of LANES depth pixels: its color pixel (*ix, *iy) and
- * whether it lands anywhere (the result). */
+ * whether it lands anywhere (the result; always all lanes for the portable
+ * rule, where a corner that lands nowhere is NO_PIXEL). */
 static inline __attribute__((always_inline))
      vi project_lanes (const Lanes * l, vf z, const gfloat * mx,
-    const gfloat * my, vi * ix, vi * iy, gboolean distort)
+    const gfloat * my, vi * ix, vi * iy, Projection projection)
 {
   const vf *r = l->r, *t = l->t, *c = l->c;
   const vf limit = splat (2147483648.0f);
@@ -409,12 +573,14 @@ static inline __attribute__((always_inline))
   memcpy (&vy, my, sizeof (vy));
   px = z * vx;
   py = z * vy;
+  if (projection >= PROJECT_PORTABLE)
+    return project_portable (l, z, px, py, ix, iy, projection);
   X = r[0] * px + (r[3] * py + (r[6] * z + t[0]));
   Y = r[1] * px + (r[4] * py + (r[7] * z + t[1]));
   Z = r[2] * px + (r[5] * py + (r[8] * z + t[2]));
   ca = X / Z;
   cb = Y / Z;
-  if (distort) {
+  if (projection == PROJECT_X86_DISTORTED) {
     vf r2 = ca * ca + cb * cb;
     vf f = 1.0f + (c[0] * r2 + (c[1] * (r2 * r2) + c[4] * (r2 * (r2 * r2))));
     vf af = ca * f, bf = cb * f;
@@ -456,7 +622,7 @@ static inline __attribute__((always_inline))
      void rectangles_lanes (const Lanes * l, const guint16 * depth,
     const gfloat * mx0, const gfloat * my0, const gfloat * mx1,
     const gfloat * my1, gint32 * rect, guint stride, gboolean rectangles,
-    gboolean distort)
+    Projection projection)
 {
   const vi zero = { 0 }, none = zero - 1;
   vu16 raw;
@@ -470,11 +636,17 @@ static inline __attribute__((always_inline))
   z = __builtin_convertvector (d, vf) * l->scale;
   vi x0, y0, x1, y1, keep, left, top, right, bottom;
 
-  keep = project_lanes (l, z, mx0, my0, &x0, &y0, distort) & (d != zero);
-  if (rectangles) {
+  keep = project_lanes (l, z, mx0, my0, &x0, &y0, projection) & (d != zero);
+  if (projection >= PROJECT_PORTABLE) {
+    /* both corners, and the pixel skipped whole unless its rectangle is
+     * inside the image (so nothing is clipped below) */
+    project_lanes (l, z, mx1, my1, &x1, &y1, projection);
+    keep &= (x0 >= zero) & (y0 >= zero) & (x1 <= l->last_x)
+        & (y1 <= l->last_y);
+  } else if (rectangles) {
     /* a corner that lands nowhere writes nothing, not the rectangle from
      * INT_MIN that x86 would loop over (docs/align.md) */
-    keep &= project_lanes (l, z, mx1, my1, &x1, &y1, distort);
+    keep &= project_lanes (l, z, mx1, my1, &x1, &y1, projection);
   } else {
     x1 = x0;
     y1 = y0;
@@ -493,7 +665,7 @@ static inline __attribute__((always_inline))
  * @stride >= n values, left, top, right, bottom */
 static inline __attribute__((always_inline))
      void rectangles_row (const GstTrialAligner * a, const Lanes * l,
-    gsize o, guint n, gint32 * rect, guint stride, gboolean distort)
+    gsize o, guint n, gint32 * rect, guint stride, Projection projection)
 {
   const guint16 *depth = a->frame + o;
   const gfloat *mx0 = a->mx0 + o, *my0 = a->my0 + o;
@@ -506,7 +678,7 @@ static inline __attribute__((always_inline))
 
   for (i = 0; i + LANES <= n; i += LANES)
     rectangles_lanes (l, depth + i, mx0 + i, my0 + i, mx1 + i, my1 + i,
-        rect + i, stride, a->rectangles, distort);
+        rect + i, stride, a->rectangles, projection);
   if (rest == 0)
     return;
   memcpy (tail_depth, depth + i, rest * sizeof (guint16));
@@ -515,7 +687,7 @@ static inline __attribute__((always_inline))
   memcpy (tail[2], mx1 + i, rest * sizeof (gfloat));
   memcpy (tail[3], my1 + i, rest * sizeof (gfloat));
   rectangles_lanes (l, tail_depth, tail[0], tail[1], tail[2], tail[3],
-      tail_rect, LANES, a->rectangles, distort);
+      tail_rect, LANES, a->rectangles, projection);
   for (k = 0; k < 4; k++)
     memcpy (rect + k * stride + i, tail_rect + LANES * k,
         rest * sizeof (gint32));
@@ -536,14 +708,35 @@ ROW_CLONES static void
 rectangles_row_plain (const GstTrialAligner * a, const Lanes * l, gsize o,
     guint n, gint32 * rect, guint stride)
 {
-  rectangles_row (a, l, o, n, rect, stride, FALSE);
+  rectangles_row (a, l, o, n, rect, stride, PROJECT_X86);
 }
 
 ROW_CLONES static void
 rectangles_row_distorted (const GstTrialAligner * a, const Lanes * l,
     gsize o, guint n, gint32 * rect, guint stride)
 {
-  rectangles_row (a, l, o, n, rect, stride, TRUE);
+  rectangles_row (a, l, o, n, rect, stride, PROJECT_X86_DISTORTED);
+}
+
+ROW_CLONES static void
+rectangles_row_portable (const GstTrialAligner * a, const Lanes * l,
+    gsize o, guint n, gint32 * rect, guint stride)
+{
+  rectangles_row (a, l, o, n, rect, stride, PROJECT_PORTABLE);
+}
+
+ROW_CLONES static void
+rectangles_row_portable_modified (const GstTrialAligner * a,
+    const Lanes * l, gsize o, guint n, gint32 * rect, guint stride)
+{
+  rectangles_row (a, l, o, n, rect, stride, PROJECT_PORTABLE_MODIFIED);
+}
+
+ROW_CLONES static void
+rectangles_row_portable_brown (const GstTrialAligner * a, const Lanes * l,
+    gsize o, guint n, gint32 * rect, guint stride)
+{
+  rectangles_row (a, l, o, n, rect, stride, PROJECT_PORTABLE_BROWN);
 }
 
 /* ---- step 7: one band ---- */
@@ -552,25 +745,38 @@ static void
 scatter_band (GstTrialAligner * a, guint band)
 {
   const guint dw = a->depth.width, dh = a->depth.height;
-  const gsize cw = a->color.width, ch = a->color.height;
+  const gsize cw = a->color.width;
   guint16 *buf = a->band_min[band];
   gint32 *left = a->band_corners[band], *top = left + dw, *right = top + dw,
       *bottom = right + dw;
   guint row_start = (guint) ((guint64) dh * band / a->n_bands);
   guint row_end = (guint) ((guint64) dh * (band + 1) / a->n_bands);
   guint y, x;
+  gint first = G_MAXINT, last = -1;
   Lanes lanes;
 
   load_lanes (a, &lanes);
-  memset (buf, 0xff, cw * ch * sizeof (guint16));
   for (y = row_start; y < row_end; y++) {
     gsize o = (gsize) y * dw;
     const guint16 *row = a->frame + o;
 
-    if (a->distort_color)
-      rectangles_row_distorted (a, &lanes, o, dw, left, dw);
-    else
-      rectangles_row_plain (a, &lanes, o, dw, left, dw);
+    switch (a->projection) {
+      case PROJECT_X86:
+        rectangles_row_plain (a, &lanes, o, dw, left, dw);
+        break;
+      case PROJECT_X86_DISTORTED:
+        rectangles_row_distorted (a, &lanes, o, dw, left, dw);
+        break;
+      case PROJECT_PORTABLE:
+        rectangles_row_portable (a, &lanes, o, dw, left, dw);
+        break;
+      case PROJECT_PORTABLE_MODIFIED:
+        rectangles_row_portable_modified (a, &lanes, o, dw, left, dw);
+        break;
+      case PROJECT_PORTABLE_BROWN:
+        rectangles_row_portable_brown (a, &lanes, o, dw, left, dw);
+        break;
+    }
 
     for (x = 0; x < dw; x++) {
       guint16 v = row[x] - 1;
@@ -579,42 +785,82 @@ scatter_band (GstTrialAligner * a, guint band)
 
       if (x1 < x0)
         continue;
+      first = MIN (first, y0);
+      last = MAX (last, y1);
       for (cy = y0; cy <= y1; cy++) {
-        guint16 *p = buf + cy * cw + x0, *last = buf + cy * cw + x1;
+        guint16 *p = buf + cy * cw + x0, *end = buf + cy * cw + x1;
 
         /* 2 or 3 pixels when depth has fewer pixels per degree */
         do
           *p = MIN (*p, v);
-        while (++p <= last);
+        while (++p <= end);
       }
     }
   }
+  /* first > last when the band wrote nothing */
+  a->band_first[band] = last < 0 ? 1 : (guint) first;
+  a->band_last[band] = last < 0 ? 0 : (guint) last;
 }
 
-/* the minimum over the bands, + 1 (0xffff, nothing, becomes 0) */
+typedef guint16 vu16x8 __attribute__ ((vector_size (16)));
+
+/* one color row: the minimum over the @n buffers, + 1 (0xffff, nothing,
+ * becomes 0), and the buffers' row back to 0xffff */
 static void
-merge_slice (GstTrialAligner * a, guint slice)
+merge_row (guint16 ** rows, guint n, guint16 * out, gsize width)
 {
-  gsize n = (gsize) a->color.width * a->color.height;
-  gsize start = n * slice / a->n_bands, end = n * (slice + 1) / a->n_bands;
-  guint16 *out = a->out;
+  const vu16x8 empty = (vu16x8) { 0 } + 0xffff;
   gsize i;
   guint b;
 
-  const guint16 *acc = a->band_min[0];
-
-  /* the + 1 in the last pass; 0xffff + 1 is stored as 0 */
-  for (b = 1; b < a->n_bands; b++) {
-    const guint16 *m = a->band_min[b];
-    guint16 add = b == a->n_bands - 1;
-
-    for (i = start; i < end; i++)
-      out[i] = MIN (acc[i], m[i]) + add;
-    acc = out;
+  if (n == 0) {
+    memset (out, 0, width * sizeof (guint16));
+    return;
   }
-  if (a->n_bands == 1) {
-    for (i = start; i < end; i++)
-      out[i] = acc[i] + 1;
+  /* eight at a time by hand: -O2 does not vectorise this loop */
+  for (i = 0; i + 8 <= width; i += 8) {
+    vu16x8 m, c, less;
+
+    memcpy (&m, rows[0] + i, sizeof (m));
+    memcpy (rows[0] + i, &empty, sizeof (empty));
+    for (b = 1; b < n; b++) {
+      memcpy (&c, rows[b] + i, sizeof (c));
+      memcpy (rows[b] + i, &empty, sizeof (empty));
+      less = (vu16x8) (c < m);
+      m = (c & less) | (m & ~less);
+    }
+    m += 1;
+    memcpy (out + i, &m, sizeof (m));
+  }
+  for (; i < width; i++) {
+    guint16 m = rows[0][i];
+
+    rows[0][i] = 0xffff;
+    for (b = 1; b < n; b++) {
+      m = MIN (m, rows[b][i]);
+      rows[b][i] = 0xffff;
+    }
+    out[i] = m + 1;
+  }
+}
+
+/* a slice of color rows, from the bands that wrote each row */
+static void
+merge_slice (GstTrialAligner * a, guint slice)
+{
+  const gsize cw = a->color.width;
+  guint ch = a->color.height;
+  guint first = (guint) ((guint64) ch * slice / a->n_bands);
+  guint end = (guint) ((guint64) ch * (slice + 1) / a->n_bands);
+  guint16 *rows[MAX_THREADS];
+  guint y, b, n;
+
+  for (y = first; y < end; y++) {
+    for (b = 0, n = 0; b < a->n_bands; b++) {
+      if (a->band_first[b] <= y && y <= a->band_last[b])
+        rows[n++] = a->band_min[b] + y * cw;
+    }
+    merge_row (rows, n, a->out + y * cw, cw);
   }
 }
 
@@ -632,37 +878,63 @@ run_job (GstTrialAligner * a, guint index)
 static GThreadPool *shared_pool;
 G_LOCK_DEFINE_STATIC (shared_pool);
 
+/* a->lock, with its edges marked for TSan (GMutex is a futex it cannot
+ * see) */
+static void
+lock_aligner (GstTrialAligner * a)
+{
+  g_mutex_lock (&a->lock);
+  GST_TRIAL_TSAN_ACQUIRE (&a->lock);
+}
+
+static void
+unlock_aligner (GstTrialAligner * a)
+{
+  GST_TRIAL_TSAN_RELEASE (&a->lock);
+  g_mutex_unlock (&a->lock);
+}
+
 static void
 worker (gpointer data, gpointer user_data)
 {
   Job *job = data;
-  GstTrialAligner *a = job->aligner;
+  GstTrialAligner *a;
 
   (void) user_data;
+  GST_TRIAL_TSAN_ACQUIRE (job);
+  a = job->aligner;
   run_job (a, job->index);
-  g_mutex_lock (&a->lock);
+  GST_TRIAL_TSAN_RELEASE (a);
+  lock_aligner (a);
   if (--a->pending == 0)
     g_cond_signal (&a->done);
-  g_mutex_unlock (&a->lock);
+  unlock_aligner (a);
 }
 
-/* runs job 0 in this thread and the others in the pool, and waits */
+/* runs job 0 in this thread and the others in the pool, and waits; the
+ * TSan marks are the edges of GLib's pool and GCond (gst/trial/tsan.h) */
 static void
 run_phase (GstTrialAligner * a, Phase phase)
 {
   guint i;
 
   a->phase = phase;
-  g_mutex_lock (&a->lock);
+  lock_aligner (a);
   a->pending = a->n_bands - 1;
-  g_mutex_unlock (&a->lock);
-  for (i = 1; i < a->n_bands; i++)
+  unlock_aligner (a);
+  for (i = 1; i < a->n_bands; i++) {
+    GST_TRIAL_TSAN_RELEASE (&a->jobs[i]);
     g_thread_pool_push (shared_pool, &a->jobs[i], NULL);
+  }
   run_job (a, 0);
-  g_mutex_lock (&a->lock);
-  while (a->pending > 0)
+  lock_aligner (a);
+  while (a->pending > 0) {
+    GST_TRIAL_TSAN_RELEASE (&a->lock);
     g_cond_wait (&a->done, &a->lock);
-  g_mutex_unlock (&a->lock);
+    GST_TRIAL_TSAN_ACQUIRE (&a->lock);
+  }
+  unlock_aligner (a);
+  GST_TRIAL_TSAN_ACQUIRE (a);
 }
 
 /* ---- public ---- */
@@ -671,6 +943,49 @@ GstTrialAligner *
 gst_trial_aligner_new (const GstTrialIntrinsics * depth,
     const GstTrialIntrinsics * color, const GstTrialExtrinsics * extrinsics,
     gfloat depth_scale, guint n_threads, GError ** error)
+{
+  return gst_trial_aligner_new_with_rule (depth, color, extrinsics,
+      depth_scale, n_threads, GST_TRIAL_ALIGN_RULE_LIBREALSENSE_X86, error);
+}
+
+/* Ftheta and Kannala Brandt4 go through tan() and atan() in double in
+ * rsutil.h, which no two math libraries promise to round alike */
+static gboolean
+check_portable_model (const GstTrialIntrinsics * in, const gchar * camera,
+    GError ** error)
+{
+  if (in->model == GST_TRIAL_DISTORTION_FTHETA
+      || in->model == GST_TRIAL_DISTORTION_KANNALA_BRANDT4) {
+    g_set_error (error, GST_TRIAL_ERROR, GST_TRIAL_ERROR_UNSUPPORTED,
+        "%s intrinsics: the portable rule does not support the '%s' model "
+        "(use the librealsense-x86 rule)", camera,
+        gst_trial_distortion_name (in->model));
+    return FALSE;
+  }
+  return TRUE;
+}
+
+static Projection
+projection_for (GstTrialAlignRule rule, GstTrialDistortion color_model)
+{
+  gboolean modified =
+      color_model == GST_TRIAL_DISTORTION_MODIFIED_BROWN_CONRADY
+      || color_model == GST_TRIAL_DISTORTION_INVERSE_BROWN_CONRADY;
+
+  if (rule == GST_TRIAL_ALIGN_RULE_LIBREALSENSE_X86)
+    return modified ? PROJECT_X86_DISTORTED : PROJECT_X86;
+  if (modified)
+    return PROJECT_PORTABLE_MODIFIED;
+  if (color_model == GST_TRIAL_DISTORTION_BROWN_CONRADY)
+    return PROJECT_PORTABLE_BROWN;
+  return PROJECT_PORTABLE;
+}
+
+GstTrialAligner *
+gst_trial_aligner_new_with_rule (const GstTrialIntrinsics * depth,
+    const GstTrialIntrinsics * color, const GstTrialExtrinsics * extrinsics,
+    gfloat depth_scale, guint n_threads, GstTrialAlignRule rule,
+    GError ** error)
 {
   GstTrialAligner *a;
   gsize n, color_n, need;
@@ -681,9 +996,18 @@ gst_trial_aligner_new (const GstTrialIntrinsics * depth,
   g_return_val_if_fail (extrinsics != NULL, NULL);
   g_return_val_if_fail (n_threads >= 1, NULL);
 
+  if ((guint) rule > GST_TRIAL_ALIGN_RULE_PORTABLE) {
+    g_set_error (error, GST_TRIAL_ERROR, GST_TRIAL_ERROR_UNSUPPORTED,
+        "unknown alignment rule %d", rule);
+    return NULL;
+  }
   if (!check_intrinsics (depth, "depth", error)
       || !check_intrinsics (color, "color", error)
       || !check_extrinsics (extrinsics, error))
+    return NULL;
+  if (rule == GST_TRIAL_ALIGN_RULE_PORTABLE
+      && (!check_portable_model (depth, "depth", error)
+          || !check_portable_model (color, "color", error)))
     return NULL;
   if (!isfinite (depth_scale) || !(depth_scale > 0)) {
     g_set_error (error, GST_TRIAL_ERROR, GST_TRIAL_ERROR_CORRUPT,
@@ -714,13 +1038,16 @@ gst_trial_aligner_new (const GstTrialIntrinsics * depth,
   a->color = *color;
   a->extrinsics = *extrinsics;
   a->scale = depth_scale;
-  a->rectangles = uses_rectangles (depth, color);
-  a->distort_color =
-      color->model == GST_TRIAL_DISTORTION_MODIFIED_BROWN_CONRADY
-      || color->model == GST_TRIAL_DISTORTION_INVERSE_BROWN_CONRADY;
+  a->rule = rule;
+  /* the portable rule always uses both corners */
+  a->rectangles = rule == GST_TRIAL_ALIGN_RULE_PORTABLE
+      || uses_rectangles (depth, color);
+  a->projection = projection_for (rule, color->model);
 
   a->band_min = g_new0 (guint16 *, a->n_bands);
   a->band_corners = g_new0 (gint32 *, a->n_bands);
+  a->band_first = g_new0 (guint, a->n_bands);
+  a->band_last = g_new0 (guint, a->n_bands);
   ok = (a->mx0 = g_try_new (gfloat, n)) && (a->my0 = g_try_new (gfloat, n));
   if (ok && a->rectangles)
     ok = (a->mx1 = g_try_new (gfloat, n)) && (a->my1 = g_try_new (gfloat, n));
@@ -734,9 +1061,16 @@ gst_trial_aligner_new (const GstTrialIntrinsics * depth,
     gst_trial_aligner_free (a);
     return NULL;
   }
-  ray_map (depth, -0.5f, a->mx0, a->my0);
-  if (a->rectangles)
-    ray_map (depth, 0.5f, a->mx1, a->my1);
+  for (b = 0; b < a->n_bands; b++)
+    memset (a->band_min[b], 0xff, color_n * sizeof (guint16));
+  if (rule == GST_TRIAL_ALIGN_RULE_PORTABLE) {
+    ray_map_portable (depth, -0.5f, a->mx0, a->my0);
+    ray_map_portable (depth, 0.5f, a->mx1, a->my1);
+  } else {
+    ray_map (depth, -0.5f, a->mx0, a->my0);
+    if (a->rectangles)
+      ray_map (depth, 0.5f, a->mx1, a->my1);
+  }
   for (b = 0; b < a->n_bands; b++)
     a->band_corners[b] = g_new (gint32, 4 * (gsize) depth->width);
   a->jobs = g_new (Job, a->n_bands);
@@ -771,6 +1105,8 @@ gst_trial_aligner_free (GstTrialAligner * aligner)
   }
   g_free (aligner->band_min);
   g_free (aligner->band_corners);
+  g_free (aligner->band_first);
+  g_free (aligner->band_last);
   g_free (aligner->mx0);
   g_free (aligner->my0);
   g_free (aligner->mx1);
@@ -778,6 +1114,15 @@ gst_trial_aligner_free (GstTrialAligner * aligner)
   g_mutex_clear (&aligner->lock);
   g_cond_clear (&aligner->done);
   g_free (aligner);
+}
+
+GstTrialAlignRule
+gst_trial_aligner_get_rule (GstTrialAligner * aligner)
+{
+  g_return_val_if_fail (aligner != NULL,
+      GST_TRIAL_ALIGN_RULE_LIBREALSENSE_X86);
+
+  return aligner->rule;
 }
 
 gboolean

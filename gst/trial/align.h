@@ -2,7 +2,8 @@
  *
  * Maps every depth pixel into the color camera's image, as librealsense's
  * x86 build does for rs.align(rs.stream.color), bit for bit: the rule is
- * /work/shared/ALIGN.md. The calibration is checked and the ray maps are
+ * /work/shared/ALIGN.md; or, as a second rule, as its plain C++ path does
+ * (GST_TRIAL_ALIGN_RULE_PORTABLE). The calibration is checked and the ray maps are
  * computed once, by gst_trial_aligner_new(); each frame is then aligned by
  * gst_trial_aligner_process(), split into bands of depth rows over threads. */
 #pragma once
@@ -21,6 +22,27 @@ typedef enum
   GST_TRIAL_DISTORTION_FTHETA,
   GST_TRIAL_DISTORTION_KANNALA_BRANDT4,
 } GstTrialDistortion;
+
+/* Which of librealsense's two computations to reproduce, bit for bit
+ * (docs/align.md, "Two rules"):
+ * @GST_TRIAL_ALIGN_RULE_LIBREALSENSE_X86: its x86 (SSE) path, what
+ *   pyrealsense2 on a PC gives (the default).
+ * @GST_TRIAL_ALIGN_RULE_PORTABLE: its plain C++ path (builds without SSE,
+ *   e.g. ARM): rsutil.h's deprojection and projection, corners truncated,
+ *   both corners always, a depth pixel whose rectangle is not wholly inside
+ *   the color image skipped. */
+typedef enum
+{
+  GST_TRIAL_ALIGN_RULE_LIBREALSENSE_X86,
+  GST_TRIAL_ALIGN_RULE_PORTABLE,
+} GstTrialAlignRule;
+
+/* "librealsense-x86" or "portable"; FALSE with GST_TRIAL_ERROR_UNSUPPORTED
+ * otherwise. */
+gboolean gst_trial_align_rule_from_name (const gchar * name,
+    GstTrialAlignRule * rule, GError ** error);
+
+const gchar *gst_trial_align_rule_name (GstTrialAlignRule rule);
 
 /* One camera's intrinsics, as librealsense's rs2_intrinsics. */
 typedef struct
@@ -74,7 +96,19 @@ GstTrialAligner *gst_trial_aligner_new (const GstTrialIntrinsics * depth,
     const GstTrialIntrinsics * color, const GstTrialExtrinsics * extrinsics,
     gfloat depth_scale, guint n_threads, GError ** error);
 
+/* As gst_trial_aligner_new(), which is this with
+ * GST_TRIAL_ALIGN_RULE_LIBREALSENSE_X86, with the rule to follow. The
+ * portable rule refuses (GST_TRIAL_ERROR_UNSUPPORTED) an 'Ftheta' or
+ * 'Kannala Brandt4' camera, which librealsense computes in double
+ * precision through the math library. */
+GstTrialAligner *gst_trial_aligner_new_with_rule (const GstTrialIntrinsics *
+    depth, const GstTrialIntrinsics * color,
+    const GstTrialExtrinsics * extrinsics, gfloat depth_scale,
+    guint n_threads, GstTrialAlignRule rule, GError ** error);
+
 void gst_trial_aligner_free (GstTrialAligner * aligner);
+
+GstTrialAlignRule gst_trial_aligner_get_rule (GstTrialAligner * aligner);
 
 /* Aligns one frame: @depth is depth width x height uint16 values (host
  * order), @out receives color width x height uint16 values in the same
@@ -86,7 +120,8 @@ gboolean gst_trial_aligner_process (GstTrialAligner * aligner,
     const gchar * name, GError ** error);
 
 /* Whether a depth pixel covers the rectangle between its two corners'
- * color pixels (TRUE) or only its top-left corner's pixel (ALIGN.md step 6). */
+ * color pixels (TRUE) or only its top-left corner's pixel (ALIGN.md step 6;
+ * always TRUE with the portable rule). */
 gboolean gst_trial_aligner_uses_rectangles (GstTrialAligner * aligner);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (GstTrialAligner, gst_trial_aligner_free)

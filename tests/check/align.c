@@ -2,7 +2,8 @@
  *
  * Properties that need no reference implementation: identity, a wall's
  * shift, the nearest surface winning, nothing from behind the camera, the
- * same frame whatever the number of threads, hostile calibrations. The
+ * same frame whatever the number of threads, frames in sequence through one
+ * aligner, hostile calibrations. The
  * bit-for-bit comparison with numpy is tests/python/check_align.py. */
 #include <math.h>
 #include <string.h>
@@ -222,6 +223,78 @@ GST_START_TEST (test_threads_agree)
 
 GST_END_TEST;
 
+/* One aligner keeps buffers between frames: each frame of a sequence
+ * (scenes, an empty frame, a frame whose lower half is empty so one band
+ * writes nothing) must come out as a new aligner's first frame does. */
+GST_START_TEST (test_frames_in_sequence)
+{
+  static const guint threads[] = { 1, 2, 3 };
+  GstTrialExtrinsics ex = d435_extrinsics ();
+  g_autofree guint16 *scene_a = make_scene (3, W, H);
+  g_autofree guint16 *scene_b = make_scene (4, W, H);
+  g_autofree guint16 *empty = g_new0 (guint16, N);
+  g_autofree guint16 *half = g_memdup2 (scene_b, N * 2);
+  const guint16 *frames[] = { scene_a, empty, scene_b, half, scene_a };
+  g_autofree guint16 *out = g_new (guint16, N);
+  guint t, f;
+
+  memset (half + N / 2, 0, N);
+  for (t = 0; t < G_N_ELEMENTS (threads); t++) {
+    GError *error = NULL;
+    GstTrialAligner *aligner = gst_trial_aligner_new (&d435_depth,
+        &d435_color, &ex, 0.001f, threads[t], &error);
+
+    fail_unless (aligner != NULL, "%s", error ? error->message : "");
+    for (f = 0; f < G_N_ELEMENTS (frames); f++) {
+      g_autofree guint16 *first = align_frame (&d435_depth, &d435_color, &ex,
+          1, frames[f]);
+
+      fail_unless (gst_trial_aligner_process (aligner, frames[f], N * 2, out,
+              N * 2, "frame", &error), "%s", error ? error->message : "");
+      fail_unless (memcmp (out, first, N * 2) == 0,
+          "frame %u of the sequence differs with %u threads", f, threads[t]);
+    }
+    fail_unless_equals_int (count_value (out, N, 0) < N / 2, TRUE);
+    gst_trial_aligner_free (aligner);
+  }
+}
+
+GST_END_TEST;
+
+/* the rule's names, and the constructor keeping the x86 rule */
+GST_START_TEST (test_rules)
+{
+  GstTrialExtrinsics ex = d435_extrinsics ();
+  GstTrialAlignRule rule = GST_TRIAL_ALIGN_RULE_PORTABLE;
+  GError *error = NULL;
+  g_autoptr (GstTrialAligner) x86 = gst_trial_aligner_new (&d435_depth,
+      &d435_color, &ex, 0.001f, 1, NULL);
+  g_autoptr (GstTrialAligner) portable =
+      gst_trial_aligner_new_with_rule (&d435_depth, &d435_color, &ex, 0.001f,
+      2, GST_TRIAL_ALIGN_RULE_PORTABLE, NULL);
+
+  fail_unless_equals_int (gst_trial_aligner_get_rule (x86),
+      GST_TRIAL_ALIGN_RULE_LIBREALSENSE_X86);
+  fail_unless_equals_int (gst_trial_aligner_get_rule (portable),
+      GST_TRIAL_ALIGN_RULE_PORTABLE);
+  fail_unless (gst_trial_align_rule_from_name ("librealsense-x86", &rule,
+          NULL));
+  fail_unless_equals_int (rule, GST_TRIAL_ALIGN_RULE_LIBREALSENSE_X86);
+  fail_unless (gst_trial_align_rule_from_name ("portable", &rule, NULL));
+  fail_unless_equals_int (rule, GST_TRIAL_ALIGN_RULE_PORTABLE);
+  fail_unless_equals_string (gst_trial_align_rule_name (rule), "portable");
+  fail_if (gst_trial_align_rule_from_name ("x86", &rule, &error));
+  fail_unless_equals_string (error->message,
+      "alignment rule 'x86' is not one of 'librealsense-x86', 'portable'");
+  g_clear_error (&error);
+  fail_if (gst_trial_aligner_new_with_rule (&d435_depth, &d435_color, &ex,
+          0.001f, 1, (GstTrialAlignRule) 7, &error));
+  fail_unless_equals_string (error->message, "unknown alignment rule 7");
+  g_clear_error (&error);
+}
+
+GST_END_TEST;
+
 static void
 assert_rejected (const GstTrialIntrinsics * dcam,
     const GstTrialIntrinsics * ccam, const GstTrialExtrinsics * ex,
@@ -399,6 +472,8 @@ align_suite (void)
   tcase_add_test (tc, test_nearest_wins);
   tcase_add_test (tc, test_behind_the_camera);
   tcase_add_test (tc, test_threads_agree);
+  tcase_add_test (tc, test_frames_in_sequence);
+  tcase_add_test (tc, test_rules);
   tcase_add_test (tc, test_hostile_calibrations);
   tcase_add_test (tc, test_frame_sizes);
   tcase_add_test (tc, test_quaternion);

@@ -777,6 +777,22 @@ align_seeds (FuzzSeedFunc func, gpointer user_data)
   emit (func, user_data, "align", "top-left-only", TRUE, align_bytes (&s));
 
   s = d435;
+  s.flags = 8 | 1 << 1;         /* portable, 2 threads */
+  emit (func, user_data, "align", "portable-d435", TRUE, align_bytes (&s));
+  s.models = 0x21;              /* Inverse color, Brown-Conrady depth */
+  s.depth[4] = -0.3f;
+  s.depth[6] = 0.02f;
+  s.color[4] = 0.14f;
+  s.color[7] = 0.0021f;
+  emit (func, user_data, "align", "portable-distorted", TRUE,
+      align_bytes (&s));
+  s = d435;
+  s.flags = 8;
+  s.models = 0x14;              /* Ftheta depth: refused by the rule */
+  emit (func, user_data, "align", "portable-ftheta", FALSE,
+      align_bytes (&s));
+
+  s = d435;
   s.depth[0] = 0;
   emit (func, user_data, "align", "fx-zero", FALSE, align_bytes (&s));
   s = d435;

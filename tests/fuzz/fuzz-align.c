@@ -6,7 +6,8 @@
  *   4 bytes    depth width, height, color width, height: 1 + b % 32 each
  *   1 byte     depth model (low nibble), color model (high nibble), % 6
  *   1 byte     bit 0: rotation as 9 float32 (else a float64 quaternion),
- *              bits 1-2: threads - 1
+ *              bits 1-2: threads - 1, bit 3: the portable rule (else
+ *              librealsense-x86)
  *   2 x 9 f32  depth then color fx, fy, ppx, ppy, 5 coefficients
  *   4 f64      quaternion x, y, z, w      or  9 f32 rotation (col-major)
  *   3 f64      translation                or  3 f32 translation
@@ -80,7 +81,7 @@ take_intrinsics (Reader * r, GstTrialIntrinsics * in)
 gboolean
 fuzz_align_parse (const guint8 * data, gsize size, GstTrialIntrinsics * depth,
     GstTrialIntrinsics * color, GstTrialExtrinsics * ex, gfloat * scale,
-    guint * threads, GError ** error)
+    guint * threads, GstTrialAlignRule * rule, GError ** error)
 {
   Reader r = { data, size, 0 };
   guint8 head[6];
@@ -94,6 +95,8 @@ fuzz_align_parse (const guint8 * data, gsize size, GstTrialIntrinsics * depth,
   depth->model = (head[4] & 0xf) % 6;
   color->model = (head[4] >> 4) % 6;
   *threads = 1 + ((head[5] >> 1) & 3);
+  *rule = head[5] & 8 ? GST_TRIAL_ALIGN_RULE_PORTABLE
+      : GST_TRIAL_ALIGN_RULE_LIBREALSENSE_X86;
   take_intrinsics (&r, depth);
   take_intrinsics (&r, color);
   if (head[5] & 1) {
@@ -131,6 +134,7 @@ fuzz_align_one (const guint8 * data, gsize size)
 {
   GstTrialIntrinsics depth, color;
   GstTrialExtrinsics ex;
+  GstTrialAlignRule rule;
   gfloat scale;
   guint threads, i;
   GError *error = NULL;
@@ -140,18 +144,23 @@ fuzz_align_one (const guint8 * data, gsize size)
   g_autofree guint8 *seen = NULL;
 
   if (!fuzz_align_parse (data, size, &depth, &color, &ex, &scale, &threads,
-          &error)) {
+          &rule, &error)) {
     fuzz_check_error (error);
     return;
   }
-  one = gst_trial_aligner_new (&depth, &color, &ex, scale, 1, &error);
+  one = gst_trial_aligner_new_with_rule (&depth, &color, &ex, scale, 1, rule,
+      &error);
   if (one == NULL) {
     fuzz_check_error (error);
     return;
   }
   fuzz_check (depth.fx > 0 && depth.fy > 0 && color.fx > 0 && color.fy > 0);
   fuzz_check (scale > 0);
-  many = gst_trial_aligner_new (&depth, &color, &ex, scale, threads, NULL);
+  fuzz_check (gst_trial_aligner_get_rule (one) == rule);
+  if (rule == GST_TRIAL_ALIGN_RULE_PORTABLE)
+    fuzz_check (gst_trial_aligner_uses_rectangles (one));
+  many = gst_trial_aligner_new_with_rule (&depth, &color, &ex, scale, threads,
+      rule, NULL);
   fuzz_check (many != NULL);
 
   n = (gsize) depth.width * depth.height;
@@ -170,6 +179,9 @@ fuzz_align_one (const guint8 * data, gsize size)
   out_many = g_new (guint16, color_n + 1);
   out_one[color_n] = out_many[color_n] = 0x5a5a;
   align_at (one, frame, n * 2, out_one, color_n * 2);
+  align_at (many, frame, n * 2, out_many, color_n * 2);
+  fuzz_check (memcmp (out_one, out_many, color_n * 2) == 0);
+  /* the band buffers carry nothing into the next frame */
   align_at (many, frame, n * 2, out_many, color_n * 2);
   fuzz_check (memcmp (out_one, out_many, color_n * 2) == 0);
   fuzz_check (out_one[color_n] == 0x5a5a && out_many[color_n] == 0x5a5a);

@@ -44,7 +44,7 @@ gchar *fuzz_layout_build (const guint8 * data, gsize size,
 gboolean fuzz_align_parse (const guint8 * data, gsize size,
     GstTrialIntrinsics * depth, GstTrialIntrinsics * color,
     GstTrialExtrinsics * extrinsics, gfloat * scale, guint * threads,
-    GError ** error);
+    GstTrialAlignRule * rule, GError ** error);
 
 /* A broken promise of libgsttrial's headers is a bug even when nothing
  * crashes: abort, so libFuzzer keeps the input and gst-check fails. */

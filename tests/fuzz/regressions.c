@@ -117,14 +117,16 @@ align_accepts (const guint8 * data, gsize size)
 {
   GstTrialIntrinsics depth, color;
   GstTrialExtrinsics ex;
+  GstTrialAlignRule rule;
   gfloat scale;
   guint threads;
   GstTrialAligner *aligner;
 
   if (!fuzz_align_parse (data, size, &depth, &color, &ex, &scale, &threads,
-          NULL))
+          &rule, NULL))
     return FALSE;
-  aligner = gst_trial_aligner_new (&depth, &color, &ex, scale, threads, NULL);
+  aligner = gst_trial_aligner_new_with_rule (&depth, &color, &ex, scale,
+      threads, rule, NULL);
   gst_trial_aligner_free (aligner);
   return aligner != NULL;
 }
@@ -322,7 +324,7 @@ GST_END_TEST;
 
 GST_START_TEST (test_align_seeds)
 {
-  replay_seeds ("align", 9);
+  replay_seeds ("align", 12);
 }
 
 GST_END_TEST;

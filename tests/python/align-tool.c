@@ -9,7 +9,8 @@
  * (width, height, fx, fy, ppx, ppy, model as the .bag spells it, coeffs as
  * 5 numbers separated by ';') and [extrinsics] (translation: 3 numbers,
  * and either quaternion: x;y;z;w or rotation: 9 numbers, column-major) and
- * scale in [depth]. "align" writes the aligned uint16 frame and prints
+ * scale in [depth], and optionally [align] rule (librealsense-x86 or
+ * portable, gst_trial_align_rule_from_name()). "align" writes the aligned uint16 frame and prints
  * "rectangles=0|1"; "rotation" writes the 9 float32 of the rotation and the
  * 3 of the translation. Errors go to stderr, exit status 1. */
 #include <stdlib.h>
@@ -98,21 +99,38 @@ read_calibration (const gchar * path, GstTrialIntrinsics * depth,
 }
 
 static gboolean
+read_rule (const gchar * path, GstTrialAlignRule * rule, GError ** error)
+{
+  g_autoptr (GKeyFile) file = g_key_file_new ();
+  g_autofree gchar *name = NULL;
+
+  *rule = GST_TRIAL_ALIGN_RULE_LIBREALSENSE_X86;
+  if (!g_key_file_load_from_file (file, path, G_KEY_FILE_NONE, error))
+    return FALSE;
+  if (!g_key_file_has_key (file, "align", "rule", NULL))
+    return TRUE;
+  name = g_key_file_get_string (file, "align", "rule", error);
+  return name != NULL && gst_trial_align_rule_from_name (name, rule, error);
+}
+
+static gboolean
 align (const gchar * calibration, const gchar * in, const gchar * out,
     guint n_threads, GError ** error)
 {
   GstTrialIntrinsics depth, color;
   GstTrialExtrinsics ex;
+  GstTrialAlignRule rule;
   gfloat scale;
   g_autoptr (GstTrialAligner) aligner = NULL;
   g_autofree gchar *frame = NULL;
   g_autofree guint16 *aligned = NULL;
   gsize size, out_size;
 
-  if (!read_calibration (calibration, &depth, &color, &ex, &scale, error))
+  if (!read_calibration (calibration, &depth, &color, &ex, &scale, error)
+      || !read_rule (calibration, &rule, error))
     return FALSE;
-  aligner = gst_trial_aligner_new (&depth, &color, &ex, scale, n_threads,
-      error);
+  aligner = gst_trial_aligner_new_with_rule (&depth, &color, &ex, scale,
+      n_threads, rule, error);
   if (aligner == NULL || !g_file_get_contents (in, &frame, &size, error))
     return FALSE;
   out_size = (gsize) color.width * color.height * sizeof (guint16);

@@ -170,6 +170,119 @@ def reference_align(depth, dcam, ccam, rotation, translation, scale):
     return out.astype(np.uint16).reshape(ch, cw)
 
 
+# ---- the portable rule, from ALIGN.md "Versions, and the portable rule" ----
+# librealsense's plain C++ path. Where ALIGN.md leaves a detail open, this
+# follows rsutil.h as librealsense's align_images() calls it: each corner
+# deprojected by rs2_deproject_pixel_to_point (Brown-Conrady and Inverse
+# Brown-Conrady undone by 10 fixed-point iterations), moved by
+# rs2_transform_point_to_point (sums from left to right) and projected by
+# rs2_project_point_to_pixel; C evaluates a * b * c as (a * b) * c, and so
+# does numpy here. (int) on x86 (cvttss2si) truncates toward zero and gives
+# INT_MIN for NaN and beyond the int32 range.
+
+INT_MIN = -(1 << 31)
+
+
+def ray_map_portable(cam, off):
+    """rs2_deproject_pixel_to_point for depth 1: float32 (h, w) x, y."""
+    off = F(off)
+    xs = np.arange(cam["width"], dtype=F) + off
+    ys = np.arange(cam["height"], dtype=F) + off
+    x = np.ascontiguousarray(np.broadcast_to(
+        ((xs - F(cam["ppx"])) / F(cam["fx"]))[None, :],
+        (cam["height"], cam["width"])))
+    y = np.ascontiguousarray(np.broadcast_to(
+        ((ys - F(cam["ppy"])) / F(cam["fy"]))[:, None],
+        (cam["height"], cam["width"])))
+    model = cam["model"]
+    if model in ("Inverse Brown Conrady", "Brown Conrady"):
+        c0, c1, c2, c3, c4 = (F(c) for c in cam["coeffs"])
+        one, two = F(1), F(2)
+        x0, y0 = x, y
+        for _ in range(10):
+            r2 = x * x + y * y
+            icdist = one / (one + ((c4 * r2 + c1) * r2 + c0) * r2)
+            if model == "Inverse Brown Conrady":
+                xq, yq = x / icdist, y / icdist
+            else:
+                xq, yq = x, y
+            delta_x = two * c2 * xq * yq + c3 * (r2 + two * xq * xq)
+            delta_y = two * c3 * xq * yq + c2 * (r2 + two * yq * yq)
+            x = (x0 - delta_x) * icdist
+            y = (y0 - delta_y) * icdist
+    elif model in ("Ftheta", "Kannala Brandt4"):
+        raise ValueError("the portable rule refuses " + model)
+    return x, y
+
+
+def truncate_x86(v):
+    """(int) v as x86 computes it: int64 array."""
+    limit = F(2.0 ** 31)
+    ok = np.isfinite(v) & (v < limit) & (v > -limit)
+    return np.where(ok, np.trunc(np.where(ok, v, 0)), INT_MIN).astype(
+        np.int64)
+
+
+def corner_pixels_portable(depth, mx, my, r, t, scale, color):
+    """(int)(pixel + 0.5f) of one corner of every depth pixel."""
+    z = depth.astype(F) * F(scale)
+    px = z * mx
+    py = z * my
+    X = r[0] * px + r[3] * py + r[6] * z + t[0]
+    Y = r[1] * px + r[4] * py + r[7] * z + t[1]
+    Z = r[2] * px + r[5] * py + r[8] * z + t[2]
+    x = X / Z
+    y = Y / Z
+    model = color["model"]
+    if model in ("Modified Brown Conrady", "Inverse Brown Conrady",
+                 "Brown Conrady"):
+        c0, c1, c2, c3, c4 = (F(c) for c in color["coeffs"])
+        one, two = F(1), F(2)
+        r2 = x * x + y * y
+        f = one + c0 * r2 + c1 * r2 * r2 + c4 * r2 * r2 * r2
+        if model == "Brown Conrady":
+            dx = x * f + two * c2 * x * y + c3 * (r2 + two * x * x)
+            dy = y * f + two * c3 * x * y + c2 * (r2 + two * y * y)
+        else:
+            x = x * f
+            y = y * f
+            dx = x + two * c2 * x * y + c3 * (r2 + two * x * x)
+            dy = y + two * c3 * x * y + c2 * (r2 + two * y * y)
+        x, y = dx, dy
+    elif model in ("Ftheta", "Kannala Brandt4"):
+        raise ValueError("the portable rule refuses " + model)
+    u = x * F(color["fx"]) + F(color["ppx"])
+    w = y * F(color["fy"]) + F(color["ppy"])
+    return truncate_x86(u + F(0.5)), truncate_x86(w + F(0.5))
+
+
+def reference_align_portable(depth, dcam, ccam, rotation, translation,
+                             scale):
+    """The portable rule on a (dh, dw) uint16 frame."""
+    r = [F(v) for v in rotation]
+    t = [F(v) for v in translation]
+    cw, ch = ccam["width"], ccam["height"]
+    with np.errstate(all="ignore"):
+        x0, y0 = corner_pixels_portable(depth, *ray_map_portable(dcam, -0.5),
+                                        r, t, scale, ccam)
+        x1, y1 = corner_pixels_portable(depth, *ray_map_portable(dcam, 0.5),
+                                        r, t, scale, ccam)
+    # the whole depth pixel is skipped when a corner is outside the image
+    keep = (depth != 0) & (x0 >= 0) & (y0 >= 0) & (x1 < cw) & (y1 < ch) \
+        & (x0 <= x1) & (y0 <= y1)
+    left, top, right, bottom = (a[keep] for a in (x0, y0, x1, y1))
+    values = depth[keep].astype(np.int64)
+    out = np.full(ch * cw, 1 << 20, dtype=np.int64)
+    if values.size:
+        for dy in range(int((bottom - top).max()) + 1):
+            for dx in range(int((right - left).max()) + 1):
+                m = (left + dx <= right) & (top + dy <= bottom)
+                np.minimum.at(out, (top[m] + dy) * cw + left[m] + dx,
+                              values[m])
+    out[out == 1 << 20] = 0
+    return out.astype(np.uint16).reshape(ch, cw)
+
+
 # ---- running the C side ----
 
 def fmt(v):
@@ -177,7 +290,7 @@ def fmt(v):
 
 
 def write_calibration(path, dcam, ccam, scale, translation, quaternion=None,
-                      rotation=None):
+                      rotation=None, rule=None):
     lines = []
     for group, cam in (("depth", dcam), ("color", ccam)):
         lines.append("[%s]" % group)
@@ -195,6 +308,9 @@ def write_calibration(path, dcam, ccam, scale, translation, quaternion=None,
         lines.append("quaternion=%s" % ";".join(fmt(v) for v in quaternion))
     else:
         lines.append("rotation=%s" % ";".join(fmt(v) for v in rotation))
+    if rule is not None:
+        lines.append("[align]")
+        lines.append("rule=%s" % rule)
     with open(path, "w") as f:
         f.write("\n".join(lines) + "\n")
 
@@ -214,11 +330,11 @@ class AlignCase(unittest.TestCase):
         return os.path.join(self.tmp, name)
 
     def c_align(self, depth, dcam, ccam, scale, translation, quaternion=None,
-                rotation=None, threads=1, ok=True):
+                rotation=None, threads=1, ok=True, rule=None):
         """align-tool's output frame (ok) or its error text (not ok)."""
         calib = self.path("calibration.ini")
         write_calibration(calib, dcam, ccam, scale, translation, quaternion,
-                          rotation)
+                          rotation, rule)
         raw_in, raw_out = self.path("in.raw"), self.path("out.raw")
         with open(raw_in, "wb") as f:
             f.write(np.ascontiguousarray(depth, dtype="<u2").tobytes())
@@ -432,6 +548,139 @@ class Generated(AlignCase):
         w = qy[3] * qx[3] - qy[0] * qx[0] - qy[1] * qx[1] - qy[2] * qx[2]
         self.check_same(self.scene(), D435_DEPTH, D435_COLOR, D435_SCALE,
                         (0.05, -0.02, 0.01), (x, y, z, w))
+
+
+class Portable(AlignCase):
+    """The portable rule (rule=portable): C against its own numpy
+    reference, on calibrations where it differs from the x86 rule."""
+
+    def check_portable(self, depth, dcam, ccam, translation, quaternion=None,
+                       rotation=IDENTITY, threads=(1, 2, 3), written=0.5):
+        """C == numpy's portable rule at every thread count; returns the
+        number of pixels where the x86 rule's numpy frame differs."""
+        if quaternion is not None:
+            rotation = quat2rot(quaternion)
+        expected = reference_align_portable(depth, dcam, ccam, rotation,
+                                            translation, D435_SCALE)
+        for n in threads:
+            out = self.c_align(depth, dcam, ccam, D435_SCALE, translation,
+                               quaternion,
+                               None if quaternion is not None else rotation,
+                               threads=n, rule="portable")
+            diff = np.count_nonzero(out != expected)
+            self.assertEqual(diff, 0, "%d of %d pixels differ with %d threads"
+                             % (diff, out.size, n))
+            self.assertTrue(self.rectangles)
+        x86 = reference_align(depth, dcam, ccam, rotation, translation,
+                              D435_SCALE)
+        self.assertGreater(np.count_nonzero(expected), depth.size * written)
+        return np.count_nonzero(x86 != expected)
+
+    def test_d435_scenes(self):
+        """Truncation and skipping at the borders change pixels."""
+        for _ in range(2):
+            differ = self.check_portable(self.scene(), D435_DEPTH,
+                                         D435_COLOR, D435_TRANSLATION,
+                                         D435_QUATERNION)
+            self.assertGreater(differ, 1000)
+
+    def test_d435_every_value(self):
+        depth = self.rng.integers(0, 65536, size=(480, 640)).astype(np.uint16)
+        self.assertGreater(self.check_portable(
+            depth, D435_DEPTH, D435_COLOR, D435_TRANSLATION, D435_QUATERNION,
+            threads=(2,)), 1000)
+
+    def test_distortion_models(self):
+        """rsutil.h's undistortion (iterated) and distortion (no b' quirk):
+        Inverse and plain Brown-Conrady depth, each distorting color
+        model, tangential coefficients non-zero."""
+        coeffs = [-0.3, 0.2, 0.02, 0.03, 0.1]
+        for dmodel, cmodel in (("Inverse Brown Conrady",
+                                "Modified Brown Conrady"),
+                               ("Inverse Brown Conrady",
+                                "Inverse Brown Conrady"),
+                               ("Brown Conrady", "Brown Conrady")):
+            depth = self.scene()
+            dcam = dict(D435_DEPTH, model=dmodel, coeffs=coeffs)
+            ccam = dict(D435_COLOR, model=cmodel,
+                        coeffs=[0.14, -0.45, 0.0012, 0.0021, 0.41])
+            self.assertGreater(self.check_portable(
+                depth, dcam, ccam, D435_TRANSLATION, D435_QUATERNION,
+                threads=(1, 2)), 1000)
+            # the models moved pixels: each branch ran
+            plain = reference_align_portable(
+                depth, D435_DEPTH, dict(D435_COLOR, model="None"),
+                quat2rot(D435_QUATERNION), D435_TRANSLATION, D435_SCALE)
+            expected = reference_align_portable(
+                depth, dcam, ccam, quat2rot(D435_QUATERNION),
+                D435_TRANSLATION, D435_SCALE)
+            self.assertNotEqual(np.count_nonzero(expected != plain), 0)
+        # Modified Brown-Conrady depth: rsutil.h asserts, release builds
+        # deproject as without a model
+        depth = self.scene()
+        dcam = dict(D435_DEPTH, model="Modified Brown Conrady", coeffs=coeffs)
+        ccam = dict(D435_COLOR, model="None")
+        self.check_portable(depth, dcam, ccam, D435_TRANSLATION,
+                            D435_QUATERNION, threads=(1,))
+        self.assertTrue(np.array_equal(
+            reference_align_portable(depth, dcam, ccam,
+                                     quat2rot(D435_QUATERNION),
+                                     D435_TRANSLATION, D435_SCALE),
+            reference_align_portable(depth, D435_DEPTH, ccam,
+                                     quat2rot(D435_QUATERNION),
+                                     D435_TRANSLATION, D435_SCALE)))
+
+    def test_skips_pixels_that_cross_the_border(self):
+        """A wall shifted 8.8 pixels right: x86 clips the rectangles at
+        the right edge, the portable rule skips those depth pixels."""
+        wall = np.full((480, 640), 1000, dtype=np.uint16)
+        self.check_portable(wall, D435_DEPTH, D435_COLOR,
+                            (0.0143, 0.0, 0.0))
+        out = self.c_align(wall, D435_DEPTH, D435_COLOR, D435_SCALE,
+                           (0.0143, 0.0, 0.0), rotation=IDENTITY,
+                           rule="portable")
+        x86 = self.c_align(wall, D435_DEPTH, D435_COLOR, D435_SCALE,
+                           (0.0143, 0.0, 0.0), rotation=IDENTITY)
+        self.assertGreater(np.count_nonzero(x86[:, -1]), 400)
+        self.assertEqual(np.count_nonzero(out[:, -1]), 0)
+
+    def test_more_pixels_per_degree(self):
+        """Depth with more pixels per degree: x86 writes one pixel per
+        depth pixel, the portable rule still the rectangle."""
+        depth_cam = dict(D435_DEPTH, fx=900.25, fy=899.5)
+        self.assertFalse(uses_rectangles(depth_cam, D435_COLOR))
+        self.assertGreater(self.check_portable(
+            self.scene(), depth_cam, D435_COLOR, D435_TRANSLATION,
+            D435_QUATERNION, written=0.4), 1000)
+
+    def test_behind_the_camera(self):
+        """No test of Z, as librealsense's plain path: a point behind the
+        color camera is projected like any other (mirrored, so its
+        rectangle comes out empty: bottom-right left of top-left)."""
+        depth = self.scene()
+        for t in ((0.0143, 0.0, -2.0), (0.0, 0.0, -0.9)):
+            self.check_portable(depth, D435_DEPTH, D435_COLOR, t,
+                                threads=(1, 2), written=0.2)
+
+    def test_refused_models(self):
+        for group, model in (("depth", "Ftheta"),
+                             ("color", "Kannala Brandt4")):
+            dcam = dict(D435_DEPTH, model=model) if group == "depth" \
+                else D435_DEPTH
+            ccam = dict(D435_COLOR, model=model) if group == "color" \
+                else D435_COLOR
+            self.assertEqual(
+                self.c_align(self.scene(), dcam, ccam, D435_SCALE,
+                             D435_TRANSLATION, D435_QUATERNION, ok=False,
+                             rule="portable"),
+                "%s intrinsics: the portable rule does not support the '%s' "
+                "model (use the librealsense-x86 rule)" % (group, model))
+        self.assertEqual(
+            self.c_align(self.scene(), D435_DEPTH, D435_COLOR, D435_SCALE,
+                         D435_TRANSLATION, D435_QUATERNION, ok=False,
+                         rule="arm"),
+            "alignment rule 'arm' is not one of 'librealsense-x86', "
+            "'portable'")
 
 
 class Geometry(AlignCase):

@@ -320,6 +320,76 @@ class TrialProcessAlign(TpBase):
         self.assertEqual(len(matches), 1, "no depth frame aligns to it")
 
 
+def reference_portable(depth):
+    return al.reference_align_portable(depth, al.D435_DEPTH, al.D435_COLOR,
+                                       al.quat2rot(al.D435_QUATERNION),
+                                       al.D435_TRANSLATION, al.D435_SCALE)
+
+
+class PortableRule(TpBase):
+    """trialalign rule=portable and trial-process --align-rule portable:
+    check_align.py's numpy reference of the portable rule, bit for bit;
+    each frame also differs from the x86 rule's, so the comparison cannot
+    pass by accident."""
+
+    def test_launch(self):
+        bag = self.p("rec.bag")
+        frames = write_d435_bag(bag, n=3)
+        for threads in ("1", "2"):
+            got = self.aligned_raw(bag, "rule=portable",
+                                   f"n-threads={threads}")
+            self.assertEqual(len(got), len(frames))
+            for i, depth in enumerate(frames):
+                expected = reference_portable(depth)
+                self.assert_same(got[i], expected,
+                                 f"frame {i}, {threads} threads")
+                self.assertGreater(np.count_nonzero(
+                    reference(depth) != expected), 1000)
+            shutil.rmtree(self.p("raw"))
+
+    def test_launch_real_recording(self):
+        depths = real_depth_frames()
+        got = self.aligned_raw(rs.REAL_BAG, "rule=portable")
+        self.assertEqual(len(got), len(depths))
+        for i, depth in enumerate(depths):
+            self.assert_same(got[i], reference_portable(depth),
+                             f"depth frame {i}")
+        # frame 170: 300,533 pixels, against the x86 rule's 300,814, and
+        # 106,933 pixels hold another value
+        self.assertEqual(np.count_nonzero(got[-1]), 300533)
+        self.assertEqual(np.count_nonzero(
+            got[-1] != reference(depths[-1]).ravel()), 106933)
+
+    def test_trial_process(self):
+        bag = self.p("rec.bag")
+        frames = write_d435_bag(bag, n=2)
+        proc, cam, meta = self.convert(bag, "--align-rule", "portable")
+        self.assertEqual(proc.stderr, "")
+        self.assertEqual((meta["depth_aligned_to"], meta["align_rule"]),
+                         ("color", "portable"))
+        for i, depth in enumerate(frames):
+            self.assert_same(self.depth(cam, i),
+                             self.metres(reference_portable(depth)),
+                             f"frame {i}")
+        shutil.rmtree(self.p("out"))
+        proc, cam, meta = self.convert(bag)
+        self.assertEqual(meta["align_rule"], "librealsense-x86")
+        self.assert_same(self.depth(cam, 0), self.metres(reference(frames[0])),
+                         "frame 0, default rule")
+        shutil.rmtree(self.p("out"))
+        proc, cam, meta = self.convert(bag, "--align", "none",
+                                       "--align-rule", "portable")
+        self.assertIsNone(meta["align_rule"])
+
+    def test_bad_rule(self):
+        proc = self.run_tp(rs.REAL_BAG, "-o", self.p("out"), "--align-rule",
+                           "arm")
+        self.assertEqual(proc.returncode, 2)
+        self.assertEqual(proc.stderr, "trial-process: --align-rule must be "
+                         "librealsense-x86 or portable, not 'arm'\n")
+        self.assertFalse(os.path.exists(self.p("out")))
+
+
 class TimeWindow(TpBase):
     """--start-time S / --end-time E: the color frames at S <= t < E seconds
     from the recording's first frame, numbered as in the whole recording.

@@ -1419,7 +1419,8 @@ class FirstHour(Base):
         self.assertEqual(names, [
             "--camera", "--all", "--output", "--threads", "--start", "--stop",
             "--color-mode", "--verify", "--compression-level", "--depth-size",
-            "--start-time", "--end-time", "--segments", "--align", "--resume",
+            "--start-time", "--end-time", "--segments", "--align",
+            "--align-rule", "--resume",
             "--preview", "--preview-sink", "--shard", "--quiet", "--json",
             "--summarize", "--version", "--help"])
         for line in options:  # one line each: name, then its description
