@@ -506,7 +506,7 @@ main (int argc, char **argv)
   /* One line each on an 80-column terminal (issue 18). */
   GOptionEntry entries[] = {
     {"camera", 'c', 0, G_OPTION_ARG_STRING, &camera,
-        "Camera to convert (default: the first)", "NAME"},
+        "Camera to convert (default: first; .bag: all)", "NAME"},
     {"all", 'a', 0, G_OPTION_ARG_NONE, &all, "Convert every camera", NULL},
     {"output", 'o', 0, G_OPTION_ARG_FILENAME, &output,
         "Output folder (default: trial_input)", "DIR"},

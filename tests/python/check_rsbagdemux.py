@@ -1011,6 +1011,22 @@ class MultiDeviceWindows(rs.Base):
                 self.assertFalse(os.path.exists(self.out))
 
 
+class BagHelp(unittest.TestCase):
+    """Issue 20: trial-process --help says what --camera does on a bag
+    (every device by default), in 80 columns."""
+
+    def test_camera_line(self):
+        proc = subprocess.run([TRIAL_PROCESS, "--help"], capture_output=True,
+                              text=True, timeout=TIMEOUT,
+                              env=dict(os.environ, LC_ALL="C"))
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        line = [n for n in proc.stdout.splitlines()
+                if n.startswith("  -c, --camera")]
+        self.assertEqual(line, ["  -c, --camera=NAME              Camera to "
+                                "convert (default: first; .bag: all)"])
+        self.assertLessEqual(len(line[0]), 80)
+
+
 class Discoverer(rs.Base):
     """gst-discoverer-1.0 opens a .bag by itself (typefinder + demuxer)."""
 
