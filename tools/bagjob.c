@@ -990,8 +990,8 @@ tp_bag_run (const gchar * path, const gchar * camera,
     if (job.pairs[i] < 0)
       reason = text = g_strdup_printf ("no depth frame within half a frame "
           "period (%.1f ms) of the color frame at %.3f s",
-          job.period / 2e6, (g_array_index (job.times[COLOR], gint64, i) -
-              g_array_index (job.times[COLOR], gint64, 0)) / 1e9);
+          job.period / 2e6,
+          (g_array_index (job.times[COLOR], gint64, i) - job.t0) / 1e9);
     else if (damaged > 0) {
       stream = stream_names[damaged - 1];
       reason = text = g_strdup_printf ("its %s frame is in a damaged chunk "

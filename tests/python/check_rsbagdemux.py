@@ -1010,6 +1010,26 @@ class MultiDeviceWindows(rs.Base):
                 self.assertEqual(proc.stderr, f"trial-process: {why}\n")
                 self.assertFalse(os.path.exists(self.out))
 
+    def test_unpaired_frame_time(self):
+        """The time a failed frame's reason gives counts from the same
+        first frame as the windows: device_1's color frame 1 (slot 5,
+        0.172 s) has lost its depth frame."""
+        bag = self.p("drop.bag")
+        rs.write_multi_bag(bag, TWO_DEVICES, n_frames=8, first_slot={1: 4},
+                           drop={(1, "Depth_0", 5)})
+        proc = self.run_tp(bag, "--camera", "device_1", "--start-time",
+                           "0.17", "--end-time", "0.18")
+        self.assertEqual(proc.returncode, 1, proc.stderr)
+        cam = os.path.join(self.out, "drop", "device_1")
+        with open(os.path.join(cam, "metadata.json")) as f:
+            meta = json.load(f)
+        self.assertEqual(meta["failed_frames"], [{
+            "frame": 1, "stream": "depth",
+            "reason": "no depth frame within half a frame period (16.7 ms) "
+                      "of the color frame at 0.172 s"}])
+        self.assertEqual(meta["frame_range"], [1, 1])
+        self.assertEqual(os.listdir(cam), ["metadata.json"])
+
 
 class BagHelp(unittest.TestCase):
     """Issue 20: trial-process --help says what --camera does on a bag
