@@ -346,6 +346,15 @@ class ConvertDemux(rs.Base):
 TRIAL_PROCESS = os.environ.get("TRIAL_PROCESS")
 
 
+def tp_env():
+    """The environment for trial-process: in a sanitizer build, leaks
+    reported again (reexec_with_runtimes turned them off for python3)."""
+    env = dict(os.environ)
+    if sanitizer.PRELOAD:
+        env["ASAN_OPTIONS"] += ":detect_leaks=1"
+    return env
+
+
 def damage_middle_chunk(path):
     """Overwrites 64 bytes of the compressed data of the bag's middle chunk;
     returns the chunk's position and {"color": {i}, "depth": {i}}: the
@@ -389,7 +398,7 @@ class TrialProcessBag(rs.Base):
 
     def run_tp(self, *args):
         return subprocess.run([TRIAL_PROCESS, *args], capture_output=True,
-                              text=True, timeout=TIMEOUT)
+                              text=True, timeout=TIMEOUT, env=tp_env())
 
     def expected_pairs(self, path):
         """[(color frame, depth frame or None)] by the documented rule,
@@ -741,7 +750,7 @@ class MultiStreamTrialProcess(rs.Base):
     def run_tp(self, *args):
         return subprocess.run([TRIAL_PROCESS, *args, "--align", "none"],
                               capture_output=True, text=True,
-                              timeout=TIMEOUT)
+                              timeout=TIMEOUT, env=tp_env())
 
     def check_camera(self, cam, color, depth):
         from PIL import Image
@@ -874,7 +883,7 @@ class MultiDeviceWindows(rs.Base):
         return subprocess.run([TRIAL_PROCESS, *args, "-o", self.out,
                                "--align", "none"],
                               capture_output=True, text=True,
-                              timeout=TIMEOUT)
+                              timeout=TIMEOUT, env=tp_env())
 
     def csv(self, text):
         path = self.p("trials.csv")
