@@ -191,9 +191,18 @@ bag_job_pair (BagJob * job, GError ** error)
 
   for (s = 0; s < N_STREAMS; s++) {
     if (job->streams[s] == NULL || job->streams[s]->n_frames == 0) {
+      /* a device has a stream of one kind at least (rsbag.h) */
+      const GstTrialRsStream *any = job->streams[s] ? job->streams[s] :
+          job->streams[1 - s];
+      guint n_devices;
+      g_autofree gchar *device = NULL;
+
+      gst_trial_rs_bag_get_devices (job->rs, &n_devices);
+      if (n_devices > 1)
+        device = g_strdup_printf (" on device_%u", any->device);
       g_set_error (error, GST_TRIAL_ERROR, GST_TRIAL_ERROR_NO_FRAMES,
-          "bag '%s' has no %s frames", gst_trial_bag_get_name (bag),
-          s == COLOR ? "Color" : "Depth");
+          "bag '%s' has no %s frames%s", gst_trial_bag_get_name (bag),
+          s == COLOR ? "Color" : "Depth", device ? device : "");
       return FALSE;
     }
     job->times[s] = g_array_new (FALSE, FALSE, sizeof (gint64));
@@ -337,18 +346,26 @@ bag_window_check (GstTrialRsBag * rs, const gchar * path,
 {
   g_autoptr (GPtrArray) cameras = window_cameras (rs, camera);
   gdouble latest = -INFINITY;
-  gboolean found = FALSE, all_after_end = TRUE;
+  gboolean found = FALSE, checked = FALSE, all_after_end = TRUE;
   guint i;
 
   for (i = 0; i < cameras->len; i++) {
     const gchar *cam = g_ptr_array_index (cameras, i);
     gdouble last = 0;
     gchar *why = NULL;
+    g_autoptr (GError) local = NULL;
     TpBagWindow fit = camera_window_fit (rs, path, cam, start, end, &last,
-        &why, error);
+        &why, &local);
 
-    if (fit == TP_BAG_WINDOW_ERROR)
+    if (fit == TP_BAG_WINDOW_ERROR && cameras->len == 1) {
+      g_propagate_error (error, g_steal_pointer (&local));
       return fit;
+    }
+    /* one device of several: its own run says what is wrong with it, as
+     * without a window */
+    if (fit == TP_BAG_WINDOW_ERROR)
+      continue;
+    checked = TRUE;
     latest = MAX (latest, last);
     all_after_end = all_after_end && fit == TP_BAG_WINDOW_AFTER_END;
     if (fit == TP_BAG_WINDOW_OK)
@@ -358,7 +375,7 @@ bag_window_check (GstTrialRsBag * rs, const gchar * path,
     else
       g_free (why);
   }
-  if (found)
+  if (found || !checked)
     return TP_BAG_WINDOW_OK;
   if (all_after_end) {
     g_set_error (error, GST_TRIAL_ERROR, GST_TRIAL_ERROR_NO_FRAMES,

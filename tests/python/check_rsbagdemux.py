@@ -894,10 +894,15 @@ class MultiDeviceWindows(rs.Base):
     def check_frames(self, trial, device, numbers):
         """trial/device_<d> holds exactly the frames numbers (the device's
         i-th color frame and its depth), as rosbag decodes them."""
+        return self.check_frames_of(self.bag, trial, device, numbers,
+                                    self.want)
+
+    def check_frames_of(self, bag, trial, device, numbers, want=None):
         from PIL import Image
+        want = want or rs.frames_by_stream(bag)
         cam = os.path.join(self.out, trial, f"device_{device}")
-        color = self.want[f"device_{device}/Color_0"]
-        depth = self.want[f"device_{device}/Depth_0"]
+        color = want[f"device_{device}/Color_0"]
+        depth = want[f"device_{device}/Depth_0"]
         names = [f"frame_{i:06d}" for i in numbers]
         self.assertEqual(sorted(os.listdir(os.path.join(cam, "color"))),
                          [n + ".png" for n in names])
@@ -1038,6 +1043,33 @@ class MultiDeviceWindows(rs.Base):
                       "of the color frame at 0.172 s"}])
         self.assertEqual(meta["frame_range"], [1, 1])
         self.assertEqual(os.listdir(cam), ["metadata.json"])
+
+    def test_device_without_depth(self):
+        """A device that cannot be converted (no Depth stream) fails on
+        its own with or without a window, naming itself; the other device
+        converts; a window is still checked against the device that can."""
+        bag = self.p("nodepth.bag")
+        rs.write_multi_bag(bag, TWO_DEVICES[:2] + TWO_DEVICES[3:],
+                           n_frames=8, first_slot={1: 4})
+        why = f"trial-process: bag '{bag}' has no Depth frames on device_1\n"
+        for args, frames in [((), range(8)), (("--end-time", "0.1"),
+                                              [0, 1, 2])]:
+            with self.subTest(args=args):
+                shutil.rmtree(self.out, ignore_errors=True)
+                proc = self.run_tp(bag, *args)
+                self.assertEqual(proc.returncode, 2)
+                self.assertEqual(proc.stderr, why)
+                self.assertEqual(os.listdir(os.path.join(self.out,
+                                                         "nodepth")),
+                                 ["device_0"])
+                self.check_frames_of(bag, "nodepth", 0, list(frames))
+        shutil.rmtree(self.out, ignore_errors=True)
+        proc = self.run_tp(bag, "--start-time", "0.3")
+        self.assertEqual(proc.returncode, 2)
+        self.assertEqual(proc.stderr, "trial-process: --start-time 0.3 s is "
+                         f"after the end of '{bag}' (its last frame is at "
+                         "0.237 s)\n")
+        self.assertFalse(os.path.exists(self.out))
 
 
 class BagHelp(unittest.TestCase):
