@@ -191,9 +191,18 @@ bag_job_pair (BagJob * job, GError ** error)
 
   for (s = 0; s < N_STREAMS; s++) {
     if (job->streams[s] == NULL || job->streams[s]->n_frames == 0) {
+      /* a device has a stream of one kind at least (rsbag.h) */
+      const GstTrialRsStream *any = job->streams[s] ? job->streams[s] :
+          job->streams[1 - s];
+      guint n_devices;
+      g_autofree gchar *device = NULL;
+
+      gst_trial_rs_bag_get_devices (job->rs, &n_devices);
+      if (n_devices > 1)
+        device = g_strdup_printf (" on device_%u", any->device);
       g_set_error (error, GST_TRIAL_ERROR, GST_TRIAL_ERROR_NO_FRAMES,
-          "bag '%s' has no %s frames", gst_trial_bag_get_name (bag),
-          s == COLOR ? "Color" : "Depth");
+          "bag '%s' has no %s frames%s", gst_trial_bag_get_name (bag),
+          s == COLOR ? "Color" : "Depth", device ? device : "");
       return FALSE;
     }
     job->times[s] = g_array_new (FALSE, FALSE, sizeof (gint64));
@@ -219,9 +228,27 @@ bag_job_pair (BagJob * job, GError ** error)
   return TRUE;
 }
 
+/* Bag time of the recording's first frame: the earliest Color or Depth
+ * frame of any device, so that a time means the same moment for every
+ * device and every choice of --camera. */
+static gint64
+bag_first_frame_time (GstTrialRsBag * rs)
+{
+  guint64 t0 = G_MAXUINT64;
+  guint i;
+
+  for (i = 0; i < gst_trial_rs_bag_get_n_streams (rs); i++) {
+    const GstTrialRsStream *s = gst_trial_rs_bag_get_stream (rs, i);
+
+    if (s->n_frames > 0)
+      t0 = MIN (t0, s->first_time);
+  }
+  return t0;
+}
+
 /* A time window [start, end) in seconds from the recording's first frame
  * (NAN: open): narrows job->start/stop to its color frames (stop -2: none).
- * FALSE when it starts after the recording's last frame. */
+ * FALSE when it starts after the last frame of the job's streams. */
 static gboolean
 bag_job_time_window (BagJob * job, const gchar * path, gdouble start,
     gdouble end, GError ** error)
@@ -232,8 +259,7 @@ bag_job_time_window (BagJob * job, const gchar * path, gdouble start,
   gdouble duration;
   guint i;
 
-  job->t0 = MIN (g_array_index (color, gint64, 0),
-      g_array_index (job->times[DEPTH], gint64, 0));
+  job->t0 = bag_first_frame_time (job->rs);
   duration = (last_time - job->t0) / 1e9;
   if (!isnan (start) && start > duration) {
     g_set_error (error, GST_TRIAL_ERROR, GST_TRIAL_ERROR_NO_FRAMES,
@@ -256,39 +282,170 @@ bag_job_time_window (BagJob * job, const gchar * path, gdouble start,
   return TRUE;
 }
 
-gboolean
-tp_bag_check_segments (const gchar * path, GPtrArray * segments,
-    const gchar * where, GError ** error)
+/* How [start, end) meets the recording of @camera (as tp_bag_run takes
+ * it) of the open bag @rs; *@last: the camera's last frame, seconds;
+ * @why: for a camera with no color frame in it, why. */
+static TpBagWindow
+camera_window_fit (GstTrialRsBag * rs, const gchar * path,
+    const gchar * camera, gdouble start, gdouble end, gdouble * last,
+    gchar ** why, GError ** error)
 {
   g_auto (BagJob) job = { 0 };
+  TpBagWindow fit = TP_BAG_WINDOW_OK;
+  GArray *color;
+
+  job.rs = rs;
+  job.stop = -1;
+  if (!bag_job_choose_streams (&job, path, camera, error)
+      || !bag_job_pair (&job, error)) {
+    job.rs = NULL;              /* the caller's */
+    return TP_BAG_WINDOW_ERROR;
+  }
+  color = job.times[COLOR];
+  if (!bag_job_time_window (&job, path, start, end, NULL))
+    fit = TP_BAG_WINDOW_AFTER_END;
+  else if (job.stop == -2 || (job.stop >= 0 && job.start > job.stop)
+      || job.start >= (gint64) color->len)
+    fit = TP_BAG_WINDOW_EMPTY;
+  job.rs = NULL;
+  *last = (MAX (g_array_index (color, gint64, color->len - 1),
+          g_array_index (job.times[DEPTH], gint64,
+              job.times[DEPTH]->len - 1)) - job.t0) / 1e9;
+  if (fit != TP_BAG_WINDOW_OK)
+    *why = g_strdup_printf ("%s has no color frame in the window [%g, %g) s "
+        "(its color frames are from %.3f s to %.3f s)", job.camera,
+        isnan (start) ? 0.0 : start, isnan (end) ? INFINITY : end,
+        (g_array_index (color, gint64, 0) - job.t0) / 1e9,
+        (g_array_index (color, gint64, color->len - 1) - job.t0) / 1e9);
+  return fit;
+}
+
+/* The cameras a window is for: @camera alone (NULL: a bag's one device),
+ * or each device of a bag of several. */
+static GPtrArray *
+window_cameras (GstTrialRsBag * rs, const gchar * camera)
+{
+  GPtrArray *cameras = g_ptr_array_new_with_free_func (g_free);
+  const guint *devices;
+  guint n, i;
+
+  devices = gst_trial_rs_bag_get_devices (rs, &n);
+  if (camera != NULL || n < 2)
+    g_ptr_array_add (cameras, g_strdup (camera));
+  else
+    for (i = 0; i < n; i++)
+      g_ptr_array_add (cameras, g_strdup_printf ("device_%u", devices[i]));
+  return cameras;
+}
+
+/* tp_bag_check_window on the open bag @rs. */
+static TpBagWindow
+bag_window_check (GstTrialRsBag * rs, const gchar * path,
+    const gchar * camera, gdouble start, gdouble end, GHashTable * skipped,
+    GError ** error)
+{
+  g_autoptr (GPtrArray) cameras = window_cameras (rs, camera);
+  gdouble latest = -INFINITY;
+  gboolean found = FALSE, checked = FALSE, all_after_end = TRUE;
   guint i;
 
-  job.rs = gst_trial_rs_bag_open (path, error);
-  if (job.rs == NULL || !bag_job_choose_streams (&job, path, NULL, error)
-      || !bag_job_pair (&job, error))
+  for (i = 0; i < cameras->len; i++) {
+    const gchar *cam = g_ptr_array_index (cameras, i);
+    gdouble last = 0;
+    gchar *why = NULL;
+    g_autoptr (GError) local = NULL;
+    TpBagWindow fit = camera_window_fit (rs, path, cam, start, end, &last,
+        &why, &local);
+
+    if (fit == TP_BAG_WINDOW_ERROR && cameras->len == 1) {
+      g_propagate_error (error, g_steal_pointer (&local));
+      return fit;
+    }
+    /* one device of several: its own run says what is wrong with it, as
+     * without a window */
+    if (fit == TP_BAG_WINDOW_ERROR)
+      continue;
+    checked = TRUE;
+    latest = MAX (latest, last);
+    all_after_end = all_after_end && fit == TP_BAG_WINDOW_AFTER_END;
+    if (fit == TP_BAG_WINDOW_OK)
+      found = TRUE;
+    else if (skipped != NULL && cam != NULL)
+      g_hash_table_insert (skipped, g_strdup (cam), why);
+    else
+      g_free (why);
+  }
+  if (found || !checked)
+    return TP_BAG_WINDOW_OK;
+  if (all_after_end) {
+    g_set_error (error, GST_TRIAL_ERROR, GST_TRIAL_ERROR_NO_FRAMES,
+        "%g s is after the end of '%s' (its last frame is at %.3f s)",
+        start, path, latest);
+    return TP_BAG_WINDOW_AFTER_END;
+  }
+  g_set_error (error, GST_TRIAL_ERROR, GST_TRIAL_ERROR_NO_FRAMES,
+      "no color frames in the time window [%g, %g) s of bag '%s'",
+      isnan (start) ? 0.0 : start, isnan (end) ? INFINITY : end, path);
+  return TP_BAG_WINDOW_EMPTY;
+}
+
+TpBagWindow
+tp_bag_check_window (const gchar * path, const gchar * camera,
+    gdouble start, gdouble end, GHashTable * skipped, GError ** error)
+{
+  g_autoptr (GstTrialRsBag) rs = gst_trial_rs_bag_open (path, error);
+
+  if (rs == NULL)
+    return TP_BAG_WINDOW_ERROR;
+  return bag_window_check (rs, path, camera, start, end, skipped, error);
+}
+
+gboolean
+tp_bag_check_segments (const gchar * path, const gchar * camera,
+    GPtrArray * segments, const gchar * where, GError ** error)
+{
+  g_autoptr (GstTrialRsBag) rs = gst_trial_rs_bag_open (path, error);
+  guint i;
+
+  if (rs == NULL)
     return FALSE;
   for (i = 0; i < segments->len; i++) {
     const TpSegment *seg = g_ptr_array_index (segments, i);
     g_autoptr (GError) local = NULL;
 
-    job.start = 0;
-    job.stop = -1;
-    if (!bag_job_time_window (&job, path, seg->start, seg->end, &local)) {
-      g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_INVAL,
-          "%s: line %u: the window starts outside the recording: %s", where,
-          seg->line,
-          local->message);
-      return FALSE;
-    }
-    if (job.stop == -2 || (job.stop >= 0 && job.start > job.stop)
-        || job.start >= (gint64) job.times[COLOR]->len) {
-      g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_INVAL,
-          "%s: line %u: no color frame in the window [%g, %g) s of '%s'",
-          where, seg->line, seg->start, seg->end, path);
-      return FALSE;
+    switch (bag_window_check (rs, path, camera, seg->start, seg->end, NULL,
+            &local)) {
+      case TP_BAG_WINDOW_OK:
+        continue;
+      case TP_BAG_WINDOW_AFTER_END:
+        g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_INVAL,
+            "%s: line %u: the window starts outside the recording: %s",
+            where, seg->line, local->message);
+        return FALSE;
+      case TP_BAG_WINDOW_EMPTY:
+        g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_INVAL,
+            "%s: line %u: no color frame in the window [%g, %g) s of '%s'",
+            where, seg->line, seg->start, seg->end, path);
+        return FALSE;
+      case TP_BAG_WINDOW_ERROR:
+        g_propagate_error (error, g_steal_pointer (&local));
+        return FALSE;
     }
   }
   return TRUE;
+}
+
+gchar *
+tp_bag_trial_name (const gchar * path, const TpOptions * options)
+{
+  gchar *base;
+
+  if (options->trial_name != NULL)
+    return g_strdup (options->trial_name);
+  base = g_path_get_basename (path);
+  if (g_str_has_suffix (base, ".bag"))
+    base[strlen (base) - 4] = '\0';
+  return base;
 }
 
 static gboolean
@@ -737,7 +894,7 @@ tp_bag_run (const gchar * path, const gchar * camera,
   g_auto (BagJob) job = { 0 };
   g_autoptr (GError) error = NULL;
   g_autoptr (JsonBuilder) b = json_builder_new ();
-  g_autofree gchar *base = g_path_get_basename (path);
+  g_autofree gchar *base = tp_bag_trial_name (path, options);
   g_autofree gchar *pipeline_error = NULL;
   g_autoptr (TpLock) lock = NULL;
   const gchar *device_name, *serial;
@@ -765,11 +922,6 @@ tp_bag_run (const gchar * path, const gchar * camera,
   if (camera == NULL)
     bag_job_say_streams (&job, path);
   bag_job_choose_alignment (&job, path, options);
-  if (options->trial_name != NULL) {
-    g_free (base);
-    base = g_strdup (options->trial_name);
-  } else if (g_str_has_suffix (base, ".bag"))
-    base[strlen (base) - 4] = '\0';
   job.output_dir = g_build_filename (options->output_base, base, job.camera,
       NULL);
   job.start = MAX (options->start_frame, 0);
@@ -862,8 +1014,8 @@ tp_bag_run (const gchar * path, const gchar * camera,
     if (job.pairs[i] < 0)
       reason = text = g_strdup_printf ("no depth frame within half a frame "
           "period (%.1f ms) of the color frame at %.3f s",
-          job.period / 2e6, (g_array_index (job.times[COLOR], gint64, i) -
-              g_array_index (job.times[COLOR], gint64, 0)) / 1e9);
+          job.period / 2e6,
+          (g_array_index (job.times[COLOR], gint64, i) - job.t0) / 1e9);
     else if (damaged > 0) {
       stream = stream_names[damaged - 1];
       reason = text = g_strdup_printf ("its %s frame is in a damaged chunk "

@@ -34,10 +34,36 @@ gchar **tp_bag_list_devices (const gchar * path);
 gint tp_bag_run (const gchar * path, const gchar * camera,
     const TpOptions * options, TpInterrupt * interrupt, JsonNode ** meta);
 
+/* How a time window meets a bag's recording. */
+typedef enum
+{
+  TP_BAG_WINDOW_OK,             /* a camera has a color frame in it */
+  TP_BAG_WINDOW_AFTER_END,      /* it starts after every camera's last frame */
+  TP_BAG_WINDOW_EMPTY,          /* no camera has a color frame in it */
+  TP_BAG_WINDOW_ERROR,          /* the bag or a camera cannot be read */
+} TpBagWindow;
+
+/* The time window [@start, @end) (seconds from the recording's first
+ * frame: the earliest Color or Depth frame of any device; NAN: open)
+ * against the cameras it is for: @camera (--camera) alone, or each device
+ * of a bag of several (NULL). Not OK when none has a color frame in it,
+ * with a message "S s is after the end of 'x.bag' (its last frame is at
+ * T s)" or "no color frames in the time window [S, E) s of bag 'x.bag'"
+ * (or the reader's); else the devices that have none are put in @skipped
+ * (when not NULL): "device_1" -> "device_1 has no color frame in the
+ * window [S, E) s (its color frames are from A s to B s)". */
+TpBagWindow tp_bag_check_window (const gchar * path, const gchar * camera,
+    gdouble start, gdouble end, GHashTable * skipped, GError ** error);
+
 /* Before anything is written: FALSE with a message naming the row's line
- * when a --segments row's window (TpSegment, segments.h) starts after the
- * last frame of the bag at @path, or holds no color frame. */
-gboolean tp_bag_check_segments (const gchar * path, GPtrArray * segments,
-    const gchar * where, GError ** error);
+ * when a --segments row's window (TpSegment, segments.h) holds no color
+ * frame of any camera it is for (tp_bag_check_window), or when the bag
+ * or @camera cannot be read. */
+gboolean tp_bag_check_segments (const gchar * path, const gchar * camera,
+    GPtrArray * segments, const gchar * where, GError ** error);
+
+/* The trial folder name of the bag at @path: options->trial_name (a
+ * --segments row), else the bag's file name without .bag. */
+gchar *tp_bag_trial_name (const gchar * path, const TpOptions * options);
 
 G_END_DECLS

@@ -133,12 +133,18 @@ run_bag_camera (const gchar * path, const gchar * camera,
   return status;
 }
 
-/* A bag: the camera --camera names, else each of its devices. */
+/* A bag: the camera --camera names, else each of its devices. With a
+ * time window, a device with no color frame in it is left out, saying so;
+ * the bag is refused when no device has one. */
 static gint
 run_bag (const gchar * path, const gchar * camera, const TpOptions * options,
     gboolean json, gboolean quiet)
 {
   g_auto (GStrv) devices = NULL;
+  g_autoptr (GHashTable) skipped = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree gchar *trial = NULL;
+  TpBagWindow window = TP_BAG_WINDOW_OK;
   gint status = EXIT_OK;
   gchar **d;
 
@@ -147,9 +153,27 @@ run_bag (const gchar * path, const gchar * camera, const TpOptions * options,
   devices = tp_bag_list_devices (path);
   if (devices[0] == NULL)
     return run_bag_camera (path, NULL, options, json, quiet);
+  skipped = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  if (!isnan (options->start_time) || !isnan (options->end_time))
+    window = tp_bag_check_window (path, NULL, options->start_time,
+        options->end_time, skipped, &error);
+  if (window != TP_BAG_WINDOW_OK) {
+    /* as tp_bag_run says it for one camera */
+    g_printerr ("trial-process: %s%s\n", window == TP_BAG_WINDOW_AFTER_END ?
+        "--start-time " : "", error->message);
+    return EXIT_USAGE;
+  }
+  trial = tp_bag_trial_name (path, options);
   for (d = devices; *d && !interrupt.signals; d++) {
-    gint camera_status = run_bag_camera (path, *d, options, json, quiet);
+    const gchar *why = g_hash_table_lookup (skipped, *d);
+    gint camera_status;
 
+    if (why != NULL) {
+      g_printerr ("trial-process: %s: %s, so %s/%s is not written\n", path,
+          why, trial, *d);
+      continue;
+    }
+    camera_status = run_bag_camera (path, *d, options, json, quiet);
     status = MAX (status, camera_status);
   }
   return status;
@@ -386,11 +410,13 @@ print_help (const GOptionEntry * entries)
 }
 
 /* --segments FILE on one .bag: every row checked (segments.c, and its
- * window against the recording) before anything is written, then one
- * trial per row of this shard, trial_input/<name>/single_camera. */
+ * window against the recording of each camera it is for) before anything
+ * is written, then one trial per row of this shard,
+ * trial_input/<name>/<camera> for @camera (--camera) or each device. */
 static gint
-run_segments (const gchar * file, gchar ** trials, const TpOptions * options,
-    guint shard_k, guint shard_n, gboolean json, gboolean quiet)
+run_segments (const gchar * file, gchar ** trials, const gchar * camera,
+    const TpOptions * options, guint shard_k, guint shard_n, gboolean json,
+    gboolean quiet)
 {
   g_autoptr (GError) error = NULL;
   g_autoptr (GPtrArray) segments = NULL;
@@ -408,7 +434,8 @@ run_segments (const gchar * file, gchar ** trials, const TpOptions * options,
   }
   segments = tp_segments_load (file, &error);
   if (segments == NULL
-      || !tp_bag_check_segments (trials[0], segments, file, &error)) {
+      || !tp_bag_check_segments (trials[0], camera, segments, file,
+          &error)) {
     g_printerr ("trial-process: %s\n", error->message);
     return EXIT_USAGE;
   }
@@ -422,7 +449,7 @@ run_segments (const gchar * file, gchar ** trials, const TpOptions * options,
     row.trial_name = seg->name;
     row.start_time = seg->start;
     row.end_time = seg->end;
-    row_status = run_bag (trials[0], NULL, &row, json, quiet);
+    row_status = run_bag (trials[0], camera, &row, json, quiet);
     status = MAX (status, row_status);
   }
   return interrupt.signals ? EXIT_INTERRUPTED : status;
@@ -480,7 +507,7 @@ main (int argc, char **argv)
   /* One line each on an 80-column terminal (issue 18). */
   GOptionEntry entries[] = {
     {"camera", 'c', 0, G_OPTION_ARG_STRING, &camera,
-        "Camera to convert (default: the first)", "NAME"},
+        "Camera to convert (default: first; .bag: all)", "NAME"},
     {"all", 'a', 0, G_OPTION_ARG_NONE, &all, "Convert every camera", NULL},
     {"output", 'o', 0, G_OPTION_ARG_FILENAME, &output,
         "Output folder (default: trial_input)", "DIR"},
@@ -701,9 +728,17 @@ main (int argc, char **argv)
   sigaction (SIGTERM, &sa, NULL);
   sigaction (SIGHUP, &sa, NULL);
 
-  if (segments_file != NULL)
-    return run_segments (segments_file, trials, &options, shard_k, shard_n,
+  if (segments_file != NULL) {
+    GPtrArray *cams = named->len > 0 ? g_ptr_array_index (named, 0) : NULL;
+
+    if (cams != NULL && cams->len > 1) {
+      g_printerr ("trial-process: --segments takes one camera of the bag\n");
+      return EXIT_USAGE;
+    }
+    return run_segments (segments_file, trials, cams && cams->len ?
+        g_ptr_array_index (cams, 0) : camera, &options, shard_k, shard_n,
         json, quiet);
+  }
 
   /* Every job of this shard is scanned and checked before any is run. */
   specs = list_jobs (trials, named, camera, all);

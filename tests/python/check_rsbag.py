@@ -189,13 +189,18 @@ def expected_frames(path):
     return out
 
 
-def write_multi_bag(path, streams, n_frames=4, compression="lz4"):
+def write_multi_bag(path, streams, n_frames=4, compression="lz4",
+                    first_slot=None, drop=()):
     """A bag holding several devices or several streams of a kind: streams
     is a list of (device, sensor, "Color_1" or "Depth_0", width, height);
     each device gets a Name and a Serial Number "SN<device>", each stream
     StreamInfo (30 fps) and n_frames frames of random pixels (rgb8 color,
     mono16 depth with the 0.001 trailer); device d's frames are 33.33 ms
-    apart from 1 s + d x 1 ms, color 4 ms after depth."""
+    apart from 1 s + d x 1 ms, color 4 ms after depth. first_slot: {device:
+    k}, a device that starts recording k frames late (its frames are the
+    slots k to n_frames - 1). drop: (device, "Depth_0", slot) frames left
+    out."""
+    first_slot = first_slot or {}
     rng = np.random.default_rng(21)
     bag = rosbag.Bag(path, "w", compression=compression)
     try:
@@ -210,6 +215,8 @@ def write_multi_bag(path, streams, n_frames=4, compression="lz4"):
                       StreamInfo(30, enc, True), STATIC)
         for i in range(n_frames):
             for d, sensor, name, w, h in streams:
+                if i < first_slot.get(d, 0) or (d, name, i) in drop:
+                    continue
                 depth = name.startswith("Depth")
                 t = (genpy.Time(1, 0) +
                      genpy.Duration(0, i * 33333333 + d * 1000000 +

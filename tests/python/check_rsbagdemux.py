@@ -346,6 +346,15 @@ class ConvertDemux(rs.Base):
 TRIAL_PROCESS = os.environ.get("TRIAL_PROCESS")
 
 
+def tp_env():
+    """The environment for trial-process: in a sanitizer build, leaks
+    reported again (reexec_with_runtimes turned them off for python3)."""
+    env = dict(os.environ)
+    if sanitizer.PRELOAD:
+        env["ASAN_OPTIONS"] += ":detect_leaks=1"
+    return env
+
+
 def damage_middle_chunk(path):
     """Overwrites 64 bytes of the compressed data of the bag's middle chunk;
     returns the chunk's position and {"color": {i}, "depth": {i}}: the
@@ -389,7 +398,7 @@ class TrialProcessBag(rs.Base):
 
     def run_tp(self, *args):
         return subprocess.run([TRIAL_PROCESS, *args], capture_output=True,
-                              text=True, timeout=TIMEOUT)
+                              text=True, timeout=TIMEOUT, env=tp_env())
 
     def expected_pairs(self, path):
         """[(color frame, depth frame or None)] by the documented rule,
@@ -741,7 +750,7 @@ class MultiStreamTrialProcess(rs.Base):
     def run_tp(self, *args):
         return subprocess.run([TRIAL_PROCESS, *args, "--align", "none"],
                               capture_output=True, text=True,
-                              timeout=TIMEOUT)
+                              timeout=TIMEOUT, env=tp_env())
 
     def check_camera(self, cam, color, depth):
         from PIL import Image
@@ -846,6 +855,237 @@ class MultiStreamTrialProcess(rs.Base):
                     "streams: device_0/Depth_0, device_1/Depth_0, "
                     "device_0/Color_0, device_1/Color_0)\n")
                 self.assertFalse(os.path.exists(out))
+
+
+class MultiDeviceWindows(rs.Base):
+    """Issue 20: --segments and --start-time/--end-time on a bag of two
+    devices that start recording at different times. A time is seconds
+    from the bag's first frame (any device), so one row is the same
+    moment for every device; a device with no color frame in a window is
+    left out with a line saying so, a window no device covers is refused.
+    Frames (bag_t0 = device_0's first depth frame): device_0 color at
+    0.004 + i/30 s (i = 0..7), device_1 color at 0.005 + i/30 s (i = 4..7,
+    its frames 0..3), pixels and metres against rosbag."""
+
+    def setUp(self):
+        super().setUp()
+        try:
+            import PIL  # noqa: F401
+        except ImportError:
+            tap.missing("PIL (apt install python3-pil)")
+        self.bag = self.p("rec.bag")
+        rs.write_multi_bag(self.bag, TWO_DEVICES, n_frames=8,
+                           first_slot={1: 4})
+        self.want = rs.frames_by_stream(self.bag)
+        self.out = self.p("out")
+
+    def run_tp(self, *args):
+        return subprocess.run([TRIAL_PROCESS, *args, "-o", self.out,
+                               "--align", "none"],
+                              capture_output=True, text=True,
+                              timeout=TIMEOUT, env=tp_env())
+
+    def csv(self, text):
+        path = self.p("trials.csv")
+        with open(path, "w") as f:
+            f.write(text)
+        return path
+
+    def check_frames(self, trial, device, numbers):
+        """trial/device_<d> holds exactly the frames numbers (the device's
+        i-th color frame and its depth), as rosbag decodes them."""
+        return self.check_frames_of(self.bag, trial, device, numbers,
+                                    self.want)
+
+    def check_frames_of(self, bag, trial, device, numbers, want=None):
+        from PIL import Image
+        want = want or rs.frames_by_stream(bag)
+        cam = os.path.join(self.out, trial, f"device_{device}")
+        color = want[f"device_{device}/Color_0"]
+        depth = want[f"device_{device}/Depth_0"]
+        names = [f"frame_{i:06d}" for i in numbers]
+        self.assertEqual(sorted(os.listdir(os.path.join(cam, "color"))),
+                         [n + ".png" for n in names])
+        self.assertEqual(sorted(os.listdir(os.path.join(cam, "depth"))),
+                         [n + ".npy" for n in names])
+        for i, name in zip(numbers, names):
+            with Image.open(os.path.join(cam, "color", name + ".png")) as im:
+                self.assertTrue(rs.np.asarray(im).tobytes() ==
+                                pixels(color[i]), f"{cam} frame {i} color")
+            d = depth[i]
+            raw = rs.np.frombuffer(pixels(d), "<u2").reshape(d.height,
+                                                            d.width)
+            got = rs.np.load(os.path.join(cam, "depth", name + ".npy"))
+            self.assertTrue(rs.np.array_equal(
+                got, raw.astype(rs.np.float32) / rs.np.float32(1000)),
+                f"{cam} frame {i} depth")
+        with open(os.path.join(cam, "metadata.json")) as f:
+            meta = json.load(f)
+        self.assertEqual(meta["frame_range"], [numbers[0], numbers[-1]])
+        self.assertEqual((meta["total_frames"], meta["failed"]),
+                         (len(numbers), 0))
+        return meta
+
+    def not_written(self, trial, device, start, end, first, last):
+        return (f"trial-process: {self.bag}: device_{device} has no color "
+                f"frame in the window [{start}, {end}) s (its color frames "
+                f"are from {first} s to {last} s), so {trial}/device_"
+                f"{device} is not written\n")
+
+    def test_segments_same_moment_for_every_device(self):
+        csv = self.csv("name,start,end\nearly,0,0.1\nboth,0.12,0.21\n"
+                       "late,0.2,5\n")
+        proc = self.run_tp(self.bag, "--segments", csv)
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        self.assertEqual(proc.stderr, self.not_written(
+            "early", 1, 0, 0.1, "0.138", "0.238"))
+        self.assertEqual(os.listdir(os.path.join(self.out, "early")),
+                         ["device_0"])
+        self.check_frames("early", 0, [0, 1, 2])
+        self.check_frames("both", 0, [4, 5, 6])
+        self.check_frames("both", 1, [0, 1, 2])
+        self.check_frames("late", 0, [6, 7])
+        meta = self.check_frames("late", 1, [2, 3])
+        self.assertEqual(meta["time_window"], [0.2, 5])
+        self.assertEqual(meta["trial_name"], "late")
+
+    def test_segments_camera(self):
+        """--camera (or a CAMERA after the bag) picks the device each row
+        converts; a row that device does not cover is refused."""
+        csv = self.csv("name,start,end\nboth,0.12,0.21\n")
+        for args in (["--camera", "device_1"], ["device_1"]):
+            with self.subTest(args=args):
+                shutil.rmtree(self.out, ignore_errors=True)
+                proc = self.run_tp(self.bag, *args, "--segments", csv)
+                self.assertEqual(proc.returncode, 0, proc.stderr)
+                self.assertEqual(os.listdir(os.path.join(self.out, "both")),
+                                 ["device_1"])
+                self.check_frames("both", 1, [0, 1, 2])
+        shutil.rmtree(self.out)
+        csv = self.csv("name,start,end\nboth,0.12,0.21\nearly,0,0.1\n")
+        proc = self.run_tp(self.bag, "--camera", "device_1", "--segments",
+                           csv)
+        self.assertEqual(proc.returncode, 2)
+        self.assertEqual(proc.stderr, f"trial-process: {csv}: line 3: no "
+                         "color frame in the window [0, 0.1) s of "
+                         f"'{self.bag}'\n")
+        self.assertFalse(os.path.exists(self.out))
+        proc = self.run_tp(self.bag, "device_0", "device_1", "--segments",
+                           csv)
+        self.assertEqual(proc.returncode, 2)
+        self.assertEqual(proc.stderr, "trial-process: --segments takes one "
+                         "camera of the bag\n")
+
+    def test_segments_refused(self):
+        """A window no device covers: refused with its line, nothing
+        written, whichever row it is."""
+        for row, why in [
+                ("gone,0.3,0.4", "the window starts outside the recording: "
+                 f"0.3 s is after the end of '{self.bag}' (its last frame "
+                 "is at 0.238 s)"),
+                ("gap,0.105,0.13", "no color frame in the window [0.105, "
+                 f"0.13) s of '{self.bag}'")]:
+            with self.subTest(row=row):
+                csv = self.csv(f"name,start,end\nok,0,1\n{row}\n")
+                proc = self.run_tp(self.bag, "--segments", csv)
+                self.assertEqual(proc.returncode, 2)
+                self.assertEqual(proc.stderr,
+                                 f"trial-process: {csv}: line 3: {why}\n")
+                self.assertFalse(os.path.exists(self.out))
+
+    def test_time_window(self):
+        proc = self.run_tp(self.bag, "--start-time", "0.12", "--end-time",
+                           "0.21")
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        self.assertEqual(proc.stderr, "")
+        self.check_frames("rec", 0, [4, 5, 6])
+        self.check_frames("rec", 1, [0, 1, 2])
+        shutil.rmtree(self.out)
+        proc = self.run_tp(self.bag, "--end-time", "0.1")
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        self.assertEqual(proc.stderr, self.not_written(
+            "rec", 1, 0, 0.1, "0.138", "0.238"))
+        self.assertEqual(os.listdir(os.path.join(self.out, "rec")),
+                         ["device_0"])
+        self.check_frames("rec", 0, [0, 1, 2])
+        shutil.rmtree(self.out)
+        for args, why in [
+                (["--start-time", "0.3"], "--start-time 0.3 s is after the "
+                 f"end of '{self.bag}' (its last frame is at 0.238 s)"),
+                (["--start-time", "0.105", "--end-time", "0.13"],
+                 "no color frames in the time window [0.105, 0.13) s of "
+                 f"bag '{self.bag}'"),
+                (["--camera", "device_1", "--end-time", "0.1"],
+                 "no color frames in the time window [0, 0.1) s of bag "
+                 f"'{self.bag}'")]:
+            with self.subTest(args=args):
+                proc = self.run_tp(self.bag, *args)
+                self.assertEqual(proc.returncode, 2)
+                self.assertEqual(proc.stderr, f"trial-process: {why}\n")
+                self.assertFalse(os.path.exists(self.out))
+
+    def test_unpaired_frame_time(self):
+        """The time a failed frame's reason gives counts from the same
+        first frame as the windows: device_1's color frame 1 (slot 5,
+        0.172 s) has lost its depth frame."""
+        bag = self.p("drop.bag")
+        rs.write_multi_bag(bag, TWO_DEVICES, n_frames=8, first_slot={1: 4},
+                           drop={(1, "Depth_0", 5)})
+        proc = self.run_tp(bag, "--camera", "device_1", "--start-time",
+                           "0.17", "--end-time", "0.18")
+        self.assertEqual(proc.returncode, 1, proc.stderr)
+        cam = os.path.join(self.out, "drop", "device_1")
+        with open(os.path.join(cam, "metadata.json")) as f:
+            meta = json.load(f)
+        self.assertEqual(meta["failed_frames"], [{
+            "frame": 1, "stream": "depth",
+            "reason": "no depth frame within half a frame period (16.7 ms) "
+                      "of the color frame at 0.172 s"}])
+        self.assertEqual(meta["frame_range"], [1, 1])
+        self.assertEqual(os.listdir(cam), ["metadata.json"])
+
+    def test_device_without_depth(self):
+        """A device that cannot be converted (no Depth stream) fails on
+        its own with or without a window, naming itself; the other device
+        converts; a window is still checked against the device that can."""
+        bag = self.p("nodepth.bag")
+        rs.write_multi_bag(bag, TWO_DEVICES[:2] + TWO_DEVICES[3:],
+                           n_frames=8, first_slot={1: 4})
+        why = f"trial-process: bag '{bag}' has no Depth frames on device_1\n"
+        for args, frames in [((), range(8)), (("--end-time", "0.1"),
+                                              [0, 1, 2])]:
+            with self.subTest(args=args):
+                shutil.rmtree(self.out, ignore_errors=True)
+                proc = self.run_tp(bag, *args)
+                self.assertEqual(proc.returncode, 2)
+                self.assertEqual(proc.stderr, why)
+                self.assertEqual(os.listdir(os.path.join(self.out,
+                                                         "nodepth")),
+                                 ["device_0"])
+                self.check_frames_of(bag, "nodepth", 0, list(frames))
+        shutil.rmtree(self.out, ignore_errors=True)
+        proc = self.run_tp(bag, "--start-time", "0.3")
+        self.assertEqual(proc.returncode, 2)
+        self.assertEqual(proc.stderr, "trial-process: --start-time 0.3 s is "
+                         f"after the end of '{bag}' (its last frame is at "
+                         "0.237 s)\n")
+        self.assertFalse(os.path.exists(self.out))
+
+
+class BagHelp(unittest.TestCase):
+    """Issue 20: trial-process --help says what --camera does on a bag
+    (every device by default), in 80 columns."""
+
+    def test_camera_line(self):
+        proc = subprocess.run([TRIAL_PROCESS, "--help"], capture_output=True,
+                              text=True, timeout=TIMEOUT,
+                              env=dict(os.environ, LC_ALL="C"))
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        line = [n for n in proc.stdout.splitlines()
+                if n.startswith("  -c, --camera")]
+        self.assertEqual(line, ["  -c, --camera=NAME              Camera to "
+                                "convert (default: first; .bag: all)"])
+        self.assertLessEqual(len(line[0]), 80)
 
 
 class Discoverer(rs.Base):
