@@ -40,6 +40,18 @@ def uninstrumented_env(env=None, preload=PRELOAD):
     return env
 
 
+def instrumented_env(env=None):
+    """@env (default: this process's) for one of the build's own programs
+    (trial-process, trial-make-sample) started from a test that
+    reexec_with_runtimes() restarted: leaks reported again, since they are
+    that program's own."""
+    env = dict(os.environ if env is None else env)
+    if PRELOAD:
+        env["ASAN_OPTIONS"] = ":".join(
+            filter(None, [env.get("ASAN_OPTIONS"), "detect_leaks=1"]))
+    return env
+
+
 def reexec_with_runtimes():
     """For a test that loads the plugin into python3 itself: starts this
     script again with the runtimes preloaded, once."""

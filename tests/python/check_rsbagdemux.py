@@ -346,13 +346,6 @@ class ConvertDemux(rs.Base):
 TRIAL_PROCESS = os.environ.get("TRIAL_PROCESS")
 
 
-def tp_env():
-    """The environment for trial-process: in a sanitizer build, leaks
-    reported again (reexec_with_runtimes turned them off for python3)."""
-    env = dict(os.environ)
-    if sanitizer.PRELOAD:
-        env["ASAN_OPTIONS"] += ":detect_leaks=1"
-    return env
 
 
 def damage_middle_chunk(path):
@@ -398,7 +391,8 @@ class TrialProcessBag(rs.Base):
 
     def run_tp(self, *args):
         return subprocess.run([TRIAL_PROCESS, *args], capture_output=True,
-                              text=True, timeout=TIMEOUT, env=tp_env())
+                              text=True, timeout=TIMEOUT,
+                              env=sanitizer.instrumented_env())
 
     def expected_pairs(self, path):
         """[(color frame, depth frame or None)] by the documented rule,
@@ -750,7 +744,8 @@ class MultiStreamTrialProcess(rs.Base):
     def run_tp(self, *args):
         return subprocess.run([TRIAL_PROCESS, *args, "--align", "none"],
                               capture_output=True, text=True,
-                              timeout=TIMEOUT, env=tp_env())
+                              timeout=TIMEOUT,
+                              env=sanitizer.instrumented_env())
 
     def check_camera(self, cam, color, depth):
         from PIL import Image
@@ -883,7 +878,8 @@ class MultiDeviceWindows(rs.Base):
         return subprocess.run([TRIAL_PROCESS, *args, "-o", self.out,
                                "--align", "none"],
                               capture_output=True, text=True,
-                              timeout=TIMEOUT, env=tp_env())
+                              timeout=TIMEOUT,
+                              env=sanitizer.instrumented_env())
 
     def csv(self, text):
         path = self.p("trials.csv")

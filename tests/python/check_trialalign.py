@@ -225,7 +225,8 @@ class TpBase(Base):
         if TRIAL_PROCESS is None:
             tap.missing("TRIAL_PROCESS (run by meson)")
         return subprocess.run([TRIAL_PROCESS, *args], capture_output=True,
-                              text=True, timeout=TIMEOUT)
+                              text=True, timeout=TIMEOUT,
+                              env=sanitizer.instrumented_env())
 
     def convert(self, bag, *args, status=0):
         proc = self.run_tp(bag, "-o", self.p("out"), *args)
