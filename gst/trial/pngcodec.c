@@ -117,23 +117,30 @@ unsub_row (guint8 * cur, gsize n, guint bpp)
     if (i == 0)
       i = bpp;
   } else if (bpp == 3) {
-    /* 15 bytes of 16 per step; the 16th is the next step's and is kept */
+    /* 15 bytes of 16 per step; the 16th is the next step's and is kept.
+     * The next step's bytes are loaded before this step's store: a load
+     * that overlaps a store just made waits for it (no forwarding). */
     const __m128i last = _mm_slli_si128 (_mm_cvtsi32_si128 (0xff), 15);
-    __m128i carry = _mm_cvtsi32_si128 (0);
+    __m128i carry = _mm_cvtsi32_si128 (0), in, next;
 
-    for (i = 0; i + 16 <= n; i += 15) {
-      __m128i in = _mm_loadu_si128 ((const __m128i *) (cur + i));
-      __m128i x = _mm_add_epi8 (in, carry);
+    i = bpp;
+    if (n >= 16) {
+      next = _mm_loadu_si128 ((const __m128i *) cur);
+      for (i = 0; i + 16 <= n; i += 15) {
+        __m128i x = _mm_add_epi8 (next, carry);
 
-      x = _mm_add_epi8 (x, _mm_slli_si128 (x, 3));
-      x = _mm_add_epi8 (x, _mm_slli_si128 (x, 6));
-      x = _mm_add_epi8 (x, _mm_slli_si128 (x, 12));
-      carry = _mm_srli_si128 (_mm_slli_si128 (x, 1), 13);
-      x = _mm_or_si128 (_mm_andnot_si128 (last, x), _mm_and_si128 (last, in));
-      _mm_storeu_si128 ((__m128i *) (cur + i), x);
+        in = next;
+        if (i + 31 <= n)
+          next = _mm_loadu_si128 ((const __m128i *) (cur + i + 15));
+        x = _mm_add_epi8 (x, _mm_slli_si128 (x, 3));
+        x = _mm_add_epi8 (x, _mm_slli_si128 (x, 6));
+        x = _mm_add_epi8 (x, _mm_slli_si128 (x, 12));
+        carry = _mm_srli_si128 (_mm_slli_si128 (x, 1), 13);
+        x = _mm_or_si128 (_mm_andnot_si128 (last, x), _mm_and_si128 (last,
+                in));
+        _mm_storeu_si128 ((__m128i *) (cur + i), x);
+      }
     }
-    if (i == 0)
-      i = bpp;
   }
 #endif
   for (; i < n; i++)
