@@ -874,7 +874,7 @@ typedef struct
   GstTrialPoolJob job;
   GMutex lock;
   GCond cond;
-  gboolean running, release;
+  gint running, release;        /* atomic: TSan cannot see GMutex */
 } Blocker;
 
 static void
@@ -883,9 +883,9 @@ blocker_run (GstTrialPoolJob * job)
   Blocker *b = (Blocker *) job;
 
   g_mutex_lock (&b->lock);
-  b->running = TRUE;
+  g_atomic_int_set (&b->running, TRUE);
   g_cond_broadcast (&b->cond);
-  while (!b->release)
+  while (!g_atomic_int_get (&b->release))
     g_cond_wait (&b->cond, &b->lock);
   g_mutex_unlock (&b->lock);
 }
@@ -900,7 +900,7 @@ blocker_start (Blocker * b, GstTrialPool * pool)
   b->job.func = blocker_run;
   gst_trial_pool_push (pool, &b->job);
   g_mutex_lock (&b->lock);
-  while (!b->running)
+  while (!g_atomic_int_get (&b->running))
     g_cond_wait (&b->cond, &b->lock);
   g_mutex_unlock (&b->lock);
 }
@@ -909,7 +909,7 @@ static void
 blocker_release (Blocker * b)
 {
   g_mutex_lock (&b->lock);
-  b->release = TRUE;
+  g_atomic_int_set (&b->release, TRUE);
   g_cond_broadcast (&b->cond);
   g_mutex_unlock (&b->lock);
 }
