@@ -56,6 +56,9 @@
  *   s.depth ! queue ! trialconvert ! trialsink location=out/depth/frame_%06d.npy
  * ]|
  */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE             /* fallocate() */
+#endif
 #ifdef HAVE_CONFIG_H
 #include "config.h"
 #endif
@@ -573,6 +576,17 @@ gst_trial_sink_write_frame (GstTrialSink * self, gint64 frame,
     return FALSE;
   }
 
+  /* The whole size reserved in one call: ext4 then allocates the extent at
+   * once rather than page by page as write() fills it (a 3.7 MB .npy goes
+   * into the page cache in 0.50-0.58 ms instead of 0.71-0.78). KEEP_SIZE:
+   * the file's size is still what was written, so a write cut short leaves
+   * only those bytes. Its errors (no support, no space) are write()'s to
+   * report. */
+#ifdef __linux__
+  if (gst_buffer_get_size (buffer) > 0)
+    (void) fallocate (fd, FALLOC_FL_KEEP_SIZE, 0,
+        (off_t) gst_buffer_get_size (buffer));
+#endif
   if (!write_buffer (fd, buffer, &error)) {
     what = "write to";
     close (fd);
