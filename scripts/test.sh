@@ -41,7 +41,7 @@ meson test -C build-asan --print-errorlogs
 # is built first with reports off; then the suites run with reports on.
 # tests/tsan.supp: GLib and GStreamer are not instrumented, TSan cannot see
 # their locks.
-tsan_suites=(element-trialconvert)
+tsan_suites=(element-trialconvert element-trialsink)
 TSAN_OPTIONS=report_bugs=0 GST_CHECKS=none \
   meson test -C build-tsan "${tsan_suites[0]}" >/dev/null 2>&1
 TSAN_OPTIONS="halt_on_error=1:suppressions=$PWD/tests/tsan.supp" \

@@ -638,13 +638,33 @@ npy_ld_b1 (const guint8 * s, gsize k)
  * frame). Lanes are computed exactly like the scalar tail, so the result
  * is bit-exact either way. */
 typedef gfloat NpyV4f __attribute__ ((vector_size (16)));
+typedef guint16 NpyV4u16 __attribute__ ((vector_size (8)));
+typedef gint32 NpyV4i32 __attribute__ ((vector_size (16)));
 
-#define NPY_CONVERT(load)                                               \
+/* Four lanes of @load, one by one. */
+#define NPY_LOAD4(load, src, k)                                         \
+  ((NpyV4f) { load (src, k), load (src, k + 1),                         \
+      load (src, k + 2), load (src, k + 3) })
+
+/* Four host-order uint16 (the depth camera's samples on little-endian
+ * hosts) in one load and one packed conversion to float, which is exact
+ * for every uint16 as the scalar conversion is. */
+static inline NpyV4f
+npy_ld4_u2_host (const guint8 * s, gsize k)
+{
+  NpyV4u16 v;
+
+  memcpy (&v, s + 2 * k, sizeof (v));
+  /* through int32: a direct uint16 -> float conversion is done lane by lane */
+  return __builtin_convertvector (__builtin_convertvector (v, NpyV4i32),
+      NpyV4f);
+}
+
+#define NPY_CONVERT_WITH(load4, load)                                   \
   G_STMT_START {                                                        \
     if (divisor != 0.0f) {                                              \
       for (; i + 4 <= n; i += 4) {                                      \
-        NpyV4f v = { load (src, i), load (src, i + 1),                  \
-          load (src, i + 2), load (src, i + 3) };                       \
+        NpyV4f v = load4;                                               \
         v = v / divisor;                                                \
         memcpy (out + i, &v, sizeof (v));                               \
       }                                                                 \
@@ -652,8 +672,7 @@ typedef gfloat NpyV4f __attribute__ ((vector_size (16)));
         out[i] = load (src, i) / divisor;                               \
     } else {                                                            \
       for (; i + 4 <= n; i += 4) {                                      \
-        NpyV4f v = { load (src, i), load (src, i + 1),                  \
-          load (src, i + 2), load (src, i + 3) };                       \
+        NpyV4f v = load4;                                               \
         v = v * scale;                                                  \
         memcpy (out + i, &v, sizeof (v));                               \
       }                                                                 \
@@ -661,6 +680,8 @@ typedef gfloat NpyV4f __attribute__ ((vector_size (16)));
         out[i] = load (src, i) * scale;                                 \
     }                                                                   \
   } G_STMT_END
+
+#define NPY_CONVERT(load) NPY_CONVERT_WITH (NPY_LOAD4 (load, src, i), load)
 
 #define NPY_CONVERT_ORDER(dtype)                                        \
   G_STMT_START {                                                        \
@@ -685,7 +706,14 @@ gst_trial_npy_convert_f32 (GstTrialDtype dtype, gboolean big_endian,
       NPY_CONVERT (npy_ld_u1);
       break;
     case GST_TRIAL_DTYPE_U2:
-      NPY_CONVERT_ORDER (u2);
+      if (big_endian && G_BYTE_ORDER == G_BIG_ENDIAN)
+        NPY_CONVERT_WITH (npy_ld4_u2_host (src, i), npy_ld_u2be);
+      else if (big_endian)
+        NPY_CONVERT (npy_ld_u2be);
+      else if (G_BYTE_ORDER == G_LITTLE_ENDIAN)
+        NPY_CONVERT_WITH (npy_ld4_u2_host (src, i), npy_ld_u2le);
+      else
+        NPY_CONVERT (npy_ld_u2le);
       break;
     case GST_TRIAL_DTYPE_I2:
       NPY_CONVERT_ORDER (i2);

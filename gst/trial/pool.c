@@ -208,6 +208,28 @@ gst_trial_pool_push (GstTrialPool * pool, GstTrialPoolJob * job)
 }
 
 /**
+ * gst_trial_pool_push_urgent: (skip)
+ * @pool: a #GstTrialPool
+ * @job: as for gst_trial_pool_push()
+ *
+ * Queues @job ahead of every job not yet started, so it runs in the next
+ * free thread. For short jobs that an element's streaming thread waits for
+ * (trialsink's file writes): behind a queue of conversions, the stream
+ * would stall while the pool works through them.
+ */
+void
+gst_trial_pool_push_urgent (GstTrialPool * pool, GstTrialPoolJob * job)
+{
+  g_return_if_fail (GST_IS_TRIAL_POOL (pool));
+  g_return_if_fail (job != NULL && job->func != NULL);
+
+  GST_TRIAL_TSAN_RELEASE (job);
+  g_thread_pool_push (pool->threads, job, NULL);
+  /* FALSE when a thread has taken it already: nothing to move */
+  g_thread_pool_move_to_front (pool->threads, job);
+}
+
+/**
  * gst_trial_pool_context_new:
  * @pool: a #GstTrialPool
  *

@@ -58,6 +58,8 @@ guint gst_trial_pool_get_n_threads (GstTrialPool * pool);
 
 void gst_trial_pool_push (GstTrialPool * pool, GstTrialPoolJob * job);
 
+void gst_trial_pool_push_urgent (GstTrialPool * pool, GstTrialPoolJob * job);
+
 GstContext *gst_trial_pool_context_new (GstTrialPool * pool);
 
 GstTrialPool *gst_trial_pool_from_context (GstContext * context);

@@ -20,6 +20,7 @@
 #include <gst/check/gstcheck.h>
 #include <gst/check/gstharness.h>
 
+#include "gst/trial/pool.h"
 #include "../trialtest.h"
 
 /* The files and folders below @root, relative, sorted, folders ending in
@@ -853,6 +854,193 @@ GST_START_TEST (test_progress_interval)
 
 GST_END_TEST;
 
+/* ---- writes in the shared pool ---- */
+
+/* Like start_harness, with @pool set on @sink as the gst-trial.pool
+ * context (what trialconvert answers upstream in a pipeline). */
+static GstHarness *
+start_pooled_harness (GstElement * sink, GstTrialPool * pool, GstBus ** bus)
+{
+  GstContext *context = gst_trial_pool_context_new (pool);
+
+  gst_element_set_context (sink, context);
+  gst_context_unref (context);
+  return start_harness (sink, bus);
+}
+
+/* A pool job that holds its thread until released. */
+typedef struct
+{
+  GstTrialPoolJob job;
+  GMutex lock;
+  GCond cond;
+  gint running, release;        /* atomic: TSan cannot see GMutex */
+} Blocker;
+
+static void
+blocker_run (GstTrialPoolJob * job)
+{
+  Blocker *b = (Blocker *) job;
+
+  g_mutex_lock (&b->lock);
+  g_atomic_int_set (&b->running, TRUE);
+  g_cond_broadcast (&b->cond);
+  while (!g_atomic_int_get (&b->release))
+    g_cond_wait (&b->cond, &b->lock);
+  g_mutex_unlock (&b->lock);
+}
+
+/* Occupies the only thread of @pool until blocker_release(). */
+static void
+blocker_start (Blocker * b, GstTrialPool * pool)
+{
+  memset (b, 0, sizeof (*b));
+  g_mutex_init (&b->lock);
+  g_cond_init (&b->cond);
+  b->job.func = blocker_run;
+  gst_trial_pool_push (pool, &b->job);
+  g_mutex_lock (&b->lock);
+  while (!g_atomic_int_get (&b->running))
+    g_cond_wait (&b->cond, &b->lock);
+  g_mutex_unlock (&b->lock);
+}
+
+static void
+blocker_release (Blocker * b)
+{
+  g_mutex_lock (&b->lock);
+  g_atomic_int_set (&b->release, TRUE);
+  g_cond_broadcast (&b->cond);
+  g_mutex_unlock (&b->lock);
+}
+
+/* With a pool, the file is written by a pool thread, not in render: while
+ * the pool's only thread is busy, a rendered frame is neither on disk nor
+ * counted; EOS waits for the write, then reports the totals. */
+GST_START_TEST (test_pool_writes_counted_at_eos)
+{
+  g_autofree gchar *dir = trial_test_make_tmpdir ();
+  GstTrialPool *pool = gst_trial_pool_new (1);
+  Progress total = { 1, 0, 0, 5, 7, TRUE };
+  Blocker blocker;
+  GstBus *bus;
+  GstHarness *h;
+
+  h = start_pooled_harness (make_sink (dir, "out/frame_%d.npy"), pool, &bus);
+  blocker_start (&blocker, pool);
+  fail_unless_equals_int (gst_harness_push (h, frame_buffer (7, "seven", 5)),
+      GST_FLOW_OK);
+  fail_unless_equals_uint64 (get_counter (h, "frames"), 0);
+  assert_tree (dir, "out/");
+  blocker_release (&blocker);
+
+  fail_unless (gst_harness_push_event (h, gst_event_new_eos ()));
+  assert_progress (gst_bus_pop_filtered (bus, GST_MESSAGE_ELEMENT), "",
+      &total);
+  fail_unless_equals_uint64 (get_counter (h, "frames"), 1);
+  fail_unless_equals_uint64 (get_counter (h, "bytes"), 5);
+  assert_tree (dir, "out/|out/frame_7.npy");
+  assert_file (dir, "out/frame_7.npy", "seven", 5);
+  assert_no_error (bus);
+  gst_harness_teardown (h);
+
+  g_mutex_clear (&blocker.lock);
+  g_cond_clear (&blocker.cond);
+  gst_object_unref (pool);
+  gst_object_unref (bus);
+  trial_test_rm_rf (dir);
+}
+
+GST_END_TEST;
+
+/* Many frames through a two-thread pool: every file whole, in the order
+ * and with the counts of render's own writes, fsync included. */
+GST_START_TEST (test_pool_writes_every_frame)
+{
+  g_autofree gchar *dir = trial_test_make_tmpdir ();
+  GstTrialPool *pool = gst_trial_pool_new (2);
+  GString *expected = g_string_new (NULL);
+  Progress total = { 40, 0, 0, 0, 139, TRUE };
+  GstElement *sink = make_sink (dir, "frame_%03d.bin");
+  guint8 data[4096];
+  GstBus *bus;
+  GstHarness *h;
+  guint i;
+
+  g_object_set (sink, "fsync", TRUE, NULL);
+  h = start_pooled_harness (sink, pool, &bus);
+  for (i = 100; i < 140; i++) {
+    memset (data, i, sizeof (data));
+    fail_unless_equals_int (gst_harness_push (h, frame_buffer (i, data,
+                1000 + i)), GST_FLOW_OK);
+    total.bytes += 1000 + i;
+    g_string_append_printf (expected, "%sframe_%03u.bin", i > 100 ? "|" : "",
+        i);
+  }
+  fail_unless (gst_harness_push_event (h, gst_event_new_eos ()));
+  assert_progress (gst_bus_pop_filtered (bus, GST_MESSAGE_ELEMENT), "",
+      &total);
+  assert_no_error (bus);
+  gst_harness_teardown (h);
+
+  assert_tree (dir, expected->str);
+  for (i = 100; i < 140; i++) {
+    g_autofree gchar *name = g_strdup_printf ("frame_%03u.bin", i);
+
+    memset (data, i, sizeof (data));
+    assert_file (dir, name, data, 1000 + i);
+  }
+  g_string_free (expected, TRUE);
+  gst_object_unref (pool);
+  gst_object_unref (bus);
+  trial_test_rm_rf (dir);
+}
+
+GST_END_TEST;
+
+/* A write that fails in the pool: its error names the frame and the file,
+ * as render's would; the next frame is refused and not written, EOS is
+ * refused (no EOS message, no final progress), no temporary file is
+ * left. */
+GST_START_TEST (test_pool_write_error_reported)
+{
+  g_autofree gchar *dir = trial_test_make_tmpdir ();
+  g_autofree gchar *final = g_build_filename (dir, "frame_3.png", NULL);
+  const gchar *needles[] = { "Could not write frame 3", final,
+    "Is a directory", NULL
+  };
+  GstTrialPool *pool = gst_trial_pool_new (1);
+  GstBus *bus;
+  GstHarness *h;
+
+  trial_test_write (dir, "frame_3.png/keep", "k", 1);
+  h = start_pooled_harness (make_sink (dir, "frame_%d.png"), pool, &bus);
+  fail_unless_equals_int (gst_harness_push (h, frame_buffer (2, "two", 3)),
+      GST_FLOW_OK);
+  /* queued: the rename fails later, in the pool */
+  fail_unless_equals_int (gst_harness_push (h, frame_buffer (3, "three", 5)),
+      GST_FLOW_OK);
+  /* the next frame waits for that write, and is refused */
+  fail_unless_equals_int (gst_harness_push (h, frame_buffer (4, "four", 4)),
+      GST_FLOW_ERROR);
+  assert_error (bus, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_WRITE, needles);
+  fail_if (gst_harness_push_event (h, gst_event_new_eos ()));
+  fail_unless (gst_bus_pop_filtered (bus, GST_MESSAGE_ELEMENT |
+          GST_MESSAGE_EOS) == NULL, "EOS or progress after a failed write");
+  assert_no_error (bus);
+  fail_unless_equals_uint64 (get_counter (h, "frames"), 1);
+  fail_unless_equals_uint64 (get_counter (h, "bytes"), 3);
+  gst_harness_teardown (h);
+
+  assert_tree (dir, "frame_2.png|frame_3.png/|frame_3.png/keep");
+  assert_file (dir, "frame_2.png", "two", 3);
+  gst_object_unref (pool);
+  gst_object_unref (bus);
+  trial_test_rm_rf (dir);
+}
+
+GST_END_TEST;
+
 static Suite *
 trialsink_suite (void)
 {
@@ -876,6 +1064,9 @@ trialsink_suite (void)
   tcase_add_test (tc, test_fsync);
   tcase_add_test (tc, test_progress_each_buffer);
   tcase_add_test (tc, test_progress_interval);
+  tcase_add_test (tc, test_pool_writes_counted_at_eos);
+  tcase_add_test (tc, test_pool_writes_every_frame);
+  tcase_add_test (tc, test_pool_write_error_reported);
   return s;
 }
 
