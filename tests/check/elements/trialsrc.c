@@ -1458,7 +1458,7 @@ GST_START_TEST (test_inspect)
   g_autofree GParamSpec **props = NULL;
   static const gchar *const wanted[] = { "location", "camera", "start-frame",
     "stop-frame", "framerate", "depth-width", "depth-height", "depth-scale",
-    "is-live", "layout",
+    "is-live", "layout", "decode",
   };
   guint n, i, ours = 0;
 
