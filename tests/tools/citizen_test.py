@@ -657,6 +657,23 @@ class UriFailedFrames(Citizen):
                          msg.type == Gst.MessageType.ERROR and msg.parse_error())
         self.assertEqual(frames, self.GOOD_COLOR)
 
+    def test_truncated_jpeg(self):
+        """jpegdec stops on a truncated JPEG too; through trial:// it is a
+        GAP event and a warning (a JPEG with garbage inside, which
+        libjpeg conceals, decodes)."""
+        trial = os.path.join(self.tmp, "jpeg")
+        subprocess.run([MAKE_SAMPLE, "-q", "-n", "5", "--color", "jpeg",
+                        "--size", f"{WIDTH}x{HEIGHT}", trial], check=True)
+        path = os.path.join(trial, "cam1/color/frame_000002.jpg")
+        with open(path, "rb") as f:
+            data = f.read()
+        with open(path, "wb") as f:
+            f.write(data[:len(data) // 2])
+        pads, warnings = self.run_uridecodebin(trial_uri(trial))
+        self.assertEqual(sorted(pads[0]["buffers"]), [0, 1, 3, 4])
+        self.assertEqual(pads[0]["gaps"], [2])
+        self.assertEqual(warnings, [("color", 2)])
+
     def test_gst_play_to_eos(self):
         tool = shutil.which("gst-play-1.0")
         if tool is None:
