@@ -561,13 +561,12 @@ gst_trial_src_change_state (GstElement * element, GstStateChange transition)
 }
 
 /* With @decode, each stream goes through a trialconvert and a capsfilter
- * inside the bin, so that the ghost pads carry raw video from the start:
- * uridecodebin exposes the raw pads of a source as they are, both of them,
- * color first (a source with undecoded static pads gets one decodebin on
- * its first pad), and a frame that fails to decode (a corrupt or truncated
- * file) is a GAP event and a warning, as in any trialconvert, where a stock
- * decoder would stop the pipeline with an error. Only in NULL or READY:
- * FALSE with @error when an element is missing. */
+ * inside the bin, so that the pads carry raw video, which uridecodebin
+ * exposes as it is (gst_trial_src_prepare_decoded_pads()), and a frame that
+ * fails to decode (a corrupt or truncated file) is a GAP event and a
+ * warning, as in any trialconvert, where a stock decoder would stop the
+ * pipeline with an error; the pads are taken away until the next start.
+ * Only in NULL or READY: FALSE with @error when an element is missing. */
 static gboolean
 gst_trial_src_set_decode (GstTrialSrc * self, gboolean decode, GError ** error)
 {
@@ -601,7 +600,7 @@ gst_trial_src_set_decode (GstTrialSrc * self, gboolean decode, GError ** error)
         return FALSE;
       }
       /* removing the pad also unlinks the stream from it (the target is
-       * cleared); add_pad() targets the capsfilter */
+       * cleared); set_target() targets the capsfilter at each start */
       if (has_pad (self, i))
         gst_element_remove_pad (GST_ELEMENT (self), self->pads[i]);
       g_object_set (filter, "caps", caps, NULL);
