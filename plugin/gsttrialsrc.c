@@ -127,10 +127,10 @@ struct _GstTrialSrc
   /* the flows of both pads, under GST_OBJECT_LOCK: only when every pad is
    * not linked is not-linked an error */
   GstFlowCombiner *flows;
-  /* with decode, under GST_OBJECT_LOCK: the probe that holds the depth
-   * stream until the color pad is added, or 0; the pads still to add, a
-   * bit (1 << GstTrialSrcStreamKind) each */
-  gulong depth_block;
+  /* with decode, under GST_OBJECT_LOCK: the probes that hold each stream
+   * until its turn (0 when none), on the capsfilters' source pads; the
+   * pads still to add, a bit (1 << GstTrialSrcStreamKind) each */
+  gulong blocks[N_STREAMS];
   guint pending_pads;
   /* with decode, the streaming thread of each pad not added yet: its sticky
    * events, put on the pad as it is added (store_held_events()) */
@@ -400,41 +400,51 @@ gst_trial_src_internal_activate (GstPad * pad, GstObject * parent,
   return TRUE;
 }
 
+/* Holds everything but the color stream's stream-start and caps, which add
+ * its pad; all of the depth stream. */
 static GstPadProbeReturn
 hold (GstPad * pad, GstPadProbeInfo * info, gpointer user_data)
 {
+  GstEvent *event;
+
   (void) pad;
-  (void) info;
-  (void) user_data;
-  return GST_PAD_PROBE_OK;
+  if (GPOINTER_TO_UINT (user_data) != GST_TRIAL_SRC_STREAM_COLOR
+      || !(info->type & GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM))
+    return GST_PAD_PROBE_OK;
+  event = GST_PAD_PROBE_INFO_EVENT (info);
+  return GST_EVENT_TYPE (event) == GST_EVENT_STREAM_START
+      || GST_EVENT_TYPE (event) == GST_EVENT_CAPS ? GST_PAD_PROBE_PASS :
+      GST_PAD_PROBE_OK;
 }
 
 /* With decode, the pads come as a demuxer's do, so that uridecodebin sees a
  * source with dynamic pads and handles each: a pad is added with its caps
  * already on it (gst_trial_src_proxy_event()), so uridecodebin finds it raw
- * and exposes it as it is, in the order the pads come; the depth stream is
+ * and exposes it as it is, in the order the pads come. The depth stream is
  * held until the color pad is there, so color is always the first pad, the
- * one `uridecodebin ! videoconvert` links and playbin shows. A trial
- * without any depth file gets no depth pad, and that stream does not run. */
+ * one `uridecodebin ! videoconvert` links and playbin shows; the color
+ * frames are held until the depth pad is there too, so that no sink sees
+ * EOS before the other sink is linked. A trial without any depth file gets
+ * no depth pad, and that stream does not run. */
 static void
 gst_trial_src_prepare_decoded_pads (GstTrialSrc * self)
 {
   gboolean has_depth = gst_trial_layout_get_depth_format (self->layout) !=
       GST_TRIAL_DEPTH_NONE;
-  g_autoptr (GstPad) held = NULL;
   guint i;
 
   if (!has_depth)
     lock_stream (self, GST_TRIAL_SRC_STREAM_DEPTH, TRUE);
-  else
-    held = gst_element_get_static_pad
-        (self->decoders[GST_TRIAL_SRC_STREAM_DEPTH][1], "src");
   GST_OBJECT_LOCK (self);
   self->pending_pads = 1 << GST_TRIAL_SRC_STREAM_COLOR;
-  if (has_depth) {
+  if (has_depth)
     self->pending_pads |= 1 << GST_TRIAL_SRC_STREAM_DEPTH;
-    self->depth_block = gst_pad_add_probe (held,
-        GST_PAD_PROBE_TYPE_BLOCK_DOWNSTREAM, hold, NULL, NULL);
+  for (i = 0; i < N_STREAMS && has_depth; i++) {
+    g_autoptr (GstPad) held = gst_element_get_static_pad
+        (self->decoders[i][1], "src");
+
+    self->blocks[i] = gst_pad_add_probe (held,
+        GST_PAD_PROBE_TYPE_BLOCK_DOWNSTREAM, hold, GUINT_TO_POINTER (i), NULL);
   }
   GST_OBJECT_UNLOCK (self);
   for (i = 0; i < N_STREAMS; i++) {
@@ -445,21 +455,20 @@ gst_trial_src_prepare_decoded_pads (GstTrialSrc * self)
   }
 }
 
-/* Removes the probe that holds the depth stream, if there is one. */
+/* Removes the probe that holds stream @i, if there is one. */
 static void
-unblock_depth (GstTrialSrc * self)
+unblock (GstTrialSrc * self, guint i)
 {
   g_autoptr (GstPad) held = NULL;
   gulong id;
 
   GST_OBJECT_LOCK (self);
-  id = self->depth_block;
-  self->depth_block = 0;
+  id = self->blocks[i];
+  self->blocks[i] = 0;
   GST_OBJECT_UNLOCK (self);
   if (id == 0)
     return;
-  held = gst_element_get_static_pad (self->decoders[GST_TRIAL_SRC_STREAM_DEPTH]
-      [1], "src");
+  held = gst_element_get_static_pad (self->decoders[i][1], "src");
   gst_pad_remove_probe (held, id);
 }
 
@@ -477,10 +486,12 @@ gst_trial_src_add_decoded_pad (GstTrialSrc * self, guint i)
   GST_DEBUG_OBJECT (self, "adding pad %s:%s",
       GST_DEBUG_PAD_NAME (self->pads[i]));
   gst_element_add_pad (GST_ELEMENT (self), self->pads[i]);
-  if (last)
+  if (last) {
     gst_element_no_more_pads (GST_ELEMENT (self));
-  if (i == GST_TRIAL_SRC_STREAM_COLOR)
-    unblock_depth (self);
+    unblock (self, GST_TRIAL_SRC_STREAM_COLOR);
+  } else if (i == GST_TRIAL_SRC_STREAM_COLOR) {
+    unblock (self, GST_TRIAL_SRC_STREAM_DEPTH);
+  }
 }
 
 /* The first handler of our own pad-added, connected at init: between the
@@ -510,7 +521,8 @@ gst_trial_src_close (GstTrialSrc * self)
   guint i;
 
   if (is_decoding (self)) {
-    unblock_depth (self);
+    for (i = 0; i < N_STREAMS; i++)
+      unblock (self, i);
     GST_OBJECT_LOCK (self);
     self->pending_pads = 0;
     GST_OBJECT_UNLOCK (self);
