@@ -1459,7 +1459,22 @@ typedef struct
   GPtrArray *sinks;
   gint buffers[2];
   GstCaps *caps[2];
+  gint pads_at_color_segment;   /* pads of trialsrc when color data began */
 } DecodeRun;
+
+static GstPadProbeReturn
+decode_color_segment (GstPad * pad, GstPadProbeInfo * info, DecodeRun * r)
+{
+  GstElement *src;
+
+  if (GST_EVENT_TYPE (GST_PAD_PROBE_INFO_EVENT (info)) != GST_EVENT_SEGMENT)
+    return GST_PAD_PROBE_OK;
+  src = GST_PAD_PARENT (pad);
+  GST_OBJECT_LOCK (src);
+  g_atomic_int_set (&r->pads_at_color_segment, src->numsrcpads);
+  GST_OBJECT_UNLOCK (src);
+  return GST_PAD_PROBE_REMOVE;
+}
 
 static void
 decode_handoff (GstElement * sink G_GNUC_UNUSED, GstBuffer * buffer
@@ -1479,6 +1494,9 @@ decode_pad_added (GstElement * src G_GNUC_UNUSED, GstPad * pad,
   g_ptr_array_add (r->added, g_strdup (GST_PAD_NAME (pad)));
   /* added with its caps on it, for uridecodebin to see it raw */
   r->caps[i] = gst_pad_get_current_caps (pad);
+  if (i == COLOR)
+    gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM,
+        (GstPadProbeCallback) decode_color_segment, r, NULL);
   g_object_set (sink, "signal-handoffs", TRUE, "sync", FALSE, NULL);
   g_signal_connect (sink, "handoff", G_CALLBACK (decode_handoff),
       &r->buffers[i]);
@@ -1525,6 +1543,10 @@ check_decode_runs (GstElement * src, const gchar * const *want,
       fail_unless_equals_string (g_ptr_array_index (r.added, i), want[i]);
     }
     fail_unless_equals_int (r.added->len, i);
+    /* no color data before every pad is there: a sink would see EOS
+     * before another one is linked */
+    fail_unless_equals_int (g_atomic_int_get (&r.pads_at_color_segment),
+        want[2] != NULL ? 2 : 1);
     for (i = 0; i < 2; i++) {
       GstStructure *s;
       gint w = 0, h = 0;
