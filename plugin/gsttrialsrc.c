@@ -1,6 +1,8 @@
 /* gst-trial: trialsrc, a bin that scans a trial once and streams its color
  * and depth frames from two GstTrialSrcStream children (gsttrialsrcstream.c),
- * each on its own thread, through the ghost pads "color" and "depth". */
+ * each on its own thread, through the ghost pads "color" and "depth"; with
+ * decode (trial:// URIs) through a trialconvert each, the pads added as the
+ * streams start. */
 
 /**
  * SECTION:element-trialsrc
@@ -36,15 +38,25 @@
  * trialsrc handles `trial://` URIs: `trial:///abs/path/trial_1?camera=cam2&start=10&stop=99`
  * (an absolute, percent-encoded path; the query sets camera, start-frame
  * and stop-frame), so uridecodebin, playbin, gst-play-1.0 and
- * gst-discoverer-1.0 open a trial. They decode the color stream (pngdec,
- * jpegdec): uridecodebin links one decoder to a source with static pads.
+ * gst-discoverer-1.0 open a trial. A trialsrc made from a URI has decode
+ * set: each stream goes through a trialconvert inside, so both pads carry
+ * raw video (color RGB; depth GRAY16_LE millimetres, or colourised RGB for
+ * a downstream that only takes RGB), and a color file that does not decode
+ * (corrupt, truncated) is a GAP event and a warning like a missing one,
+ * where a stock decoder would stop the pipeline with an error. With decode
+ * the pads are added as a demuxer's are, once the trial is scanned and
+ * each stream has its caps, color first, then no-more-pads: uridecodebin
+ * exposes both (color as its first pad, the one
+ * `uridecodebin ! videoconvert` links and playbin shows), Discoverer lists
+ * both; a trial without any depth file has no depth pad. Without decode
+ * (the default, trialsrc made by name) both pads are there from the start.
  *
  * A frame whose file is missing or unreadable becomes an empty buffer
  * flagged GAP with the same offset and PTS, and a warning (details: frame,
- * stream, reason) is posted; the stream goes on. A trial without a depth
- * folder streams GAP buffers on `depth`. A folder that is not a trial (no
- * layout, no frames, unknown camera) fails the state change with an error
- * before any buffer.
+ * stream, reason) is posted; the stream goes on. Without decode, a trial
+ * without a depth folder streams GAP buffers on `depth`. A folder that is
+ * not a trial (no layout, no frames, unknown camera) fails the state change
+ * with an error before any buffer.
  *
  * An application that scanned the trial itself (gst_trial_layout_scan())
  * hands the scan over in the layout property: it is streamed as it is, and
@@ -88,10 +100,15 @@ struct _GstTrialSrc
 {
   GstBin parent;
 
-  /* children and ghost pads, owned by the bin; indexed by
-   * GstTrialSrcStreamKind */
+  /* children, owned by the bin, and ghost pads, with a reference of our
+   * own: with decode they are pads of the bin only between READY->PAUSED
+   * and PAUSED->READY; indexed by GstTrialSrcStreamKind */
   GstTrialSrcStream *streams[N_STREAMS];
   GstPad *pads[N_STREAMS];
+  /* with decode: a trialconvert and a capsfilter after each stream, the
+   * ghost pads' targets (NULL without decode); changed in NULL or READY
+   * only */
+  GstElement *decoders[N_STREAMS][2];
 
   /* GST_OBJECT_LOCK: properties */
   gchar *location;
@@ -110,6 +127,14 @@ struct _GstTrialSrc
   /* the flows of both pads, under GST_OBJECT_LOCK: only when every pad is
    * not linked is not-linked an error */
   GstFlowCombiner *flows;
+  /* with decode, under GST_OBJECT_LOCK: the probes that hold each stream
+   * until its turn (0 when none), on the capsfilters' source pads; the
+   * pads still to add, a bit (1 << GstTrialSrcStreamKind) each */
+  gulong blocks[N_STREAMS];
+  guint pending_pads;
+  /* with decode, the streaming thread of each pad not added yet: its sticky
+   * events, put on the pad as it is added (store_held_events()) */
+  GList *held_events[N_STREAMS];
 
   /* state-change thread: the layout of the current run */
   GstTrialLayout *layout;
@@ -128,15 +153,29 @@ enum
   PROP_DEPTH_SCALE,
   PROP_IS_LIVE,
   PROP_LAYOUT,
+  PROP_DECODE,
 };
 
 #define DEFAULT_FPS_N 30
 #define DEFAULT_FPS_D 1
 
+/* the file bytes, or with decode raw video as trialconvert makes it */
 static GstStaticPadTemplate color_template = GST_STATIC_PAD_TEMPLATE ("color",
-    GST_PAD_SRC, GST_PAD_ALWAYS, GST_STATIC_CAPS (GST_TRIAL_SRC_COLOR_CAPS));
+    GST_PAD_SRC, GST_PAD_SOMETIMES, GST_STATIC_CAPS (GST_TRIAL_SRC_COLOR_CAPS "; "
+        "video/x-raw, format = (string) { RGB, BGR, RGBA, GRAY8 }, "
+        GST_TRIAL_SRC_SIZE_RANGES));
 static GstStaticPadTemplate depth_template = GST_STATIC_PAD_TEMPLATE ("depth",
-    GST_PAD_SRC, GST_PAD_ALWAYS, GST_STATIC_CAPS (GST_TRIAL_SRC_DEPTH_CAPS));
+    GST_PAD_SRC, GST_PAD_SOMETIMES, GST_STATIC_CAPS (GST_TRIAL_SRC_DEPTH_CAPS "; "
+        "video/x-raw, format = (string) RGB, " GST_TRIAL_SRC_SIZE_RANGES));
+
+/* What decode lets out of each stream's trialconvert: color as RGB (the
+ * first raw format trialconvert offers), depth as GRAY16_LE millimetres,
+ * the data, unless downstream only takes RGB (depth colourised). */
+static const gchar *const decoded_caps[N_STREAMS] = {
+  [GST_TRIAL_SRC_STREAM_COLOR] = "video/x-raw",
+  [GST_TRIAL_SRC_STREAM_DEPTH] =
+      "video/x-raw, format = (string) GRAY16_LE; video/x-raw",
+};
 
 static void gst_trial_src_uri_handler_init (gpointer iface,
     gpointer iface_data);
@@ -304,10 +343,200 @@ gst_trial_src_open (GstTrialSrc * self)
   return TRUE;
 }
 
+static gboolean
+is_decoding (GstTrialSrc * self)
+{
+  return self->decoders[0][0] != NULL;
+}
+
+static gboolean
+has_pad (GstTrialSrc * self, guint i)
+{
+  return gst_object_has_as_parent (GST_OBJECT (self->pads[i]),
+      GST_OBJECT (self));
+}
+
+/* gst_element_remove_pad() clears a ghost pad's target: set again before
+ * each start, the last decoder's or the stream's source pad */
+static void
+set_target (GstTrialSrc * self, guint i)
+{
+  GstElement *last = self->decoders[i][1] != NULL ? self->decoders[i][1] :
+      GST_ELEMENT (self->streams[i]);
+  g_autoptr (GstPad) target = gst_element_get_static_pad (last, "src");
+
+  gst_ghost_pad_set_target (GST_GHOST_PAD (self->pads[i]), target);
+}
+
+/* The stream and its decoders do not start (or, unlocked, follow the bin
+ * again). */
+static void
+lock_stream (GstTrialSrc * self, guint i, gboolean locked)
+{
+  gst_element_set_locked_state (GST_ELEMENT (self->streams[i]), locked);
+  gst_element_set_locked_state (self->decoders[i][0], locked);
+  gst_element_set_locked_state (self->decoders[i][1], locked);
+}
+
+static GstPad *
+internal_pad (GstTrialSrc * self, guint i)
+{
+  return GST_PAD (gst_proxy_pad_get_internal (GST_PROXY_PAD (self->pads[i])));
+}
+
+/* Activation of the internal pad of a ghost pad: only itself. With
+ * decode, the internal pads are activated before their ghost pads are
+ * added, so that the stream's first events reach
+ * gst_trial_src_proxy_event(); the ghost pad, without a parent then, could
+ * not be activated (the default would do that). */
+static gboolean
+gst_trial_src_internal_activate (GstPad * pad, GstObject * parent,
+    GstPadMode mode, gboolean active)
+{
+  (void) pad;
+  (void) parent;
+  (void) mode;
+  (void) active;
+  return TRUE;
+}
+
+/* Holds everything but the color stream's stream-start and caps, which add
+ * its pad; all of the depth stream. */
+static GstPadProbeReturn
+hold (GstPad * pad, GstPadProbeInfo * info, gpointer user_data)
+{
+  GstEvent *event;
+
+  (void) pad;
+  if (GPOINTER_TO_UINT (user_data) != GST_TRIAL_SRC_STREAM_COLOR
+      || !(info->type & GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM))
+    return GST_PAD_PROBE_OK;
+  event = GST_PAD_PROBE_INFO_EVENT (info);
+  return GST_EVENT_TYPE (event) == GST_EVENT_STREAM_START
+      || GST_EVENT_TYPE (event) == GST_EVENT_CAPS ? GST_PAD_PROBE_PASS :
+      GST_PAD_PROBE_OK;
+}
+
+/* With decode, the pads come as a demuxer's do, so that uridecodebin sees a
+ * source with dynamic pads and handles each: a pad is added with its caps
+ * already on it (gst_trial_src_proxy_event()), so uridecodebin finds it raw
+ * and exposes it as it is, in the order the pads come. The depth stream is
+ * held until the color pad is there, so color is always the first pad, the
+ * one `uridecodebin ! videoconvert` links and playbin shows; the color
+ * frames are held until the depth pad is there too, so that no sink sees
+ * EOS before the other sink is linked. A trial without any depth file gets
+ * no depth pad, and that stream does not run. */
+static void
+gst_trial_src_prepare_decoded_pads (GstTrialSrc * self)
+{
+  gboolean has_depth = gst_trial_layout_get_depth_format (self->layout) !=
+      GST_TRIAL_DEPTH_NONE;
+  guint i;
+
+  if (!has_depth)
+    lock_stream (self, GST_TRIAL_SRC_STREAM_DEPTH, TRUE);
+  GST_OBJECT_LOCK (self);
+  self->pending_pads = 1 << GST_TRIAL_SRC_STREAM_COLOR;
+  if (has_depth)
+    self->pending_pads |= 1 << GST_TRIAL_SRC_STREAM_DEPTH;
+  for (i = 0; i < N_STREAMS && has_depth; i++) {
+    g_autoptr (GstPad) held = gst_element_get_static_pad
+        (self->decoders[i][1], "src");
+
+    self->blocks[i] = gst_pad_add_probe (held,
+        GST_PAD_PROBE_TYPE_BLOCK_DOWNSTREAM, hold, GUINT_TO_POINTER (i), NULL);
+  }
+  GST_OBJECT_UNLOCK (self);
+  for (i = 0; i < N_STREAMS; i++) {
+    g_autoptr (GstPad) internal = internal_pad (self, i);
+
+    set_target (self, i);
+    gst_pad_activate_mode (internal, GST_PAD_MODE_PUSH, TRUE);
+  }
+}
+
+/* Removes the probe that holds stream @i, if there is one. */
+static void
+unblock (GstTrialSrc * self, guint i)
+{
+  g_autoptr (GstPad) held = NULL;
+  gulong id;
+
+  GST_OBJECT_LOCK (self);
+  id = self->blocks[i];
+  self->blocks[i] = 0;
+  GST_OBJECT_UNLOCK (self);
+  if (id == 0)
+    return;
+  held = gst_element_get_static_pad (self->decoders[i][1], "src");
+  gst_pad_remove_probe (held, id);
+}
+
+/* On the streaming thread of stream @i, once its caps are held: with
+ * decode, adds its pad. */
+static void
+gst_trial_src_add_decoded_pad (GstTrialSrc * self, guint i)
+{
+  gboolean last;
+
+  GST_OBJECT_LOCK (self);
+  self->pending_pads &= ~(1 << i);
+  last = self->pending_pads == 0;
+  GST_OBJECT_UNLOCK (self);
+  GST_DEBUG_OBJECT (self, "adding pad %s:%s",
+      GST_DEBUG_PAD_NAME (self->pads[i]));
+  gst_element_add_pad (GST_ELEMENT (self), self->pads[i]);
+  if (last) {
+    gst_element_no_more_pads (GST_ELEMENT (self));
+    unblock (self, GST_TRIAL_SRC_STREAM_COLOR);
+  } else if (i == GST_TRIAL_SRC_STREAM_COLOR) {
+    unblock (self, GST_TRIAL_SRC_STREAM_DEPTH);
+  }
+}
+
+/* The first handler of our own pad-added, connected at init: between the
+ * activation of a pad and the other handlers (uridecodebin's), the sticky
+ * events held for it go on it, so that they see its caps. */
+static void
+store_held_events (GstElement * element, GstPad * pad, gpointer user_data)
+{
+  GstTrialSrc *self = GST_TRIAL_SRC (element);
+  guint i;
+  GList *l;
+
+  (void) user_data;
+  for (i = 0; i < N_STREAMS; i++) {
+    if (self->pads[i] != pad)
+      continue;
+    for (l = self->held_events[i]; l != NULL; l = l->next)
+      gst_pad_store_sticky_event (pad, l->data);
+    g_list_free_full (g_steal_pointer (&self->held_events[i]),
+        (GDestroyNotify) gst_event_unref);
+  }
+}
+
 static void
 gst_trial_src_close (GstTrialSrc * self)
 {
   guint i;
+
+  if (is_decoding (self)) {
+    for (i = 0; i < N_STREAMS; i++)
+      unblock (self, i);
+    GST_OBJECT_LOCK (self);
+    self->pending_pads = 0;
+    GST_OBJECT_UNLOCK (self);
+    for (i = 0; i < N_STREAMS; i++) {
+      g_autoptr (GstPad) internal = internal_pad (self, i);
+
+      if (has_pad (self, i))
+        gst_element_remove_pad (GST_ELEMENT (self), self->pads[i]);
+      gst_pad_activate_mode (internal, GST_PAD_MODE_PUSH, FALSE);
+      g_list_free_full (g_steal_pointer (&self->held_events[i]),
+          (GDestroyNotify) gst_event_unref);
+    }
+    lock_stream (self, GST_TRIAL_SRC_STREAM_DEPTH, FALSE);
+  }
 
   for (i = 0; i < N_STREAMS; i++)
     gst_trial_src_stream_configure (self->streams[i], NULL, DEFAULT_FPS_N,
@@ -328,6 +557,8 @@ gst_trial_src_change_state (GstElement * element, GstStateChange transition)
     GST_OBJECT_LOCK (self);
     gst_flow_combiner_reset (self->flows);
     GST_OBJECT_UNLOCK (self);
+    if (is_decoding (self))
+      gst_trial_src_prepare_decoded_pads (self);
   }
 
   ret = GST_ELEMENT_CLASS (gst_trial_src_parent_class)->change_state (element,
@@ -339,6 +570,65 @@ gst_trial_src_change_state (GstElement * element, GstStateChange transition)
     gst_trial_src_close (self);
 
   return ret;
+}
+
+/* With @decode, each stream goes through a trialconvert and a capsfilter
+ * inside the bin, so that the pads carry raw video, which uridecodebin
+ * exposes as it is (gst_trial_src_prepare_decoded_pads()), and a frame that
+ * fails to decode (a corrupt or truncated file) is a GAP event and a
+ * warning, as in any trialconvert, where a stock decoder would stop the
+ * pipeline with an error; the pads are taken away until the next start.
+ * Only in NULL or READY: FALSE with @error when an element is missing. */
+static gboolean
+gst_trial_src_set_decode (GstTrialSrc * self, gboolean decode, GError ** error)
+{
+  static const gchar *const names[N_STREAMS] = {
+    [GST_TRIAL_SRC_STREAM_COLOR] = "color",
+    [GST_TRIAL_SRC_STREAM_DEPTH] = "depth",
+  };
+  guint i;
+
+  if (is_decoding (self) == decode)
+    return TRUE;
+
+  for (i = 0; i < N_STREAMS; i++) {
+    GstElement *stream = GST_ELEMENT (self->streams[i]);
+
+    if (decode) {
+      g_autofree gchar *convert_name = g_strdup_printf ("%s-decode", names[i]);
+      g_autofree gchar *filter_name = g_strdup_printf ("%s-raw", names[i]);
+      GstElement *convert =
+          gst_element_factory_make ("trialconvert", convert_name);
+      GstElement *filter = gst_element_factory_make ("capsfilter",
+          filter_name);
+      g_autoptr (GstCaps) caps = gst_caps_from_string (decoded_caps[i]);
+
+      if (convert == NULL || filter == NULL) {
+        g_set_error (error, GST_CORE_ERROR, GST_CORE_ERROR_MISSING_PLUGIN,
+            "decoding needs the elements trialconvert and capsfilter");
+        g_clear_object (&convert);
+        g_clear_object (&filter);
+        gst_trial_src_set_decode (self, FALSE, NULL);
+        return FALSE;
+      }
+      /* removing the pad also unlinks the stream from it (the target is
+       * cleared); set_target() targets the capsfilter at each start */
+      if (has_pad (self, i))
+        gst_element_remove_pad (GST_ELEMENT (self), self->pads[i]);
+      g_object_set (filter, "caps", caps, NULL);
+      gst_bin_add_many (GST_BIN (self), convert, filter, NULL);
+      gst_element_link_many (stream, convert, filter, NULL);
+      self->decoders[i][0] = convert;
+      self->decoders[i][1] = filter;
+    } else if (self->decoders[i][0] != NULL) {
+      gst_bin_remove (GST_BIN (self), self->decoders[i][0]);
+      gst_bin_remove (GST_BIN (self), self->decoders[i][1]);
+      self->decoders[i][0] = self->decoders[i][1] = NULL;
+      set_target (self, i);
+      gst_element_add_pad (GST_ELEMENT (self), self->pads[i]);
+    }
+  }
+  return TRUE;
 }
 
 static gboolean
@@ -379,6 +669,27 @@ gst_trial_src_proxy_chain (GstPad * pad, GstObject * parent,
       && !any_pad_linked (self))
     combined = GST_FLOW_NOT_LINKED;
   return combined;
+}
+
+/* Event function of the internal pad of each ghost pad: with decode, the
+ * sticky events of a pad not added yet are held, and its caps add it. */
+static gboolean
+gst_trial_src_proxy_event (GstPad * pad, GstObject * parent, GstEvent * event)
+{
+  GstTrialSrc *self = g_object_get_data (G_OBJECT (parent), "trialsrc");
+  guint i = self->pads[GST_TRIAL_SRC_STREAM_COLOR] == GST_PAD (parent) ?
+      GST_TRIAL_SRC_STREAM_COLOR : GST_TRIAL_SRC_STREAM_DEPTH;
+  gboolean pending;
+
+  GST_OBJECT_LOCK (self);
+  pending = (self->pending_pads & (1 << i)) != 0;
+  GST_OBJECT_UNLOCK (self);
+  if (!pending || !GST_EVENT_IS_STICKY (event))
+    return gst_pad_event_default (pad, parent, event);
+  self->held_events[i] = g_list_append (self->held_events[i], event);
+  if (GST_EVENT_TYPE (event) == GST_EVENT_CAPS)
+    gst_trial_src_add_decoded_pad (self, i);
+  return TRUE;
 }
 
 /* Whether @event is a flushing seek both streams will perform: then both
@@ -478,6 +789,19 @@ gst_trial_src_set_property (GObject * object, guint prop_id,
 {
   GstTrialSrc *self = GST_TRIAL_SRC (object);
 
+  /* adds and removes children, which takes the object lock */
+  if (prop_id == PROP_DECODE) {
+    g_autoptr (GError) error = NULL;
+
+    if (GST_STATE (self) > GST_STATE_READY)
+      g_warning ("trialsrc: decode can only be changed in the NULL or READY "
+          "state");
+    else if (!gst_trial_src_set_decode (self, g_value_get_boolean (value),
+            &error))
+      GST_ERROR_OBJECT (self, "decode: %s", error->message);
+    return;
+  }
+
   GST_OBJECT_LOCK (self);
   switch (prop_id) {
     case PROP_LOCATION:
@@ -559,6 +883,9 @@ gst_trial_src_get_property (GObject * object, guint prop_id, GValue * value,
     case PROP_LAYOUT:
       g_value_set_boxed (value, self->given_layout);
       break;
+    case PROP_DECODE:
+      g_value_set_boolean (value, is_decoding (self));
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
       break;
@@ -570,12 +897,15 @@ static void
 gst_trial_src_finalize (GObject * object)
 {
   GstTrialSrc *self = GST_TRIAL_SRC (object);
+  guint i;
 
   g_free (self->location);
   g_free (self->camera);
   g_clear_pointer (&self->layout, gst_trial_layout_unref);
   g_clear_pointer (&self->given_layout, gst_trial_layout_unref);
   gst_flow_combiner_free (self->flows);
+  for (i = 0; i < N_STREAMS; i++)
+    gst_object_unref (self->pads[i]);
   G_OBJECT_CLASS (gst_trial_src_parent_class)->finalize (object);
 }
 
@@ -695,6 +1025,8 @@ gst_trial_src_uri_set_uri (GstURIHandler * handler, const gchar * uri,
     }
   }
 
+  if (!gst_trial_src_set_decode (self, TRUE, error))
+    return FALSE;
   g_object_set (self, "location", g_uri_get_path (parsed), "camera", camera,
       "start-frame", start, "stop-frame", stop, NULL);
   return TRUE;
@@ -777,6 +1109,14 @@ gst_trial_src_class_init (GstTrialSrcClass * klass)
           "stop-frame, depth-width, depth-height and depth-scale are then "
           "not used (NULL = scan location with those properties)",
           GST_TYPE_TRIAL_LAYOUT, flags));
+  g_object_class_install_property (gobject_class, PROP_DECODE,
+      g_param_spec_boolean ("decode", "Decode",
+          "Decode the frames to raw video inside (a trialconvert per pad): "
+          "color as RGB, depth as GRAY16_LE millimetres or colourised RGB, a "
+          "frame that fails as a GAP event; the pads are then added as the "
+          "streams start, depth only if the trial has depth files (set by "
+          "trial:// URIs, for uridecodebin, playbin and Discoverer)",
+          FALSE, flags));
 
   gst_element_class_add_static_pad_template (element_class, &color_template);
   gst_element_class_add_static_pad_template (element_class, &depth_template);
@@ -804,6 +1144,7 @@ gst_trial_src_init (GstTrialSrc * self)
   self->fps_n = DEFAULT_FPS_N;
   self->fps_d = DEFAULT_FPS_D;
   self->flows = gst_flow_combiner_new ();
+  g_signal_connect (self, "pad-added", G_CALLBACK (store_held_events), NULL);
 
   for (i = 0; i < N_STREAMS; i++) {
     GstElement *stream = gst_trial_src_stream_new (i);
@@ -815,11 +1156,16 @@ gst_trial_src_init (GstTrialSrc * self)
 
     self->streams[i] = GST_TRIAL_SRC_STREAM (stream);
     gst_bin_add (GST_BIN (self), stream);
-    self->pads[i] = gst_ghost_pad_new_from_template (pad_names[i], target,
-        templ);
+    self->pads[i] = gst_object_ref_sink (gst_ghost_pad_new_from_template
+        (pad_names[i], target, templ));
     internal = GST_PAD (gst_proxy_pad_get_internal (GST_PROXY_PAD
             (self->pads[i])));
     gst_pad_set_chain_function (internal, gst_trial_src_proxy_chain);
+    /* before it is added, the ghost pad has no parent to find us by */
+    g_object_set_data (G_OBJECT (self->pads[i]), "trialsrc", self);
+    gst_pad_set_event_function (internal, gst_trial_src_proxy_event);
+    gst_pad_set_activatemode_function (internal,
+        gst_trial_src_internal_activate);
     gst_object_unref (internal);
     gst_flow_combiner_add_pad (self->flows, self->pads[i]);
     gst_element_add_pad (GST_ELEMENT (self), self->pads[i]);

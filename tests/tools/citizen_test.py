@@ -448,9 +448,248 @@ class Uri(Citizen):
         self.assertEqual(proc.returncode, 0, proc.stdout + proc.stderr)
         self.assertIn("Duration: 0:00:00.166666666", proc.stdout)
         self.assertIn("Seekable: yes", proc.stdout)
-        self.assertIn(f"video #0: image/png, width=(int){WIDTH}, "
+        self.assertIn(f"video/x-raw, format=(string)RGB, width=(int){WIDTH}, "
                       f"height=(int){HEIGHT}, framerate=(fraction)30/1",
                       proc.stdout)
+
+
+class UriFailedFrames(Citizen):
+    """trial:// with failed frames (issue 17, the remaining failures): a
+    trial:// source decodes its frames itself, so uridecodebin, playbin,
+    gst-play-1.0 and Discoverer get both streams as raw video, color first,
+    and a color file that is corrupt (a bad CRC), truncated or unreadable is
+    a GAP event and a warning naming the frame, not pngdec's error."""
+
+    N = 8
+    MISSING_DEPTH = 2
+    BAD_CRC, TRUNCATED, UNREADABLE = 3, 5, 6
+    FAILED_COLOR = [3, 5, 6]
+    GOOD_COLOR = [0, 1, 2, 4, 7]
+    GOOD_DEPTH = [0, 1, 3, 4, 5, 6, 7]
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.broken = os.path.join(cls.tmp, "failed frames")
+        subprocess.run([MAKE_SAMPLE, "-q", "-n", str(cls.N), "--size",
+                        f"{WIDTH}x{HEIGHT}", cls.broken], check=True)
+        color = os.path.join(cls.broken, "cam1/color/frame_%06d.png")
+        os.unlink(os.path.join(cls.broken, "cam1/depth/frame_%06d.raw"
+                               % cls.MISSING_DEPTH))
+        with open(color % cls.BAD_CRC, "rb") as f:
+            data = bytearray(f.read())
+        idat = data.index(b"IDAT")
+        length = int.from_bytes(data[idat - 4:idat], "big")
+        data[idat + 4 + length] ^= 0xFF  # the CRC of IDAT, not its data
+        with open(color % cls.BAD_CRC, "wb") as f:
+            f.write(data)
+        with open(color % cls.TRUNCATED, "rb") as f:
+            data = f.read()
+        with open(color % cls.TRUNCATED, "wb") as f:
+            f.write(data[:len(data) // 2])
+        os.unlink(color % cls.UNREADABLE)
+        os.symlink("/nonexistent/frame.png", color % cls.UNREADABLE)
+        cls.broken_uri = trial_uri(cls.broken)
+        cls.no_depth = os.path.join(cls.tmp, "no depth")
+        subprocess.run([MAKE_SAMPLE, "-q", "-n", "3", "--depth", "none",
+                        "--size", f"{WIDTH}x{HEIGHT}", cls.no_depth],
+                       check=True)
+
+    def frame_file(self, stream, frame):
+        ext = "png" if stream == "color" else "raw"
+        return os.path.join(self.broken, f"cam1/{stream}/frame_{frame:06d}"
+                            f".{ext}")
+
+    def test_discoverer_lists_both_streams(self):
+        tool = shutil.which("gst-discoverer-1.0")
+        if tool is None:
+            tap.missing("gst-discoverer-1.0 (apt install gstreamer1.0-plugins-base-apps)")
+        proc = subprocess.run([tool, "-v", self.broken_uri],
+                              capture_output=True, text=True, timeout=TIMEOUT)
+        out = proc.stdout + proc.stderr
+        self.assertEqual(proc.returncode, 0, out)
+        self.assertIn("Duration: 0:00:00.266666666", out)
+        size = (f"width=(int){WIDTH}, height=(int){HEIGHT}, "
+                "framerate=(fraction)30/1")
+        streams = [line.split(": ", 1)[1] for line in out.splitlines()
+                   if line.strip().startswith("video #")]
+        self.assertEqual(sorted(streams), sorted([
+            f"video/x-raw, format=(string)GRAY16_LE, {size}, "
+            "pixel-aspect-ratio=(fraction)1/1",
+            f"video/x-raw, format=(string)RGB, {size}, "
+            "pixel-aspect-ratio=(fraction)1/1"]), out)
+
+    def test_discoverer_without_depth_lists_color(self):
+        tool = shutil.which("gst-discoverer-1.0")
+        if tool is None:
+            tap.missing("gst-discoverer-1.0 (apt install gstreamer1.0-plugins-base-apps)")
+        proc = subprocess.run([tool, trial_uri(self.no_depth)],
+                              capture_output=True, text=True, timeout=TIMEOUT)
+        self.assertEqual(proc.returncode, 0, proc.stdout + proc.stderr)
+        self.assertEqual(proc.stdout.count("video #"), 1, proc.stdout)
+        self.assertIn("Uncompressed 8-bit RGB", proc.stdout)
+
+    def run_uridecodebin(self, uri):
+        """uridecodebin into a fakesink per pad, in this process. Returns
+        the pads in the order uridecodebin added them, each as a dict with
+        its caps, its buffers as {frame: bytes}, the frames of its GAP
+        events; and the warnings as (stream, frame)."""
+        pipeline = Gst.Pipeline()
+        dec = Gst.ElementFactory.make("uridecodebin")
+        dec.set_property("uri", uri)
+        pipeline.add(dec)
+        pads = []
+
+        def probe(pad, info, out):
+            event = info.get_event()
+            if event.type == Gst.EventType.GAP:
+                out["gaps"].append(
+                    event.get_structure().get_value("trial-frame"))
+            elif event.type == Gst.EventType.CAPS:
+                out["caps"] = event.parse_caps().to_string()
+            return Gst.PadProbeReturn.OK
+
+        def handoff(sink, buf, pad, out):
+            ok, info = buf.map(Gst.MapFlags.READ)
+            out["buffers"][buf.offset] = bytes(info.data)
+            buf.unmap(info)
+
+        def pad_added(element, pad):
+            out = {"caps": None, "buffers": {}, "gaps": []}
+            pads.append(out)
+            sink = Gst.ElementFactory.make("fakesink")
+            sink.set_property("signal-handoffs", True)
+            sink.connect("handoff", handoff, out)
+            pipeline.add(sink)
+            sink.sync_state_with_parent()
+            sinkpad = sink.get_static_pad("sink")
+            sinkpad.add_probe(Gst.PadProbeType.EVENT_DOWNSTREAM, probe, out)
+            pad.link(sinkpad)
+
+        dec.connect("pad-added", pad_added)
+        bus = pipeline.get_bus()
+        pipeline.set_state(Gst.State.PLAYING)
+        warnings = []
+        while True:
+            msg = bus.timed_pop_filtered(
+                TIMEOUT * Gst.SECOND, Gst.MessageType.EOS
+                | Gst.MessageType.ERROR | Gst.MessageType.WARNING)
+            self.assertIsNotNone(msg, "no EOS")
+            if msg.type == Gst.MessageType.WARNING:
+                details = msg.parse_warning_details()
+                warnings.append((details.get_string("stream"),
+                                 details.get_value("frame")))
+                continue
+            self.assertEqual(msg.type, Gst.MessageType.EOS,
+                             msg.type == Gst.MessageType.ERROR
+                             and msg.parse_error())
+            break
+        pipeline.set_state(Gst.State.NULL)
+        return pads, sorted(warnings)
+
+    def test_uridecodebin_two_pads_to_eos(self):
+        pads, warnings = self.run_uridecodebin(self.broken_uri)
+        self.assertEqual(len(pads), 2, pads)
+        color, depth = pads
+        size = f"width=(int){WIDTH}, height=(int){HEIGHT}"
+        self.assertIn("format=(string)RGB, " + size, color["caps"])
+        self.assertIn("format=(string)GRAY16_LE, " + size, depth["caps"])
+        self.assertEqual(sorted(color["buffers"]), self.GOOD_COLOR)
+        self.assertEqual(color["gaps"], self.FAILED_COLOR)
+        self.assertEqual(sorted(depth["buffers"]), self.GOOD_DEPTH)
+        self.assertEqual(depth["gaps"], [self.MISSING_DEPTH])
+        for frame in self.GOOD_COLOR:
+            want = color_pixels(self.broken, frame)
+            got = np.frombuffer(color["buffers"][frame], np.uint8)
+            np.testing.assert_array_equal(got.reshape(want.shape), want,
+                                          f"color frame {frame}")
+        for frame in self.GOOD_DEPTH:
+            with open(self.frame_file("depth", frame), "rb") as f:
+                self.assertEqual(depth["buffers"][frame], f.read(),
+                                 f"depth frame {frame}")
+        self.assertEqual(warnings, [("color", 3), ("color", 5), ("color", 6),
+                                    ("depth", 2)])
+
+    def test_uridecodebin_without_depth_one_pad(self):
+        pads, warnings = self.run_uridecodebin(trial_uri(self.no_depth))
+        self.assertEqual(len(pads), 1, pads)
+        self.assertIn("format=(string)RGB", pads[0]["caps"])
+        self.assertEqual(sorted(pads[0]["buffers"]), [0, 1, 2])
+        self.assertEqual(warnings, [])
+
+    def test_gst_launch_uridecodebin(self):
+        need_elements("uridecodebin", "videoconvert", "pngenc")
+        out = self.out_dir()
+        log = self.launch(f"uridecodebin uri={self.broken_uri} ! "
+                          "videoconvert ! video/x-raw,format=RGB ! pngenc ! "
+                          f"multifilesink location={out}/%d.png")
+        for index, frame in enumerate(self.GOOD_COLOR):
+            got = np.asarray(Image.open(os.path.join(out, f"{index}.png")))
+            np.testing.assert_array_equal(
+                got, color_pixels(self.broken, frame), f"frame {frame}")
+        self.assertEqual(len(os.listdir(out)), len(self.GOOD_COLOR))
+        for frame in self.FAILED_COLOR:
+            self.assertIn(f": frame {frame}: ", log)
+
+    def test_playbin_plays_color_to_eos(self):
+        need_elements("playbin")
+        playbin = Gst.ElementFactory.make("playbin")
+        sink = Gst.ElementFactory.make("fakesink")
+        sink.set_property("signal-handoffs", True)
+        sink.set_property("sync", False)
+        frames = []
+        sink.connect("handoff", lambda s, buf, pad: frames.append(buf.offset))
+        playbin.set_property("uri", self.broken_uri)
+        playbin.set_property("video-sink", sink)
+        playbin.set_property("audio-sink", Gst.ElementFactory.make("fakesink"))
+        playbin.set_state(Gst.State.PAUSED)
+        playbin.get_state(TIMEOUT * Gst.SECOND)
+        self.assertEqual(playbin.get_property("n-video"), 2)
+        self.assertEqual(playbin.get_property("current-video"), 0)
+        caps = sink.get_static_pad("sink").get_current_caps()
+        self.assertEqual(caps.get_structure(0).get_string("format"), "RGB")
+        playbin.set_state(Gst.State.PLAYING)
+        msg = playbin.get_bus().timed_pop_filtered(
+            TIMEOUT * Gst.SECOND, Gst.MessageType.EOS | Gst.MessageType.ERROR)
+        playbin.set_state(Gst.State.NULL)
+        self.assertIsNotNone(msg, "no EOS")
+        self.assertEqual(msg.type, Gst.MessageType.EOS,
+                         msg.type == Gst.MessageType.ERROR and msg.parse_error())
+        self.assertEqual(frames, self.GOOD_COLOR)
+
+    def test_truncated_jpeg(self):
+        """jpegdec stops on a truncated JPEG too; through trial:// it is a
+        GAP event and a warning (a JPEG with garbage inside, which
+        libjpeg conceals, decodes)."""
+        trial = os.path.join(self.tmp, "jpeg")
+        subprocess.run([MAKE_SAMPLE, "-q", "-n", "5", "--color", "jpeg",
+                        "--size", f"{WIDTH}x{HEIGHT}", trial], check=True)
+        path = os.path.join(trial, "cam1/color/frame_000002.jpg")
+        with open(path, "rb") as f:
+            data = f.read()
+        with open(path, "wb") as f:
+            f.write(data[:len(data) // 2])
+        pads, warnings = self.run_uridecodebin(trial_uri(trial))
+        self.assertEqual(sorted(pads[0]["buffers"]), [0, 1, 3, 4])
+        self.assertEqual(pads[0]["gaps"], [2])
+        self.assertEqual(warnings, [("color", 2)])
+
+    def test_gst_play_to_eos(self):
+        tool = shutil.which("gst-play-1.0")
+        if tool is None:
+            tap.missing("gst-play-1.0 (apt install gstreamer1.0-tools)")
+        proc = subprocess.run(
+            [tool, "--no-interactive", "--videosink=fakesink",
+             "--audiosink=fakesink", self.broken_uri], capture_output=True,
+            text=True, timeout=TIMEOUT)
+        out = proc.stdout + proc.stderr
+        self.assertEqual(proc.returncode, 0, out)
+        self.assertIn("Reached end of play list.", proc.stdout)
+        self.assertNotIn("ERROR", out)
+
+
+def trial_uri(path):
+    return Gst.filename_to_uri(path).replace("file://", "trial://", 1)
 
 
 class Messages(Citizen):

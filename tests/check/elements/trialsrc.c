@@ -1450,6 +1450,177 @@ GST_END_TEST;
 /* What gst-inspect-1.0 shows: a one-sentence description like stock
  * elements' (the example pipelines are in the docs), both pads, and a blurb
  * for every property of trialsrc. */
+/* trialsrc with decode (as made from a trial:// URI), a fakesink linked to
+ * each pad as it is added. */
+typedef struct
+{
+  GstElement *pipeline;
+  GPtrArray *added;             /* pad names and "no-more-pads", in order */
+  GPtrArray *sinks;
+  gint buffers[2];
+  GstCaps *caps[2];
+  gint pads_at_color_segment;   /* pads of trialsrc when color data began */
+} DecodeRun;
+
+static GstPadProbeReturn
+decode_color_segment (GstPad * pad, GstPadProbeInfo * info, DecodeRun * r)
+{
+  GstElement *src;
+
+  if (GST_EVENT_TYPE (GST_PAD_PROBE_INFO_EVENT (info)) != GST_EVENT_SEGMENT)
+    return GST_PAD_PROBE_OK;
+  src = GST_PAD_PARENT (pad);
+  GST_OBJECT_LOCK (src);
+  g_atomic_int_set (&r->pads_at_color_segment, src->numsrcpads);
+  GST_OBJECT_UNLOCK (src);
+  return GST_PAD_PROBE_REMOVE;
+}
+
+static void
+decode_handoff (GstElement * sink G_GNUC_UNUSED, GstBuffer * buffer
+    G_GNUC_UNUSED, GstPad * pad G_GNUC_UNUSED, gint * count)
+{
+  g_atomic_int_inc (count);
+}
+
+static void
+decode_pad_added (GstElement * src G_GNUC_UNUSED, GstPad * pad,
+    DecodeRun * r)
+{
+  GstElement *sink = gst_element_factory_make ("fakesink", NULL);
+  g_autoptr (GstPad) sinkpad = gst_element_get_static_pad (sink, "sink");
+  guint i = g_str_equal (GST_PAD_NAME (pad), "depth") ? DEPTH : COLOR;
+
+  g_ptr_array_add (r->added, g_strdup (GST_PAD_NAME (pad)));
+  /* added with its caps on it, for uridecodebin to see it raw */
+  r->caps[i] = gst_pad_get_current_caps (pad);
+  if (i == COLOR)
+    gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM,
+        (GstPadProbeCallback) decode_color_segment, r, NULL);
+  g_object_set (sink, "signal-handoffs", TRUE, "sync", FALSE, NULL);
+  g_signal_connect (sink, "handoff", G_CALLBACK (decode_handoff),
+      &r->buffers[i]);
+  gst_bin_add (GST_BIN (r->pipeline), sink);
+  g_ptr_array_add (r->sinks, gst_object_ref (sink));
+  gst_element_sync_state_with_parent (sink);
+  fail_unless_equals_int (gst_pad_link (pad, sinkpad), GST_PAD_LINK_OK);
+}
+
+static void
+decode_no_more_pads (GstElement * src G_GNUC_UNUSED, DecodeRun * r)
+{
+  g_ptr_array_add (r->added, g_strdup ("no-more-pads"));
+}
+
+/* Plays @src to EOS twice; each time the pads come in order @want (NULL
+ * terminated), each pad with @n_frames buffers, and are gone at READY. */
+static void
+check_decode_runs (GstElement * src, const gchar * const *want,
+    gint n_frames, gint width, gint height)
+{
+  DecodeRun r = { 0, };
+  guint run, i;
+
+  r.pipeline = gst_pipeline_new (NULL);
+  r.added = g_ptr_array_new_with_free_func (g_free);
+  r.sinks = g_ptr_array_new_with_free_func (gst_object_unref);
+  gst_bin_add (GST_BIN (r.pipeline), gst_object_ref (src));
+  g_signal_connect (src, "pad-added", G_CALLBACK (decode_pad_added), &r);
+  g_signal_connect (src, "no-more-pads", G_CALLBACK (decode_no_more_pads),
+      &r);
+  for (run = 0; run < 2; run++) {
+    g_autoptr (GstBus) bus = gst_element_get_bus (r.pipeline);
+    g_autoptr (GstMessage) msg = NULL;
+
+    fail_unless_equals_int (src->numsrcpads, 0);
+    gst_element_set_state (r.pipeline, GST_STATE_PLAYING);
+    msg = gst_bus_timed_pop_filtered (bus, TIMEOUT_S * GST_SECOND,
+        GST_MESSAGE_EOS | GST_MESSAGE_ERROR);
+    fail_unless (msg != NULL && GST_MESSAGE_TYPE (msg) == GST_MESSAGE_EOS,
+        "run %u: no EOS", run);
+    for (i = 0; want[i] != NULL; i++) {
+      fail_unless (i < r.added->len, "run %u: only %u pads", run, i);
+      fail_unless_equals_string (g_ptr_array_index (r.added, i), want[i]);
+    }
+    fail_unless_equals_int (r.added->len, i);
+    /* no color data before every pad is there: a sink would see EOS
+     * before another one is linked */
+    fail_unless_equals_int (g_atomic_int_get (&r.pads_at_color_segment),
+        want[2] != NULL ? 2 : 1);
+    for (i = 0; i < 2; i++) {
+      GstStructure *s;
+      gint w = 0, h = 0;
+
+      if (r.caps[i] == NULL)
+        continue;
+      s = gst_caps_get_structure (r.caps[i], 0);
+      fail_unless_equals_int (r.buffers[i], n_frames);
+      fail_unless (gst_structure_get_int (s, "width", &w)
+          && gst_structure_get_int (s, "height", &h));
+      fail_unless_equals_int (w, width);
+      fail_unless_equals_int (h, height);
+      fail_unless_equals_string (gst_structure_get_string (s, "format"),
+          i == COLOR ? "RGB" : "GRAY16_LE");
+      gst_clear_caps (&r.caps[i]);
+      r.buffers[i] = 0;
+    }
+    gst_element_set_state (r.pipeline, GST_STATE_READY);
+    fail_unless_equals_int (src->numsrcpads, 0);
+    for (i = 0; i < r.sinks->len; i++) {
+      GstElement *sink = g_ptr_array_index (r.sinks, i);
+
+      gst_element_set_state (sink, GST_STATE_NULL);
+      gst_bin_remove (GST_BIN (r.pipeline), sink);
+    }
+    g_ptr_array_set_size (r.sinks, 0);
+    g_ptr_array_set_size (r.added, 0);
+  }
+  gst_element_set_state (r.pipeline, GST_STATE_NULL);
+  g_signal_handlers_disconnect_by_data (src, &r);
+  gst_bin_remove (GST_BIN (r.pipeline), src);
+  gst_object_unref (r.pipeline);
+  g_ptr_array_unref (r.added);
+  g_ptr_array_unref (r.sinks);
+}
+
+GST_START_TEST (test_decode_pads)
+{
+  static const gchar *const both[] = { "color", "depth", "no-more-pads",
+    NULL
+  };
+  static const gchar *const color_only[] = { "color", "no-more-pads", NULL };
+  GstTrialSampleOptions o = small_options ();
+  g_autofree gchar *dir = NULL;
+  g_autofree gchar *trial = NULL;
+  g_autofree gchar *no_depth = NULL;
+  g_autoptr (GError) error = NULL;
+  GstElement *src;
+
+  dir = make_sample (&o);
+  trial = g_build_filename (dir, "trial_1", NULL);
+  src = gst_object_ref_sink (gst_element_factory_make ("trialsrc", NULL));
+  fail_unless_equals_int (src->numsrcpads, 2);
+  g_object_set (src, "location", trial, "decode", TRUE, NULL);
+  check_decode_runs (src, both, o.n_frames, o.width, o.height);
+  /* by name again: both pads at once, the file bytes */
+  g_object_set (src, "decode", FALSE, NULL);
+  fail_unless_equals_int (src->numsrcpads, 2);
+  fail_unless_equals_string (GST_PAD_NAME (src->srcpads->data), "color");
+  gst_object_unref (src);
+
+  o.depth_format = GST_TRIAL_DEPTH_NONE;
+  no_depth = g_build_filename (dir, "no_depth", NULL);
+  fail_unless (gst_trial_sample_write (&o, no_depth, &error), "%s",
+      error ? error->message : "");
+  src = gst_object_ref_sink (gst_element_factory_make ("trialsrc", NULL));
+  g_object_set (src, "location", no_depth, "decode", TRUE, NULL);
+  check_decode_runs (src, color_only, o.n_frames, o.width, o.height);
+  gst_object_unref (src);
+  trial_test_rm_rf (dir);
+}
+
+GST_END_TEST;
+
 GST_START_TEST (test_inspect)
 {
   g_autoptr (GstElementFactory) factory =
@@ -1458,7 +1629,7 @@ GST_START_TEST (test_inspect)
   g_autofree GParamSpec **props = NULL;
   static const gchar *const wanted[] = { "location", "camera", "start-frame",
     "stop-frame", "framerate", "depth-width", "depth-height", "depth-scale",
-    "is-live", "layout",
+    "is-live", "layout", "decode",
   };
   guint n, i, ours = 0;
 
@@ -1525,6 +1696,7 @@ trialsrc_suite (void)
   tcase_add_test (tc, test_errors);
   tcase_add_test (tc, test_range_without_frames_is_error);
   tcase_add_test (tc, test_inspect);
+  tcase_add_test (tc, test_decode_pads);
   return s;
 }
 
