@@ -1,7 +1,8 @@
 /* gst-trial: the layout scan's first-frame probing (probe.h).
  *
  * Owns reading the first files of a scanned trial to learn what their
- * names cannot tell: the color size from the first color file's header,
+ * names cannot tell: the color size from the header of the first color
+ * file that has one,
  * the depth shape from the sizes of the first .raw files or the first
  * depth file's header, the depth scale and dtype from the first depth file
  * that reads. A file that cannot be read or probed is skipped, never an
@@ -24,6 +25,8 @@
 
 /* How many depth files are tried before the shape is left undecided. */
 #define MAX_DEPTH_PROBES 8
+/* How many color files are tried before the size is left undecided. */
+#define MAX_COLOR_PROBES 8
 
 /* What is read of the first color file to learn its size: the PNG
  * signature and IHDR take 33 bytes; JPEG and BMP are read whole (JPEG's SOF
@@ -70,7 +73,7 @@ read_head (const gchar * path, gsize limit, gsize * size, gboolean * whole)
   return data;
 }
 
-static void
+static gboolean
 read_color_size (const GstTrialLayout * layout, guint index,
     GstTrialProbe * probe)
 {
@@ -86,7 +89,7 @@ read_color_size (const GstTrialLayout * layout, guint index,
       GST_TRIAL_COLOR_PNG ? PNG_HEAD_BYTES : COLOR_FILE_MAX_BYTES, &size,
       &whole);
   if (data == NULL)
-    return;
+    return FALSE;
 
   switch (frame->color_format) {
     case GST_TRIAL_COLOR_PNG:{
@@ -108,6 +111,7 @@ read_color_size (const GstTrialLayout * layout, guint index,
     probe->color_width = width;
     probe->color_height = height;
   }
+  return ok;
 }
 
 /* The shape of a .raw of @size bytes: the color frames' when it is theirs
@@ -259,7 +263,14 @@ void
 gst_trial_probe_first_files (const GstTrialLayout * layout,
     const GstTrialScanOptions * options, GstTrialProbe * probe)
 {
+  guint i, n = MIN (gst_trial_layout_get_n_frames (layout), MAX_COLOR_PROBES);
+
   memset (probe, 0, sizeof (*probe));
-  read_color_size (layout, 0, probe);
+  /* a missing or damaged first frame fails on its own, later; the size
+   * (caps for raw video) comes from the next frame that has one */
+  for (i = 0; i < n; i++) {
+    if (read_color_size (layout, i, probe))
+      break;
+  }
   decide_depth (layout, options, probe);
 }

@@ -1113,6 +1113,43 @@ GST_START_TEST (test_color_size)
 
 GST_END_TEST;
 
+/* a damaged first color file fails alone, later: the size comes from the
+ * next file whose header reads, up to 8 files */
+GST_START_TEST (test_color_size_skips_bad_files)
+{
+  g_autoptr (GstTrialLayout) second = NULL;
+  g_autoptr (GstTrialLayout) eighth = NULL;
+  g_autoptr (GstTrialLayout) none = NULL;
+  GstTrialScanOptions options = GST_TRIAL_SCAN_OPTIONS_INIT;
+  guint i;
+
+  trial_test_write (tmp, "t/cam1/color/frame_000000.png", "garbage", 7);
+  write_png ("t/cam1/color/frame_000002.png", 8, 6);
+  second = scan_ok ("t", NULL);
+  fail_unless_equals_int (gst_trial_layout_get_n_frames (second), 2);
+  fail_unless_equals_int (gst_trial_layout_get_color_width (second), 8);
+  fail_unless_equals_int (gst_trial_layout_get_color_height (second), 6);
+
+  for (i = 10; i < 17; i++) {
+    g_autofree gchar *name = g_strdup_printf ("u/cam1/color/frame_%06u.png",
+        i);
+
+    trial_test_write (tmp, name, "\x89PNG", 4);
+  }
+  write_png ("u/cam1/color/frame_000017.png", 4, 2);
+  eighth = scan_ok ("u", NULL);
+  fail_unless_equals_int (gst_trial_layout_get_color_width (eighth), 4);
+  fail_unless_equals_int (gst_trial_layout_get_color_height (eighth), 2);
+
+  options.start_frame = 9;
+  trial_test_write (tmp, "u/cam1/color/frame_000009.png", "\x89PNG", 4);
+  none = scan_ok ("u", &options);
+  fail_unless_equals_int (gst_trial_layout_get_color_width (none), 0);
+  fail_unless_equals_int (gst_trial_layout_get_color_height (none), 0);
+}
+
+GST_END_TEST;
+
 GST_START_TEST (test_depth_raw_shape_and_scale)
 {
   g_autoptr (GstTrialLayout) layout = NULL;
@@ -1363,6 +1400,7 @@ layout_suite (void)
   suite_add_tcase (s, files);
   tcase_add_checked_fixture (files, setup, teardown);
   tcase_add_test (files, test_color_size);
+  tcase_add_test (files, test_color_size_skips_bad_files);
   tcase_add_test (files, test_depth_raw_shape_and_scale);
   tcase_add_test (files, test_depth_raw_shape_from_color);
   tcase_add_test (files, test_depth_raw_realsense_mode);
