@@ -62,6 +62,11 @@ tp_segments_parse (const gchar * text, gsize length, const gchar * where,
         "%s: not a text file (it holds a NUL byte)", where);
     return NULL;
   }
+  /* a UTF-8 byte order mark, as spreadsheets write "CSV UTF-8" */
+  if (length >= 3 && memcmp (text, "\xef\xbb\xbf", 3) == 0) {
+    text += 3;
+    length -= 3;
+  }
   copy = g_strndup (text, length);
   lines = g_strsplit (copy, "\n", -1);
   for (i = 0; lines[i] != NULL; i++) {
