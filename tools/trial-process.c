@@ -254,7 +254,8 @@ split_positionals (gchar ** args, GStrv * trials, GPtrArray ** cameras,
     }
     if (!exists) {
       g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-          "trial folder '%s' does not exist", display);
+          "%s '%s' does not exist", g_str_has_suffix (*a, ".bag") ?
+          "bag file" : "trial folder", display);
       return FALSE;
     }
     g_ptr_array_add (found, g_strdup (*a));

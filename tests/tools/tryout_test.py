@@ -54,6 +54,15 @@ class Tryout(unittest.TestCase):
         return {s: sorted(os.listdir(os.path.join(job, s)))
                 for s in ("color", "depth")}
 
+    def test_missing_bag_named_as_bag(self):
+        """A .bag path that does not exist is named a bag file, not a
+        trial folder; nothing is written."""
+        proc = self.run_tp(self.p("nosuch.bag"), "-o", self.p("out"))
+        self.assertEqual((proc.returncode, proc.stderr), (2, (
+            f"trial-process: bag file '{self.p('nosuch.bag')}' does not "
+            "exist\n")))
+        self.assertFalse(os.path.exists(self.p("out")))
+
     def test_segments_with_byte_order_mark(self):
         """A trials.csv saved as Excel's "CSV UTF-8" (a byte order mark,
         CRLF) converts exactly as the same file without them."""
