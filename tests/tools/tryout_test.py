@@ -63,6 +63,18 @@ class Tryout(unittest.TestCase):
             "exist\n")))
         self.assertFalse(os.path.exists(self.p("out")))
 
+    def test_segments_file_unreadable(self):
+        """--segments naming a missing file or a folder: exit 2, a line
+        naming the option and the path, nothing written."""
+        bag = self.bag(2)
+        for path, why in ((self.p("nosuch.csv"), "No such file or directory"),
+                          (self.tmp, "not a file (a CSV file: a header "
+                           "name,start,end and one row per trial)")):
+            proc = self.run_tp(bag, "-o", self.p("out"), "--segments", path)
+            self.assertEqual((proc.returncode, proc.stderr), (2, (
+                f"trial-process: --segments '{path}': {why}\n")))
+        self.assertFalse(os.path.exists(self.p("out")))
+
     def test_segments_with_byte_order_mark(self):
         """A trials.csv saved as Excel's "CSV UTF-8" (a byte order mark,
         CRLF) converts exactly as the same file without them."""
