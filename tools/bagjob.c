@@ -943,11 +943,18 @@ tp_bag_run (const gchar * path, const gchar * camera,
           options->end_time, path);
       return 2;
     }
-    g_printerr ("trial-process: no color frames in the range [%"
-        G_GINT64_FORMAT ", %" G_GINT64_FORMAT "] in bag '%s': its %u color "
-        "frames are numbered 0 to %u in time order\n", options->start_frame,
-        options->stop_frame, path, job.times[COLOR]->len,
-        job.times[COLOR]->len - 1);
+    /* --stop not given is -1 here: "from frame N on", not "[N, -1]" */
+    if (options->stop_frame < 0)
+      g_printerr ("trial-process: no color frames from frame %"
+          G_GINT64_FORMAT " on in bag '%s': its %u color frames are numbered "
+          "0 to %u in time order\n", options->start_frame, path,
+          job.times[COLOR]->len, job.times[COLOR]->len - 1);
+    else
+      g_printerr ("trial-process: no color frames in the range [%"
+          G_GINT64_FORMAT ", %" G_GINT64_FORMAT "] in bag '%s': its %u color "
+          "frames are numbered 0 to %u in time order\n",
+          options->start_frame, options->stop_frame, path,
+          job.times[COLOR]->len, job.times[COLOR]->len - 1);
     return 2;
   }
 

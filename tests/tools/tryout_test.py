@@ -75,6 +75,21 @@ class Tryout(unittest.TestCase):
                 f"trial-process: --segments '{path}': {why}\n")))
         self.assertFalse(os.path.exists(self.p("out")))
 
+    def test_start_after_the_last_frame(self):
+        """--start past a bag's last frame, with and without --stop: exit
+        2, the range as given (no "-1" for a --stop not given)."""
+        bag = self.bag(2)
+        for args, range_ in ((("--start", "5"), "from frame 5 on"),
+                             (("--start", "5", "--stop", "7"),
+                              "in the range [5, 7]")):
+            proc = self.run_tp(bag, "-o", self.p("out"), *args)
+            # after the warning that this bag has no calibration to align
+            self.assertEqual((proc.returncode, proc.stderr.splitlines()[-1]),
+                             (2, f"trial-process: no color frames {range_} in "
+                              f"bag '{bag}': its 2 color frames are numbered "
+                              "0 to 1 in time order"))
+        self.assertFalse(os.path.exists(self.p("out")))
+
     def test_segments_with_byte_order_mark(self):
         """A trials.csv saved as Excel's "CSV UTF-8" (a byte order mark,
         CRLF) converts exactly as the same file without them."""
