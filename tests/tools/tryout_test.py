@@ -17,11 +17,12 @@ import unittest
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.dirname(HERE))
 sys.path.insert(0, os.path.join(os.path.dirname(HERE), "python"))
+import sanitizer  # noqa: E402  tests/sanitizer.py
 import tap  # noqa: E402  tests/tap.py
 
 os.environ.setdefault("TRIAL_BAG_TOOL", "")
 import check_rsbag as rs  # noqa: E402  (skips all itself without rosbag)
-from faultshim import need_shim, plain_env, shim_env  # noqa: E402
+from faultshim import need_shim, shim_env  # noqa: E402
 
 TRIAL_PROCESS = os.environ["TRIAL_PROCESS"]
 TIMEOUT = 120
@@ -48,7 +49,7 @@ class Tryout(unittest.TestCase):
     def run_tp(self, *args, env=None):
         return subprocess.run([TRIAL_PROCESS, *args], capture_output=True,
                               text=True, timeout=TIMEOUT,
-                              env=env or plain_env())
+                              env=env or sanitizer.instrumented_env())
 
     def files(self, job):
         return {s: sorted(os.listdir(os.path.join(job, s)))
