@@ -8,17 +8,42 @@ the depth-scale trailer, 30 fps, color 4 ms after depth.
 REPEAT writes the frames REPEAT times over (for the memory check).
 --d435 (last) adds the real D435's calibration (intrinsics, depth -> color
 extrinsics, depth units), so that trial-process aligns the depth."""
+import argparse
 import os
 import sys
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
-                                "..", "tests", "python"))
-os.environ.setdefault("TRIAL_BAG_TOOL", "")
-import check_rsbag as rs  # noqa: E402
-import genpy  # noqa: E402
-import numpy as np  # noqa: E402
-import rosbag  # noqa: E402
-from PIL import Image  # noqa: E402
+
+def parse_args():
+    ap = argparse.ArgumentParser(
+        description="Writes a RealSense-scheme .bag (lz4, 30 fps) from a "
+        "single_camera trial made by trial-make-sample (--layout single). "
+        "Needs python3-rosbag: run it with /usr/bin/python3.")
+    ap.add_argument("trial", help="the single_camera trial (Color/, Depth/)")
+    ap.add_argument("out", help="the .bag to write")
+    ap.add_argument("repeat", nargs="?", type=int, default=1,
+                    help="write the frames this many times over (default 1)")
+    ap.add_argument("--d435", action="store_true",
+                    help="add the real D435's calibration, so that "
+                    "trial-process aligns the depth")
+    return ap.parse_args()
+
+
+def import_rosbag():
+    """The rosbag modules, or exit 2 saying what to install."""
+    global genpy, Image, np, rosbag, rs
+    try:
+        import genpy
+        import numpy as np
+        import rosbag
+        from PIL import Image
+    except ImportError as exc:
+        sys.exit(f"make_bag.py: {exc}: run it with /usr/bin/python3, with "
+                 "python3-rosbag python3-sensor-msgs python3-diagnostic-msgs "
+                 "python3-numpy python3-pil installed")
+    sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(
+        __file__)), "..", "tests", "python"))
+    os.environ.setdefault("TRIAL_BAG_TOOL", "")
+    import check_rsbag as rs
 
 
 def write_d435_calibration(bag):
@@ -74,6 +99,9 @@ def main(trial, out, repeat=1, d435=False):
 
 
 if __name__ == "__main__":
-    d435 = sys.argv[-1] == "--d435"
-    args = sys.argv[1:-1] if d435 else sys.argv[1:]
-    main(args[0], args[1], int(args[2]) if len(args) > 2 else 1, d435)
+    args = parse_args()
+    if not os.path.isdir(os.path.join(args.trial, "Color")):
+        sys.exit(f"make_bag.py: '{args.trial}' has no Color folder: make a "
+                 "single_camera trial with trial-make-sample --layout single")
+    import_rosbag()
+    main(args.trial, args.out, args.repeat, args.d435)

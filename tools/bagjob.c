@@ -899,12 +899,12 @@ tp_bag_run (const gchar * path, const gchar * camera,
   g_autoptr (TpLock) lock = NULL;
   const gchar *device_name, *serial;
   gint64 first, last, i;
-  guint total = 0, successful = 0, failed = 0;
+  guint total = 0, successful = 0, failed = 0, converted;
   gboolean interrupted = FALSE;
   g_autofree gint64 *numbers = NULL;
   g_autofree gchar *metadata = NULL;
   g_autoptr (GHashTable) unpaired = NULL;
-  guint resume_index;
+  guint resume_index = 0;
   gint64 t0;
   gdouble seconds;
   gint status;
@@ -943,11 +943,18 @@ tp_bag_run (const gchar * path, const gchar * camera,
           options->end_time, path);
       return 2;
     }
-    g_printerr ("trial-process: no color frames in the range [%"
-        G_GINT64_FORMAT ", %" G_GINT64_FORMAT "] in bag '%s': its %u color "
-        "frames are numbered 0 to %u in time order\n", options->start_frame,
-        options->stop_frame, path, job.times[COLOR]->len,
-        job.times[COLOR]->len - 1);
+    /* --stop not given is -1 here: "from frame N on", not "[N, -1]" */
+    if (options->stop_frame < 0)
+      g_printerr ("trial-process: no color frames from frame %"
+          G_GINT64_FORMAT " on in bag '%s': its %u color frames are numbered "
+          "0 to %u in time order\n", options->start_frame, path,
+          job.times[COLOR]->len, job.times[COLOR]->len - 1);
+    else
+      g_printerr ("trial-process: no color frames in the range [%"
+          G_GINT64_FORMAT ", %" G_GINT64_FORMAT "] in bag '%s': its %u color "
+          "frames are numbered 0 to %u in time order\n",
+          options->start_frame, options->stop_frame, path,
+          job.times[COLOR]->len, job.times[COLOR]->len - 1);
     return 2;
   }
 
@@ -1022,8 +1029,13 @@ tp_bag_run (const gchar * path, const gchar * camera,
           "of the bag", stream);
       g_printerr ("trial-process: %s: frame %" G_GINT64_FORMAT ": %s\n",
           path, i, reason);
-    } else if (!frame_written (&job, i))
+    } else if (!frame_written (&job, i)) {
+      /* a run that stopped did not reach it: not a failed frame, as for
+       * trial folders (--resume converts it) */
+      if (interrupted || pipeline_error != NULL)
+        continue;
       reason = "not written";
+    }
     if (reason == NULL) {
       successful++;
       continue;
@@ -1054,10 +1066,17 @@ tp_bag_run (const gchar * path, const gchar * camera,
   json_builder_add_int_value (b, first);
   json_builder_add_int_value (b, last);
   json_builder_end_array (b);
+  /* as for trial folders: the seed's rounding, the frames of this run */
+  converted = successful - MIN (successful, resume_index);
   tp_metadata_set_member (b, TP_FIELD_PROCESSING_TIME_SECONDS);
-  json_builder_add_double_value (b, seconds);
+  json_builder_add_double_value (b, tp_json_round2 (seconds));
   tp_metadata_set_member (b, TP_FIELD_PROCESSING_FPS);
-  json_builder_add_double_value (b, seconds > 0 ? successful / seconds : 0);
+  json_builder_add_double_value (b, tp_json_round2 (seconds > 0 ?
+          converted / seconds : 0));
+  tp_metadata_set_member (b, TP_FIELD_RESUMED_FROM_FRAMES);
+  json_builder_add_int_value (b, resume_index);
+  tp_metadata_set_member (b, TP_FIELD_CONVERTED_FRAMES);
+  json_builder_add_int_value (b, converted);
   tp_metadata_set_member (b, TP_FIELD_NUM_WORKERS);
   json_builder_add_int_value (b, options->threads);
   tp_metadata_set_member (b, TP_FIELD_COMPLETE);

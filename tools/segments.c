@@ -1,6 +1,10 @@
 /* trial-process: --segments trials.csv (see segments.h). */
+#include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <glib/gstdio.h>
 
 #include "segments.h"
 
@@ -61,6 +65,11 @@ tp_segments_parse (const gchar * text, gsize length, const gchar * where,
     g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_INVAL,
         "%s: not a text file (it holds a NUL byte)", where);
     return NULL;
+  }
+  /* a UTF-8 byte order mark, as spreadsheets write "CSV UTF-8" */
+  if (length >= 3 && memcmp (text, "\xef\xbb\xbf", 3) == 0) {
+    text += 3;
+    length -= 3;
   }
   copy = g_strndup (text, length);
   lines = g_strsplit (copy, "\n", -1);
@@ -159,11 +168,29 @@ tp_segments_parse (const gchar * text, gsize length, const gchar * where,
   return g_steal_pointer (&rows);
 }
 
+/* The file's own errors, not GLib's "Failed to map" (quoted with
+ * characters a C locale shows as '?', and none for a folder) */
 GPtrArray *
 tp_segments_load (const gchar * path, GError ** error)
 {
-  g_autoptr (GMappedFile) file = g_mapped_file_new (path, FALSE, error);
+  g_autoptr (GMappedFile) file = NULL;
+  g_autofree gchar *display = g_filename_display_name (path);
+  GStatBuf st;
+  gint fd = g_open (path, O_RDONLY | O_CLOEXEC, 0);
 
+  if (fd < 0 || fstat (fd, &st) != 0 || !S_ISREG (st.st_mode)) {
+    gint code = fd < 0 ? errno : 0;
+
+    if (fd >= 0)
+      g_close (fd, NULL);
+    g_set_error (error, G_FILE_ERROR, code ? g_file_error_from_errno (code) :
+        G_FILE_ERROR_INVAL, "--segments '%s': %s", display, code ?
+        g_strerror (code) : "not a file (a CSV file: a header name,start,end "
+        "and one row per trial)");
+    return NULL;
+  }
+  file = g_mapped_file_new_from_fd (fd, FALSE, error);
+  g_close (fd, NULL);
   if (file == NULL)
     return NULL;
   if (g_mapped_file_get_length (file) > MAX_FILE) {

@@ -123,6 +123,7 @@ run_bag_camera (const gchar * path, const gchar * camera,
         G_GINT64_FORMAT " depth frames unpaired, %.2f s, %.1f fps\n",
         json_object_get_string_member (o, "trial_name"),
         json_object_get_string_member (o, "output_camera"),
+        json_object_get_boolean_member (o, "interrupted") ? "interrupted" :
         json_object_get_boolean_member (o, "complete") ? "done" : "stopped",
         json_object_get_int_member (o, "successful"),
         json_object_get_int_member (o, "total_frames"),
@@ -253,7 +254,8 @@ split_positionals (gchar ** args, GStrv * trials, GPtrArray ** cameras,
     }
     if (!exists) {
       g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-          "trial folder '%s' does not exist", display);
+          "%s '%s' does not exist", g_str_has_suffix (*a, ".bag") ?
+          "bag file" : "trial folder", display);
       return FALSE;
     }
     g_ptr_array_add (found, g_strdup (*a));

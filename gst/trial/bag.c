@@ -655,7 +655,8 @@ read_index (GstTrialBag * bag, const Header * bag_header, GError ** error)
   if (pos < MAGIC_LEN || pos >= bag->file_size)
     return set_error (error, GST_TRIAL_ERROR_CORRUPT, bag, MAGIC_LEN,
         "index_pos %" G_GUINT64_FORMAT " is outside the file (%"
-        G_GUINT64_FORMAT " bytes)", pos, bag->file_size);
+        G_GUINT64_FORMAT " bytes): the file is cut short (an "
+        "incomplete copy?) or its header is damaged", pos, bag->file_size);
   while (pos < bag->file_size) {
     Header h;
     guint64 data_pos;

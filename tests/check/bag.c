@@ -349,7 +349,8 @@ GST_START_TEST (test_above_4gb)
     fail_unless (index_pos > gap);
     expected = g_strdup_printf ("bag '%s', offset 13: index_pos %"
         G_GUINT64_FORMAT " is outside the file (%" G_GUINT64_FORMAT
-        " bytes)", path, index_pos, gap + 5000);
+        " bytes): the file is cut short (an incomplete copy?) or "
+        "its header is damaged", path, index_pos, gap + 5000);
     assert_equals_string (error->message, expected);
   }
   g_clear_error (&error);
@@ -382,7 +383,8 @@ GST_START_TEST (test_errors)
     le[i] = big >> (8 * i);
   bad = patched (bytes, find (bytes, "index_pos=", 0) + 10, le, 8);
   message = g_strdup_printf ("bag 't.bag', offset 13: index_pos 4294967312 "
-      "is outside the file (%" G_GSIZE_FORMAT " bytes)", size);
+      "is outside the file (%" G_GSIZE_FORMAT " bytes): the file is cut "
+      "short (an incomplete copy?) or its header is damaged", size);
   assert_open_error (bad, GST_TRIAL_ERROR_CORRUPT, message);
   g_bytes_unref (bad);
 

@@ -564,6 +564,8 @@ class Damaged(Base):
             f.truncate(index_pos - 10)
         self.assertEqual(self.fail_read(path), (
             "bag '%s', offset 13: index_pos %d is outside the file (%d bytes)"
+            ": the file is cut short (an incomplete copy?) or its header is "
+            "damaged"
             % (path, index_pos, index_pos - 10)))
 
     def test_not_a_bag(self):
