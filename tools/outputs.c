@@ -16,21 +16,68 @@ enum
 static const gchar *stream_names[N_STREAMS] = { "color", "depth" };
 static const gchar *stream_ext[N_STREAMS] = { "png", "npy" };
 
-/* Names of the regular entries of @dir, or an empty set. */
-static GHashTable *
-list_names (const gchar * dir)
+static void
+output_name (gchar name[64], gint64 number, const gchar * ext)
 {
-  GHashTable *names = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
-      NULL);
+  g_snprintf (name, 64, "frame_%06" G_GINT64_MODIFIER "d.%s", number, ext);
+}
+
+/* The frame number of @name when it is exactly the output name
+ * output_name() gives that number. */
+static gboolean
+parse_output_name (const gchar * name, const gchar * ext, gint64 * number)
+{
+  gchar again[64];
+  gchar *end;
+
+  if (!g_str_has_prefix (name, "frame_")
+      || !g_ascii_isdigit (name[strlen ("frame_")]))
+    return FALSE;
+  *number = g_ascii_strtoll (name + strlen ("frame_"), &end, 10);
+  if (*end != '.')
+    return FALSE;
+  output_name (again, *number, ext);
+  return strcmp (again, name) == 0;
+}
+
+/* Which of the job's @n frames @numbers (ascending) have an output in
+ * @dir: one bit a frame, not a set of names, so that a job of 32,100
+ * frames keeps 8 KB here rather than 64,200 names. */
+static guint8 *
+list_frames (const gchar * dir, const gchar * ext, const gint64 * numbers,
+    guint n)
+{
+  guint8 *have = g_new0 (guint8, n / 8 + 1);
   GDir *d = g_dir_open (dir, 0, NULL);
   const gchar *name;
 
   if (d == NULL)
-    return names;
-  while ((name = g_dir_read_name (d)) != NULL)
-    g_hash_table_add (names, g_strdup (name));
+    return have;
+  while ((name = g_dir_read_name (d)) != NULL) {
+    guint lo = 0, hi = n;
+    gint64 number;
+
+    if (!parse_output_name (name, ext, &number))
+      continue;
+    while (lo < hi) {
+      guint mid = lo + (hi - lo) / 2;
+
+      if (numbers[mid] < number)
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+    if (lo < n && numbers[lo] == number)
+      have[lo / 8] |= 1u << (lo % 8);
+  }
   g_dir_close (d);
-  return names;
+  return have;
+}
+
+static gboolean
+has_frame (const guint8 * have, guint i)
+{
+  return (have[i / 8] >> (i % 8)) & 1;
 }
 
 /* TRUE for ".frame_<digits>.<ext>.tmp-XXXXXX": the temporary name trialsink
@@ -56,18 +103,21 @@ is_our_temporary (const gchar * name, const gchar * ext)
 static void
 remove_stale_temporaries (const gchar * dir, const gchar * ext)
 {
-  g_autoptr (GHashTable) names = list_names (dir);
-  GHashTableIter iter;
-  gpointer key;
+  g_autoptr (GPtrArray) stale = g_ptr_array_new_with_free_func (g_free);
+  GDir *d = g_dir_open (dir, 0, NULL);
+  const gchar *name;
+  guint i;
 
-  g_hash_table_iter_init (&iter, names);
-  while (g_hash_table_iter_next (&iter, &key, NULL)) {
-    const gchar *name = key;
-    if (is_our_temporary (name, ext)) {
-      g_autofree gchar *path = g_build_filename (dir, name, NULL);
-      g_unlink (path);
-    }
+  if (d == NULL)
+    return;
+  /* removed after the listing, not while it is read */
+  while ((name = g_dir_read_name (d)) != NULL) {
+    if (is_our_temporary (name, ext))
+      g_ptr_array_add (stale, g_build_filename (dir, name, NULL));
   }
+  g_dir_close (d);
+  for (i = 0; i < stale->len; i++)
+    g_unlink (g_ptr_array_index (stale, i));
 }
 
 void
@@ -90,14 +140,14 @@ gboolean
 tp_outputs_check_existing (const gchar * output_dir, const gint64 * numbers,
     guint n, guint * first_out, GError ** error)
 {
-  GHashTable *have[N_STREAMS];
+  guint8 *have[N_STREAMS];
   gchar *dirs[N_STREAMS];
   guint i, s, first = n;
   GError *failure = NULL;
 
   for (s = 0; s < N_STREAMS; s++) {
     dirs[s] = g_build_filename (output_dir, stream_names[s], NULL);
-    have[s] = list_names (dirs[s]);
+    have[s] = list_frames (dirs[s], stream_ext[s], numbers, n);
   }
   for (i = 0; i < n && failure == NULL; i++) {
     gboolean complete = TRUE;
@@ -107,12 +157,11 @@ tp_outputs_check_existing (const gchar * output_dir, const gint64 * numbers,
       g_autoptr (GError) damage = NULL;
       gchar name[64];
 
-      g_snprintf (name, sizeof name, "frame_%06" G_GINT64_MODIFIER "d.%s",
-          numbers[i], stream_ext[s]);
-      if (!g_hash_table_contains (have[s], name)) {
+      if (!has_frame (have[s], i)) {
         complete = FALSE;
         continue;
       }
+      output_name (name, numbers[i], stream_ext[s]);
       path = g_build_filename (dirs[s], name, NULL);
       if (gst_trial_output_check (path, &damage))
         continue;
@@ -132,7 +181,7 @@ tp_outputs_check_existing (const gchar * output_dir, const gint64 * numbers,
       first = i;
   }
   for (s = 0; s < N_STREAMS; s++) {
-    g_hash_table_unref (have[s]);
+    g_free (have[s]);
     g_free (dirs[s]);
   }
   if (failure != NULL) {
@@ -151,35 +200,33 @@ guint
 tp_outputs_remove_half_frames (const gchar * output_dir,
     const gint64 * numbers, guint n, GHashTable * failed_set)
 {
-  GHashTable *have[N_STREAMS];
+  guint8 *have[N_STREAMS];
   gchar *dirs[N_STREAMS];
   guint i, s, whole = 0;
 
   for (s = 0; s < N_STREAMS; s++) {
     dirs[s] = g_build_filename (output_dir, stream_names[s], NULL);
-    have[s] = list_names (dirs[s]);
+    have[s] = list_frames (dirs[s], stream_ext[s], numbers, n);
   }
   for (i = 0; i < n; i++) {
     gboolean failed = failed_set != NULL
         && g_hash_table_contains (failed_set, &numbers[i]);
-    gchar names[N_STREAMS][64];
     guint present = 0;
 
-    for (s = 0; s < N_STREAMS; s++) {
-      g_snprintf (names[s], sizeof names[s], "frame_%06" G_GINT64_MODIFIER
-          "d.%s", numbers[i], stream_ext[s]);
-      present += g_hash_table_contains (have[s], names[s]);
-    }
+    for (s = 0; s < N_STREAMS; s++)
+      present += has_frame (have[s], i);
     if (present == N_STREAMS && !failed) {
       whole++;
       continue;
     }
     for (s = 0; s < N_STREAMS; s++) {
       g_autofree gchar *path = NULL;
+      gchar name[64];
 
-      if (!g_hash_table_contains (have[s], names[s]))
+      if (!has_frame (have[s], i))
         continue;
-      path = g_build_filename (dirs[s], names[s], NULL);
+      output_name (name, numbers[i], stream_ext[s]);
+      path = g_build_filename (dirs[s], name, NULL);
       if (g_unlink (path) != 0 && errno != ENOENT)
         g_printerr ("trial-process: cannot remove '%s', the %s half of "
             "frame %" G_GINT64_FORMAT ": %s\n", path, stream_names[s],
@@ -187,7 +234,7 @@ tp_outputs_remove_half_frames (const gchar * output_dir,
     }
   }
   for (s = 0; s < N_STREAMS; s++) {
-    g_hash_table_unref (have[s]);
+    g_free (have[s]);
     g_free (dirs[s]);
   }
   return whole;

@@ -486,6 +486,37 @@ class WholeFrames(Base):
     def test_color_fails_first_middle_last(self):
         self.check_stream("color")
 
+    def test_names_that_only_look_like_outputs(self):
+        """--resume after frame 4's color output was lost: files a user
+        keeps beside the outputs whose names only look like frame 4's
+        (another number of digits, another ending) do not stand in for it,
+        frame 4 is converted again, and they are neither removed nor
+        checked as outputs."""
+        shutil.copytree(self.clean, self.out)
+        color = os.path.join(self.job, "color")
+        os.remove(os.path.join(color, "frame_000004.png"))
+        strays = ["frame_0000004.png", "frame_4.png", "frame_000004.png.bak",
+                  "frame_000004.npy"]
+        for name in strays:
+            with open(os.path.join(color, name), "wb") as f:
+                f.write(b"kept")
+        proc = trial_process(self.trial, "-o", self.out, "--resume",
+                             env=plain_env())
+        self.assertEqual(proc.returncode, 0, proc.stdout + proc.stderr)
+        clean = tree_bytes(self.clean)
+        for name, data in tree_bytes(self.out).items():
+            if name in (os.path.join("t", "cam1", "color", n)
+                        for n in strays):
+                self.assertEqual(data, b"kept", name)
+            else:
+                self.assertEqual(data, clean[name], name)
+        self.assertEqual(files_in(color), sorted(
+            ["frame_%06d.png" % n for n in range(self.FRAMES)] + strays))
+        meta = self.metadata(self.job)
+        self.assertEqual((meta["successful"], meta["failed"]),
+                         (self.FRAMES, 0))
+        self.assertEqual(meta["resumed_from_frames"], 4)
+
     def test_resume_removes_an_earlier_half(self):
         """An earlier run wrote frame 5 whole; its depth input broke since
         and its depth output is gone: --resume fails frame 5 and removes
