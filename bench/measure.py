@@ -258,6 +258,9 @@ def main():
     ap.add_argument("--raw")
     ap.add_argument("--frames", type=int,
                     help="frames of a --trial that is a file (bag suite)")
+    ap.add_argument("--workdir",
+                    help="where the outputs go (default: measure-SUITE "
+                    "beside the first --trial)")
     ap.add_argument("--warmup", action=argparse.BooleanOptionalAction,
                     default=True)
     args = ap.parse_args()
@@ -265,8 +268,8 @@ def main():
         FRAMES[os.path.abspath(args.trial[0])] = args.frames
 
     cs = contenders(args)
-    workdir = os.path.join(os.path.dirname(os.path.abspath(args.trial[0])),
-                           "measure-" + args.suite)
+    workdir = args.workdir or os.path.join(
+        os.path.dirname(os.path.abspath(args.trial[0])), "measure-" + args.suite)
     os.makedirs(workdir, exist_ok=True)
     log = os.path.join(workdir, "stderr.log")
     frames = {c.trial: count_frames(c.trial)[1] for c in cs}

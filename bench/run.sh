@@ -159,7 +159,8 @@ step "JPEG color trial, 640x480, $rounds rounds"
 if [ -n "$bag" ]; then
   step "RealSense .bag ${bag%:*}, $rounds rounds"
   /usr/bin/python3 bench/measure.py --suite bag --build "$build" --trial "${bag%:*}" \
-    --frames "${bag##*:}" --rounds "$rounds" --out "$results/bag.csv" --raw "$results/bag-runs.csv"
+    --frames "${bag##*:}" --rounds "$rounds" --out "$results/bag.csv" --raw "$results/bag-runs.csv" \
+    --workdir "$data/measure-bag"
 fi
 
 step "scaling: time per frame and memory over trial lengths"
