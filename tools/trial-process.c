@@ -2,6 +2,7 @@
  * plus metadata.json, as process_trial.py did, with the trial plugin's
  * elements. Parses options, makes the list of (trial, camera) jobs, picks
  * this shard's share, runs each job and sets the exit status. */
+#include <locale.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -569,6 +570,10 @@ main (int argc, char **argv)
   gint status = EXIT_OK;
   struct sigaction sa;
 
+  /* GLib's own messages (GOption's errors, --help) in the user's charset;
+   * every number we print or parse keeps a '.' whatever the locale. */
+  setlocale (LC_ALL, "");
+  setlocale (LC_NUMERIC, "C");
   g_option_context_add_main_entries (ctx, entries, NULL);
   g_option_context_add_group (ctx, gst_init_get_option_group ());
   /* --help is ours (print_help) */
