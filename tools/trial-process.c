@@ -2,6 +2,7 @@
  * plus metadata.json, as process_trial.py did, with the trial plugin's
  * elements. Parses options, makes the list of (trial, camera) jobs, picks
  * this shard's share, runs each job and sets the exit status. */
+#include <errno.h>
 #include <locale.h>
 #include <signal.h>
 #include <stdio.h>
@@ -9,6 +10,8 @@
 #include <math.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
+#include <glib/gstdio.h>
 #include <gst/gst.h>
 
 #include "config.h"
@@ -322,6 +325,44 @@ list_jobs (gchar ** trials, GPtrArray * named, const gchar * camera,
     g_array_append_val (specs, spec);
   }
   return specs;
+}
+
+/* A folder -o names cannot be made when it, or the nearest of its parents
+ * that is there, is a symbolic link to a missing target: says so, where
+ * mkdir would only say "No such file or directory". */
+static gboolean
+check_output_link (const gchar * output, GError ** error)
+{
+  g_autofree gchar *path = g_strdup (output);
+  GStatBuf st;
+
+  while (g_lstat (path, &st) != 0) {
+    gchar *parent = g_path_get_dirname (path);
+
+    if (strcmp (parent, path) == 0) {
+      g_free (parent);
+      return TRUE;
+    }
+    g_free (path);
+    path = parent;
+  }
+  if (S_ISLNK (st.st_mode) && g_stat (path, &st) != 0 && errno == ENOENT) {
+    g_autofree gchar *target = g_file_read_link (path, NULL);
+    g_autofree gchar *display = g_filename_display_name (output);
+    g_autofree gchar *link = g_filename_display_name (path);
+    g_autofree gchar *shown = g_filename_display_name (target ? target : "");
+
+    if (strcmp (path, output) == 0)
+      g_set_error (error, GST_TRIAL_ERROR, GST_TRIAL_ERROR_NOT_FOUND,
+          "-o '%s' is a symbolic link to '%s', which does not exist",
+          display, shown);
+    else
+      g_set_error (error, GST_TRIAL_ERROR, GST_TRIAL_ERROR_NOT_FOUND,
+          "-o '%s': '%s' is a symbolic link to '%s', which does not exist",
+          display, link, shown);
+    return FALSE;
+  }
+  return TRUE;
 }
 
 static void
@@ -715,7 +756,8 @@ main (int argc, char **argv)
         display);
     return EXIT_USAGE;
   }
-  if (!tp_guard_distinct_names ((const gchar * const *) trials,
+  if (!check_output_link (options.output_base, &error)
+      || !tp_guard_distinct_names ((const gchar * const *) trials,
           options.output_base, &error)) {
     g_printerr ("trial-process: %s\n", error->message);
     return EXIT_USAGE;

@@ -1695,6 +1695,23 @@ class Messages(Base):
 
 
 
+    def test_output_a_dangling_symlink(self):
+        """-o naming a symbolic link to a missing target, or a folder below
+        one: exit 2, the link and its target named, nothing written."""
+        make_sample(self.p("t"), "--size", "32x24", "--frames", "1")
+        os.symlink("missing/target", self.p("dangling"))
+        proc = run(self.p("t"), "-o", self.p("dangling"), check_status=2)
+        self.assertEqual(proc.stderr, f"trial-process: -o '{self.p('dangling')}'"
+                         " is a symbolic link to 'missing/target', which does "
+                         "not exist\n")
+        proc = run(self.p("t"), "-o", self.p("dangling", "sub"),
+                   check_status=2)
+        self.assertEqual(proc.stderr, "trial-process: -o "
+                         f"'{self.p('dangling', 'sub')}': '{self.p('dangling')}'"
+                         " is a symbolic link to 'missing/target', which does "
+                         "not exist\n")
+        self.assertFalse(os.path.exists(self.p("missing")))
+
 
 if __name__ == "__main__":
     tap.main(sys.argv[1:])
