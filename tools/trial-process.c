@@ -102,6 +102,32 @@ trial_camera_clear (gpointer data)
   g_free (spec->error);
 }
 
+static const gchar *
+frames_word (gint64 n)
+{
+  return n == 1 ? "frame" : "frames";
+}
+
+/* The line a job ends with, of a trial folder or a bag (@unpaired < 0: a
+ * folder's, whose frames pair by number), in one shape. */
+static void
+print_job_line (FILE * out, const gchar * trial, const gchar * camera,
+    const gchar * state, gint64 successful, gint64 total, gint64 failed,
+    gint64 unpaired, gdouble seconds, gdouble fps, const gchar * output_dir)
+{
+  g_autoptr (GString) line = g_string_new (NULL);
+
+  g_string_printf (line, "%s/%s: %s, %" G_GINT64_FORMAT "/%" G_GINT64_FORMAT
+      " %s ok, %" G_GINT64_FORMAT " failed", trial, camera, state, successful,
+      total, frames_word (total), failed);
+  if (unpaired >= 0)
+    g_string_append_printf (line, ", %" G_GINT64_FORMAT " depth %s unpaired",
+        unpaired, frames_word (unpaired));
+  g_string_append_printf (line, ", %.2f s, %.1f fps, -> %s\n", seconds, fps,
+      output_dir);
+  fputs (line->str, out);
+}
+
 /* A .bag recording (bagjob.c): its status, metadata.json as for folders. */
 static gint
 run_bag_camera (const gchar * path, const gchar * camera,
@@ -121,12 +147,13 @@ run_bag_camera (const gchar * path, const gchar * camera,
     fprintf (stdout, "%s\n", line);
   }
   o = json_node_get_object (meta);
-  if (!quiet)
-    fprintf (json ? stderr : stdout, "%s/%s: %s, %" G_GINT64_FORMAT "/%"
-        G_GINT64_FORMAT " frames ok, %" G_GINT64_FORMAT " failed, %"
-        G_GINT64_FORMAT " depth frames unpaired, %.2f s, %.1f fps\n",
-        json_object_get_string_member (o, "trial_name"),
-        json_object_get_string_member (o, "output_camera"),
+  if (!quiet) {
+    const gchar *trial = json_object_get_string_member (o, "trial_name");
+    const gchar *cam = json_object_get_string_member (o, "output_camera");
+    g_autofree gchar *dir = g_build_filename (options->output_base, trial,
+        cam, NULL);
+
+    print_job_line (json ? stderr : stdout, trial, cam,
         json_object_get_boolean_member (o, "interrupted") ? "interrupted" :
         json_object_get_boolean_member (o, "complete") ? "done" : "stopped",
         json_object_get_int_member (o, "successful"),
@@ -134,7 +161,8 @@ run_bag_camera (const gchar * path, const gchar * camera,
         json_object_get_int_member (o, "failed"),
         json_object_get_int_member (o, "unpaired_depth_frames"),
         json_object_get_double_member (o, "processing_time_seconds"),
-        json_object_get_double_member (o, "processing_fps"));
+        json_object_get_double_member (o, "processing_fps"), dir);
+  }
   return status;
 }
 
@@ -371,10 +399,9 @@ print_summary (const TpJob * job, FILE * out)
   const gchar *state = job->interrupted ? "interrupted" :
       job->error ? "stopped" : "done";
 
-  fprintf (out, "%s/%s: %s, %u/%u frames ok, %u failed, %.2f s, %.1f fps, "
-      "-> %s\n", gst_trial_layout_get_trial_name (job->layout),
+  print_job_line (out, gst_trial_layout_get_trial_name (job->layout),
       gst_trial_layout_get_output_camera (job->layout), state, job->successful,
-      job->total_frames, job->failed, job->processing_time,
+      job->total_frames, job->failed, -1, job->processing_time,
       job->processing_fps, job->output_dir);
   if (job->error)
     fprintf (out, "  error: %s\n", job->error);

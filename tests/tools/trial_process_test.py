@@ -1693,7 +1693,22 @@ class Messages(Base):
             self.assertRegex(proc.stdout, r"frames converted in \d+\.\d\d s "
                              r"of job time, \d+\.\d fps")
 
-
+    def test_plurals(self):
+        """One frame, one trial, one job are singular; the others plural."""
+        make_sample(self.p("t"), "--size", "32x24", "--frames", "1")
+        proc = run(self.p("t"), "-o", self.p("out"), check_status=0)
+        self.assertRegex(proc.stdout, r"^t/cam1: done, 1/1 frame ok, 0 failed, ")
+        proc = run("--summarize", self.p("out"), check_status=0)
+        self.assertEqual(proc.stdout.splitlines()[:3], [
+            f"{self.p('out')}: 1 trial, 1 job (one per camera)",
+            "  jobs: 1 complete, 0 incomplete, 0 with failed frames",
+            "  frames: 1 in all, 1 written, 0 failed"])
+        make_sample(self.p("t2"), "--size", "32x24", "--frames", "2")
+        proc = run(self.p("t2"), "-o", self.p("out"), check_status=0)
+        self.assertRegex(proc.stdout, r"^t2/cam1: done, 2/2 frames ok, ")
+        proc = run("--summarize", self.p("out"), check_status=0)
+        self.assertEqual(proc.stdout.splitlines()[0],
+                         f"{self.p('out')}: 2 trials, 2 jobs (one per camera)")
 
     def test_output_a_dangling_symlink(self):
         """-o naming a symbolic link to a missing target, or a folder below

@@ -180,5 +180,27 @@ class Tryout(unittest.TestCase):
                                  1 / meta["processing_time_seconds"] * 1.1)
 
 
+class BagMessages(unittest.TestCase):
+    """A bag job's messages (docs/testing.md, "Messages"): the "not
+    aligned" warning once per device, naming it, and not under -q; the
+    summary line shaped as a folder job's."""
+
+    setUp, tearDown, p, bag, run_tp = (Tryout.setUp, Tryout.tearDown,
+                                       Tryout.p, Tryout.bag, Tryout.run_tp)
+
+    def test_summary_line_as_for_folders(self):
+        """One frame: "1/1 frame ok", and the line ends "-> OUTPUT" as a
+        folder job's does."""
+        bag = self.bag(1)
+        out = self.p("out")
+        proc = self.run_tp(bag, "-o", out)
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        self.assertRegex(proc.stdout, "^rec/single_camera: done, 1/1 frame "
+                         r"ok, 0 failed, 0 depth frames unpaired, \d+\.\d\d "
+                         r"s, \d+\.\d fps, -> " + re.escape(
+                             os.path.join(out, "rec", "single_camera")) +
+                         "\n$")
+
+
 if __name__ == "__main__":
     tap.main(sys.argv[1:])
