@@ -633,6 +633,7 @@ main (int argc, char **argv)
   g_autoptr (GPtrArray) jobs = NULL;
   g_autoptr (GPtrArray) bags = NULL;
   g_autoptr (GPtrArray) bag_cameras = NULL;     /* --camera of each bag */
+  g_autoptr (GHashTable) warned = NULL;
   TpOptions options = { 0 };
   guint shard_k = 1, shard_n = 1, i;
   gint status = EXIT_OK;
@@ -797,6 +798,9 @@ main (int argc, char **argv)
   options.compression_level = level;
   options.resume = resume;
   options.progress_bar = !quiet && isatty (STDERR_FILENO);
+  options.quiet = quiet;
+  options.warned = warned = g_hash_table_new_full (g_str_hash, g_str_equal,
+      g_free, NULL);
 
   memset (&sa, 0, sizeof sa);
   sa.sa_handler = on_signal;

@@ -188,6 +188,36 @@ class BagMessages(unittest.TestCase):
     setUp, tearDown, p, bag, run_tp = (Tryout.setUp, Tryout.tearDown,
                                        Tryout.p, Tryout.bag, Tryout.run_tp)
 
+    def test_not_aligned_warning_once_per_device(self):
+        """Two devices without calibration, two segments: one warning per
+        device (not one per device per segment), none under -q."""
+        bag = self.p("two.bag")
+        rs.write_multi_bag(bag, [(d, 1, n, 32, 24) for d in (0, 1)
+                                 for n in ("Depth_0", "Color_0")],
+                           n_frames=4, compression="none")
+        csv = self.p("trials.csv")
+        with open(csv, "w") as f:
+            f.write("name,start,end\na,0,0.05\nb,0.05,1\n")
+        proc = self.run_tp(bag, "-o", self.p("out"), "--segments", csv)
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        self.assertEqual(proc.stderr, "".join(
+            f"trial-process: warning: {bag}: device_{d}: the recording has "
+            "no depth intrinsics; its depth is converted unaligned, in the "
+            "depth camera's geometry\n" for d in (0, 1)))
+        self.assertEqual(len(proc.stdout.splitlines()), 4, proc.stdout)
+        proc = self.run_tp(bag, "-o", self.p("quiet"), "--segments", csv, "-q")
+        self.assertEqual((proc.returncode, proc.stdout, proc.stderr),
+                         (0, "", ""))
+        for trial in ("a", "b"):
+            for d in (0, 1):
+                with open(self.p("quiet", trial, f"device_{d}",
+                                 "metadata.json")) as f:
+                    meta = json.load(f)
+                self.assertEqual((meta["depth_aligned_to"],
+                                  meta["depth_not_aligned_reason"]),
+                                 ("none", "the recording has no depth "
+                                  "intrinsics"))
+
     def test_summary_line_as_for_folders(self):
         """One frame: "1/1 frame ok", and the line ends "-> OUTPUT" as a
         folder job's does."""
