@@ -41,6 +41,9 @@ typedef struct
   gdouble end_time;             /* --end-time (exclusive); NAN = none */
   const gchar *trial_name;      /* a bag's output folder (a --segments row),
                                  * NULL = the bag's name */
+  gboolean quiet;               /* -q: errors only, no warning */
+  GHashTable *warned;           /* warnings printed so far, each printed once
+                                 * a run (a bag's segments share them) */
 } TpOptions;
 
 typedef struct

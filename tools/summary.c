@@ -306,13 +306,21 @@ print_job (const JobOutput * job)
         job->damaged->len - shown);
 }
 
+static const gchar *
+plural (guint64 n, const gchar * one, const gchar * many)
+{
+  return n == 1 ? one : many;
+}
+
 static void
 print_text (const Summary * s, const Totals * t, TpSummaryStatus status)
 {
   guint i;
 
-  printf ("%s: %u trials, %u jobs (one per camera)\n", s->root,
-      g_hash_table_size (s->trials), s->jobs->len);
+  printf ("%s: %u %s, %u %s (one per camera)\n", s->root,
+      g_hash_table_size (s->trials), plural (g_hash_table_size (s->trials),
+          "trial", "trials"), s->jobs->len, plural (s->jobs->len, "job",
+          "jobs"));
   printf ("  jobs: %u complete, %u incomplete, %u with failed frames\n",
       t->complete, t->incomplete, t->with_failures);
   printf ("  frames: %" G_GUINT64_FORMAT " in all, %" G_GUINT64_FORMAT
@@ -341,11 +349,12 @@ print_text (const Summary * s, const Totals * t, TpSummaryStatus status)
   if (status == TP_SUMMARY_COMPLETE)
     printf ("every job complete, no failed frame\n");
   else if (status == TP_SUMMARY_FRAMES_FAILED)
-    printf ("every job complete; %" G_GUINT64_FORMAT " frames failed, "
-        "reasons above\n", t->failed);
+    printf ("every job complete; %" G_GUINT64_FORMAT " %s failed, "
+        "reasons above\n", t->failed, plural (t->failed, "frame", "frames"));
   else
     printf ("not complete: run the same command again (with --resume) to "
-        "finish %u incomplete jobs\n", t->incomplete);
+        "finish %u incomplete %s\n", t->incomplete, plural (t->incomplete,
+            "job", "jobs"));
 }
 
 /* Names are bytes and may not be UTF-8; JSON is UTF-8 (as in metadata.c). */

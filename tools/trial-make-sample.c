@@ -6,6 +6,7 @@
  * Exit status: 0 written, 1 a file or folder could not be written, 2 usage
  * error (bad option or value; the message says which) or DIR is not empty
  * (without --force). */
+#include <locale.h>
 #include <stdlib.h>
 #include <string.h>
 #include <glib.h>
@@ -87,30 +88,26 @@ main (int argc, char **argv)
   gboolean swapped = FALSE, quiet = FALSE, force = FALSE;
   GOptionEntry entries[] = {
     {"layout", 'l', 0, G_OPTION_ARG_STRING, &layout,
-        "Folder layout: multi (camN/color, camN/depth; default) or single "
-          "(Color, Depth, Depth_Color)", "multi|single"},
+        "multi (camN/color,depth; default) or single", "multi|single"},
     {"cameras", 'c', 0, G_OPTION_ARG_INT, &cameras,
         "Cameras of a multi layout, 1-99 (default 1)", "N"},
     {"color", 0, 0, G_OPTION_ARG_STRING, &color,
         "Color file format (default png)", "png|jpeg"},
     {"depth", 0, 0, G_OPTION_ARG_STRING, &depth,
-          "Depth file format: raw uint16, npy '<u2', 16-bit png, or none "
-          "(default raw)", "raw|npy|png|none"},
+        "raw uint16 (default), npy <u2, 16-bit png, none",
+        "raw|npy|png|none"},
     {"swapped", 0, 0, G_OPTION_ARG_NONE, &swapped,
-          "Single layout: depth files in Depth_Color/, colourised in Depth/",
-        NULL},
+        "Single: depth in Depth_Color/, colour in Depth/", NULL},
     {"start", 's', 0, G_OPTION_ARG_INT64, &start,
         "First frame number (default 0)", "N"},
     {"frames", 'n', 0, G_OPTION_ARG_INT, &frames,
         "Number of frames to write (default 30)", "N"},
     {"gap-every", 'g', 0, G_OPTION_ARG_INT, &gap_every,
-          "Skip every Nth frame number: start+N-1, start+2N-1, ... "
-          "(default 0, no gaps)", "N"},
+        "Skip numbers start+kN-1, k>=1 (default 0: none)", "N"},
     {"size", 0, 0, G_OPTION_ARG_STRING, &size,
         "Frame size (default 640x480)", "WxH"},
     {"seed", 0, 0, G_OPTION_ARG_INT64, &seed,
-        "Seed, 0-4294967295: the same seed writes the same bytes (default 1)",
-        "N"},
+        "0-4294967295: same seed, same bytes (default 1)", "N"},
     {"force", 'f', 0, G_OPTION_ARG_NONE, &force,
         "Write into DIR even if it is not empty", NULL},
     {"quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet,
@@ -123,12 +120,17 @@ main (int argc, char **argv)
   guint64 bytes = 0;
   guint files = 0;
 
+  /* GLib's own messages (GOption's errors, --help) in the user's charset;
+   * every number we print or parse keeps a '.' whatever the locale. */
+  setlocale (LC_ALL, "");
+  setlocale (LC_NUMERIC, "C");
   context = g_option_context_new ("DIR - write a synthetic RealSense trial");
   g_option_context_add_main_entries (context, entries, NULL);
   g_option_context_set_description (context,
-      "Writes DIR in one of the layouts trial-process reads, with "
-      "camera-like color\nframes and millimetre depth with holes, "
-      "deterministic from --seed. DIR must be new or empty (or --force).\n");
+      "Writes DIR in one of the layouts trial-process reads, with camera-like\n"
+      "color frames and millimetre depth with holes, deterministic from "
+      "--seed:\nmulti is camN/color and camN/depth, single is Color, Depth "
+      "and Depth_Color.\nDIR must be new or empty (or --force).\n");
   if (!g_option_context_parse (context, &argc, &argv, &error))
     return usage_error (error->message);
   if (argc != 2)

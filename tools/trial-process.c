@@ -2,12 +2,16 @@
  * plus metadata.json, as process_trial.py did, with the trial plugin's
  * elements. Parses options, makes the list of (trial, camera) jobs, picks
  * this shard's share, runs each job and sets the exit status. */
+#include <errno.h>
+#include <locale.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <math.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
+#include <glib/gstdio.h>
 #include <gst/gst.h>
 
 #include "config.h"
@@ -98,6 +102,32 @@ trial_camera_clear (gpointer data)
   g_free (spec->error);
 }
 
+static const gchar *
+frames_word (gint64 n)
+{
+  return n == 1 ? "frame" : "frames";
+}
+
+/* The line a job ends with, of a trial folder or a bag (@unpaired < 0: a
+ * folder's, whose frames pair by number), in one shape. */
+static void
+print_job_line (FILE * out, const gchar * trial, const gchar * camera,
+    const gchar * state, gint64 successful, gint64 total, gint64 failed,
+    gint64 unpaired, gdouble seconds, gdouble fps, const gchar * output_dir)
+{
+  g_autoptr (GString) line = g_string_new (NULL);
+
+  g_string_printf (line, "%s/%s: %s, %" G_GINT64_FORMAT "/%" G_GINT64_FORMAT
+      " %s ok, %" G_GINT64_FORMAT " failed", trial, camera, state, successful,
+      total, frames_word (total), failed);
+  if (unpaired >= 0)
+    g_string_append_printf (line, ", %" G_GINT64_FORMAT " depth %s unpaired",
+        unpaired, frames_word (unpaired));
+  g_string_append_printf (line, ", %.2f s, %.1f fps, -> %s\n", seconds, fps,
+      output_dir);
+  fputs (line->str, out);
+}
+
 /* A .bag recording (bagjob.c): its status, metadata.json as for folders. */
 static gint
 run_bag_camera (const gchar * path, const gchar * camera,
@@ -117,12 +147,13 @@ run_bag_camera (const gchar * path, const gchar * camera,
     fprintf (stdout, "%s\n", line);
   }
   o = json_node_get_object (meta);
-  if (!quiet)
-    fprintf (json ? stderr : stdout, "%s/%s: %s, %" G_GINT64_FORMAT "/%"
-        G_GINT64_FORMAT " frames ok, %" G_GINT64_FORMAT " failed, %"
-        G_GINT64_FORMAT " depth frames unpaired, %.2f s, %.1f fps\n",
-        json_object_get_string_member (o, "trial_name"),
-        json_object_get_string_member (o, "output_camera"),
+  if (!quiet) {
+    const gchar *trial = json_object_get_string_member (o, "trial_name");
+    const gchar *cam = json_object_get_string_member (o, "output_camera");
+    g_autofree gchar *dir = g_build_filename (options->output_base, trial,
+        cam, NULL);
+
+    print_job_line (json ? stderr : stdout, trial, cam,
         json_object_get_boolean_member (o, "interrupted") ? "interrupted" :
         json_object_get_boolean_member (o, "complete") ? "done" : "stopped",
         json_object_get_int_member (o, "successful"),
@@ -130,7 +161,8 @@ run_bag_camera (const gchar * path, const gchar * camera,
         json_object_get_int_member (o, "failed"),
         json_object_get_int_member (o, "unpaired_depth_frames"),
         json_object_get_double_member (o, "processing_time_seconds"),
-        json_object_get_double_member (o, "processing_fps"));
+        json_object_get_double_member (o, "processing_fps"), dir);
+  }
   return status;
 }
 
@@ -323,16 +355,53 @@ list_jobs (gchar ** trials, GPtrArray * named, const gchar * camera,
   return specs;
 }
 
+/* A folder -o names cannot be made when it, or the nearest of its parents
+ * that is there, is a symbolic link to a missing target: says so, where
+ * mkdir would only say "No such file or directory". */
+static gboolean
+check_output_link (const gchar * output, GError ** error)
+{
+  g_autofree gchar *path = g_strdup (output);
+  GStatBuf st;
+
+  while (g_lstat (path, &st) != 0) {
+    gchar *parent = g_path_get_dirname (path);
+
+    if (strcmp (parent, path) == 0) {
+      g_free (parent);
+      return TRUE;
+    }
+    g_free (path);
+    path = parent;
+  }
+  if (S_ISLNK (st.st_mode) && g_stat (path, &st) != 0 && errno == ENOENT) {
+    g_autofree gchar *target = g_file_read_link (path, NULL);
+    g_autofree gchar *display = g_filename_display_name (output);
+    g_autofree gchar *link = g_filename_display_name (path);
+    g_autofree gchar *shown = g_filename_display_name (target ? target : "");
+
+    if (strcmp (path, output) == 0)
+      g_set_error (error, GST_TRIAL_ERROR, GST_TRIAL_ERROR_NOT_FOUND,
+          "-o '%s' is a symbolic link to '%s', which does not exist",
+          display, shown);
+    else
+      g_set_error (error, GST_TRIAL_ERROR, GST_TRIAL_ERROR_NOT_FOUND,
+          "-o '%s': '%s' is a symbolic link to '%s', which does not exist",
+          display, link, shown);
+    return FALSE;
+  }
+  return TRUE;
+}
+
 static void
 print_summary (const TpJob * job, FILE * out)
 {
   const gchar *state = job->interrupted ? "interrupted" :
       job->error ? "stopped" : "done";
 
-  fprintf (out, "%s/%s: %s, %u/%u frames ok, %u failed, %.2f s, %.1f fps, "
-      "-> %s\n", gst_trial_layout_get_trial_name (job->layout),
+  print_job_line (out, gst_trial_layout_get_trial_name (job->layout),
       gst_trial_layout_get_output_camera (job->layout), state, job->successful,
-      job->total_frames, job->failed, job->processing_time,
+      job->total_frames, job->failed, -1, job->processing_time,
       job->processing_fps, job->output_dir);
   if (job->error)
     fprintf (out, "  error: %s\n", job->error);
@@ -564,11 +633,16 @@ main (int argc, char **argv)
   g_autoptr (GPtrArray) jobs = NULL;
   g_autoptr (GPtrArray) bags = NULL;
   g_autoptr (GPtrArray) bag_cameras = NULL;     /* --camera of each bag */
+  g_autoptr (GHashTable) warned = NULL;
   TpOptions options = { 0 };
   guint shard_k = 1, shard_n = 1, i;
   gint status = EXIT_OK;
   struct sigaction sa;
 
+  /* GLib's own messages (GOption's errors, --help) in the user's charset;
+   * every number we print or parse keeps a '.' whatever the locale. */
+  setlocale (LC_ALL, "");
+  setlocale (LC_NUMERIC, "C");
   g_option_context_add_main_entries (ctx, entries, NULL);
   g_option_context_add_group (ctx, gst_init_get_option_group ());
   /* --help is ours (print_help) */
@@ -710,7 +784,8 @@ main (int argc, char **argv)
         display);
     return EXIT_USAGE;
   }
-  if (!tp_guard_distinct_names ((const gchar * const *) trials,
+  if (!check_output_link (options.output_base, &error)
+      || !tp_guard_distinct_names ((const gchar * const *) trials,
           options.output_base, &error)) {
     g_printerr ("trial-process: %s\n", error->message);
     return EXIT_USAGE;
@@ -723,6 +798,9 @@ main (int argc, char **argv)
   options.compression_level = level;
   options.resume = resume;
   options.progress_bar = !quiet && isatty (STDERR_FILENO);
+  options.quiet = quiet;
+  options.warned = warned = g_hash_table_new_full (g_str_hash, g_str_equal,
+      g_free, NULL);
 
   memset (&sa, 0, sizeof sa);
   sa.sa_handler = on_signal;

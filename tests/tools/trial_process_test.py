@@ -1613,5 +1613,120 @@ class FirstHour(Base):
         self.assertFalse(os.path.exists(self.p("out")))
 
 
+def user_locale_env(lang, locpath=None):
+    """The environment of a user whose locale is @lang: LANG only, no
+    LC_* variable overriding it; @locpath: a folder of compiled locales."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("LC_")}
+    env["LANG"] = lang
+    if locpath:
+        env["LOCPATH"] = locpath
+    return env
+
+
+def comma_locale(folder):
+    """de_DE.UTF-8, whose decimal separator is a comma, compiled into
+    @folder with localedef (nothing installed); None where glibc's locale
+    sources are not there."""
+    if not os.path.exists("/usr/share/i18n/locales/de_DE") or \
+            shutil.which("localedef") is None:
+        return None
+    os.makedirs(folder)
+    proc = subprocess.run(["localedef", "-i", "de_DE", "-f", "UTF-8",
+                           os.path.join(folder, "de_DE.UTF-8")],
+                          capture_output=True)
+    # 1: compiled, with warnings
+    return folder if proc.returncode in (0, 1) else None
+
+
+class Messages(Base):
+    """The messages a new user's tryout found wanting (docs/testing.md,
+    "Messages"): GLib's own messages in the user's locale with numbers
+    still '.'-based, plurals in summary lines, -o naming a dangling
+    symbolic link."""
+
+    def test_glib_messages_in_the_users_locale(self):
+        """Under LANG=C.UTF-8 GOption's errors and trial-make-sample's
+        --help have their real quotes and ellipsis, not '?'; the help's
+        lines fit 80 columns."""
+        make_sample(self.p("t"), "--size", "32x24", "--frames", "1")
+        env = user_locale_env("C.UTF-8")
+        proc = run(self.p("t"), "--start-time", "abc", env=env,
+                   check_status=2)
+        self.assertEqual(proc.stderr, "trial-process: Cannot parse double "
+                         "value \u201cabc\u201d for --start-time\n")
+        proc = subprocess.run([MAKE_SAMPLE, "--frames", "abc", self.p("x")],
+                              capture_output=True, text=True, env=env)
+        self.assertEqual((proc.returncode, proc.stderr.splitlines()[0]), (
+            2, "trial-make-sample: Cannot parse integer value \u201cabc\u201d "
+            "for --frames"))
+        proc = subprocess.run([MAKE_SAMPLE, "--help"], capture_output=True,
+                              text=True, env=env)
+        self.assertEqual(proc.stdout.splitlines()[1], "  trial-make-sample "
+                         "[OPTION\u2026] DIR - write a synthetic RealSense trial")
+        self.assertEqual([n for n in proc.stdout.splitlines() if len(n) > 80],
+                         [])
+        self.assertFalse(os.path.exists(self.p("x")))
+
+    def test_numbers_keep_a_point_in_the_users_locale(self):
+        """The summary line, --json, metadata.json and --summarize write
+        '.' decimals under C.UTF-8 and de_DE.UTF-8 (its separator is ',';
+        compiled for the test where glibc's locale sources are)."""
+        make_sample(self.p("t"), "--size", "32x24", "--frames", "3")
+        envs = [user_locale_env("C.UTF-8")]
+        locpath = comma_locale(self.p("locales"))
+        if locpath:
+            envs.append(user_locale_env("de_DE.UTF-8", locpath))
+        for n, env in enumerate(envs):
+            out = self.p(f"out{n}")
+            proc = run(self.p("t"), "-o", out, "--json", env=env,
+                       check_status=0)
+            self.assertRegex(proc.stderr, r"^t/cam1: done, 3/3 frames ok, "
+                             r"0 failed, \d+\.\d\d s, \d+\.\d fps, -> ")
+            line = json.loads(proc.stdout)
+            with open(os.path.join(out, "t", "cam1", "metadata.json")) as f:
+                text = f.read()
+            meta = json.loads(text)
+            self.assertEqual(meta, line)
+            self.assertIsInstance(meta["processing_fps"], float)
+            self.assertRegex(text, r'"processing_fps" : \d+(\.\d+)?,')
+            proc = run("--summarize", out, env=env, check_status=0)
+            self.assertRegex(proc.stdout, r"frames converted in \d+\.\d\d s "
+                             r"of job time, \d+\.\d fps")
+
+    def test_plurals(self):
+        """One frame, one trial, one job are singular; the others plural."""
+        make_sample(self.p("t"), "--size", "32x24", "--frames", "1")
+        proc = run(self.p("t"), "-o", self.p("out"), check_status=0)
+        self.assertRegex(proc.stdout, r"^t/cam1: done, 1/1 frame ok, 0 failed, ")
+        proc = run("--summarize", self.p("out"), check_status=0)
+        self.assertEqual(proc.stdout.splitlines()[:3], [
+            f"{self.p('out')}: 1 trial, 1 job (one per camera)",
+            "  jobs: 1 complete, 0 incomplete, 0 with failed frames",
+            "  frames: 1 in all, 1 written, 0 failed"])
+        make_sample(self.p("t2"), "--size", "32x24", "--frames", "2")
+        proc = run(self.p("t2"), "-o", self.p("out"), check_status=0)
+        self.assertRegex(proc.stdout, r"^t2/cam1: done, 2/2 frames ok, ")
+        proc = run("--summarize", self.p("out"), check_status=0)
+        self.assertEqual(proc.stdout.splitlines()[0],
+                         f"{self.p('out')}: 2 trials, 2 jobs (one per camera)")
+
+    def test_output_a_dangling_symlink(self):
+        """-o naming a symbolic link to a missing target, or a folder below
+        one: exit 2, the link and its target named, nothing written."""
+        make_sample(self.p("t"), "--size", "32x24", "--frames", "1")
+        os.symlink("missing/target", self.p("dangling"))
+        proc = run(self.p("t"), "-o", self.p("dangling"), check_status=2)
+        self.assertEqual(proc.stderr, f"trial-process: -o '{self.p('dangling')}'"
+                         " is a symbolic link to 'missing/target', which does "
+                         "not exist\n")
+        proc = run(self.p("t"), "-o", self.p("dangling", "sub"),
+                   check_status=2)
+        self.assertEqual(proc.stderr, "trial-process: -o "
+                         f"'{self.p('dangling', 'sub')}': '{self.p('dangling')}'"
+                         " is a symbolic link to 'missing/target', which does "
+                         "not exist\n")
+        self.assertFalse(os.path.exists(self.p("missing")))
+
+
 if __name__ == "__main__":
     tap.main(sys.argv[1:])

@@ -180,5 +180,57 @@ class Tryout(unittest.TestCase):
                                  1 / meta["processing_time_seconds"] * 1.1)
 
 
+class BagMessages(unittest.TestCase):
+    """A bag job's messages (docs/testing.md, "Messages"): the "not
+    aligned" warning once per device, naming it, and not under -q; the
+    summary line shaped as a folder job's."""
+
+    setUp, tearDown, p, bag, run_tp = (Tryout.setUp, Tryout.tearDown,
+                                       Tryout.p, Tryout.bag, Tryout.run_tp)
+
+    def test_not_aligned_warning_once_per_device(self):
+        """Two devices without calibration, two segments: one warning per
+        device (not one per device per segment), none under -q."""
+        bag = self.p("two.bag")
+        rs.write_multi_bag(bag, [(d, 1, n, 32, 24) for d in (0, 1)
+                                 for n in ("Depth_0", "Color_0")],
+                           n_frames=4, compression="none")
+        csv = self.p("trials.csv")
+        with open(csv, "w") as f:
+            f.write("name,start,end\na,0,0.05\nb,0.05,1\n")
+        proc = self.run_tp(bag, "-o", self.p("out"), "--segments", csv)
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        self.assertEqual(proc.stderr, "".join(
+            f"trial-process: warning: {bag}: device_{d}: the recording has "
+            "no depth intrinsics; its depth is converted unaligned, in the "
+            "depth camera's geometry\n" for d in (0, 1)))
+        self.assertEqual(len(proc.stdout.splitlines()), 4, proc.stdout)
+        proc = self.run_tp(bag, "-o", self.p("quiet"), "--segments", csv, "-q")
+        self.assertEqual((proc.returncode, proc.stdout, proc.stderr),
+                         (0, "", ""))
+        for trial in ("a", "b"):
+            for d in (0, 1):
+                with open(self.p("quiet", trial, f"device_{d}",
+                                 "metadata.json")) as f:
+                    meta = json.load(f)
+                self.assertEqual((meta["depth_aligned_to"],
+                                  meta["depth_not_aligned_reason"]),
+                                 ("none", "the recording has no depth "
+                                  "intrinsics"))
+
+    def test_summary_line_as_for_folders(self):
+        """One frame: "1/1 frame ok", and the line ends "-> OUTPUT" as a
+        folder job's does."""
+        bag = self.bag(1)
+        out = self.p("out")
+        proc = self.run_tp(bag, "-o", out)
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        self.assertRegex(proc.stdout, "^rec/single_camera: done, 1/1 frame "
+                         r"ok, 0 failed, 0 depth frames unpaired, \d+\.\d\d "
+                         r"s, \d+\.\d fps, -> " + re.escape(
+                             os.path.join(out, "rec", "single_camera")) +
+                         "\n$")
+
+
 if __name__ == "__main__":
     tap.main(sys.argv[1:])
