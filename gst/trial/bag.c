@@ -942,22 +942,6 @@ compare_entries (gconstpointer a, gconstpointer b)
   return ea->offset < eb->offset ? -1 : ea->offset > eb->offset;
 }
 
-/* Forgets what a failed index read found, for the chunk scan. */
-static void
-clear_contents (GstTrialBag * bag)
-{
-  g_hash_table_remove_all (bag->by_id);
-  g_ptr_array_set_size (bag->connections, 0);
-  g_array_set_size (bag->chunks, 0);
-  g_array_set_size (bag->entries, 0);
-  bag->cached = -1;
-  g_clear_pointer (&bag->chunk, g_bytes_unref);
-  bag->buffer = NULL;
-  bag->buffer_len = 0;
-  bag->damaged = -1;
-  g_clear_error (&bag->damaged_error);
-}
-
 /* Connections, chunks and messages after the bag header (which ends at
  * @first): from the index, or by scanning the chunks when there is none
  * (an interrupted recording) or the file ends before or inside it (an
@@ -984,8 +968,8 @@ read_contents (GstTrialBag * bag, const Header * h, guint64 first,
     g_propagate_error (error, local);
     return FALSE;
   }
+  /* the connections read so far stay: the chunks hold the same again */
   g_clear_error (&local);
-  clear_contents (bag);
   return scan_chunks (bag, first, h->index_pos, error);
 }
 
