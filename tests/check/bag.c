@@ -216,6 +216,20 @@ find (GBytes * bytes, const gchar * what, guint nth)
   return find_bytes (bytes, what, strlen (what), 0, nth);
 }
 
+/* the bag header's index_pos */
+static guint64
+index_pos_of (GBytes * bytes)
+{
+  const guint8 *data = g_bytes_get_data (bytes, NULL);
+  gsize at = find (bytes, "index_pos=", 0) + 10;
+  guint64 index_pos = 0;
+  gint i;
+
+  for (i = 7; i >= 0; i--)
+    index_pos = index_pos << 8 | data[at + i];
+  return index_pos;
+}
+
 /* An interrupted recording cut at every byte: never an error, always the
  * messages whose records are complete, never one more. */
 GST_START_TEST (test_interrupted_every_cut)
@@ -488,6 +502,31 @@ GST_START_TEST (test_errors)
       "index_pos 100 is inside the bag header (which ends at 4117): the "
       "header is damaged");
   g_bytes_unref (bad);
+
+  /* more connection or chunk info records than the header counts: damage,
+   * not a cut (a cut loses records, it does not add any) */
+  {
+    gsize count_at = find (bytes, "conn_count=", 0) + 11;
+    const guint8 *data = g_bytes_get_data (bytes, NULL);
+    guint8 fewer = data[count_at] - 1;
+
+    bad = patched (bytes, count_at, &fewer, 1);
+    message = g_strdup_printf ("bag 't.bag', offset %u: %u connection "
+        "records, the bag header says %u", (guint) index_pos_of (bytes),
+        fewer + 1u, (guint) fewer);
+    assert_open_error (bad, GST_TRIAL_ERROR_CORRUPT, message);
+    g_bytes_unref (bad);
+    g_clear_pointer (&message, g_free);
+    count_at = find (bytes, "chunk_count=", 0) + 12;
+    fewer = data[count_at] - 1;
+    bad = patched (bytes, count_at, &fewer, 1);
+    message = g_strdup_printf ("bag 't.bag', offset %u: %u chunk info "
+        "records, the bag header says %u", (guint) index_pos_of (bytes),
+        fewer + 1u, (guint) fewer);
+    assert_open_error (bad, GST_TRIAL_ERROR_CORRUPT, message);
+    g_bytes_unref (bad);
+    g_clear_pointer (&message, g_free);
+  }
 
   /* an index_pos field of 7 bytes: damage, not a cut */
   bad = patched (bytes, find (bytes, "index_pos=", 0) - 4, "\x11", 1);

@@ -482,6 +482,50 @@ def interrupt(path, cut):
         f.truncate(cut)
 
 
+def cut_copy(path, spec, where):
+    """A complete bag written with spec, then copied short: a dict of
+    path, frames (expected), all_frames (of the whole file), messages (the number kept, every
+    topic), index_pos, cut and chunks (those that start before the
+    cut). where(layout, index_pos) gives the cut; the
+    expected frames are rosbag's decode of the uncut file, kept when
+    their whole record lies before the cut (in the file for
+    uncompressed chunks, their chunk whole for compressed ones)."""
+    write_bag(path, spec)
+    expected = expected_frames(path)
+    layout = chunk_layout(path)
+    with open(path, "rb") as f:
+        data = f.read()
+    at = data.index(b"index_pos=") + len(b"index_pos=")
+    index_pos = struct.unpack("<Q", data[at:at + 8])[0]
+    cut = where(layout, index_pos)
+    kept_times = set()
+    messages = 0
+    with rosbag.Bag(path) as bag:
+        chunk_ends = {}
+        for pos, data_pos, _ in layout:
+            size = struct.unpack("<I", data[data_pos - 4:data_pos])[0]
+            chunk_ends[pos] = (data_pos, data_pos + size)
+        for entries in bag._connection_indexes.values():
+            for e in entries:
+                data_pos, end = chunk_ends[e.chunk_pos]
+                if spec.compression == "none":
+                    rec = data_pos + e.offset
+                    hlen = struct.unpack("<I", data[rec:rec + 4])[0]
+                    dlen = struct.unpack(
+                        "<I", data[rec + 4 + hlen:rec + 8 + hlen])[0]
+                    end = rec + 8 + hlen + dlen
+                if end <= cut:
+                    kept_times.add(e.time.to_nsec())
+                    messages += 1
+        chunks = sum(1 for pos, _, _ in layout if pos < cut)
+    with open(path, "r+b") as f:
+        f.truncate(cut)
+    return {"path": path, "all_frames": expected,
+            "frames": [e for e in expected if e["time"] in kept_times],
+            "messages": messages, "index_pos": index_pos, "cut": cut,
+            "chunks": chunks}
+
+
 class Damaged(Base):
     """Interrupted recordings, corrupt chunks, truncated indexed files."""
     def test_interrupted_none(self):
@@ -555,48 +599,8 @@ class Damaged(Base):
             "bag '%s', offset %d: bz2 chunk: " % (path, pos)), msg)
 
     def cut_copy(self, compression, where):
-        """A complete bag copied short: a dict of path, frames (expected),
-        all_frames (of the whole file), messages (the number kept, every
-        topic), index_pos, cut and chunks (those that start before the
-        cut). where(layout, index_pos) gives the cut; the
-        expected frames are rosbag's decode of the uncut file, kept when
-        their whole record lies before the cut (in the file for
-        uncompressed chunks, their chunk whole for compressed ones)."""
-        path = self.p("rec.bag")
-        write_bag(path, Spec(compression, chunk_threshold=3 << 20))
-        expected = expected_frames(path)
-        layout = chunk_layout(path)
-        with open(path, "rb") as f:
-            data = f.read()
-        at = data.index(b"index_pos=") + len(b"index_pos=")
-        index_pos = struct.unpack("<Q", data[at:at + 8])[0]
-        cut = where(layout, index_pos)
-        kept_times = set()
-        messages = 0
-        with rosbag.Bag(path) as bag:
-            chunk_ends = {}
-            for pos, data_pos, _ in layout:
-                size = struct.unpack("<I", data[data_pos - 4:data_pos])[0]
-                chunk_ends[pos] = (data_pos, data_pos + size)
-            for entries in bag._connection_indexes.values():
-                for e in entries:
-                    data_pos, end = chunk_ends[e.chunk_pos]
-                    if compression == "none":
-                        rec = data_pos + e.offset
-                        hlen = struct.unpack("<I", data[rec:rec + 4])[0]
-                        dlen = struct.unpack(
-                            "<I", data[rec + 4 + hlen:rec + 8 + hlen])[0]
-                        end = rec + 8 + hlen + dlen
-                    if end <= cut:
-                        kept_times.add(e.time.to_nsec())
-                        messages += 1
-            chunks = sum(1 for pos, _, _ in layout if pos < cut)
-        with open(path, "r+b") as f:
-            f.truncate(cut)
-        return {"path": path, "all_frames": expected,
-                "frames": [e for e in expected if e["time"] in kept_times],
-                "messages": messages, "index_pos": index_pos, "cut": cut,
-                "chunks": chunks}
+        return cut_copy(self.p("rec.bag"),
+                        Spec(compression, chunk_threshold=3 << 20), where)
 
     def test_cut_inside_a_chunk(self):
         """head -c of an indexed bag, the cut inside an uncompressed chunk:
