@@ -84,6 +84,7 @@ struct _GstTrialBag
   gpointer read_data;
   GDestroyNotify read_destroy;
   guint64 file_size;
+  gboolean ran_out;             /* a read or record went past the end */
   gchar *warning;
 
   GPtrArray *connections;       /* GstTrialBagConnection, owns strings */
@@ -321,11 +322,13 @@ read_at (GstTrialBag * bag, guint64 offset, guint8 * out, gsize len,
 {
   gsize done = 0;
 
-  if (offset > bag->file_size || len > bag->file_size - offset)
+  if (offset > bag->file_size || len > bag->file_size - offset) {
+    bag->ran_out = TRUE;
     return set_error (error, GST_TRIAL_ERROR_CORRUPT, bag, offset,
         "%" G_GSIZE_FORMAT " bytes needed, the file ends after %"
         G_GUINT64_FORMAT, len, bag->file_size - MIN (offset,
             bag->file_size));
+  }
   if (bag->read != NULL) {
     g_autoptr (GError) local = NULL;
 
@@ -385,10 +388,12 @@ read_record (GstTrialBag * bag, guint64 offset, Header * h,
   dlen = get_u32 (len);
   pos += 4;
   if (dlen > bag->file_size - pos) {
-    if (cut_short == NULL)
+    if (cut_short == NULL) {
+      bag->ran_out = TRUE;
       return set_error (error, GST_TRIAL_ERROR_CORRUPT, bag, offset,
           "record data of %u bytes, the file ends after %" G_GUINT64_FORMAT,
           dlen, bag->file_size - pos);
+    }
     dlen = bag->file_size - pos;
     *cut_short = TRUE;
   }
@@ -643,28 +648,26 @@ add_connection (GstTrialBag * bag, const Header * h, const guint8 * data,
   return TRUE;
 }
 
-/* The index of a complete bag: connections and chunk infos at index_pos,
- * then the index-data records after each chunk. */
+/* The index section of a complete bag: connections and chunk infos (chunk
+ * position, connections, messages) from index_pos to the end of the file.
+ * @cut: the file ends inside it (an incomplete copy), not damage. */
 static gboolean
-read_index (GstTrialBag * bag, const Header * bag_header, GError ** error)
+read_index_section (GstTrialBag * bag, const Header * bag_header,
+    GArray * infos, gboolean * cut, GError ** error)
 {
   guint64 pos = bag_header->index_pos;
-  g_autoptr (GArray) infos = g_array_new (FALSE, FALSE, sizeof (guint64) * 2);
-  guint i;
 
-  if (pos < MAGIC_LEN || pos >= bag->file_size)
-    return set_error (error, GST_TRIAL_ERROR_CORRUPT, bag, MAGIC_LEN,
-        "index_pos %" G_GUINT64_FORMAT " is outside the file (%"
-        G_GUINT64_FORMAT " bytes): the file is cut short (an "
-        "incomplete copy?) or its header is damaged", pos, bag->file_size);
+  bag->ran_out = FALSE;
   while (pos < bag->file_size) {
     Header h;
     guint64 data_pos;
     guint32 data_len;
     g_autofree guint8 *data = NULL;
 
-    if (!read_record (bag, pos, &h, &data_pos, &data_len, NULL, error))
+    if (!read_record (bag, pos, &h, &data_pos, &data_len, NULL, error)) {
+      *cut = bag->ran_out;
       return FALSE;
+    }
     /* connection and chunk info data is a few KB at most */
     if (data_len > GST_TRIAL_BAG_MAX_HEADER) {
       header_clear (&h);
@@ -710,6 +713,12 @@ read_index (GstTrialBag * bag, const Header * bag_header, GError ** error)
     header_clear (&h);
     pos = data_pos + data_len;
   }
+  /* the index is the end of the file: records missing from it were lost
+   * with the end of the file */
+  *cut = (bag_header->present & F_CONN_COUNT
+      && bag->connections->len < bag_header->conn_count)
+      || (bag_header->present & F_CHUNK_COUNT
+      && infos->len < bag_header->chunk_count);
   if (bag_header->present & F_CONN_COUNT
       && bag->connections->len != bag_header->conn_count)
     return set_error (error, GST_TRIAL_ERROR_CORRUPT, bag,
@@ -720,6 +729,15 @@ read_index (GstTrialBag * bag, const Header * bag_header, GError ** error)
     return set_error (error, GST_TRIAL_ERROR_CORRUPT, bag,
         bag_header->index_pos, "%u chunk info records, the bag header says %u",
         infos->len, bag_header->chunk_count);
+  return TRUE;
+}
+
+/* The chunks the chunk infos name and the index-data records after each. */
+static gboolean
+read_index (GstTrialBag * bag, GArray * infos, GError ** error)
+{
+  guint64 pos;
+  guint i;
 
   for (i = 0; i < infos->len; i++) {
     const guint64 *info = &g_array_index (infos, guint64, 2 * i);
@@ -843,10 +861,12 @@ scan_chunk (GstTrialBag * bag, guint index, GError ** error)
   }
 }
 
-/* An interrupted recording: chunks from the first record on, up to the
- * last complete message. */
+/* An interrupted recording (@index_pos 0) or a copy cut short before or
+ * inside its index: chunks from the first record on, up to the last
+ * complete message. */
 static gboolean
-scan_chunks (GstTrialBag * bag, guint64 pos, GError ** error)
+scan_chunks (GstTrialBag * bag, guint64 pos, guint64 index_pos,
+    GError ** error)
 {
   const gchar *stop = "";
 
@@ -888,10 +908,25 @@ scan_chunks (GstTrialBag * bag, guint64 pos, GError ** error)
     pos = data_pos + data_len;
   }
   g_free (bag->warning);
-  bag->warning = g_strdup_printf ("bag '%s' is an interrupted recording "
-      "(index_pos is 0): read %u messages from %u chunks, up to offset %"
-      G_GUINT64_FORMAT " of %" G_GUINT64_FORMAT "%s", bag->name,
-      bag->entries->len, bag->chunks->len, pos, bag->file_size, stop);
+  if (index_pos == 0)
+    bag->warning = g_strdup_printf ("bag '%s' is an interrupted recording "
+        "(index_pos is 0): read %u messages from %u chunks, up to offset %"
+        G_GUINT64_FORMAT " of %" G_GUINT64_FORMAT "%s", bag->name,
+        bag->entries->len, bag->chunks->len, pos, bag->file_size, stop);
+  else if (index_pos >= bag->file_size)
+    bag->warning = g_strdup_printf ("bag '%s' is cut short (an incomplete "
+        "copy?): it ends at byte %" G_GUINT64_FORMAT ", before byte %"
+        G_GUINT64_FORMAT " where its header puts the index; read "
+        "%u messages from %u chunks, up to offset %" G_GUINT64_FORMAT "%s; "
+        "the frames after the cut are missing", bag->name, bag->file_size,
+        index_pos, bag->entries->len, bag->chunks->len, pos, stop);
+  else
+    bag->warning = g_strdup_printf ("bag '%s' is cut short (an incomplete "
+        "copy?): it ends at byte %" G_GUINT64_FORMAT ", inside its index "
+        "(at byte %" G_GUINT64_FORMAT "); read %u messages from %u chunks "
+        "without it, up to offset %" G_GUINT64_FORMAT "%s", bag->name,
+        bag->file_size, index_pos, bag->entries->len, bag->chunks->len, pos,
+        stop);
   return TRUE;
 }
 
@@ -905,6 +940,37 @@ compare_entries (gconstpointer a, gconstpointer b)
   if (ea->chunk != eb->chunk)
     return ea->chunk < eb->chunk ? -1 : 1;
   return ea->offset < eb->offset ? -1 : ea->offset > eb->offset;
+}
+
+/* Connections, chunks and messages after the bag header (which ends at
+ * @first): from the index, or by scanning the chunks when there is none
+ * (an interrupted recording) or the file ends before or inside it (an
+ * incomplete copy). */
+static gboolean
+read_contents (GstTrialBag * bag, const Header * h, guint64 first,
+    GError ** error)
+{
+  g_autoptr (GArray) infos = NULL;
+  GError *local = NULL;
+  gboolean cut = FALSE;
+
+  if (h->index_pos == 0 || h->index_pos >= bag->file_size)
+    return scan_chunks (bag, first, h->index_pos, error);
+  if (h->index_pos < first)
+    return set_error (error, GST_TRIAL_ERROR_CORRUPT, bag, MAGIC_LEN,
+        "index_pos %" G_GUINT64_FORMAT " is inside the bag header (which "
+        "ends at %" G_GUINT64_FORMAT "): the header is damaged", h->index_pos,
+        first);
+  infos = g_array_new (FALSE, FALSE, sizeof (guint64) * 2);
+  if (read_index_section (bag, h, infos, &cut, &local))
+    return read_index (bag, infos, error);
+  if (!cut) {
+    g_propagate_error (error, local);
+    return FALSE;
+  }
+  /* the connections read so far stay: the chunks hold the same again */
+  g_clear_error (&local);
+  return scan_chunks (bag, first, h->index_pos, error);
 }
 
 static GstTrialBag *
@@ -936,10 +1002,8 @@ bag_open (GstTrialBag * bag, GError ** error)
         "record op 0x%02x, expected the bag header (0x03)", h.op);
   if (ok)
     ok = require (bag, &h, F_INDEX_POS, "bag header", MAGIC_LEN, error);
-  if (ok && h.index_pos == 0)
-    ok = scan_chunks (bag, data_pos + data_len, error);
-  else if (ok)
-    ok = read_index (bag, &h, error);
+  if (ok)
+    ok = read_contents (bag, &h, data_pos + data_len, error);
   header_clear (&h);
   if (!ok) {
     gst_trial_bag_free (bag);

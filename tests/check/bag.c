@@ -4,6 +4,7 @@
  * 4 GB in a sparse file, and the exact errors for damaged files. The
  * comparison with python3-rosbag and the real D435 recording is in
  * tests/python/check_rsbag.py. */
+#include <fcntl.h>
 #include <errno.h>
 #include <string.h>
 #include <unistd.h>
@@ -215,6 +216,20 @@ find (GBytes * bytes, const gchar * what, guint nth)
   return find_bytes (bytes, what, strlen (what), 0, nth);
 }
 
+/* the bag header's index_pos */
+static guint64
+index_pos_of (GBytes * bytes)
+{
+  const guint8 *data = g_bytes_get_data (bytes, NULL);
+  gsize at = find (bytes, "index_pos=", 0) + 10;
+  guint64 index_pos = 0;
+  gint i;
+
+  for (i = 7; i >= 0; i--)
+    index_pos = index_pos << 8 | data[at + i];
+  return index_pos;
+}
+
 /* An interrupted recording cut at every byte: never an error, always the
  * messages whose records are complete, never one more. */
 GST_START_TEST (test_interrupted_every_cut)
@@ -274,6 +289,61 @@ GST_START_TEST (test_interrupted_every_cut)
 
 GST_END_TEST;
 
+/* A complete bag copied short (head -c, a failed download) at every byte
+ * from its first chunk on, through its index: never an error, always a
+ * warning, the messages whose records are complete and never one more;
+ * cut anywhere after its chunks, every message. */
+GST_START_TEST (test_cut_copy_every_cut)
+{
+  static const gchar *compressions[] = { "none", "lz4", "bz2" };
+  guint c;
+
+  for (c = 0; c < G_N_ELEMENTS (compressions); c++) {
+    FuzzBagSpec spec = FUZZ_BAG_SPEC_INIT;
+    g_autoptr (GBytes) bytes = NULL;
+    gsize size, cut, last_n = 0, chunks_end;
+    const guint8 *data;
+
+    spec.compression = compressions[c];
+    spec.n_frames = 4;
+    bytes = fuzz_make_bag (&spec);
+    data = g_bytes_get_data (bytes, &size);
+    /* the end of the last chunk: where its first index record starts */
+    chunks_end = find_bytes (bytes, "\x04\0\0\0op=\x04", 8,
+        find_bytes (bytes, "compression=", 12, 0, 3), 0) - 4;
+    for (cut = FUZZ_BAG_FIRST_CHUNK; cut < size; cut++) {
+      g_autoptr (GBytes) part = g_bytes_new_static (data, cut);
+      GError *error = NULL;
+      g_autoptr (GstTrialBag) bag = gst_trial_bag_open_bytes (part, "t.bag",
+          &error);
+      const GstTrialBagEntry *entries;
+      gsize n, i;
+
+      fail_unless (bag != NULL, "%s cut at %" G_GSIZE_FORMAT ": %s",
+          compressions[c], cut, error ? error->message : "");
+      fail_unless (g_str_has_prefix (gst_trial_bag_get_warning (bag),
+              "bag 't.bag' is cut short (an incomplete copy?): it ends at "
+              "byte "), "%s", gst_trial_bag_get_warning (bag));
+      entries = gst_trial_bag_get_entries (bag, &n);
+      fail_unless (n >= last_n, "%s cut at %" G_GSIZE_FORMAT ": %"
+          G_GSIZE_FORMAT " messages, %" G_GSIZE_FORMAT " before",
+          compressions[c], cut, n, last_n);
+      last_n = n;
+      for (i = 0; i < n; i++) {
+        GstTrialBagMessage m;
+
+        fail_unless (gst_trial_bag_read (bag, &entries[i], &m, &error),
+            "%s cut at %" G_GSIZE_FORMAT ": %s", compressions[c], cut,
+            error ? error->message : "");
+      }
+      if (cut >= chunks_end)
+        assert_equals_int (n, N_STATIC + 7);
+    }
+  }
+}
+
+GST_END_TEST;
+
 GST_START_TEST (test_interrupted_warning)
 {
   FuzzBagSpec spec = FUZZ_BAG_SPEC_INIT;
@@ -318,6 +388,7 @@ GST_START_TEST (test_above_4gb)
   g_autoptr (GstTrialRsBag) rs = NULL;
   GError *error = NULL;
   GStatBuf st;
+  gint i;
 
   spec.compression = "lz4";
   spec.gap = gap;
@@ -332,28 +403,53 @@ GST_START_TEST (test_above_4gb)
   fail_unless (rs != NULL, "%s", error ? error->message : "");
   assert_frames (rs, 4, TRUE);
 
-  /* the same offsets, the file cut before the index: the error names
-   * index_pos, above 4 GB, in full */
+  /* the same offsets, the file cut just before the index (an incomplete
+   * copy): every frame, found by the chunk scan, and the warning names
+   * index_pos, above 4 GB, in full. The scan walks record by record, so
+   * the hole becomes two index data records (op 0x04) it steps over, as
+   * it steps over a recording's gigabytes of chunks. */
   g_clear_pointer (&rs, gst_trial_rs_bag_free);
-  fail_unless (truncate (path, gap + 5000) == 0);
-  fail_if (gst_trial_rs_bag_open (path, &error));
+  {
+    const guint32 filler[2] = { 3u << 30, gap - 32 - (3u << 30) };
+    gint fd = g_open (path, O_WRONLY | O_CLOEXEC, 0);
+    guint64 at = FUZZ_BAG_FIRST_CHUNK;
+
+    fail_unless (fd >= 0);
+    for (i = 0; i < 2; i++) {
+      guint8 record[16] = { 8, 0, 0, 0, 4, 0, 0, 0, 'o', 'p', '=', 0x04 };
+
+      record[12] = filler[i] & 0xff;
+      record[13] = filler[i] >> 8 & 0xff;
+      record[14] = filler[i] >> 16 & 0xff;
+      record[15] = filler[i] >> 24;
+      fail_unless (pwrite (fd, record, 16, at) == 16);
+      at += 16 + (guint64) filler[i];
+    }
+    assert_equals_uint64 (at, FUZZ_BAG_FIRST_CHUNK + gap);
+    close (fd);
+  }
   {
     const guint8 *data = g_bytes_get_data (bytes, NULL);
     gsize at = find (bytes, "index_pos=", 0) + 10;
     guint64 index_pos = 0;
     g_autofree gchar *expected = NULL;
-    gint i;
 
     for (i = 7; i >= 0; i--)
       index_pos = index_pos << 8 | data[at + i];
     fail_unless (index_pos > gap);
-    expected = g_strdup_printf ("bag '%s', offset 13: index_pos %"
-        G_GUINT64_FORMAT " is outside the file (%" G_GUINT64_FORMAT
-        " bytes): the file is cut short (an incomplete copy?) or "
-        "its header is damaged", path, index_pos, gap + 5000);
-    assert_equals_string (error->message, expected);
+    fail_unless (truncate (path, index_pos - 1) == 0);
+    rs = gst_trial_rs_bag_open (path, &error);
+    fail_unless (rs != NULL, "%s", error ? error->message : "");
+    assert_frames (rs, 4, TRUE);
+    expected = g_strdup_printf ("bag '%s' is cut short (an incomplete "
+        "copy?): it ends at byte %" G_GUINT64_FORMAT ", before byte %"
+        G_GUINT64_FORMAT " where its header puts the index; read %u "
+        "messages from 4 chunks, up to offset %" G_GUINT64_FORMAT "; the "
+        "last record is cut short; the frames after the cut are missing",
+        path, index_pos - 1, index_pos, N_STATIC + 7, index_pos - 1);
+    assert_equals_string (gst_trial_bag_get_warning (gst_trial_rs_bag_get_bag
+            (rs)), expected);
   }
-  g_clear_error (&error);
   trial_test_rm_rf (dir);
 }
 
@@ -378,14 +474,64 @@ GST_START_TEST (test_errors)
       "not a ROS bag 2.0 file (expected it to start with '#ROSBAG V2.0')");
   g_bytes_unref (bad);
 
-  /* index_pos above 4 GB, past the end: the full 64-bit value is named */
+  /* index_pos above 4 GB, past the end: read as a copy cut short, the
+   * full 64-bit value named */
   for (i = 0; i < 8; i++)
     le[i] = big >> (8 * i);
   bad = patched (bytes, find (bytes, "index_pos=", 0) + 10, le, 8);
-  message = g_strdup_printf ("bag 't.bag', offset 13: index_pos 4294967312 "
-      "is outside the file (%" G_GSIZE_FORMAT " bytes): the file is cut "
-      "short (an incomplete copy?) or its header is damaged", size);
-  assert_open_error (bad, GST_TRIAL_ERROR_CORRUPT, message);
+  {
+    g_autoptr (GstTrialRsBag) rs = open_bytes (bad);
+
+    assert_frames (rs, 3, TRUE);
+    message = g_strdup_printf ("bag 't.bag' is cut short (an incomplete "
+        "copy?): it ends at byte %" G_GSIZE_FORMAT ", before byte "
+        "4294967312 where its header puts the index; read %u messages from "
+        "3 chunks, up to offset %" G_GSIZE_FORMAT "; the frames after the "
+        "cut are missing", size, N_STATIC + 5, size);
+    assert_equals_string (gst_trial_bag_get_warning (gst_trial_rs_bag_get_bag
+            (rs)), message);
+    g_clear_pointer (&message, g_free);
+  }
+  g_bytes_unref (bad);
+
+  /* index_pos inside the bag header: damage, not a cut */
+  le[0] = 100;
+  memset (le + 1, 0, 7);
+  bad = patched (bytes, find (bytes, "index_pos=", 0) + 10, le, 8);
+  assert_open_error (bad, GST_TRIAL_ERROR_CORRUPT, "bag 't.bag', offset 13: "
+      "index_pos 100 is inside the bag header (which ends at 4117): the "
+      "header is damaged");
+  g_bytes_unref (bad);
+
+  /* more connection or chunk info records than the header counts: damage,
+   * not a cut (a cut loses records, it does not add any) */
+  {
+    gsize count_at = find (bytes, "conn_count=", 0) + 11;
+    const guint8 *data = g_bytes_get_data (bytes, NULL);
+    guint8 fewer = data[count_at] - 1;
+
+    bad = patched (bytes, count_at, &fewer, 1);
+    message = g_strdup_printf ("bag 't.bag', offset %u: %u connection "
+        "records, the bag header says %u", (guint) index_pos_of (bytes),
+        fewer + 1u, (guint) fewer);
+    assert_open_error (bad, GST_TRIAL_ERROR_CORRUPT, message);
+    g_bytes_unref (bad);
+    g_clear_pointer (&message, g_free);
+    count_at = find (bytes, "chunk_count=", 0) + 12;
+    fewer = data[count_at] - 1;
+    bad = patched (bytes, count_at, &fewer, 1);
+    message = g_strdup_printf ("bag 't.bag', offset %u: %u chunk info "
+        "records, the bag header says %u", (guint) index_pos_of (bytes),
+        fewer + 1u, (guint) fewer);
+    assert_open_error (bad, GST_TRIAL_ERROR_CORRUPT, message);
+    g_bytes_unref (bad);
+    g_clear_pointer (&message, g_free);
+  }
+
+  /* an index_pos field of 7 bytes: damage, not a cut */
+  bad = patched (bytes, find (bytes, "index_pos=", 0) - 4, "\x11", 1);
+  assert_open_error (bad, GST_TRIAL_ERROR_CORRUPT, "bag 't.bag', offset 13: "
+      "header field 'index_pos' is 7 bytes, expected 8");
   g_bytes_unref (bad);
 
   bad = patched (bytes, find (bytes, "compression=none", 0) + 12, "zstd", 4);
@@ -699,6 +845,7 @@ bag_suite (void)
   tcase_add_test (tc, test_compressions);
   tcase_add_test (tc, test_seek);
   tcase_add_test (tc, test_interrupted_every_cut);
+  tcase_add_test (tc, test_cut_copy_every_cut);
   tcase_add_test (tc, test_interrupted_warning);
   tcase_add_test (tc, test_above_4gb);
   tcase_add_test (tc, test_errors);

@@ -1074,9 +1074,16 @@ bag_seeds (FuzzSeedFunc func, gpointer user_data)
     spec.compression = compressions[c];
     bag = fuzz_make_bag (&spec);
     size = g_bytes_get_size (bag);
+    /* copies cut short inside the index and inside the chunks are read up
+     * to the cut */
     name = g_strdup_printf ("%s-cut-index", compressions[c]);
-    emit (func, user_data, "bag", name, FALSE,
+    emit (func, user_data, "bag", name, TRUE,
         g_bytes_new_from_bytes (bag, 0, size - 20));
+    g_free (name);
+    name = g_strdup_printf ("%s-cut-copy", compressions[c]);
+    emit (func, user_data, "bag", name, TRUE,
+        g_bytes_new_from_bytes (bag, 0, FUZZ_BAG_FIRST_CHUNK +
+            (size - FUZZ_BAG_FIRST_CHUNK) / 2));
     g_free (name);
     name = g_strdup_printf ("%s", compressions[c]);
     emit (func, user_data, "bag", name, TRUE, bag);
@@ -1092,6 +1099,22 @@ bag_seeds (FuzzSeedFunc func, gpointer user_data)
     g_free (name);
     name = g_strdup_printf ("%s-interrupted", compressions[c]);
     emit (func, user_data, "bag", name, TRUE, bag);
+  }
+  {
+    FuzzBagSpec spec = FUZZ_BAG_SPEC_INIT;
+    g_autoptr (GBytes) bag = fuzz_make_bag (&spec);
+    gsize size;
+    const guint8 *data = g_bytes_get_data (bag, &size);
+    guint8 *copy = g_memdup2 (data, size);
+    gsize at = 0;
+
+    /* index_pos inside the bag header: damage, not a cut */
+    while (at + 18 <= size && memcmp (copy + at, "index_pos=", 10) != 0)
+      at++;
+    g_assert (at + 18 <= size);
+    memcpy (copy + at + 10, "\x64\0\0\0\0\0\0\0", 8);
+    emit (func, user_data, "bag", "index-in-header", FALSE,
+        g_bytes_new_take (copy, size));
   }
   emit (func, user_data, "bag", "magic-only", FALSE,
       g_bytes_new_static ("#ROSBAG V2.0\n", 13));

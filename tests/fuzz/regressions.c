@@ -303,7 +303,7 @@ GST_END_TEST;
 
 GST_START_TEST (test_bag_seeds)
 {
-  replay_seeds ("bag", 14);
+  replay_seeds ("bag", 18);
 }
 
 GST_END_TEST;

@@ -482,6 +482,50 @@ def interrupt(path, cut):
         f.truncate(cut)
 
 
+def cut_copy(path, spec, where):
+    """A complete bag written with spec, then copied short: a dict of
+    path, frames (expected), all_frames (of the whole file), messages (the number kept, every
+    topic), index_pos, cut and chunks (those that start before the
+    cut). where(layout, index_pos) gives the cut; the
+    expected frames are rosbag's decode of the uncut file, kept when
+    their whole record lies before the cut (in the file for
+    uncompressed chunks, their chunk whole for compressed ones)."""
+    write_bag(path, spec)
+    expected = expected_frames(path)
+    layout = chunk_layout(path)
+    with open(path, "rb") as f:
+        data = f.read()
+    at = data.index(b"index_pos=") + len(b"index_pos=")
+    index_pos = struct.unpack("<Q", data[at:at + 8])[0]
+    cut = where(layout, index_pos)
+    kept_times = set()
+    messages = 0
+    with rosbag.Bag(path) as bag:
+        chunk_ends = {}
+        for pos, data_pos, _ in layout:
+            size = struct.unpack("<I", data[data_pos - 4:data_pos])[0]
+            chunk_ends[pos] = (data_pos, data_pos + size)
+        for entries in bag._connection_indexes.values():
+            for e in entries:
+                data_pos, end = chunk_ends[e.chunk_pos]
+                if spec.compression == "none":
+                    rec = data_pos + e.offset
+                    hlen = struct.unpack("<I", data[rec:rec + 4])[0]
+                    dlen = struct.unpack(
+                        "<I", data[rec + 4 + hlen:rec + 8 + hlen])[0]
+                    end = rec + 8 + hlen + dlen
+                if end <= cut:
+                    kept_times.add(e.time.to_nsec())
+                    messages += 1
+        chunks = sum(1 for pos, _, _ in layout if pos < cut)
+    with open(path, "r+b") as f:
+        f.truncate(cut)
+    return {"path": path, "all_frames": expected,
+            "frames": [e for e in expected if e["time"] in kept_times],
+            "messages": messages, "index_pos": index_pos, "cut": cut,
+            "chunks": chunks}
+
+
 class Damaged(Base):
     """Interrupted recordings, corrupt chunks, truncated indexed files."""
     def test_interrupted_none(self):
@@ -554,19 +598,68 @@ class Damaged(Base):
         self.assertTrue(msg.startswith(
             "bag '%s', offset %d: bz2 chunk: " % (path, pos)), msg)
 
+    def cut_copy(self, compression, where):
+        return cut_copy(self.p("rec.bag"),
+                        Spec(compression, chunk_threshold=3 << 20), where)
+
+    def test_cut_inside_a_chunk(self):
+        """head -c of an indexed bag, the cut inside an uncompressed chunk:
+        every message whose record is whole, a warning naming the cut."""
+        def inside_third_message(layout, index_pos):
+            k = max(i for i, c in enumerate(layout) if len(c[2]) >= 4)
+            return layout[k][1] + layout[k][2][2] + 3
+        c = self.cut_copy("none", inside_third_message)
+        info = self.read(c["path"])
+        self.assertGreater(len(c["frames"]), 0)
+        self.assertLess(len(c["frames"]), len(c["all_frames"]))
+        self.assert_frames(info["frames"], c["frames"])
+        self.assertEqual(info["warning"], (
+            "bag '%s' is cut short (an incomplete copy?): it ends at byte %d, "
+            "before byte %d where its header puts the index; read %d messages "
+            "from %d chunks, up to offset %d; the last chunk is cut short; the "
+            "frames after the cut are missing") % (
+                c["path"], c["cut"], c["index_pos"], c["messages"],
+                c["chunks"], c["cut"]))
+
+    def test_cut_lz4(self):
+        """The cut inside the last lz4 chunk: the chunks before it whole,
+        nothing of the cut one (an lz4 block decodes whole)."""
+        c = self.cut_copy("lz4", lambda layout, index_pos: layout[-1][1] + 1000)
+        info = self.read(c["path"])
+        self.assertGreater(len(c["frames"]), 0)
+        self.assertLess(len(c["frames"]), len(c["all_frames"]))
+        self.assert_frames(info["frames"], c["frames"])
+        self.assertTrue(info["warning"].endswith(
+            "the last chunk is cut short; the frames after the cut are "
+            "missing"), info["warning"])
+
     def test_indexed_but_truncated(self):
-        path = self.p("rec.bag")
-        write_bag(path, Spec("none"))
-        with open(path, "r+b") as f:
-            head = f.read(4096)
-            at = head.index(b"index_pos=") + len(b"index_pos=")
-            index_pos = struct.unpack("<Q", head[at:at + 8])[0]
-            f.truncate(index_pos - 10)
-        self.assertEqual(self.fail_read(path), (
-            "bag '%s', offset 13: index_pos %d is outside the file (%d bytes)"
-            ": the file is cut short (an incomplete copy?) or its header is "
-            "damaged"
-            % (path, index_pos, index_pos - 10)))
+        """Cut 10 bytes before the index: every frame."""
+        c = self.cut_copy("none", lambda layout, index_pos: index_pos - 10)
+        info = self.read(c["path"])
+        self.assertEqual(len(c["frames"]), len(c["all_frames"]))
+        self.assert_frames(info["frames"], c["frames"])
+        self.assertEqual(info["warning"], (
+            "bag '%s' is cut short (an incomplete copy?): it ends at byte %d, "
+            "before byte %d where its header puts the index; read %d messages "
+            "from %d chunks, up to offset %d; the last record is cut short; "
+            "the frames after the cut are missing") % (
+                c["path"], c["cut"], c["index_pos"], c["messages"],
+                c["chunks"], c["cut"]))
+
+    def test_cut_inside_the_index(self):
+        """Cut inside the index section (a connection or chunk info record
+        missing or cut short): every frame, found by scanning the chunks."""
+        c = self.cut_copy("bz2", lambda layout, index_pos: index_pos + 100)
+        info = self.read(c["path"])
+        self.assertEqual(len(c["frames"]), len(c["all_frames"]))
+        self.assert_frames(info["frames"], c["frames"])
+        self.assertEqual(info["warning"], (
+            "bag '%s' is cut short (an incomplete copy?): it ends at byte %d, "
+            "inside its index (at byte %d); read %d messages from %d chunks "
+            "without it, up to offset %d; the last record is cut short") % (
+                c["path"], c["cut"], c["index_pos"], c["messages"],
+                c["chunks"], c["cut"]))
 
     def test_not_a_bag(self):
         path = self.p("rec.bag")

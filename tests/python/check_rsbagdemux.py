@@ -229,6 +229,60 @@ class DamagedDemux(Base):
                                 zip(got[name]["frames"], keep)), name)
 
 
+class CutCopyDemux(Base):
+    """A complete bag copied short (head -c, a failed download): the
+    frames before the cut, one warning naming the cut, then EOS."""
+
+    def cut(self):
+        # inside the 3rd message of the last chunk of 4: depth 7
+        return rs.cut_copy(
+            self.p("cut.bag"), rs.Spec("none", n_depth=8, dropped=(),
+                                       chunk_threshold=3 << 20),
+            lambda layout, index_pos: layout[-1][1] + layout[-1][2][2] + 3)
+
+    def warning(self, c):
+        return (
+            f"bag '{c['path']}' is cut short (an incomplete copy?): it ends "
+            f"at byte {c['cut']}, before byte {c['index_pos']} where its "
+            f"header puts the index; read {c['messages']} messages from "
+            f"{c['chunks']} chunks, up to offset {c['cut']}; the last chunk "
+            "is cut short; the frames after the cut are missing")
+
+    def test_frames_warning_eos(self):
+        c = self.cut()
+        got = demux(c["path"])
+        self.assertEqual(got["warnings"], [self.warning(c)])
+        base = c["all_frames"][0]["time"]
+        for name, stream in (("depth", "Depth_0"), ("color", "Color_0")):
+            want = [f for f in c["frames"] if f["stream"] == stream]
+            # depth 0-6 and color 0-6: the cut took depth 7 and color 7
+            self.assertEqual([f[0] for f in got[name]["frames"]],
+                             [f["seq"] for f in want], name)
+            self.assertEqual(len(want), 7, name)
+            self.assertEqual([f[1] for f in got[name]["frames"]],
+                             [f["time"] - base for f in want], name)
+            self.assertTrue(all(g[2] == e["pixels"] for g, e in
+                                zip(got[name]["frames"], want)), name)
+            self.assertEqual(got[name]["gaps"], [], name)
+
+    def test_gst_launch(self):
+        """gst-launch-1.0 as users run it: exit 0 at EOS, the warning on
+        the bus (-m), the color frames before the cut written out."""
+        c = self.cut()
+        out = self.p("color.raw")
+        proc = subprocess.run(
+            ["gst-launch-1.0", "-m", "filesrc", f"location={c['path']}", "!",
+             "rsbagdemux", "name=d", "d.color", "!", "queue", "!",
+             "filesink", f"location={out}"],
+            capture_output=True, text=True, timeout=TIMEOUT)
+        self.assertEqual(proc.returncode, 0, proc.stdout + proc.stderr)
+        self.assertIn("Got EOS from element", proc.stdout)
+        self.assertIn(self.warning(c), proc.stdout + proc.stderr)
+        want = [f for f in c["frames"] if f["stream"] == "Color_0"]
+        with open(out, "rb") as f:
+            self.assertTrue(f.read() == b"".join(f["pixels"] for f in want))
+
+
 def convert(path, out):
     """filesrc ! rsbagdemux ! trialconvert ! trialsink on both pads, from
     gst-launch-1.0 as users run it; files named by frame number (OFFSET)."""
@@ -394,10 +448,10 @@ class TrialProcessBag(rs.Base):
                               text=True, timeout=TIMEOUT,
                               env=sanitizer.instrumented_env())
 
-    def expected_pairs(self, path):
+    def expected_pairs(self, path, frames=None):
         """[(color frame, depth frame or None)] by the documented rule,
-        computed here from rosbag's times."""
-        frames = rs.expected_frames(path)
+        computed here from rosbag's times (of frames, else of path's)."""
+        frames = rs.expected_frames(path) if frames is None else frames
         colors = [f for f in frames if f["stream"] == "Color_0"]
         depths = [f for f in frames if f["stream"] == "Depth_0"]
         ct = [f["time"] for f in colors]
@@ -576,6 +630,39 @@ class TrialProcessBag(rs.Base):
             self.assertEqual(sorted(os.listdir(os.path.join(cam, stream))),
                              [f"frame_{i:06d}.{ext}" for i in good])
         self.check_output(cam, pairs, 0.00025, good)
+
+    def test_cut_copy(self):
+        """A complete bag copied short inside its last color frame: the
+        frames before the cut convert, exit 0 as for an interrupted
+        recording; the cut color frame is no frame at all (not a failed
+        one), its depth frame is unpaired; the warning says so."""
+        c = rs.cut_copy(
+            self.p("cut.bag"), rs.Spec("none", n_depth=8, dropped=(),
+                                       chunk_threshold=3 << 20),
+            lambda layout, index_pos: layout[-1][1] + layout[-1][2][3] + 100)
+        pairs, unpaired = self.expected_pairs(c["path"], c["frames"])
+        self.assertEqual((len(pairs), unpaired), (7, 1))
+        out = self.p("out")
+        proc = self.run_tp(c["path"], "-o", out, "--json", "--align", "none")
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        self.assertIn(
+            f"trial-process: warning: bag '{c['path']}' is cut short (an "
+            f"incomplete copy?): it ends at byte {c['cut']}, before byte "
+            f"{c['index_pos']} where its header puts the index; read "
+            f"{c['messages']} messages from {c['chunks']} chunks, up to "
+            f"offset {c['cut']}; the last chunk is cut short; the frames "
+            "after the cut are missing\n", proc.stderr)
+        cam = os.path.join(out, "cut", "single_camera")
+        meta = self.metadata(cam)
+        self.assertEqual(json.loads(proc.stdout), meta)
+        self.assertEqual((meta["total_frames"], meta["successful"],
+                          meta["failed"], meta["failed_frames"],
+                          meta["unpaired_depth_frames"], meta["complete"],
+                          meta["error"]), (7, 7, 0, [], 1, True, None))
+        for stream, ext in (("color", "png"), ("depth", "npy")):
+            self.assertEqual(sorted(os.listdir(os.path.join(cam, stream))),
+                             [f"frame_{i:06d}.{ext}" for i in range(7)])
+        self.check_output(cam, pairs, 0.00025, range(7))
 
     def test_held_lock(self):
         """Another trial-process writing the same output: refused (exit 2),
