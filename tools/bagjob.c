@@ -615,9 +615,21 @@ build_pipeline (BagJob * job, const gchar * path, const TpOptions * options,
   return TRUE;
 }
 
+/* Prints @text as a warning unless -q, or printed before in this run: a
+ * bag's warnings would repeat for every device and segment. */
+static void
+warn_once (const TpOptions * options, const gchar * text)
+{
+  if (options->quiet)
+    return;
+  if (g_hash_table_add (options->warned, g_strdup (text)))
+    g_printerr ("trial-process: warning: %s\n", text);
+}
+
 /* Runs to EOS, an error (returned) or a signal (*interrupted). */
 static gchar *
-run_pipeline (BagJob * job, TpInterrupt * interrupt, gboolean * interrupted)
+run_pipeline (BagJob * job, const TpOptions * options,
+    TpInterrupt * interrupt, gboolean * interrupted)
 {
   g_autoptr (GstBus) bus = gst_element_get_bus (job->pipeline);
   gchar *error_text = NULL;
@@ -643,7 +655,7 @@ run_pipeline (BagJob * job, TpInterrupt * interrupt, gboolean * interrupted)
       g_autoptr (GError) warning = NULL;
 
       gst_message_parse_warning (msg, &warning, NULL);
-      g_printerr ("trial-process: warning: %s\n", warning->message);
+      warn_once (options, warning->message);
       continue;
     }
     {
@@ -924,9 +936,8 @@ tp_bag_run (const gchar * path, const gchar * camera,
     g_printerr ("trial-process: %s\n", error->message);
     return 2;
   }
-  if (gst_trial_bag_get_warning (gst_trial_rs_bag_get_bag (job.rs)))
-    g_printerr ("trial-process: warning: %s\n",
-        gst_trial_bag_get_warning (gst_trial_rs_bag_get_bag (job.rs)));
+  /* the bag reader's own warning (an interrupted or cut recording) comes
+   * once more from rsbagdemux when the pipeline opens it: printed then */
   if (camera == NULL)
     bag_job_say_streams (&job, path);
   bag_job_choose_alignment (&job, path, options);
@@ -998,7 +1009,7 @@ tp_bag_run (const gchar * path, const gchar * camera,
     g_printerr ("trial-process: %s\n", error->message);
     return 3;
   }
-  pipeline_error = run_pipeline (&job, interrupt, &interrupted);
+  pipeline_error = run_pipeline (&job, options, interrupt, &interrupted);
   seconds = (g_get_monotonic_time () - t0) / 1e6;
   unpaired = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free,
       NULL);

@@ -652,6 +652,12 @@ class TrialProcessBag(rs.Base):
             f"{c['messages']} messages from {c['chunks']} chunks, up to "
             f"offset {c['cut']}; the last chunk is cut short; the frames "
             "after the cut are missing\n", proc.stderr)
+        # once: not again from rsbagdemux when the pipeline opens the bag
+        self.assertEqual(proc.stderr.count(" is cut short (an incomplete"),
+                         1, proc.stderr)
+        quiet = self.run_tp(c["path"], "-o", self.p("quiet"), "-q",
+                            "--align", "none")
+        self.assertEqual((quiet.returncode, quiet.stderr), (0, ""))
         cam = os.path.join(out, "cut", "single_camera")
         meta = self.metadata(cam)
         self.assertEqual(json.loads(proc.stdout), meta)
