@@ -50,6 +50,9 @@ typedef struct
    * damaged chunk (a GAP from the demuxer); written by the streaming
    * thread, read once the pipeline has stopped */
   GHashTable *damaged;
+  /* --resume: output frames whole on disk before the run (gint64 keys),
+   * their buffers dropped before any work; read-only while it runs */
+  GHashTable *whole;
 } BagJob;
 
 gboolean
@@ -82,6 +85,7 @@ bag_job_clear (BagJob * job)
   g_clear_pointer (&job->output_dir, g_free);
   g_clear_pointer (&job->camera, g_free);
   g_clear_pointer (&job->damaged, g_hash_table_unref);
+  g_clear_pointer (&job->whole, g_hash_table_unref);
   gst_clear_object (&job->pipeline);
 }
 
@@ -457,8 +461,10 @@ in_range (const BagJob * job, gint64 frame)
 /* Buffers come from the demuxer in each stream's time order, and a frame
  * of a damaged chunk as a GAP event in its place: the k-th of them on a
  * pad is the stream's k-th frame. Numbers buffers by output frame, or
- * drops them (out of range, or no pair); notes the output frame of a GAP
- * (dropped: the frame is counted failed here, not by trialsink). */
+ * drops them (out of range, no pair, or whole on disk on --resume: after
+ * the pairing, so the pairs are the same as in a full run); notes the
+ * output frame of a GAP (dropped: the frame is counted failed here, not by
+ * trialsink), whole on disk or not, as a full run would. */
 static GstPadProbeReturn
 renumber_probe (GstPad * pad, GstPadProbeInfo * info, gpointer user_data)
 {
@@ -485,6 +491,8 @@ renumber_probe (GstPad * pad, GstPadProbeInfo * info, gpointer user_data)
           GUINT_TO_POINTER (s + 1));
     return GST_PAD_PROBE_DROP;
   }
+  if (job->whole != NULL && g_hash_table_contains (job->whole, &frame))
+    return GST_PAD_PROBE_DROP;
   buffer = gst_buffer_make_writable (GST_PAD_PROBE_INFO_BUFFER (info));
   GST_BUFFER_OFFSET (buffer) = frame;
   GST_BUFFER_OFFSET_END (buffer) = frame + 1;
@@ -997,8 +1005,8 @@ tp_bag_run (const gchar * path, const gchar * camera,
     return 3;
   }
   tp_outputs_remove_stale_temporaries (job.output_dir);
-  if (options->resume && !tp_outputs_check_existing (job.output_dir, numbers,
-          last - first + 1, &resume_index, &error)) {
+  if (options->resume && !(job.whole = tp_outputs_find_whole (job.output_dir,
+              numbers, last - first + 1, &resume_index, &error))) {
     g_printerr ("trial-process: %s\n", error->message);
     return 3;
   }

@@ -135,10 +135,11 @@ tp_outputs_remove_stale_temporaries (const gchar * output_dir)
 
 /* Each output folder is listed once. A damaged output (empty, truncated: a
  * disk that filled up, a copy cut short) is removed, so trialsink writes it
- * again instead of keeping it, and its frame counts as missing. */
-gboolean
-tp_outputs_check_existing (const gchar * output_dir, const gint64 * numbers,
-    guint n, guint * first_out, GError ** error)
+ * again instead of keeping it, and its frame counts as missing. @whole:
+ * NULL, or a set the numbers of the whole frames are added to. */
+static gboolean
+check_existing (const gchar * output_dir, const gint64 * numbers, guint n,
+    guint * first_out, GHashTable * whole, GError ** error)
 {
   guint8 *have[N_STREAMS];
   gchar *dirs[N_STREAMS];
@@ -179,6 +180,8 @@ tp_outputs_check_existing (const gchar * output_dir, const gint64 * numbers,
     }
     if (!complete && first == n)
       first = i;
+    if (complete && whole != NULL)
+      g_hash_table_add (whole, g_memdup2 (&numbers[i], sizeof numbers[i]));
   }
   for (s = 0; s < N_STREAMS; s++) {
     g_free (have[s]);
@@ -190,6 +193,25 @@ tp_outputs_check_existing (const gchar * output_dir, const gint64 * numbers,
   }
   *first_out = first;
   return TRUE;
+}
+
+gboolean
+tp_outputs_check_existing (const gchar * output_dir, const gint64 * numbers,
+    guint n, guint * first_out, GError ** error)
+{
+  return check_existing (output_dir, numbers, n, first_out, NULL, error);
+}
+
+GHashTable *
+tp_outputs_find_whole (const gchar * output_dir, const gint64 * numbers,
+    guint n, guint * first_out, GError ** error)
+{
+  GHashTable *whole = g_hash_table_new_full (g_int64_hash, g_int64_equal,
+      g_free, NULL);
+
+  if (!check_existing (output_dir, numbers, n, first_out, whole, error))
+    g_clear_pointer (&whole, g_hash_table_unref);
+  return whole;
 }
 
 /* Each stream writes on its own, so when one fails a frame (or the job
