@@ -53,6 +53,12 @@ typedef struct
   /* --resume: output frames whole on disk before the run (gint64 keys),
    * their buffers dropped before any work; read-only while it runs */
   GHashTable *whole;
+  /* bag time of the first message a frame to convert needs (-1: the
+   * start): the demuxer seeks there before its first buffer, and
+   * seek_seen[] are then the numbers of each stream's frames before it */
+  gint64 seek_to;
+  guint seek_seen[N_STREAMS];
+  gboolean seek_sent;           /* streaming thread */
 } BagJob;
 
 gboolean
@@ -500,6 +506,70 @@ renumber_probe (GstPad * pad, GstPadProbeInfo * info, gpointer user_data)
   return GST_PAD_PROBE_OK;
 }
 
+/* Index of the first of @times not before @t (@n when none). */
+static guint
+times_lower_bound (GArray * times, gint64 t)
+{
+  guint lo = 0, hi = times->len;
+
+  while (lo < hi) {
+    guint mid = lo + (hi - lo) / 2;
+
+    if (g_array_index (times, gint64, mid) < t)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  return lo;
+}
+
+/* Where the demuxer can start: at the earliest message of a frame in
+ * [@first, @last] that is paired and not whole on disk. Every message
+ * before it belongs to a frame that is whole, unpaired or out of range,
+ * all of which renumber_probe drops: a resume (or --start) reads none of
+ * them. With no frame to convert, at the last message. */
+static void
+bag_job_plan_seek (BagJob * job, gint64 first, gint64 last)
+{
+  GArray *color = job->times[COLOR], *depth = job->times[DEPTH];
+  gint64 base = MIN (g_array_index (color, gint64, 0),
+      g_array_index (depth, gint64, 0));
+  gint64 t = MAX (g_array_index (color, gint64, color->len - 1),
+      g_array_index (depth, gint64, depth->len - 1));
+  gint64 i;
+  guint s;
+
+  for (i = first; i <= last; i++)
+    if (job->pairs[i] >= 0 && (job->whole == NULL
+            || !g_hash_table_contains (job->whole, &i)))
+      t = MIN (t, MIN (g_array_index (color, gint64, i),
+              g_array_index (depth, gint64, job->pairs[i])));
+  job->seek_to = t > base ? t : -1;
+  for (s = 0; s < N_STREAMS && job->seek_to >= 0; s++)
+    job->seek_seen[s] = times_lower_bound (job->times[s], t);
+}
+
+/* The demuxer's pads are added from its streaming thread before it pushes
+ * anything: a seek sent from here is where its first buffer comes from. */
+static void
+bag_job_seek (BagJob * job, GstPad * pad)
+{
+  gint64 base = MIN (job->streams[COLOR]->first_time,
+      job->streams[DEPTH]->first_time);
+  guint s;
+
+  job->seek_sent = TRUE;
+  if (!gst_pad_send_event (pad, gst_event_new_seek (1.0, GST_FORMAT_TIME,
+              GST_SEEK_FLAG_NONE, GST_SEEK_TYPE_SET, job->seek_to - base,
+              GST_SEEK_TYPE_NONE, -1))) {
+    GST_WARNING_OBJECT (pad, "the seek to frame data at %" GST_TIME_FORMAT
+        " failed: reading from the start", GST_TIME_ARGS (job->seek_to - base));
+    return;
+  }
+  for (s = 0; s < N_STREAMS; s++)
+    job->seen[s] = job->seek_seen[s];
+}
+
 static void
 on_pad_added (GstElement * demux G_GNUC_UNUSED, GstPad * pad, BagJob * job)
 {
@@ -514,6 +584,8 @@ on_pad_added (GstElement * demux G_GNUC_UNUSED, GstPad * pad, BagJob * job)
   gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER |
       GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM, renumber_probe, job, NULL);
   gst_pad_link (pad, sinkpad);
+  if (job->seek_to >= 0 && !job->seek_sent)
+    bag_job_seek (job, pad);
 }
 
 static GstElement *
@@ -1013,6 +1085,7 @@ tp_bag_run (const gchar * path, const gchar * camera,
   t0 = g_get_monotonic_time ();
   job.damaged = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free,
       NULL);
+  bag_job_plan_seek (&job, first, last);
   if (!build_pipeline (&job, path, options, &error)) {
     g_printerr ("trial-process: %s\n", error->message);
     return 3;
