@@ -506,7 +506,7 @@ renumber_probe (GstPad * pad, GstPadProbeInfo * info, gpointer user_data)
   return GST_PAD_PROBE_OK;
 }
 
-/* Index of the first of @times not before @t (@n when none). */
+/* Index of the first of @times not before @t (its length when none). */
 static guint
 times_lower_bound (GArray * times, gint64 t)
 {
