@@ -50,9 +50,9 @@ typedef struct
    * damaged chunk (a GAP from the demuxer); written by the streaming
    * thread, read once the pipeline has stopped */
   GHashTable *damaged;
-  /* --resume: output frames whole on disk before the run (gint64 keys),
-   * their buffers dropped before any work; read-only while it runs */
-  GHashTable *whole;
+  /* --resume: 1 for the output frames start + i whole on disk before the
+   * run, their buffers dropped before any work; read-only while it runs */
+  guint8 *whole;
   /* bag time of the first message a frame to convert needs (-1: the
    * start): the demuxer seeks there before its first buffer, and
    * seek_seen[] are then the numbers of each stream's frames before it */
@@ -91,7 +91,7 @@ bag_job_clear (BagJob * job)
   g_clear_pointer (&job->output_dir, g_free);
   g_clear_pointer (&job->camera, g_free);
   g_clear_pointer (&job->damaged, g_hash_table_unref);
-  g_clear_pointer (&job->whole, g_hash_table_unref);
+  g_clear_pointer (&job->whole, g_free);
   gst_clear_object (&job->pipeline);
 }
 
@@ -464,6 +464,13 @@ in_range (const BagJob * job, gint64 frame)
   return frame >= job->start && (job->stop == -1 || frame <= job->stop);
 }
 
+/* Whether the output frame @frame, in range, was whole on disk. */
+static gboolean
+was_whole (const BagJob * job, gint64 frame)
+{
+  return job->whole != NULL && job->whole[frame - job->start];
+}
+
 /* Buffers come from the demuxer in each stream's time order, and a frame
  * of a damaged chunk as a GAP event in its place: the k-th of them on a
  * pad is the stream's k-th frame. Numbers buffers by output frame, or
@@ -497,7 +504,7 @@ renumber_probe (GstPad * pad, GstPadProbeInfo * info, gpointer user_data)
           GUINT_TO_POINTER (s + 1));
     return GST_PAD_PROBE_DROP;
   }
-  if (job->whole != NULL && g_hash_table_contains (job->whole, &frame))
+  if (was_whole (job, frame))
     return GST_PAD_PROBE_DROP;
   buffer = gst_buffer_make_writable (GST_PAD_PROBE_INFO_BUFFER (info));
   GST_BUFFER_OFFSET (buffer) = frame;
@@ -540,8 +547,7 @@ bag_job_plan_seek (BagJob * job, gint64 first, gint64 last)
   guint s;
 
   for (i = first; i <= last; i++)
-    if (job->pairs[i] >= 0 && (job->whole == NULL
-            || !g_hash_table_contains (job->whole, &i)))
+    if (job->pairs[i] >= 0 && !was_whole (job, i))
       t = MIN (t, MIN (g_array_index (color, gint64, i),
               g_array_index (depth, gint64, job->pairs[i])));
   job->seek_to = t > base ? t : -1;

@@ -136,10 +136,10 @@ tp_outputs_remove_stale_temporaries (const gchar * output_dir)
 /* Each output folder is listed once. A damaged output (empty, truncated: a
  * disk that filled up, a copy cut short) is removed, so trialsink writes it
  * again instead of keeping it, and its frame counts as missing. @whole:
- * NULL, or a set the numbers of the whole frames are added to. */
+ * NULL, or @n bytes, set to 1 for the whole frames. */
 static gboolean
 check_existing (const gchar * output_dir, const gint64 * numbers, guint n,
-    guint * first_out, GHashTable * whole, GError ** error)
+    guint * first_out, guint8 * whole, GError ** error)
 {
   guint8 *have[N_STREAMS];
   gchar *dirs[N_STREAMS];
@@ -180,8 +180,8 @@ check_existing (const gchar * output_dir, const gint64 * numbers, guint n,
     }
     if (!complete && first == n)
       first = i;
-    if (complete && whole != NULL)
-      g_hash_table_add (whole, g_memdup2 (&numbers[i], sizeof numbers[i]));
+    if (whole != NULL)
+      whole[i] = complete;
   }
   for (s = 0; s < N_STREAMS; s++) {
     g_free (have[s]);
@@ -202,15 +202,14 @@ tp_outputs_check_existing (const gchar * output_dir, const gint64 * numbers,
   return check_existing (output_dir, numbers, n, first_out, NULL, error);
 }
 
-GHashTable *
+guint8 *
 tp_outputs_find_whole (const gchar * output_dir, const gint64 * numbers,
     guint n, guint * first_out, GError ** error)
 {
-  GHashTable *whole = g_hash_table_new_full (g_int64_hash, g_int64_equal,
-      g_free, NULL);
+  guint8 *whole = g_new0 (guint8, MAX (n, 1));
 
   if (!check_existing (output_dir, numbers, n, first_out, whole, error))
-    g_clear_pointer (&whole, g_hash_table_unref);
+    g_clear_pointer (&whole, g_free);
   return whole;
 }
 

@@ -24,10 +24,11 @@ void tp_outputs_remove_stale_temporaries (const gchar * output_dir);
 gboolean tp_outputs_check_existing (const gchar * output_dir,
     const gint64 * numbers, guint n, guint * first_out, GError ** error);
 
-/* tp_outputs_check_existing, returning the frames of @numbers whose two
- * outputs are there and undamaged (a set of gint64), or NULL with @error:
- * a job that converts frames out of order (a .bag's) skips just these. */
-GHashTable *tp_outputs_find_whole (const gchar * output_dir,
+/* tp_outputs_check_existing, returning which frames of @numbers have
+ * their two outputs there and undamaged (@n bytes, 1 for those; g_free
+ * it), or NULL with @error: a job that converts frames out of order (a
+ * .bag's) skips just these. */
+guint8 *tp_outputs_find_whole (const gchar * output_dir,
     const gint64 * numbers, guint n, guint * first_out, GError ** error);
 
 /* A frame is written whole or not at all: removes the one file of each
