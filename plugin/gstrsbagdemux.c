@@ -675,6 +675,9 @@ gst_rs_bag_demux_loop (GstPad * pad)
     goto done;
   }
   self->segment.position = GST_BUFFER_PTS (buffer);
+  /* tests count the frames read */
+  GST_LOG_OBJECT (out->pad, "pushing the frame at %" GST_TIME_FORMAT,
+      GST_TIME_ARGS (GST_BUFFER_PTS (buffer)));
   ret = gst_pad_push (out->pad, buffer);
   ret = gst_flow_combiner_update_pad_flow (self->combiner, out->pad, ret);
   if (ret != GST_FLOW_OK)

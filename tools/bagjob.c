@@ -50,6 +50,15 @@ typedef struct
    * damaged chunk (a GAP from the demuxer); written by the streaming
    * thread, read once the pipeline has stopped */
   GHashTable *damaged;
+  /* --resume: 1 for the output frames start + i whole on disk before the
+   * run, their buffers dropped before any work; read-only while it runs */
+  guint8 *whole;
+  /* bag time of the first message a frame to convert needs (-1: the
+   * start): the demuxer seeks there before its first buffer, and
+   * seek_seen[] are then the numbers of each stream's frames before it */
+  gint64 seek_to;
+  guint seek_seen[N_STREAMS];
+  gboolean seek_sent;           /* streaming thread */
 } BagJob;
 
 gboolean
@@ -82,6 +91,7 @@ bag_job_clear (BagJob * job)
   g_clear_pointer (&job->output_dir, g_free);
   g_clear_pointer (&job->camera, g_free);
   g_clear_pointer (&job->damaged, g_hash_table_unref);
+  g_clear_pointer (&job->whole, g_free);
   gst_clear_object (&job->pipeline);
 }
 
@@ -454,11 +464,20 @@ in_range (const BagJob * job, gint64 frame)
   return frame >= job->start && (job->stop == -1 || frame <= job->stop);
 }
 
+/* Whether the output frame @frame, in range, was whole on disk. */
+static gboolean
+was_whole (const BagJob * job, gint64 frame)
+{
+  return job->whole != NULL && job->whole[frame - job->start];
+}
+
 /* Buffers come from the demuxer in each stream's time order, and a frame
  * of a damaged chunk as a GAP event in its place: the k-th of them on a
  * pad is the stream's k-th frame. Numbers buffers by output frame, or
- * drops them (out of range, or no pair); notes the output frame of a GAP
- * (dropped: the frame is counted failed here, not by trialsink). */
+ * drops them (out of range, no pair, or whole on disk on --resume: after
+ * the pairing, so the pairs are the same as in a full run); notes the
+ * output frame of a GAP (dropped: the frame is counted failed here, not by
+ * trialsink), whole on disk or not, as a full run would. */
 static GstPadProbeReturn
 renumber_probe (GstPad * pad, GstPadProbeInfo * info, gpointer user_data)
 {
@@ -485,11 +504,76 @@ renumber_probe (GstPad * pad, GstPadProbeInfo * info, gpointer user_data)
           GUINT_TO_POINTER (s + 1));
     return GST_PAD_PROBE_DROP;
   }
+  if (was_whole (job, frame))
+    return GST_PAD_PROBE_DROP;
   buffer = gst_buffer_make_writable (GST_PAD_PROBE_INFO_BUFFER (info));
   GST_BUFFER_OFFSET (buffer) = frame;
   GST_BUFFER_OFFSET_END (buffer) = frame + 1;
   GST_PAD_PROBE_INFO_DATA (info) = buffer;
   return GST_PAD_PROBE_OK;
+}
+
+/* Index of the first of @times not before @t (its length when none). */
+static guint
+times_lower_bound (GArray * times, gint64 t)
+{
+  guint lo = 0, hi = times->len;
+
+  while (lo < hi) {
+    guint mid = lo + (hi - lo) / 2;
+
+    if (g_array_index (times, gint64, mid) < t)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  return lo;
+}
+
+/* Where the demuxer can start: at the earliest message of a frame in
+ * [@first, @last] that is paired and not whole on disk. Every message
+ * before it belongs to a frame that is whole, unpaired or out of range,
+ * all of which renumber_probe drops: a resume (or --start) reads none of
+ * them. With no frame to convert, at the last message. */
+static void
+bag_job_plan_seek (BagJob * job, gint64 first, gint64 last)
+{
+  GArray *color = job->times[COLOR], *depth = job->times[DEPTH];
+  gint64 base = MIN (g_array_index (color, gint64, 0),
+      g_array_index (depth, gint64, 0));
+  gint64 t = MAX (g_array_index (color, gint64, color->len - 1),
+      g_array_index (depth, gint64, depth->len - 1));
+  gint64 i;
+  guint s;
+
+  for (i = first; i <= last; i++)
+    if (job->pairs[i] >= 0 && !was_whole (job, i))
+      t = MIN (t, MIN (g_array_index (color, gint64, i),
+              g_array_index (depth, gint64, job->pairs[i])));
+  job->seek_to = t > base ? t : -1;
+  for (s = 0; s < N_STREAMS && job->seek_to >= 0; s++)
+    job->seek_seen[s] = times_lower_bound (job->times[s], t);
+}
+
+/* The demuxer's pads are added from its streaming thread before it pushes
+ * anything: a seek sent from here is where its first buffer comes from. */
+static void
+bag_job_seek (BagJob * job, GstPad * pad)
+{
+  gint64 base = MIN (job->streams[COLOR]->first_time,
+      job->streams[DEPTH]->first_time);
+  guint s;
+
+  job->seek_sent = TRUE;
+  if (!gst_pad_send_event (pad, gst_event_new_seek (1.0, GST_FORMAT_TIME,
+              GST_SEEK_FLAG_NONE, GST_SEEK_TYPE_SET, job->seek_to - base,
+              GST_SEEK_TYPE_NONE, -1))) {
+    GST_WARNING_OBJECT (pad, "the seek to frame data at %" GST_TIME_FORMAT
+        " failed: reading from the start", GST_TIME_ARGS (job->seek_to - base));
+    return;
+  }
+  for (s = 0; s < N_STREAMS; s++)
+    job->seen[s] = job->seek_seen[s];
 }
 
 static void
@@ -506,6 +590,8 @@ on_pad_added (GstElement * demux G_GNUC_UNUSED, GstPad * pad, BagJob * job)
   gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER |
       GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM, renumber_probe, job, NULL);
   gst_pad_link (pad, sinkpad);
+  if (job->seek_to >= 0 && !job->seek_sent)
+    bag_job_seek (job, pad);
 }
 
 static GstElement *
@@ -997,14 +1083,15 @@ tp_bag_run (const gchar * path, const gchar * camera,
     return 3;
   }
   tp_outputs_remove_stale_temporaries (job.output_dir);
-  if (options->resume && !tp_outputs_check_existing (job.output_dir, numbers,
-          last - first + 1, &resume_index, &error)) {
+  if (options->resume && !(job.whole = tp_outputs_find_whole (job.output_dir,
+              numbers, last - first + 1, &resume_index, &error))) {
     g_printerr ("trial-process: %s\n", error->message);
     return 3;
   }
   t0 = g_get_monotonic_time ();
   job.damaged = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free,
       NULL);
+  bag_job_plan_seek (&job, first, last);
   if (!build_pipeline (&job, path, options, &error)) {
     g_printerr ("trial-process: %s\n", error->message);
     return 3;

@@ -135,10 +135,11 @@ tp_outputs_remove_stale_temporaries (const gchar * output_dir)
 
 /* Each output folder is listed once. A damaged output (empty, truncated: a
  * disk that filled up, a copy cut short) is removed, so trialsink writes it
- * again instead of keeping it, and its frame counts as missing. */
-gboolean
-tp_outputs_check_existing (const gchar * output_dir, const gint64 * numbers,
-    guint n, guint * first_out, GError ** error)
+ * again instead of keeping it, and its frame counts as missing. @whole:
+ * NULL, or @n bytes, set to 1 for the whole frames. */
+static gboolean
+check_existing (const gchar * output_dir, const gint64 * numbers, guint n,
+    guint * first_out, guint8 * whole, GError ** error)
 {
   guint8 *have[N_STREAMS];
   gchar *dirs[N_STREAMS];
@@ -179,6 +180,8 @@ tp_outputs_check_existing (const gchar * output_dir, const gint64 * numbers,
     }
     if (!complete && first == n)
       first = i;
+    if (whole != NULL)
+      whole[i] = complete;
   }
   for (s = 0; s < N_STREAMS; s++) {
     g_free (have[s]);
@@ -190,6 +193,24 @@ tp_outputs_check_existing (const gchar * output_dir, const gint64 * numbers,
   }
   *first_out = first;
   return TRUE;
+}
+
+gboolean
+tp_outputs_check_existing (const gchar * output_dir, const gint64 * numbers,
+    guint n, guint * first_out, GError ** error)
+{
+  return check_existing (output_dir, numbers, n, first_out, NULL, error);
+}
+
+guint8 *
+tp_outputs_find_whole (const gchar * output_dir, const gint64 * numbers,
+    guint n, guint * first_out, GError ** error)
+{
+  guint8 *whole = g_new0 (guint8, MAX (n, 1));
+
+  if (!check_existing (output_dir, numbers, n, first_out, whole, error))
+    g_clear_pointer (&whole, g_free);
+  return whole;
 }
 
 /* Each stream writes on its own, so when one fails a frame (or the job

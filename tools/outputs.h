@@ -24,6 +24,13 @@ void tp_outputs_remove_stale_temporaries (const gchar * output_dir);
 gboolean tp_outputs_check_existing (const gchar * output_dir,
     const gint64 * numbers, guint n, guint * first_out, GError ** error);
 
+/* tp_outputs_check_existing, returning which frames of @numbers have
+ * their two outputs there and undamaged (@n bytes, 1 for those; g_free
+ * it), or NULL with @error: a job that converts frames out of order (a
+ * .bag's) skips just these. */
+guint8 *tp_outputs_find_whole (const gchar * output_dir,
+    const gint64 * numbers, guint n, guint * first_out, GError ** error);
+
 /* A frame is written whole or not at all: removes the one file of each
  * frame of @numbers that has only one, and both files of the frames in
  * @failed (gint64 keys; NULL for none). Returns the frames whose two files

@@ -9,6 +9,7 @@ gst-discoverer-1.0 reports both streams. Skipped without rosbag or
 PyGObject, failed instead under CI=true (tests/tap.py)."""
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -725,6 +726,194 @@ def pixels(img):
     row = img.width * (2 if img.encoding == "mono16" else 3)
     return b"".join(bytes(img.data[y * img.step:y * img.step + row])
                     for y in range(img.height))
+
+
+class BagResume(rs.Base):
+    """--resume on a .bag skips the work of the frames already whole on
+    disk: their buffers are dropped after pairing, before trialalign and
+    trialconvert, so a resume with nothing to do aligns and encodes
+    nothing, and one with frames 5 and 17 missing or damaged aligns and
+    encodes exactly those. The work is counted from the elements' per-frame
+    log lines ("aligned depth frame N", "converted frame N"); the outputs
+    are byte-identical to an uninterrupted run and metadata.json counts as
+    before (docs/testing.md, "Bag resume")."""
+
+    N = 20
+
+    def setUp(self):
+        super().setUp()
+        self.bag = self.p("rec.bag")
+        self.out = self.p("out")
+        self.cam = os.path.join(self.out, "rec", "single_camera")
+
+    def write_d435(self):
+        """N frames with the D435's calibration: the depth is aligned."""
+        import check_trialalign as ta
+        ta.write_d435_bag(self.bag, n=self.N)
+
+    def run_tp(self, *args, out=None):
+        """(process, frames trialconvert converted, frames trialalign
+        aligned), both sorted lists of frame numbers; self.demuxed: how
+        many frames rsbagdemux pushed on each pad."""
+        log = self.p("gst.log")
+        env = sanitizer.instrumented_env()
+        env.update(GST_DEBUG="trialconvert:6,trialalign:6,rsbagdemux:6",
+                   GST_DEBUG_FILE=log, GST_DEBUG_NO_COLOR="1")
+        proc = subprocess.run([TRIAL_PROCESS, self.bag, "-o",
+                               out or self.out, *args], capture_output=True,
+                              text=True, timeout=TIMEOUT, env=env)
+        with open(log) as f:
+            text = f.read()
+        os.unlink(log)
+        converted = sorted(int(n) for n in re.findall(
+            r":<trialconvert\d+> converted frame (\d+)$", text, re.M))
+        aligned = sorted(int(n) for n in re.findall(
+            r":<trialalign\d+> aligned depth frame (\d+)$", text,
+            re.M))
+        self.demuxed = {pad: len(re.findall(
+            rf":<demux:{pad}> pushing the frame at ", text))
+            for pad in ("color", "depth")}
+        return proc, converted, aligned
+
+    def outputs(self):
+        tree = {}
+        for stream in ("color", "depth"):
+            for name in os.listdir(os.path.join(self.cam, stream)):
+                with open(os.path.join(self.cam, stream, name), "rb") as f:
+                    tree[stream, name] = f.read()
+        return tree
+
+    def full_metadata(self, cam):
+        with open(os.path.join(cam, "metadata.json")) as f:
+            return json.load(f)
+
+    def metadata(self):
+        meta = self.full_metadata(self.cam)
+        return (meta["total_frames"], meta["successful"], meta["failed"],
+                meta["resumed_from_frames"], meta["converted_frames"],
+                meta["depth_aligned_to"])
+
+    def convert_all(self):
+        proc, converted, aligned = self.run_tp()
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        self.assertEqual(self.demuxed, {"color": self.N, "depth": self.N})
+        # both streams of every frame: the log lines counted below exist
+        self.assertEqual(converted, sorted(list(range(self.N)) * 2))
+        self.assertEqual(aligned, list(range(self.N)))
+        return self.outputs()
+
+    def test_all_done_converts_nothing(self):
+        self.write_d435()
+        clean = self.convert_all()
+        self.assertEqual(len(clean), 2 * self.N)
+        proc, converted, aligned = self.run_tp("--resume")
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        self.assertEqual((converted, aligned), ([], []))
+        # the demuxer starts at the bag's last message, frame 19's color
+        self.assertEqual(self.demuxed, {"color": 1, "depth": 0})
+        self.assertEqual(self.metadata(),
+                         (self.N, self.N, 0, self.N, 0, "color"))
+        self.assertEqual(self.outputs(), clean)
+
+    def test_redoes_exactly_the_missing_frames(self):
+        self.write_d435()
+        clean = self.convert_all()
+        os.unlink(os.path.join(self.cam, "color", "frame_000005.png"))
+        npy = os.path.join(self.cam, "depth", "frame_000017.npy")
+        with open(npy, "r+b") as f:
+            f.truncate(len(clean["depth", "frame_000017.npy"]) - 1)
+        proc, converted, aligned = self.run_tp("--resume")
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        self.assertIn("converting frame 17 again", proc.stderr)
+        self.assertEqual(converted, [5, 5, 17, 17])
+        self.assertEqual(aligned, [5, 17])
+        # read from frame 5's depth (4 ms before its color) on
+        self.assertEqual(self.demuxed, {"color": self.N - 5,
+                                        "depth": self.N - 5})
+        # as before: resumed from the first frame missing, the rest counted
+        self.assertEqual(self.metadata(),
+                         (self.N, self.N, 0, 5, self.N - 5, "color"))
+        self.assertEqual(self.outputs(), clean)
+
+    def test_interrupted_then_resumed(self):
+        """A run that stopped after frame 13 (the frames after it removed,
+        a half frame 14 left): the resume reads the bag from frame 14 on,
+        converts 14 to 19, and the outputs are those of a full run."""
+        self.write_d435()
+        clean = self.convert_all()
+        for i in range(14, self.N):
+            os.unlink(os.path.join(self.cam, "depth", f"frame_{i:06d}.npy"))
+            if i > 14:
+                os.unlink(os.path.join(self.cam, "color",
+                                       f"frame_{i:06d}.png"))
+        proc, converted, aligned = self.run_tp("--resume")
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        self.assertEqual(self.demuxed, {"color": 6, "depth": 6})
+        self.assertEqual(converted, sorted(list(range(14, self.N)) * 2))
+        self.assertEqual(aligned, list(range(14, self.N)))
+        self.assertEqual(self.metadata(),
+                         (self.N, self.N, 0, 14, self.N - 14, "color"))
+        self.assertEqual(self.outputs(), clean)
+
+    def test_start_reads_from_its_frame(self):
+        """--start 12 reads the bag from frame 12 (its depth) on."""
+        self.write_d435()
+        proc, converted, _ = self.run_tp("--start", "12")
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        self.assertEqual(self.demuxed, {"color": self.N - 12,
+                                        "depth": self.N - 12})
+        self.assertEqual(converted, sorted(list(range(12, self.N)) * 2))
+
+    def test_dropped_color_frames_keep_pairing(self):
+        """Color frames 2 and 3 of 12 dropped: output frame 5 is color 5
+        with depth 7. Deleting frame 5 redoes that pair, the same bytes."""
+        rs.write_bag(self.bag, rs.Spec(compression="none", trailer=False,
+                                       n_depth=12, dropped=(2, 3)))
+        proc, converted, _ = self.run_tp("--align", "none")
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        self.assertEqual(converted, sorted(list(range(10)) * 2))
+        clean = self.outputs()
+        for name in ("color/frame_000005.png", "depth/frame_000005.npy"):
+            os.unlink(os.path.join(self.cam, name))
+        proc, converted, _ = self.run_tp("--align", "none", "--resume")
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        self.assertEqual(converted, [5, 5])
+        self.assertEqual(self.outputs(), clean)
+        meta = self.full_metadata(self.cam)
+        self.assertEqual((meta["successful"], meta["unpaired_depth_frames"],
+                          meta["resumed_from_frames"],
+                          meta["converted_frames"]), (10, 2, 5, 5))
+
+    def test_bag_damaged_since(self):
+        """A resume on a bag damaged since the first run, from a frame
+        before the damage (frame 0 removed): the frames of the damaged chunk
+        are failed and their outputs removed, whole on disk or not, as a
+        full run on the damaged bag says. (Damage before the first frame to
+        convert is not read: those frames are whole on disk.)"""
+        rs.write_bag(self.bag, rs.Spec(n_depth=12, dropped=(),
+                                       chunk_threshold=3 << 20))
+        proc, _, _ = self.run_tp("--align", "none")
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        _, failed = damage_middle_chunk(self.bag)
+        bad = sorted(failed["color"] | failed["depth"])
+        self.assertTrue(2 <= len(bad) <= 4 and 0 not in bad, bad)
+        os.unlink(os.path.join(self.cam, "color", "frame_000000.png"))
+        proc, converted, _ = self.run_tp("--align", "none", "--resume")
+        self.assertEqual(proc.returncode, 1, proc.stderr)
+        self.assertEqual(converted, [0, 0])
+        resumed = self.outputs()
+        meta = self.full_metadata(self.cam)
+        fresh_out = self.p("fresh")
+        proc, _, _ = self.run_tp("--align", "none", out=fresh_out)
+        self.assertEqual(proc.returncode, 1, proc.stderr)
+        self.cam = os.path.join(fresh_out, "rec", "single_camera")
+        self.assertEqual(resumed, self.outputs())
+        fresh = self.full_metadata(self.cam)
+        self.assertEqual([f["frame"] for f in meta["failed_frames"]], bad)
+        for key in ("processing_time_seconds", "processing_fps",
+                    "resumed_from_frames", "converted_frames"):
+            del meta[key], fresh[key]
+        self.assertEqual(meta, fresh)
 
 
 class MultiStreamDemux(rs.Base):

@@ -154,6 +154,53 @@ class Tryout(unittest.TestCase):
                           meta["converted_frames"]),
                          (150, 0, written, 150 - written))
 
+    def test_interrupted_bag_resumes_identical(self):
+        """SIGINT after frame 9 as above, then --resume: the bag is read
+        from the first frame not written on (rsbagdemux's per-frame log
+        lines), exactly the frames not written are converted
+        (trialconvert's), and the outputs are byte-identical to an
+        uninterrupted run's (docs/testing.md, "Bag resume")."""
+        need_shim(self)
+        bag = self.bag(150, (320, 240))
+        full = self.p("full")
+        self.assertEqual(self.run_tp(bag, "-o", full).returncode, 0)
+        out = self.p("out")
+        proc = self.run_tp(bag, "-o", out, "-j", "1",
+                           env=shim_env(MATCH="frame_000009.",
+                                        SIGNAL_AFTER=2,
+                                        SIGNAL=int(signal.SIGINT)))
+        self.assertEqual(proc.returncode, 130, proc.stderr)
+        job = os.path.join(out, "rec", "single_camera")
+        written = len(self.files(job)["color"])
+        self.assertTrue(10 <= written < 150, written)
+        log = self.p("gst.log")
+        env = sanitizer.instrumented_env()
+        env.update(GST_DEBUG="trialconvert:6,rsbagdemux:6",
+                   GST_DEBUG_FILE=log, GST_DEBUG_NO_COLOR="1")
+        proc = self.run_tp(bag, "-o", out, "--resume", env=env)
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        with open(log) as f:
+            text = f.read()
+        self.assertEqual(
+            {pad: len(re.findall(rf":<demux:{pad}> pushing the frame at ",
+                                 text)) for pad in ("color", "depth")},
+            {"color": 150 - written, "depth": 150 - written})
+        self.assertEqual(
+            sorted(int(n) for n in re.findall(
+                r":<trialconvert\d+> converted frame (\d+)$", text, re.M)),
+            sorted(list(range(written, 150)) * 2))
+        trees = []
+        for root in (full, out):
+            tree = {}
+            cam = os.path.join(root, "rec", "single_camera")
+            for stream, names in self.files(cam).items():
+                for name in names:
+                    with open(os.path.join(cam, stream, name), "rb") as f:
+                        tree[stream, name] = f.read()
+            trees.append(tree)
+        self.assertEqual(len(trees[0]), 300)
+        self.assertTrue(trees[0] == trees[1], "outputs differ")
+
     def test_bag_timings_as_for_folders(self):
         """metadata.json of a bag job: processing_time_seconds and
         processing_fps rounded to 2 decimals as the seed did, and
