@@ -39,6 +39,9 @@
  * the process) */
 #define MAX_THREADS 64
 
+/* how often the caller yields for the other bands before it sleeps */
+#define SPIN_WAITS 200
+
 /* what one aligner may allocate: 2 GiB (a 16384x16384 frame is 512 MiB) */
 #define MAX_MEMORY (4u * GST_TRIAL_MAX_IMAGE_BYTES)
 
@@ -90,7 +93,9 @@ struct _GstTrialAligner
   Job *jobs;                    /* n_bands, for the shared pool */
   GMutex lock;
   GCond done;
-  guint pending;                /* jobs not finished; protected by lock */
+  gint pending;                 /* jobs not finished; atomic, changed
+                                 * under lock so that done is signalled
+                                 * to a waiter that holds it */
 
   /* the frame being aligned; set by the caller thread before it pushes
    * jobs, read by the workers */
@@ -906,7 +911,7 @@ worker (gpointer data, gpointer user_data)
   run_job (a, job->index);
   GST_TRIAL_TSAN_RELEASE (a);
   lock_aligner (a);
-  if (--a->pending == 0)
+  if (g_atomic_int_dec_and_test (&a->pending))
     g_cond_signal (&a->done);
   unlock_aligner (a);
 }
@@ -920,15 +925,20 @@ run_phase (GstTrialAligner * a, Phase phase)
 
   a->phase = phase;
   lock_aligner (a);
-  a->pending = a->n_bands - 1;
+  g_atomic_int_set (&a->pending, a->n_bands - 1);
   unlock_aligner (a);
   for (i = 1; i < a->n_bands; i++) {
     GST_TRIAL_TSAN_RELEASE (&a->jobs[i]);
     g_thread_pool_push (shared_pool, &a->jobs[i], NULL);
   }
   run_job (a, 0);
+  /* the bands take about as long as each other: the others are usually
+   * done within microseconds, less than a sleep and a wake-up on the
+   * condition would cost */
+  for (i = 0; i < SPIN_WAITS && g_atomic_int_get (&a->pending) > 0; i++)
+    g_thread_yield ();
   lock_aligner (a);
-  while (a->pending > 0) {
+  while (g_atomic_int_get (&a->pending) > 0) {
     GST_TRIAL_TSAN_RELEASE (&a->lock);
     g_cond_wait (&a->done, &a->lock);
     GST_TRIAL_TSAN_ACQUIRE (&a->lock);
