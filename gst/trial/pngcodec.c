@@ -593,17 +593,6 @@ encode_scratch_free (gpointer data)
 
 static GPrivate encode_scratch_key = G_PRIVATE_INIT (encode_scratch_free);
 
-static gboolean
-encode_reserve (guint8 ** buffer, gsize * capacity, gsize size)
-{
-  if (*capacity >= size)
-    return TRUE;
-  g_free (*buffer);
-  *buffer = g_try_malloc (size);
-  *capacity = *buffer != NULL ? size : 0;
-  return *buffer != NULL;
-}
-
 /* The level buffer igzip asks for at each level (the "default" sizes). */
 static gsize
 isal_level_buf_size (guint level)
@@ -673,10 +662,11 @@ encode_fast (const GstTrialImage * image, int color_type, int bit_depth,
       return NULL;
     g_private_set (&encode_scratch_key, s);
   }
-  if (!encode_reserve (&s->level_buf, &s->level_size,
+  if (!gst_trial_png_scratch_reserve (&s->level_buf, &s->level_size,
           isal_level_buf_size (isal_level))
-      || !encode_reserve (&s->filtered, &s->filtered_size, filtered_size)
-      || !encode_reserve (&s->row, &s->row_size, row_bytes))
+      || !gst_trial_png_scratch_reserve (&s->filtered, &s->filtered_size,
+          filtered_size)
+      || !gst_trial_png_scratch_reserve (&s->row, &s->row_size, row_bytes))
     return NULL;
 
   p = s->filtered;

@@ -11,6 +11,12 @@ G_BEGIN_DECLS
 G_GNUC_INTERNAL
 const gchar *gst_trial_png_color_type_name (guint color_type);
 
+/* @buffer (of @capacity bytes, reused from call to call) holding at least
+ * @size bytes, or FALSE when that much memory cannot be had. */
+G_GNUC_INTERNAL
+gboolean gst_trial_png_scratch_reserve (guint8 ** buffer, gsize * capacity,
+    gsize size);
+
 /* gst_trial_png_verify_prefix() at the DATA level (bytes after IEND are
  * allowed). On success *@filtered is the inflated, still filtered image
  * (the rows of IHDR's size, each after its filter byte) in a per-thread

@@ -406,10 +406,8 @@ verify_scratch_free (gpointer data)
 
 static GPrivate verify_scratch_key = G_PRIVATE_INIT (verify_scratch_free);
 
-/* @buffer holding at least @size bytes, or FALSE when that much memory
- * cannot be had (the caller streams instead). */
-static gboolean
-scratch_reserve (guint8 ** buffer, gsize * capacity, gsize size)
+gboolean
+gst_trial_png_scratch_reserve (guint8 ** buffer, gsize * capacity, gsize size)
 {
   if (*capacity >= size)
     return TRUE;
@@ -482,7 +480,8 @@ idat_check_one_call (IdatCheck * c, const guint8 * data, gsize first,
   if (c->expected > ONE_CALL_MAX || length > ONE_CALL_MAX || length < 2)
     return FALSE;
   s = verify_scratch_get ();
-  if (s == NULL || !scratch_reserve (&s->out, &s->out_size, c->expected))
+  if (s == NULL
+      || !gst_trial_png_scratch_reserve (&s->out, &s->out_size, c->expected))
     return FALSE;
   if (n == 1) {
     in = data + first + 8;
@@ -490,7 +489,7 @@ idat_check_one_call (IdatCheck * c, const guint8 * data, gsize first,
     gsize pos = first, at = 0;
     guint i;
 
-    if (!scratch_reserve (&s->in, &s->in_size, length))
+    if (!gst_trial_png_scratch_reserve (&s->in, &s->in_size, length))
       return FALSE;
     for (i = 0; i < n; i++) {
       guint32 chunk = read_be32 (data + pos);
