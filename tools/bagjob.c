@@ -917,17 +917,16 @@ bag_job_choose_alignment (BagJob * job, const gchar * path,
     job->aligned = TRUE;
     return;
   }
-  if (!options->align_none && !options->quiet) {
+  if (!options->align_none) {
     guint n_devices;
-    gchar *warning;
+    g_autofree gchar *warning = NULL;
 
     gst_trial_rs_bag_get_devices (job->rs, &n_devices);
     warning = g_strdup_printf ("%s: %s%s%s; its depth is converted "
         "unaligned, in the depth camera's geometry", path,
         n_devices > 1 ? job->camera : "", n_devices > 1 ? ": " : "",
         job->not_aligned);
-    if (g_hash_table_add (options->warned, warning))
-      g_printerr ("trial-process: warning: %s\n", warning);
+    warn_once (options, warning);
   }
 }
 
